@@ -1,0 +1,68 @@
+"""grouptools: group widgets shared into any chat as a link or a QR code."""
+from pathlib import Path
+
+from flask import Flask, render_template
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from grouptools.config import INSTANCE_DIR, Config
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def create_app(config=None):
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    Config.finalise(app.config)
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_pages(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app):
+    from grouptools.core import database, errors, i18n, identity
+    from grouptools.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    database.init_app(app, db)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    # Identity before the limiter: limits are per person where there is one.
+    identity.init_app(app)
+    limiter.init_app(app)
+    app.extensions["grouptools_api"] = errors.GroupToolsApi(app)
+    errors.init_app(app)
+
+
+def _register_blueprints(app):
+    from grouptools.core.people import blp as people_blp
+
+    api = app.extensions["grouptools_api"]
+    api.register_blueprint(people_blp)
+
+
+def _register_pages(app):
+    from grouptools.extensions import limiter
+
+    @app.route("/healthz")
+    @limiter.exempt
+    def healthz():
+        return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+    @app.route("/")
+    def home():
+        return render_template("home.html")
+
+
+def _register_cli(app):
+    from grouptools.cli import cli
+
+    app.cli.add_command(cli)

@@ -1,0 +1,1 @@
+"""What every widget stands on: people, groups, identity, access, errors, time."""

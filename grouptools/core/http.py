@@ -1,0 +1,45 @@
+"""JSON API plumbing shared by every blueprint: content-type checks and body parsing."""
+import functools
+import json
+
+import flask_smorest
+from flask import request
+from flask_babel import gettext
+from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
+
+
+class JSONParser(FlaskParser):
+    """webargs' parser, with a body nested too deeply treated as malformed JSON (400)."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "-", 0) from None
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A flask-smorest blueprint whose JSON routes refuse other content types with 415.
+
+    Left alone, a `text/plain` body reaches marshmallow as "missing" and answers 422."""
+
+    ARGUMENTS_PARSER = JSONParser()
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+
+        def decorator(func):
+            parsed = parse(func)
+
+            @functools.wraps(parsed)
+            def require_json(*args, **kw):
+                if not request.is_json:
+                    abort(415, message=gettext("Send the body as JSON (Content-Type: application/json)."))
+                return parsed(*args, **kw)
+
+            return require_json
+
+        return decorator

@@ -1,0 +1,90 @@
+"""Who is asking: a Bearer token, or the signed session cookie — decided once per request.
+
+A request carrying `Authorization` is judged by it alone: a bad token is 401, never a
+fall-back to the cookie, and it needs no CSRF token. A cookie request that changes
+anything must carry a CSRF token (forms include it, scripts send X-CSRFToken)."""
+from flask import current_app, g, request, session
+from flask_babel import gettext
+from flask_smorest import abort
+from sqlalchemy import select
+
+from grouptools.core.database import SAFE_METHODS
+from grouptools.core.models import Person, hash_secret
+from grouptools.extensions import csrf, db
+
+
+def _unauthorised(message):
+    abort(401, message=message, headers={"WWW-Authenticate": 'Bearer realm="grouptools"'})
+
+
+def _person_from_token(header):
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        _unauthorised(gettext("Send the token as 'Authorization: Bearer <token>'."))
+    person = db.session.scalar(select(Person).where(Person.token_hash == hash_secret(token)))
+    if person is None:
+        _unauthorised(gettext("This token is not valid (it may have been replaced)."))
+    return person
+
+
+def _person_from_session():
+    public_id = session.get("pid")
+    if not isinstance(public_id, str):
+        return None
+    person = db.session.scalar(select(Person).where(Person.public_id == public_id))
+    if person is None or session.get("sv") != person.session_version:
+        # Signed out everywhere, or the person is gone: this cookie no longer counts.
+        session.pop("pid", None)
+        session.pop("sv", None)
+        return None
+    return person
+
+
+def load_identity():
+    g.person = None
+    g.auth = None
+    header = request.headers.get("Authorization")
+    if header is not None:
+        g.person = _person_from_token(header)
+        g.auth = "token"
+        return
+    has_cookie = current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+    if request.method not in SAFE_METHODS:
+        if has_cookie or not request.path.startswith("/api/"):
+            csrf.protect()
+        else:
+            # An API client with neither token nor cookie (creating its person):
+            # nothing it does may sign a browser in.
+            g.auth = "anonymous-api"
+    if has_cookie:
+        g.person = _person_from_session()
+        if g.person is not None:
+            g.auth = "cookie"
+
+
+def current_person():
+    return g.get("person")
+
+
+def require_person():
+    """The asker, or 401 when nobody is known."""
+    person = g.get("person")
+    if person is None:
+        _unauthorised(gettext("Tell us your name first: this needs to know who you are."))
+    return person
+
+
+def sign_in(person):
+    """Bind the browser's session to `person` (not for token or cookieless API calls)."""
+    if g.get("auth") in ("token", "anonymous-api"):
+        return
+    session["pid"] = person.public_id
+    session["sv"] = person.session_version
+    session.permanent = True
+    g.person = person
+    g.auth = "cookie"
+
+
+def init_app(app):
+    app.before_request(load_identity)

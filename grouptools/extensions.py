@@ -1,0 +1,41 @@
+"""Extensions, created once here and bound to an app in create_app.
+
+The flask-smorest Api is the exception: it holds one OpenAPI document per app, so
+create_app makes one for each app (see grouptools.core.errors.GroupToolsApi)."""
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+
+# Named constraints from the first migration on, so later migrations can drop them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def rate_limit_key():
+    """Per person where there is one; per address otherwise."""
+    from flask import g
+
+    person = g.get("person")
+    return f"person:{person.id}" if person is not None else f"ip:{get_remote_address()}"
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate(render_as_batch=True, compare_type=True)
+babel = Babel()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=rate_limit_key)

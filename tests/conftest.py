@@ -1,0 +1,165 @@
+"""Fixtures: an app on SQLite or PostgreSQL (GROUPTOOLS_TEST_DATABASE_URL), clients,
+people factories, and a real gunicorn server for tests with parallel writers."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+# Keep every instance file of the test run out of the checkout.
+os.environ.setdefault("GROUPTOOLS_INSTANCE_DIR", tempfile.mkdtemp(prefix="gt-instance-"))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from grouptools import create_app  # noqa: E402
+from grouptools.core.people import service as people  # noqa: E402
+from grouptools.extensions import db  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY = "test-secret-key-not-for-production"
+
+
+def reset_schema():
+    """An empty database, then every migration: the schema tests see is the one
+    `make run` builds."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("GROUPTOOLS_TEST_DATABASE_URL")
+    return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_config(database_url):
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": SECRET_KEY,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        reset_schema()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(app):
+    """Every test starts from empty tables."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_person(app):
+    """Factory: a person made through the service, with their API token."""
+
+    def make(name="张三"):
+        with app.app_context():
+            person, token = people.create_person(name)
+            return person.public_id, token
+
+    return make
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def csrf_headers(client):
+    """Fetch a CSRF token into the client's session; headers for a cookie write."""
+    token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+    return {"X-CSRFToken": token}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(app, database_url, tmp_path_factory):
+    """gunicorn with 4 workers on the test database, as production runs it."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "GROUPTOOLS_DATABASE_URL": database_url,
+        "GROUPTOOLS_SECRET_KEY": SECRET_KEY,
+        "GROUPTOOLS_RATELIMIT_ENABLED": "0",
+        "GROUPTOOLS_INSTANCE_DIR": str(tmp_path_factory.mktemp("server-instance")),
+    }
+    log = open(tmp_path_factory.mktemp("server-log") / "gunicorn.log", "w+")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
+         "--no-control-socket", "--timeout", "60", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base, proc, log)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.seek(0)
+        server_log = log.read()
+        log.close()
+    assert "Traceback" not in server_log, server_log
+
+
+def _wait_until_serving(base, proc, log):
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log.seek(0)
+            raise RuntimeError(f"gunicorn did not start:\n{log.read()}")
+        time.sleep(0.2)
