@@ -26,7 +26,7 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from grouptools.core import database, errors, i18n, identity
+    from grouptools.core import database, errors, i18n, identity, security
     from grouptools.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -40,6 +40,7 @@ def _init_extensions(app):
     limiter.init_app(app)
     app.extensions["grouptools_api"] = errors.GroupToolsApi(app)
     errors.init_app(app)
+    security.init_app(app)
 
 
 def _register_blueprints(app):

@@ -1,0 +1,110 @@
+"""Browser-facing safety: the headers every response carries, and the language switch,
+whose only risk is redirecting somewhere it should not."""
+from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from flask import abort, current_app, redirect, request, url_for
+
+from grouptools.core.i18n import LANG_COOKIE, normalise_language
+
+# No inline script or style anywhere (DESIGN §7): every asset comes from this app, so a
+# script injected through user text has nothing to run. `data:` images are for small
+# icons drawn by the stylesheet and for QR codes rendered in place.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    # Widget links carry ids worth keeping inside the site; other sites learn only our origin.
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    # frame-ancestors for browsers that know CSP, this for old chat-app WebViews that do not.
+    "X-Frame-Options": "DENY",
+}
+
+# Pages show one person's view (their name, their vote, their sign-in link): a shared
+# proxy must never keep them, and the browser must ask again before reusing one.
+PAGE_CACHE_CONTROL = "private, no-cache"
+
+LANG_COOKIE_AGE = timedelta(days=365)
+
+
+def add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
+        # The same address answers in another language for another Accept-Language.
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
+def _set_language_cookie(response, language):
+    response.set_cookie(
+        LANG_COOKIE,
+        language,
+        max_age=int(LANG_COOKIE_AGE.total_seconds()),
+        path="/",
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+
+
+def remember_language_from_query(response):
+    """A link shared as `…?lang=en` keeps its reader in English on the next page too."""
+    language = normalise_language(request.args.get("lang"))
+    if language and request.cookies.get(LANG_COOKIE) != language:
+        _set_language_cookie(response, language)
+    return response
+
+
+def local_path(target):
+    """`target` if it stays on this site, else None.
+
+    Browsers read `//host`, `/\\host` and paths with tabs or newlines in them as another
+    host, so anything but a plain absolute path is refused."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    # Drop a ?lang= in the target: it would switch the reader straight back.
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode([(key, value) for key, value in pairs if key != "lang"])
+    return urlunsplit(("", "", parts.path, query, parts.fragment))
+
+
+def set_language(code):
+    """GET /lang/<code>?next=/path: a plain link, so it works without JS in any chat app."""
+    language = normalise_language(code)
+    if language is None:
+        abort(404)
+    response = redirect(local_path(request.args.get("next")) or "/", 303)
+    _set_language_cookie(response, language)
+    return response
+
+
+def language_switch_url(code):
+    """The switch link for the page being rendered: back here, in language `code`."""
+    here = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    return url_for("set_language", code=code, next=local_path(here) or "/")
+
+
+def init_app(app):
+    app.after_request(add_security_headers)
+    app.after_request(remember_language_from_query)
+    app.add_url_rule("/lang/<code>", "set_language", set_language)
+    app.jinja_env.globals["language_switch_url"] = language_switch_url
