@@ -26,9 +26,10 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from grouptools.core import database, errors, i18n, identity, security
+    from grouptools.core import database, errors, http, i18n, identity, security
     from grouptools.extensions import babel, csrf, db, limiter, migrate
 
+    http.init_app(app)
     db.init_app(app)
     database.init_app(app, db)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
@@ -44,10 +45,14 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
+    from grouptools.core.groups import blp as groups_blp
     from grouptools.core.people import blp as people_blp
+    from grouptools.core.people.views import bp as signin_pages
 
     api = app.extensions["grouptools_api"]
     api.register_blueprint(people_blp)
+    api.register_blueprint(groups_blp)
+    app.register_blueprint(signin_pages)
 
 
 def _register_pages(app):

@@ -138,7 +138,8 @@ def live_server(app, database_url, tmp_path_factory):
          "--no-control-socket", "--timeout", "60", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = LiveServer(f"http://127.0.0.1:{port}")
+    base.log = log
     try:
         _wait_until_serving(base, proc, log)
         yield base
@@ -149,6 +150,15 @@ def live_server(app, database_url, tmp_path_factory):
         server_log = log.read()
         log.close()
     assert "Traceback" not in server_log, server_log
+
+
+class LiveServer(str):
+    """The server's base URL; `.log` is its combined error and access log."""
+
+    def read_log(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
 
 
 def _wait_until_serving(base, proc, log):
@@ -163,3 +173,55 @@ def _wait_until_serving(base, proc, log):
             log.seek(0)
             raise RuntimeError(f"gunicorn did not start:\n{log.read()}")
         time.sleep(0.2)
+
+
+class ApiUser:
+    """A person talking to the JSON API with their Bearer token."""
+
+    def __init__(self, app, name):
+        self.client = app.test_client()
+        body = self.client.post("/api/v1/people", json={"name": name}).get_json()
+        self.id, self.name, self.token = body["id"], body["name"], body["token"]
+
+    def call(self, method, path, json=None, **kwargs):
+        headers = {**bearer(self.token), **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, json=json, headers=headers, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self.call("GET", path, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self.call("POST", path, json=json, **kwargs)
+
+    def patch(self, path, json=None, **kwargs):
+        return self.call("PATCH", path, json=json, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self.call("DELETE", path, **kwargs)
+
+
+@pytest.fixture
+def user(app):
+    """Factory: user("张三") is a new person with a token and a client."""
+    return lambda name="张三": ApiUser(app, name)
+
+
+@pytest.fixture
+def group_with(user):
+    """Factory: an owner's group with members already joined (and admins if asked).
+
+    Returns (group_id, owner, {name: (ApiUser, member_id)})."""
+
+    def make(members=(), admins=(), **settings):
+        owner = user("群主")
+        gid = owner.post("/api/v1/groups", json={"name": "跑步群", **settings}).get_json()["id"]
+        people = {}
+        for name in (*members, *admins):
+            person = user(name)
+            joined = person.post(f"/api/v1/groups/{gid}/join", json={"answer": "朋友介绍"}).get_json()
+            people[name] = (person, joined["member_id"])
+        for name in admins:
+            owner.patch(f"/api/v1/groups/{gid}/members/{people[name][1]}", json={"role": "admin"})
+        return gid, owner, people
+
+    return make

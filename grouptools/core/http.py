@@ -7,6 +7,9 @@ from flask import request
 from flask_babel import gettext
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
+from werkzeug.routing import BaseConverter
+
+from grouptools.core.models import PUBLIC_ID_PATTERN
 
 
 class JSONParser(FlaskParser):
@@ -43,3 +46,14 @@ class Blueprint(flask_smorest.Blueprint):
             return require_json
 
         return decorator
+
+
+class PublicIdConverter(BaseConverter):
+    """`<pid:gid>`: only well-formed public ids reach a view; anything else is a 404
+    before a query runs (PostgreSQL would refuse a NUL character with an error)."""
+
+    regex = PUBLIC_ID_PATTERN
+
+
+def init_app(app):
+    app.url_map.converters["pid"] = PublicIdConverter

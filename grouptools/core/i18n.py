@@ -1,5 +1,5 @@
 """Which language a person reads: ?lang=, then a cookie, then Accept-Language."""
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 
 LANG_COOKIE = "lang"
 
@@ -18,6 +18,8 @@ def normalise_language(tag):
 
 
 def select_locale():
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
         language = normalise_language(candidate)
         if language:

@@ -1,15 +1,31 @@
 """Tables every widget stands on, and the mixins that give rows a public id and times."""
 import hashlib
+import re
 import secrets
 from datetime import datetime
 
-from sqlalchemy import Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.extensions import db
 
 PUBLIC_ID_LENGTH = 10
+
+
+PUBLIC_ID_PATTERN = r"[A-Za-z0-9_-]{10}"
+
+
+def is_public_id(value):
+    return isinstance(value, str) and re.fullmatch(PUBLIC_ID_PATTERN, value) is not None
 
 
 def new_public_id():
@@ -51,3 +67,100 @@ class Person(PublicIdMixin, TimestampMixin, db.Model):
     def __repr__(self):
         return f"<Person {self.public_id} {self.name!r}>"
 
+
+
+class Group(PublicIdMixin, TimestampMixin, db.Model):
+    """A chat group's home here: its widgets, members and how strangers may join."""
+
+    __tablename__ = "group"
+
+    NAME_MAX = 80
+    DESCRIPTION_MAX = 2000
+    RULES_MAX = 4000
+    QUESTION_MAX = 200
+    JOIN_POLICIES = ("open", "approval")
+    DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    rules: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    timezone: Mapped[str] = mapped_column(String(64), nullable=False, default=DEFAULT_TIMEZONE)
+    join_policy: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+    join_question: Mapped[str | None] = mapped_column(String(QUESTION_MAX))
+    members_can_create: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        CheckConstraint("join_policy IN ('open', 'approval')", name="join_policy"),
+    )
+
+
+class Membership(PublicIdMixin, TimestampMixin, db.Model):
+    """A person in a group: a role, a status and a nickname. Only active members act."""
+
+    __tablename__ = "membership"
+
+    ROLES = ("owner", "admin", "member")
+    MANAGER_ROLES = ("owner", "admin")
+    STATUSES = ("pending", "active", "left", "removed")
+    NICKNAME_MAX = 64
+    ANSWER_MAX = 500
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("group.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    role: Mapped[str] = mapped_column(String(16), nullable=False, default="member")
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+    nickname: Mapped[str | None] = mapped_column(String(NICKNAME_MAX))
+    answer: Mapped[str | None] = mapped_column(String(ANSWER_MAX))
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    group: Mapped[Group] = relationship(back_populates="memberships")
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("group_id", "person_id"),
+        CheckConstraint("role IN ('owner', 'admin', 'member')", name="role"),
+        CheckConstraint("status IN ('pending', 'active', 'left', 'removed')", name="status"),
+    )
+
+    @property
+    def display_name(self):
+        return self.nickname or self.person.name
+
+    @property
+    def is_active(self):
+        return self.status == "active"
+
+    @property
+    def is_manager(self):
+        return self.is_active and self.role in self.MANAGER_ROLES
+
+
+class SigninLink(TimestampMixin, db.Model):
+    """A one-time sign-in link a manager issued for a member who changed phones."""
+
+    __tablename__ = "signin_link"
+
+    LIFETIME_DAYS = 7
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("group.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,9 @@
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf
 
+from grouptools.core.groups.service import my_groups
 from grouptools.core.identity import require_person, sign_in
+from grouptools.core.links import absolute_url
 from grouptools.core.people import blp, service
 from grouptools.core.people.schemas import (
     CsrfSchema,
@@ -12,6 +14,7 @@ from grouptools.core.people.schemas import (
     PersonSchema,
     PersonUpdateSchema,
     TokenSchema,
+    UrlSchema,
 )
 from grouptools.extensions import limiter
 
@@ -20,8 +23,12 @@ PEOPLE_CREATE_LIMIT = "120 per minute;2000 per day"
 
 
 def my_view(person):
-    # Groups join this view when memberships exist (issue 3).
-    return {"public_id": person.public_id, "name": person.name, "groups": []}
+    groups = [
+        {"id": group.public_id, "name": group.name, "role": membership.role,
+         "status": membership.status}
+        for group, membership in my_groups(person)
+    ]
+    return {"public_id": person.public_id, "name": person.name, "groups": groups}
 
 
 @blp.route("/csrf")
@@ -60,3 +67,21 @@ def rename_me(data):
 def rotate_my_token():
     """A new API token; the old one stops working."""
     return {"token": service.rotate_token(require_person())}
+
+
+@blp.route("/me/signout-everywhere", methods=["POST"])
+@blp.response(200, TokenSchema)
+def sign_out_everywhere():
+    """End every other session, the old token and the old sign-in link; a new token."""
+    person = require_person()
+    token = service.sign_out_everywhere(person)
+    sign_in(person)  # this browser stays signed in, under the new session version
+    return {"token": token}
+
+
+@blp.route("/me/signin-link")
+@blp.response(200, UrlSchema)
+def my_signin_link():
+    """The personal link that signs this person in on another device (after a confirm)."""
+    person = require_person()
+    return {"url": absolute_url(f"/signin/{service.personal_signin_token(person)}")}

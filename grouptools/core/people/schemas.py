@@ -26,6 +26,7 @@ class MyGroupSchema(Schema):
     id = fields.String()
     name = fields.String()
     role = fields.String()
+    status = fields.String(metadata={"description": "active, or pending while awaiting approval"})
 
 
 class MeSchema(PersonSchema):
@@ -38,3 +39,7 @@ class TokenSchema(Schema):
 
 class CsrfSchema(Schema):
     csrf_token = fields.String()
+
+
+class UrlSchema(Schema):
+    url = fields.String()

@@ -1,0 +1,118 @@
+"""Who may do what: the one place permissions are decided (DESIGN §2).
+
+Routes and services ask `authorize`; they never re-implement a rule. The answer follows
+one convention everywhere: no identity where one is needed → 401; the asker may not see
+the thing (stranger, pending, left or removed) → 404, so ids cannot be probed; the asker
+sees it but may not do this → 403, so a member learns why a button is refused."""
+from enum import Enum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from grouptools.core.errors import Conflict, NotAllowed, NotFound
+from grouptools.core.models import Membership
+from grouptools.extensions import db
+
+
+class Unauthenticated(NotAllowed):
+    status = 401
+    default_message = _l("Tell us your name first: this needs to know who you are.")
+
+
+class Action(Enum):
+    # Anyone, even without a name: the public card (name, join policy, question).
+    VIEW_PUBLIC_CARD = "view_public_card"
+    JOIN = "join"
+    # Active members.
+    VIEW_GROUP = "view_group"
+    VIEW_ROSTER = "view_roster"
+    ACT = "act"
+    LEAVE = "leave"
+    CREATE_WIDGET = "create_widget"
+    # Managers (owner and admins).
+    MANAGE_GROUP = "manage_group"  # settings, approvals, removals, private roster fields
+    ISSUE_SIGNIN_LINK = "issue_signin_link"
+    MANAGE_WIDGET = "manage_widget"  # also the widget's creator
+    # The owner alone.
+    CHANGE_ROLES = "change_roles"
+    DELETE_GROUP = "delete_group"
+
+
+PUBLIC_ACTIONS = {Action.VIEW_PUBLIC_CARD}
+IDENTIFIED_ACTIONS = {Action.JOIN}
+MEMBER_ACTIONS = {Action.VIEW_GROUP, Action.VIEW_ROSTER, Action.ACT, Action.LEAVE}
+MANAGER_ACTIONS = {Action.MANAGE_GROUP, Action.ISSUE_SIGNIN_LINK}
+OWNER_ACTIONS = {Action.CHANGE_ROLES, Action.DELETE_GROUP}
+
+REFUSALS = {
+    Action.CREATE_WIDGET: _l("Only the group's organisers may create here."),
+    Action.MANAGE_GROUP: _l("Only the group's owner and admins may do this."),
+    Action.ISSUE_SIGNIN_LINK: _l("Only the group's owner and admins may do this."),
+    Action.MANAGE_WIDGET: _l("Only its creator and the group's owner and admins may do this."),
+    Action.CHANGE_ROLES: _l("Only the group's owner may do this."),
+    Action.DELETE_GROUP: _l("Only the group's owner may do this."),
+    Action.LEAVE: _l("The owner cannot leave: make another member the owner first."),
+}
+
+
+def membership_of(person, group):
+    """The person's membership row in the group, whatever its status, or None."""
+    if person is None:
+        return None
+    return db.session.scalar(
+        select(Membership).where(Membership.group_id == group.id, Membership.person_id == person.id)
+    )
+
+
+def group_of(thing):
+    return thing if hasattr(thing, "join_policy") else thing.group
+
+
+def _decide(person, action, thing, membership):
+    """(allowed, refusal status) without raising."""
+    if action in PUBLIC_ACTIONS:
+        return True, None
+    if person is None:
+        return False, 401
+    if action in IDENTIFIED_ACTIONS:
+        return True, None
+    if action is Action.LEAVE and membership is not None and membership.status == "pending":
+        return True, None  # withdrawing one's own request to join
+    if membership is None or not membership.is_active:
+        return False, 404
+    if action in MEMBER_ACTIONS:
+        if action is Action.LEAVE and membership.role == "owner":
+            return False, 409
+        return True, None
+    group = group_of(thing)
+    if action is Action.CREATE_WIDGET:
+        allowed = membership.is_manager or group.members_can_create
+    elif action is Action.MANAGE_WIDGET:
+        allowed = membership.is_manager or getattr(thing, "created_by_id", None) == person.id
+    elif action in MANAGER_ACTIONS:
+        allowed = membership.is_manager
+    elif action in OWNER_ACTIONS:
+        allowed = membership.role == "owner"
+    else:
+        raise ValueError(f"no rule for {action}")
+    return (True, None) if allowed else (False, 403)
+
+
+def can(person, action, thing, membership=None):
+    membership = membership or membership_of(person, group_of(thing))
+    return _decide(person, action, thing, membership)[0]
+
+
+def authorize(person, action, thing):
+    """The asker's membership (None for public actions by strangers), or the refusal."""
+    membership = membership_of(person, group_of(thing))
+    allowed, status = _decide(person, action, thing, membership)
+    if allowed:
+        return membership
+    if status == 401:
+        raise Unauthenticated()
+    if status == 404:
+        raise NotFound()
+    if status == 409:
+        raise Conflict(REFUSALS[action])
+    raise NotAllowed(REFUSALS.get(action))

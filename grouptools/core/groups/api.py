@@ -1,0 +1,128 @@
+"""/api/v1 routes about groups and members: parse, ask the service, answer."""
+from flask import jsonify
+from sqlalchemy import func, select
+
+from grouptools.core.access import membership_of
+from grouptools.core.groups import blp, service
+from grouptools.core.groups.schemas import (
+    GroupCreateSchema,
+    GroupSchema,
+    GroupSettingsSchema,
+    JoinedSchema,
+    JoinSchema,
+    ManagedMemberSchema,
+    MemberChangeSchema,
+    MemberSchema,
+    PublicGroupSchema,
+)
+from grouptools.core.identity import current_person, require_person
+from grouptools.core.links import absolute_url, group_url
+from grouptools.core.models import Membership
+from grouptools.core.people.schemas import UrlSchema
+from grouptools.extensions import db, limiter
+
+GROUP_CREATE_LIMIT = "30 per hour"
+
+
+def group_view(group, membership):
+    """The group as the asker may see it: the full group for active members, else the
+    card. Answered as a finished response because the schema depends on the audience."""
+    view = {
+        "public_id": group.public_id,
+        "name": group.name,
+        "join_policy": group.join_policy,
+        "join_question": group.join_question,
+        "url": group_url(group),
+        "my_status": membership.status if membership and not membership.is_active else None,
+    }
+    if membership is None or not membership.is_active:
+        return jsonify(PublicGroupSchema().dump(view))
+    member_count = db.session.scalar(
+        select(func.count()).where(Membership.group_id == group.id, Membership.status == "active")
+    )
+    view.update(description=group.description, rules=group.rules, timezone=group.timezone,
+                members_can_create=group.members_can_create, role=membership.role,
+                member_count=member_count)
+    return jsonify(GroupSchema().dump(view))
+
+
+@blp.route("/groups", methods=["POST"])
+@limiter.limit(GROUP_CREATE_LIMIT)
+@blp.arguments(GroupCreateSchema)
+@blp.response(201, GroupSchema)
+def create_group(data):
+    person = require_person()
+    group = service.create_group(person, **data)
+    return group_view(group, membership_of(person, group)), 201
+
+
+@blp.route("/groups/<pid:gid>")
+@blp.response(200, GroupSchema, description="Members get the group; others its public card.")
+def get_group(gid):
+    group = service.find_group(gid)
+    return group_view(group, membership_of(current_person(), group))
+
+
+@blp.route("/groups/<pid:gid>", methods=["PATCH"])
+@blp.arguments(GroupSettingsSchema)
+@blp.response(200, GroupSchema)
+def update_group(data, gid):
+    person = require_person()
+    group = service.update_settings(person, service.find_group(gid), **data)
+    return group_view(group, membership_of(person, group))
+
+
+@blp.route("/groups/<pid:gid>", methods=["DELETE"])
+@blp.response(204)
+def delete_group(gid):
+    service.delete_group(require_person(), service.find_group(gid))
+
+
+@blp.route("/groups/<pid:gid>/join", methods=["POST"])
+@blp.arguments(JoinSchema)
+@blp.response(201, JoinedSchema)
+@blp.alt_response(200, schema=JoinedSchema, description="Already a member (or waiting)")
+def join_group(data, gid):
+    membership, created = service.join_group(require_person(), service.find_group(gid), **data)
+    body = {"member_id": membership.public_id, "status": membership.status}
+    return body, 201 if created else 200
+
+
+@blp.route("/groups/<pid:gid>/members")
+@blp.response(200, ManagedMemberSchema(many=True),
+              description="Managers also see pending, left and removed members, "
+                          "last activity and join answers.")
+def list_members(gid):
+    memberships, mine = service.roster(require_person(), service.find_group(gid))
+    schema = ManagedMemberSchema if mine.is_manager else MemberSchema
+    return jsonify(schema(many=True).dump(memberships))
+
+
+@blp.route("/groups/<pid:gid>/members/<mid>", methods=["PATCH"])
+@blp.arguments(MemberChangeSchema)
+@blp.response(200, ManagedMemberSchema)
+def change_member(data, gid, mid):
+    person = require_person()
+    group = service.find_group(gid)
+    target = service.member_for(person, group, mid)
+    return service.change_member(person, group, target, **data)
+
+
+@blp.route("/groups/<pid:gid>/members/<mid>", methods=["DELETE"])
+@blp.response(204)
+def remove_member(gid, mid):
+    person = require_person()
+    group = service.find_group(gid)
+    if mid == "me":
+        service.leave_group(person, group)
+    else:
+        service.remove_member(person, group, service.member_for(person, group, mid))
+
+
+@blp.route("/groups/<pid:gid>/members/<mid>/signin-link", methods=["POST"])
+@blp.response(201, UrlSchema)
+def issue_signin_link(gid, mid):
+    person = require_person()
+    group = service.find_group(gid)
+    secret = service.issue_signin_link(person, group, service.member_for(person, group, mid))
+    return {"url": absolute_url(f"/signin/once/{secret}")}

@@ -1,0 +1,218 @@
+"""The rules of groups and membership: create, settings, join, approve, roles, remove, leave.
+
+Every function takes the acting person first and asks core.access before changing
+anything; each commits its own unit of work."""
+import secrets
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from grouptools.core.access import Action, authorize
+from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from grouptools.core.models import Group, Membership, SigninLink, hash_secret, is_public_id
+from grouptools.core.timeutil import utcnow
+from grouptools.extensions import db
+
+SETTINGS = ("name", "description", "rules", "timezone", "join_policy", "join_question",
+            "members_can_create")
+
+
+def find_group(public_id):
+    """The group with this public id, or 404."""
+    group = db.session.scalar(select(Group).where(Group.public_id == public_id))
+    if group is None:
+        raise NotFound()
+    return group
+
+
+def member_for(person, group, member_id):
+    """A member of the group the asker may name: 404 unless the asker is an active member."""
+    authorize(person, Action.VIEW_ROSTER, group)
+    if not is_public_id(member_id):
+        raise NotFound()
+    membership = db.session.scalar(
+        select(Membership).where(Membership.group_id == group.id, Membership.public_id == member_id)
+    )
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
+def create_group(person, **settings):
+    """A new group whose creator is its active owner."""
+    group = Group(**{k: v for k, v in settings.items() if k in SETTINGS and v is not None})
+    if not group.join_question:
+        group.join_question = None
+    now = utcnow()
+    db.session.add(group)
+    db.session.add(Membership(group=group, person=person, role="owner", status="active",
+                              joined_at=now, last_active_at=now))
+    db.session.commit()
+    return group
+
+
+def update_settings(person, group, **changes):
+    authorize(person, Action.MANAGE_GROUP, group)
+    for key, value in changes.items():
+        if key in SETTINGS:
+            setattr(group, key, value)
+    if not group.join_question:
+        group.join_question = None
+    db.session.commit()
+    return group
+
+
+def delete_group(person, group):
+    """Everything in the group goes with it (the database cascades every table)."""
+    authorize(person, Action.DELETE_GROUP, group)
+    db.session.execute(delete(Group).where(Group.id == group.id))
+    db.session.commit()
+
+
+def join_group(person, group, nickname=None, answer=None):
+    """(membership, created). Joining twice answers the existing membership.
+
+    Under `approval` the joiner waits as pending; a removed member may not come back
+    until a manager restores them; one who left may."""
+    authorize(person, Action.JOIN, group)
+    if group.join_question and not (answer or "").strip():
+        raise Invalid(errors={"json": {"answer": [str(_l("Please answer the group's question."))]}})
+    status = "active" if group.join_policy == "open" else "pending"
+    now = utcnow()
+    existing = _membership_for_update(group, person)
+    if existing is not None:
+        if existing.status in ("active", "pending"):
+            return existing, False
+        if existing.status == "removed":
+            raise NotAllowed(_l("An organiser removed you from this group; ask them to restore you."))
+        existing.status = status
+        existing.role = "member"
+        existing.nickname = nickname or existing.nickname
+        existing.answer = answer
+        existing.joined_at = now if status == "active" else None
+        existing.last_active_at = now
+        db.session.commit()
+        return existing, True
+    membership = Membership(group=group, person=person, role="member", status=status,
+                            nickname=nickname, answer=answer, last_active_at=now,
+                            joined_at=now if status == "active" else None)
+    db.session.add(membership)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two taps of "join" at once: the other request created it; answer that one.
+        db.session.rollback()
+        return _membership_for_update(group, person), False
+    return membership, True
+
+
+def _membership_for_update(group, person):
+    return db.session.scalar(
+        select(Membership)
+        .where(Membership.group_id == group.id, Membership.person_id == person.id)
+        .with_for_update()
+    )
+
+
+def roster(person, group):
+    """Memberships the asker may see: active ones for members; every status for managers."""
+    mine = authorize(person, Action.VIEW_ROSTER, group)
+    query = select(Membership).where(Membership.group_id == group.id)
+    if not mine.is_manager:
+        query = query.where(Membership.status == "active")
+    order = [Membership.joined_at.is_(None), Membership.joined_at, Membership.id]
+    return db.session.scalars(query.order_by(*order)).all(), mine
+
+
+def change_member(person, group, target, role=None, status=None):
+    """Approve or restore (status active) and change roles (the owner only).
+
+    Setting another member's role to `owner` transfers ownership: the old owner
+    becomes an admin."""
+    mine = authorize(person, Action.MANAGE_GROUP, group)
+    if status is not None:
+        _activate(target, status)
+    if role is not None and role != target.role:
+        authorize(person, Action.CHANGE_ROLES, group)
+        if target.id == mine.id:
+            raise Conflict(_l("Give ownership to another member first."))
+        if not target.is_active:
+            raise Conflict(_l("Only active members can be given a role."))
+        if role == "owner":
+            mine.role = "admin"
+        target.role = role
+    db.session.commit()
+    return target
+
+
+def _activate(target, status):
+    if status != "active":
+        raise Invalid(errors={"json": {"status": [str(_l("Only 'active' can be set here."))]}})
+    if target.status == "left":
+        raise Conflict(_l("This member left the group; they can join again themselves."))
+    if target.status in ("pending", "removed"):
+        target.status = "active"
+        target.joined_at = utcnow()
+
+
+def remove_member(person, group, target):
+    """Remove (or reject a pending joiner): they cannot rejoin until restored.
+    Admins remove members; only the owner removes admins; nobody removes the owner."""
+    mine = authorize(person, Action.MANAGE_GROUP, group)
+    if target.id == mine.id:
+        raise Conflict(_l("To leave the group, use “Leave”."))
+    if target.role == "owner":
+        raise NotAllowed(_l("The owner cannot be removed."))
+    if target.role == "admin" and mine.role != "owner":
+        raise NotAllowed(_l("Only the group's owner may remove an admin."))
+    target.status = "removed"
+    target.role = "member"
+    db.session.commit()
+
+
+def leave_group(person, group):
+    mine = authorize(person, Action.LEAVE, group)
+    mine.status = "left"
+    mine.role = "member"
+    db.session.commit()
+
+
+def my_groups(person):
+    """(group, membership) pairs for the person's active and pending memberships."""
+    rows = db.session.execute(
+        select(Group, Membership)
+        .join(Membership, Membership.group_id == Group.id)
+        .where(Membership.person_id == person.id, Membership.status.in_(("active", "pending")))
+        .order_by(Membership.created_at.desc())
+    ).all()
+    return [(group, membership) for group, membership in rows]
+
+
+def issue_signin_link(person, group, target):
+    """A one-time sign-in secret for `target` (a member who changed phones).
+
+    A manager may sign in only as someone with less power than themselves, and never
+    as anyone who manages any group: a person is one identity across every group."""
+    mine = authorize(person, Action.ISSUE_SIGNIN_LINK, group)
+    if not target.is_active:
+        raise Conflict(_l("Sign-in links are only for active members."))
+    if target.id == mine.id or target.role in Membership.MANAGER_ROLES:
+        raise NotAllowed(_l("Organisers use their own sign-in link from “Me”."))
+    manages_elsewhere = db.session.scalar(
+        select(Membership.id).where(
+            Membership.person_id == target.person_id,
+            Membership.status == "active",
+            Membership.role.in_(Membership.MANAGER_ROLES),
+        ).limit(1)
+    )
+    if manages_elsewhere:
+        raise NotAllowed(_l("This member organises another group; they must use their own sign-in link."))
+    secret = secrets.token_urlsafe(24)
+    db.session.add(SigninLink(
+        secret_hash=hash_secret(secret), person_id=target.person_id, group_id=group.id,
+        issued_by_id=person.id, expires_at=utcnow() + timedelta(days=SigninLink.LIFETIME_DAYS),
+    ))
+    db.session.commit()
+    return secret
