@@ -47,12 +47,14 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from grouptools.core.groups import blp as groups_blp
     from grouptools.core.people import blp as people_blp
-    from grouptools.core.people.views import bp as signin_pages
+    from grouptools.core.groups.views import bp as group_pages
+    from grouptools.core.people.views import bp as people_pages
 
     api = app.extensions["grouptools_api"]
     api.register_blueprint(people_blp)
     api.register_blueprint(groups_blp)
-    app.register_blueprint(signin_pages)
+    app.register_blueprint(people_pages)
+    app.register_blueprint(group_pages)
 
 
 def _register_pages(app):
@@ -65,7 +67,13 @@ def _register_pages(app):
 
     @app.route("/")
     def home():
-        return render_template("home.html")
+        from grouptools.core.identity import current_person
+        from grouptools.core.people.views import my_group_items
+
+        person = current_person()
+        if person is None:
+            return render_template("home.html")
+        return render_template("home.html", my_groups=my_group_items(person))
 
 
 def _register_cli(app):

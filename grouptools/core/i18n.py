@@ -39,4 +39,8 @@ def html_lang():
 
 
 def init_app(app):
-    app.jinja_env.globals["html_lang"] = html_lang
+    from flask_babel import format_date
+
+    from grouptools.core.timeutil import local_time
+
+    app.jinja_env.globals.update(html_lang=html_lang, format_date=format_date, local_time=local_time)

@@ -3,7 +3,7 @@ whose only risk is redirecting somewhere it should not."""
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, make_response, redirect, request, url_for
 
 from grouptools.core.i18n import LANG_COOKIE, normalise_language
 
@@ -46,6 +46,13 @@ def add_security_headers(response):
         # The same address answers in another language for another Accept-Language.
         response.vary.add("Accept-Language")
         response.vary.add("Cookie")
+    return response
+
+
+def no_store(body, status=200):
+    """A page that shows a secret (a sign-in link): kept by no cache, not even the browser's."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,5 +1,6 @@
 """Time as the project keeps it: aware UTC in storage, the group's zone for people."""
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -32,3 +33,8 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def local_time(group, at):
+    """`at` in the group's own time zone: what its members mean by "today" and "20:00"."""
+    return at.astimezone(ZoneInfo(group.timezone)) if at is not None else None

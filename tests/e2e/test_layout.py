@@ -10,6 +10,8 @@ LANGUAGES = [("zh-CN", "zh"), ("en-US", "en")]
 SMALL_TAP_TARGETS = """
 () => Array.from(document.querySelectorAll('a, button, input, select, textarea, label.check'))
   .filter(el => !el.classList.contains('skip-link'))
+  // A radio or checkbox is tapped through its whole label row, which is checked itself.
+  .filter(el => !(el.matches('input[type=radio], input[type=checkbox]') && el.closest('label.check')))
   .map(el => [el, el.getBoundingClientRect()])
   .filter(([el, r]) => r.width > 0 && r.height > 0)
   .filter(([el, r]) => r.height < 44)

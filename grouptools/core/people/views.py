@@ -1,26 +1,82 @@
-"""Sign-in link pages: a confirm page on GET (chat apps' preview bots fetch every link),
-the sign-in itself on POST."""
-from flask import Blueprint, abort, redirect, render_template, url_for
+"""Pages about the person: "Me" (name, groups, the sign-in link for another device, sign
+out everywhere) and the sign-in links — a confirm page on GET, since chat apps' preview
+bots fetch every link, and the sign-in itself on POST."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 
-from grouptools.core.identity import current_person, sign_in
+from grouptools.core.forms import read_form
+from grouptools.core.groups.service import my_groups
+from grouptools.core.identity import current_person, require_person, sign_in
+from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service
+from grouptools.core.people.schemas import PersonUpdateSchema
+from grouptools.core.security import no_store
 
-bp = Blueprint("signin", __name__, template_folder="templates")
+bp = Blueprint("people_pages", __name__, template_folder="templates")
 
 SECRET_MAX = 200
+
+
+def my_group_items(person):
+    """The person's groups as the home and "Me" pages list them."""
+    return [
+        {"name": group.name, "url": group_url(group), "role": membership.role,
+         "pending": membership.status == "pending"}
+        for group, membership in my_groups(person)
+    ]
+
+
+def personal_signin_url(person):
+    return absolute_url(url_for("people_pages.confirm_personal_link",
+                                token=service.personal_signin_token(person)))
+
+
+@bp.get("/me")
+def me():
+    person = current_person()
+    if person is None:
+        return render_template("people/me_anonymous.html")
+    return no_store(render_template(
+        "people/me.html", person=person, groups=my_group_items(person),
+        signin_url=personal_signin_url(person), values={"name": person.name}, errors={},
+    ))
+
+
+@bp.post("/me")
+def rename_me():
+    person = require_person()
+    data, errors, values = read_form(PersonUpdateSchema())
+    if errors:
+        return no_store(render_template(
+            "people/me.html", person=person, groups=my_group_items(person),
+            signin_url=personal_signin_url(person), values=values, errors=errors,
+        ), 422)
+    service.rename_person(person, data["name"])
+    flash(gettext("Your name is now %(name)s.", name=person.name), "success")
+    return redirect(url_for("people_pages.me"), code=303)
+
+
+@bp.post("/me/signout-everywhere")
+def sign_out_everywhere():
+    person = require_person()
+    service.sign_out_everywhere(person)
+    sign_in(person)  # this phone stays signed in under the new session version
+    flash(gettext("Every other device is signed out, and your old sign-in link no longer "
+                  "works. Your new link is below."), "success")
+    return redirect(url_for("people_pages.me"), code=303)
 
 
 def _confirm_page(person, action):
     if person is None:
         abort(404)
-    return render_template("people/signin_confirm.html", person=person, action=action,
-                           current=current_person())
+    return no_store(render_template("people/signin_confirm.html", person=person, action=action,
+                                    current=current_person()))
 
 
 @bp.get("/signin/<token>")
 def confirm_personal_link(token):
     person = service.person_from_signin_token(token[:SECRET_MAX])
-    return _confirm_page(person, url_for("signin.use_personal_link", token=token))
+    return _confirm_page(person, url_for("people_pages.use_personal_link", token=token))
 
 
 @bp.post("/signin/<token>")
@@ -29,13 +85,14 @@ def use_personal_link(token):
     if person is None:
         abort(404)
     sign_in(person)
-    return redirect(url_for("home"), code=303)
+    flash(gettext("Signed in as %(name)s.", name=person.name), "success")
+    return redirect(url_for("people_pages.me"), code=303)
 
 
 @bp.get("/signin/once/<secret>")
 def confirm_one_time_link(secret):
     person = service.pending_signin_link(secret[:SECRET_MAX])
-    return _confirm_page(person, url_for("signin.use_one_time_link", secret=secret))
+    return _confirm_page(person, url_for("people_pages.use_one_time_link", secret=secret))
 
 
 @bp.post("/signin/once/<secret>")
@@ -44,4 +101,5 @@ def use_one_time_link(secret):
     if person is None:
         abort(404)
     sign_in(person)
-    return redirect(url_for("home"), code=303)
+    flash(gettext("Signed in as %(name)s.", name=person.name), "success")
+    return redirect(url_for("people_pages.me"), code=303)

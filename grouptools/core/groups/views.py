@@ -1,0 +1,206 @@
+"""Group pages: create, the group itself (a stranger's join prompt or a member's home),
+members and approvals, settings. Every action is a plain form that redirects."""
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_limiter.util import get_remote_address
+from marshmallow import ValidationError
+
+from grouptools.core.access import Action, authorize, can, membership_of
+from grouptools.core.errors import Invalid
+from grouptools.core.forms import field_errors, read_form
+from grouptools.core.groups import service
+from grouptools.core.groups.schemas import (
+    TIMEZONES,
+    GroupCreateSchema,
+    GroupSettingsSchema,
+    JoinSchema,
+)
+from grouptools.core.identity import current_person, require_person, sign_in
+from grouptools.core.links import absolute_url, group_url
+from grouptools.core.people import service as people
+from grouptools.core.people.api import PEOPLE_CREATE_LIMIT
+from grouptools.core.people.schemas import PersonCreateSchema
+from grouptools.core.security import local_path, no_store
+from grouptools.extensions import limiter
+
+bp = Blueprint("group_pages", __name__, template_folder="templates")
+
+# Offered first in the time-zone menu; every IANA zone stays available below them.
+COMMON_TIMEZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore",
+                    "Asia/Tokyo", "Europe/London", "Europe/Berlin", "America/New_York",
+                    "America/Los_Angeles", "Australia/Sydney", "UTC")
+BOOLEANS = ("members_can_create",)
+
+
+def timezone_options():
+    rest = sorted(TIMEZONES - set(COMMON_TIMEZONES))
+    return [*COMMON_TIMEZONES, *rest]
+
+
+def _new_person_exempt():
+    return g.get("person") is not None
+
+
+def _person_from_form(errors, values):
+    """The asker, or a new person from the form's "your name" field (one-screen path)."""
+    person = current_person()
+    if person is not None:
+        return person
+    values["your_name"] = request.form.get("your_name", "")
+    try:
+        data = PersonCreateSchema().load({"name": values["your_name"]})
+    except ValidationError as error:
+        errors["your_name"] = error.messages.get("name")
+        return None
+    if errors:
+        return None
+    person, _token = people.create_person(data["name"])
+    sign_in(person)
+    return person
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+@limiter.limit(PEOPLE_CREATE_LIMIT, key_func=get_remote_address, exempt_when=_new_person_exempt,
+               methods=["POST"])
+def create_group():
+    errors, values = {}, {"timezone": "Asia/Shanghai", "join_policy": "open"}
+    if request.method == "POST":
+        data, errors, values = read_form(GroupCreateSchema(), booleans=BOOLEANS)
+        errors = dict(errors)
+        person = _person_from_form(errors, values)
+        if not errors and person is not None:
+            group = service.create_group(person, **data)
+            flash(gettext("Your group is ready. Keep your sign-in link (on “Me”) so you can "
+                          "manage it from another phone."), "success")
+            return redirect(url_for("group_pages.show_group", gid=group.public_id), code=303)
+    return render_template("groups/create.html", values=values, errors=errors,
+                           timezones=timezone_options(),
+                           person=current_person()), 422 if errors else 200
+
+
+@bp.get("/g/<pid:gid>")
+def show_group(gid):
+    group = service.find_group(gid)
+    person = current_person()
+    mine = membership_of(person, group)
+    if mine is None or not mine.is_active:
+        return render_template("groups/public.html", group=group, mine=mine, person=person,
+                               values={}, errors={})
+    members, _ = service.roster(person, group)
+    active = [m for m in members if m.is_active]
+    pending = [m for m in members if m.status == "pending"]
+    return render_template(
+        "groups/show.html", group=group, mine=mine, active=active, pending=pending,
+        link=group_url(group),
+        can_manage=can(person, Action.MANAGE_GROUP, group, mine),
+    )
+
+
+@bp.post("/g/<pid:gid>/join")
+@limiter.limit(PEOPLE_CREATE_LIMIT, key_func=get_remote_address, exempt_when=_new_person_exempt)
+def join_group(gid):
+    group = service.find_group(gid)
+    data, errors, values = read_form(JoinSchema())
+    errors = dict(errors)
+    person = _person_from_form(errors, values)
+    if not errors and person is not None:
+        try:
+            membership, _ = service.join_group(person, group, **data)
+        except Invalid as error:
+            errors = field_errors(error)
+        else:
+            if membership.status == "pending":
+                flash(gettext("Your request to join was sent. An organiser will approve it."), "info")
+            else:
+                flash(gettext("Welcome to %(group)s!", group=group.name), "success")
+            return redirect(_next_or(url_for("group_pages.show_group", gid=gid)), code=303)
+    person = current_person()
+    return render_template("groups/public.html", group=group, mine=membership_of(person, group),
+                           person=person, values=values, errors=errors), 422
+
+
+@bp.post("/g/<pid:gid>/leave")
+def leave_group(gid):
+    group = service.find_group(gid)
+    service.leave_group(require_person(), group)
+    flash(gettext("You left %(group)s.", group=group.name), "info")
+    return redirect(url_for("home"), code=303)
+
+
+@bp.get("/g/<pid:gid>/members")
+def members(gid):
+    group = service.find_group(gid)
+    person = require_person()
+    memberships, mine = service.roster(person, group)
+    by_status = {status: [m for m in memberships if m.status == status]
+                 for status in ("pending", "active", "removed", "left")}
+    return render_template("groups/members.html", group=group, mine=mine, by_status=by_status,
+                           can_manage=mine.is_manager, signin_link=request.args.get("link"))
+
+
+@bp.post("/g/<pid:gid>/members/<mid>")
+def change_member(gid, mid):
+    """One form per button: approve, reject, restore, remove, role changes, sign-in link."""
+    group = service.find_group(gid)
+    person = require_person()
+    target = service.member_for(person, group, mid)
+    action = request.form.get("action", "")
+    back = url_for("group_pages.members", gid=gid)
+    name = target.display_name
+    if action in ("approve", "restore"):
+        service.change_member(person, group, target, status="active")
+        flash(gettext("%(name)s is a member now.", name=name), "success")
+    elif action in ("reject", "remove"):
+        service.remove_member(person, group, target)
+        flash(gettext("%(name)s was removed.", name=name), "info")
+    elif action in ("admin", "member", "owner"):
+        service.change_member(person, group, target, role=action)
+        flash(gettext("%(name)s's role was changed.", name=name), "success")
+    elif action == "signin-link":
+        secret = service.issue_signin_link(person, group, target)
+        url = absolute_url(url_for("people_pages.confirm_one_time_link", secret=secret))
+        return no_store(render_template("groups/signin_link.html", group=group, target=target,
+                                        url=url))
+    else:
+        raise Invalid(errors={"action": [gettext("Unknown action.")]})
+    return redirect(back, code=303)
+
+
+@bp.route("/g/<pid:gid>/settings", methods=["GET", "POST"])
+def settings(gid):
+    group = service.find_group(gid)
+    person = require_person()
+    mine = membership_of(person, group)
+    authorize(person, Action.MANAGE_GROUP, group)
+    errors = {}
+    values = {key: getattr(group, key) for key in service.SETTINGS}
+    values["join_question"] = values["join_question"] or ""
+    if request.method == "POST":
+        data, errors, values = read_form(GroupSettingsSchema(), booleans=BOOLEANS)
+        if not errors:
+            data.setdefault("join_question", None)
+            data.setdefault("description", "")
+            data.setdefault("rules", "")
+            service.update_settings(person, group, **data)
+            flash(gettext("Settings saved."), "success")
+            return redirect(url_for("group_pages.show_group", gid=gid), code=303)
+    return render_template("groups/settings.html", group=group, mine=mine, values=values,
+                           errors=errors, timezones=timezone_options()), 422 if errors else 200
+
+
+@bp.post("/g/<pid:gid>/delete")
+def delete_group(gid):
+    group = service.find_group(gid)
+    person = require_person()
+    if request.form.get("confirm") != "1":
+        authorize(person, Action.DELETE_GROUP, group)
+        flash(gettext("Tick the box to confirm that everything in the group will be deleted."), "error")
+        return redirect(url_for("group_pages.settings", gid=gid), code=303)
+    name = group.name
+    service.delete_group(person, group)
+    flash(gettext("%(group)s and everything in it were deleted.", group=name), "info")
+    return redirect(url_for("home"), code=303)
+
+
+def _next_or(default):
+    return local_path(request.form.get("next", "")) or default
