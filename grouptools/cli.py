@@ -12,3 +12,56 @@ def secret_key():
 
     development_secret_key()
     click.echo(f"secret key ready in {INSTANCE_DIR}")
+
+
+@cli.command("doctor")
+def doctor():
+    """Check the database, the font pictures are drawn with, and that it writes Chinese.
+
+    Exits non-zero when the database does not answer or Chinese cannot be drawn."""
+    from flask import current_app
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from grouptools.core import render
+    from grouptools.extensions import db
+
+    healthy = True
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    click.echo(f"database: {url.render_as_string(hide_password=True)}")
+    try:
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        click.echo("  connects: yes")
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        click.echo(f"  connects: NO ({type(error).__name__}: {reason})")
+        healthy = False
+
+    setting = render.font_setting()
+    regular, bold = render.find_cjk_font(), render.find_cjk_font(bold=True)
+    if setting and (regular is None or regular.source != "GROUPTOOLS_FONT"):
+        click.echo(f"GROUPTOOLS_FONT={setting} cannot be opened as a font; looking elsewhere")
+    emoji = render.find_emoji_font()
+    for label, choice in (("font", regular), ("bold font", bold), ("emoji font", emoji)):
+        if choice is None:
+            click.echo(f"{label}: none found")
+        else:
+            click.echo(f"{label}: {choice.path} "
+                       f"(face {choice.index}: {choice.face}; found by {choice.source})")
+    if regular is not None and not regular.names_simplified_chinese:
+        click.echo("  its name does not say Simplified Chinese (SC): a collection's other faces "
+                   "draw some characters in Japanese or Traditional forms")
+    if bold is not None and not bold.is_bold:
+        click.echo("  no bold face: bold text is drawn thicker instead")
+
+    if render.can_draw_chinese():
+        click.echo(f"draws Chinese ({render.CHINESE_SAMPLE}): yes")
+    else:
+        click.echo(f"draws Chinese ({render.CHINESE_SAMPLE}): NO, it draws missing-glyph boxes. "
+                   "Install a CJK font (Debian: apt-get install fonts-noto-cjk) "
+                   "or set GROUPTOOLS_FONT.")
+        healthy = False
+    if not healthy:
+        raise SystemExit(1)
