@@ -49,10 +49,14 @@ def _register_blueprints(app):
     from grouptools.core.people import blp as people_blp
     from grouptools.core.groups.views import bp as group_pages
     from grouptools.core.people.views import bp as people_pages
+    from grouptools.core.uploads import blp as images_api
+    from grouptools.core.uploads import bp as image_pages
 
     api = app.extensions["grouptools_api"]
     api.register_blueprint(people_blp)
     api.register_blueprint(groups_blp)
+    api.register_blueprint(images_api)
+    app.register_blueprint(image_pages)
     app.register_blueprint(people_pages)
     app.register_blueprint(group_pages)
 

@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -164,3 +165,32 @@ class SigninLink(TimestampMixin, db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Image(PublicIdMixin, TimestampMixin, db.Model):
+    """An uploaded picture, normalised (upright, sRGB, no metadata) with a thumbnail.
+
+    It records who uploaded it and the group it is used in, so deleting the group
+    deletes its pictures; pictures with no group (avatars) belong to their uploader."""
+
+    __tablename__ = "image"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("group.id", ondelete="CASCADE"), index=True
+    )
+    uploader_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    mime: Mapped[str] = mapped_column(String(32), nullable=False)
+    width: Mapped[int] = mapped_column(Integer, nullable=False)
+    height: Mapped[int] = mapped_column(Integer, nullable=False)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    thumb_mime: Mapped[str] = mapped_column(String(32), nullable=False)
+    thumb_width: Mapped[int] = mapped_column(Integer, nullable=False)
+    thumb_height: Mapped[int] = mapped_column(Integer, nullable=False)
+    thumb_data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # Content hash: the ETag, and what lets a client skip re-downloading.
+    digest: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    group: Mapped[Group | None] = relationship()

@@ -1,11 +1,13 @@
 """The pictures a link is shared with: QR codes (PNG and SVG), the phone-sized poster,
 and the ETag that lets browsers and chat apps keep them."""
+import functools
 import hashlib
 import io
 from urllib.parse import urlsplit
 
 import qrcode
-from flask_babel import gettext
+from flask import current_app, request
+from flask_babel import get_locale, gettext
 from PIL import Image, ImageDraw
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
 from werkzeug.urls import iri_to_uri
@@ -199,3 +201,45 @@ def draw_poster(group_name, title, description, url):
     # Level 1: a few kB larger than the default and twice as fast (bench/README.md).
     image.save(out, "PNG", compress_level=1)
     return out.getvalue()
+
+
+# --- Serving: what every shareable page's /qr.png, /qr.svg and /poster.png answer --------
+
+SHARE_CACHE_CONTROL = "public, max-age=600"
+
+
+def send_picture(etag, draw, mimetype="image/png", cache_control=SHARE_CACHE_CONTROL):
+    """Answer a drawn picture with its ETag; a 304 without drawing when the asker has it."""
+    if request.if_none_match.contains(etag):
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(draw(), mimetype=mimetype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = cache_control
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+def qr_png_response(url, cache_control=SHARE_CACHE_CONTROL):
+    size = clamp_qr_size(request.args.get("size", QR_DEFAULT_PX))
+    return send_picture(etag_for("qr.png", url, size), lambda: qr_png(url, size),
+                        cache_control=cache_control)
+
+
+def qr_svg_response(url, cache_control=SHARE_CACHE_CONTROL):
+    return send_picture(etag_for("qr.svg", url), lambda: qr_svg(url), "image/svg+xml",
+                        cache_control=cache_control)
+
+
+def poster_response(group_name, title, description, url):
+    """The poster in the asker's language (its caption is translated)."""
+    locale = str(get_locale())
+    etag = etag_for("poster", group_name, title, description, url, locale)
+    return send_picture(etag, lambda: _poster_png(group_name, title, description, url, locale))
+
+
+@functools.lru_cache(maxsize=64)
+def _poster_png(group_name, title, description, url, locale):
+    # `locale` is part of the cache key only: draw_poster translates through the request.
+    return draw_poster(group_name, title, description, url)

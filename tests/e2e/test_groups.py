@@ -34,8 +34,18 @@ def test_create_join_and_me_on_a_phone(phone, accept_language, lang):
 
     # The copy button copies the group link (a real click, in the browser).
     owner.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    owner.page.locator('button[data-copy="group-link"]').click()
+    owner.page.locator('button[data-copy="share-link"]').click()
     assert owner.page.evaluate("navigator.clipboard.readText()") == group_url
+    owner.page.locator("details.share-pictures summary").click()
+    owner.page.locator(".share-poster img").scroll_into_view_if_needed()
+    poster_width = "() => document.querySelector('.share-poster img').naturalWidth"
+    for _ in range(50):
+        if owner.page.evaluate(poster_width):
+            break
+        owner.page.wait_for_timeout(100)
+    assert owner.page.evaluate(poster_width) == 1080
+    assert_fits_a_phone(owner)
+    owner.screenshot(f"group-share-{lang}")
 
     stranger = phone(accept_language)
     stranger.open(group_url.replace(stranger.base_url, ""))

@@ -20,7 +20,15 @@ from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service as people
 from grouptools.core.people.api import PEOPLE_CREATE_LIMIT
 from grouptools.core.people.schemas import PersonCreateSchema
+from grouptools.core.render import default_avatar_png
 from grouptools.core.security import local_path, no_store
+from grouptools.core.share import (
+    etag_for,
+    poster_response,
+    qr_png_response,
+    qr_svg_response,
+    send_picture,
+)
 from grouptools.extensions import limiter
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
@@ -85,13 +93,13 @@ def show_group(gid):
     mine = membership_of(person, group)
     if mine is None or not mine.is_active:
         return render_template("groups/public.html", group=group, mine=mine, person=person,
-                               values={}, errors={})
+                               values={}, errors={}, preview=link_preview_of(group))
     members, _ = service.roster(person, group)
     active = [m for m in members if m.is_active]
     pending = [m for m in members if m.status == "pending"]
     return render_template(
         "groups/show.html", group=group, mine=mine, active=active, pending=pending,
-        link=group_url(group),
+        link=group_url(group), preview=link_preview_of(group),
         can_manage=can(person, Action.MANAGE_GROUP, group, mine),
     )
 
@@ -116,7 +124,8 @@ def join_group(gid):
             return redirect(_next_or(url_for("group_pages.show_group", gid=gid)), code=303)
     person = current_person()
     return render_template("groups/public.html", group=group, mine=membership_of(person, group),
-                           person=person, values=values, errors=errors), 422
+                           person=person, values=values, errors=errors,
+                           preview=link_preview_of(group)), 422
 
 
 @bp.post("/g/<pid:gid>/leave")
@@ -204,3 +213,55 @@ def delete_group(gid):
 
 def _next_or(default):
     return local_path(request.form.get("next", "")) or default
+
+
+# --- Sharing: QR codes, the poster, avatars -------------------------------------------
+
+def link_preview_of(group):
+    """What chat apps show for the group's link, and the share sheet's pictures."""
+    gid = group.public_id
+    return {
+        "title": group.name,
+        "description": public_line(group),
+        "url": group_url(group),
+        "poster": absolute_url(url_for("group_pages.group_poster", gid=gid)),
+        "poster_path": url_for("group_pages.group_poster", gid=gid),
+        "qr_png": url_for("group_pages.group_qr_png", gid=gid),
+        "qr_svg": url_for("group_pages.group_qr_svg", gid=gid),
+    }
+
+
+def public_line(group):
+    """The line a stranger may read about the group: how to join."""
+    if group.join_policy == "open":
+        return gettext("Anyone with the link may join.")
+    return gettext("Organisers approve each new member.")
+
+
+@bp.get("/g/<pid:gid>/qr.png")
+def group_qr_png(gid):
+    return qr_png_response(group_url(service.find_group(gid)))
+
+
+@bp.get("/g/<pid:gid>/qr.svg")
+def group_qr_svg(gid):
+    return qr_svg_response(group_url(service.find_group(gid)))
+
+
+@bp.get("/g/<pid:gid>/poster.png")
+def group_poster(gid):
+    """Only what a stranger may see: whoever holds the poster holds all of it."""
+    group = service.find_group(gid)
+    return poster_response(group.name, gettext("Join the group"), public_line(group),
+                           group_url(group))
+
+
+@bp.get("/g/<pid:gid>/members/<mid>/avatar.png")
+def member_avatar(gid, mid):
+    group = service.find_group(gid)
+    member = service.member_for(current_person(), group, mid)
+    size = min(max(request.args.get("size", 96, type=int), 32), 512)
+    name = member.display_name
+    return send_picture(etag_for("avatar", member.public_id, name, size),
+                        lambda: default_avatar_png(member.public_id, name, size),
+                        cache_control="private, max-age=86400")

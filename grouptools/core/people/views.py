@@ -11,6 +11,7 @@ from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service
 from grouptools.core.people.schemas import PersonUpdateSchema
 from grouptools.core.security import no_store
+from grouptools.core.share import qr_png_response
 
 bp = Blueprint("people_pages", __name__, template_folder="templates")
 
@@ -64,6 +65,12 @@ def sign_out_everywhere():
     flash(gettext("Every other device is signed out, and your old sign-in link no longer "
                   "works. Your new link is below."), "success")
     return redirect(url_for("people_pages.me"), code=303)
+
+
+@bp.get("/me/qr.png")
+def my_signin_qr():
+    """The personal sign-in link as a QR code, to scan with the other device's camera."""
+    return qr_png_response(personal_signin_url(require_person()), cache_control="no-store")
 
 
 def _confirm_page(person, action):

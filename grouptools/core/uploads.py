@@ -1,0 +1,121 @@
+"""Uploaded pictures kept and served: POST /api/v1/images stores a normalised picture for
+a group (or for its uploader alone), /images/<id> serves it to those who may see it."""
+import hashlib
+
+from flask import Blueprint, abort, request, url_for
+from flask_babel import gettext
+from flask_smorest import abort as api_abort
+from marshmallow import fields
+from sqlalchemy import select
+
+from grouptools.core.access import Action, authorize, can
+from grouptools.core.fields import Schema
+from grouptools.core.http import Blueprint as ApiBlueprint
+from grouptools.core.identity import current_person, require_person
+from grouptools.core.images import MAX_UPLOAD_BYTES, normalise_image
+from grouptools.core.links import absolute_url
+from grouptools.core.models import Group, Image, is_public_id
+from grouptools.core.share import send_picture
+from grouptools.extensions import db, limiter
+
+blp = ApiBlueprint("images_api", __name__, url_prefix="/api/v1", description="Pictures")
+bp = Blueprint("images", __name__)
+
+# Room for the multipart envelope around a picture of the largest accepted size, so
+# a 10 MB photo reaches normalise_image (and its clear 413 message) intact.
+UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 256 * 1024
+UPLOAD_LIMIT = "300 per hour"
+# A picture never changes under its id: browsers keep it for a year.
+IMAGE_CACHE_CONTROL = "private, max-age=31536000, immutable"
+
+
+class ImageSchema(Schema):
+    id = fields.String(attribute="public_id")
+    url = fields.String()
+    thumb_url = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+
+
+def image_urls(image):
+    return {
+        "url": absolute_url(url_for("images.show_image", iid=image.public_id)),
+        "thumb_url": absolute_url(url_for("images.show_thumb", iid=image.public_id)),
+    }
+
+
+def store_image(person, data, group=None):
+    """Normalise and keep a picture; in a group only an active member may add one."""
+    if group is not None:
+        authorize(person, Action.ACT, group)
+    # Decoding and resizing take a while: end the transaction first, so SQLite's write
+    # lock (taken up front for a POST) is not held while the pixels are worked on.
+    db.session.commit()
+    picture = normalise_image(data)
+    image = Image(
+        group=group, uploader_id=person.id, mime=picture.mime, width=picture.width,
+        height=picture.height, data=picture.full, thumb_mime=picture.mime,
+        thumb_width=picture.thumb_width, thumb_height=picture.thumb_height,
+        thumb_data=picture.thumb, digest=hashlib.sha256(picture.full).hexdigest(),
+    )
+    db.session.add(image)
+    db.session.commit()
+    return image
+
+
+def visible_image(person, public_id):
+    """The picture if the asker may see it: a group's pictures are for its active members
+    (and whoever uploaded them); a picture with no group is public to its link."""
+    if not is_public_id(public_id):
+        abort(404)
+    image = db.session.scalar(select(Image).where(Image.public_id == public_id))
+    if image is None:
+        abort(404)
+    if image.group is not None and not (
+        (person is not None and image.uploader_id == person.id)
+        or can(person, Action.VIEW_GROUP, image.group)
+    ):
+        abort(404)
+    return image
+
+
+@blp.route("/images", methods=["POST"])
+@limiter.limit(UPLOAD_LIMIT)
+@blp.response(201, ImageSchema)
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"},
+                   "group_id": {"type": "string", "description": "public id of the group"}},
+}}}})
+def upload_image():
+    """Upload a picture (JPEG, PNG, WebP, GIF; at most 10 MB and 40 megapixels)."""
+    person = require_person()
+    request.max_content_length = UPLOAD_BODY_LIMIT
+    if request.mimetype != "multipart/form-data":
+        api_abort(415, message=gettext("Send the picture as multipart/form-data in a field named 'file'."))
+    upload = request.files.get("file")
+    if upload is None:
+        api_abort(422, errors={"files": {"file": [gettext("This field is required.")]}})
+    group = None
+    group_id = request.form.get("group_id")
+    if group_id:
+        group = db.session.scalar(select(Group).where(Group.public_id == group_id)) \
+            if is_public_id(group_id) else None
+        if group is None:
+            api_abort(404)
+    image = store_image(person, upload.read(MAX_UPLOAD_BYTES + 1), group)
+    return {"public_id": image.public_id, "width": image.width, "height": image.height,
+            **image_urls(image)}
+
+
+@bp.get("/images/<iid>")
+def show_image(iid):
+    image = visible_image(current_person(), iid)
+    return send_picture(image.digest, lambda: image.data, image.mime, IMAGE_CACHE_CONTROL)
+
+
+@bp.get("/images/<iid>/thumb")
+def show_thumb(iid):
+    image = visible_image(current_person(), iid)
+    return send_picture(f"{image.digest}-thumb", lambda: image.thumb_data, image.thumb_mime,
+                        IMAGE_CACHE_CONTROL)
