@@ -24,10 +24,12 @@ extract: $(BIN)/.installed
 	$(BIN)/pybabel update -i grouptools/translations/messages.pot -d grouptools/translations --no-fuzzy-matching
 
 run: $(BIN)/.installed catalogs
+	sh tools/system-packages.sh run
 	$(BIN)/flask --app wsgi grouptools secret-key
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --no-control-socket \
 		--access-logfile - wsgi:app
 
 test: $(BIN)/.installed catalogs
+	sh tools/system-packages.sh test
 	$(BIN)/pytest $(PYTEST_ARGS)
