@@ -22,6 +22,7 @@ from grouptools.core.people.api import PEOPLE_CREATE_LIMIT
 from grouptools.core.people.schemas import PersonCreateSchema
 from grouptools.core.render import default_avatar_png
 from grouptools.core.security import local_path, no_store
+from grouptools.core.widgets import create_links_for_group, widgets_for_group
 from grouptools.core.share import (
     etag_for,
     poster_response,
@@ -100,6 +101,8 @@ def show_group(gid):
     return render_template(
         "groups/show.html", group=group, mine=mine, active=active, pending=pending,
         link=group_url(group), preview=link_preview_of(group),
+        widgets=widgets_for_group(group, person),
+        create_links=create_links_for_group(group, person),
         can_manage=can(person, Action.MANAGE_GROUP, group, mine),
     )
 
