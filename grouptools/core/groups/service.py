@@ -179,6 +179,13 @@ def leave_group(person, group):
     db.session.commit()
 
 
+def record_activity(membership):
+    """Note that a member acted (voted, signed up …), so owners can see who has gone
+    quiet; the caller's transaction commits it."""
+    if membership is not None:
+        membership.last_active_at = utcnow()
+
+
 def my_groups(person):
     """(group, membership) pairs for the person's active and pending memberships."""
     rows = db.session.execute(

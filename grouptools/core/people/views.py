@@ -86,14 +86,17 @@ def confirm_personal_link(token):
     return _confirm_page(person, url_for("people_pages.use_personal_link", token=token))
 
 
-@bp.post("/signin/<token>")
-def use_personal_link(token):
-    person = service.person_from_signin_token(token[:SECRET_MAX])
+def _signed_in_as(person):
     if person is None:
         abort(404)
     sign_in(person)
     flash(gettext("Signed in as %(name)s.", name=person.name), "success")
     return redirect(url_for("people_pages.me"), code=303)
+
+
+@bp.post("/signin/<token>")
+def use_personal_link(token):
+    return _signed_in_as(service.person_from_signin_token(token[:SECRET_MAX]))
 
 
 @bp.get("/signin/once/<secret>")
@@ -104,9 +107,4 @@ def confirm_one_time_link(secret):
 
 @bp.post("/signin/once/<secret>")
 def use_one_time_link(secret):
-    person = service.redeem_signin_link(secret[:SECRET_MAX])
-    if person is None:
-        abort(404)
-    sign_in(person)
-    flash(gettext("Signed in as %(name)s.", name=person.name), "success")
-    return redirect(url_for("people_pages.me"), code=303)
+    return _signed_in_as(service.redeem_signin_link(secret[:SECRET_MAX]))

@@ -110,3 +110,12 @@ def test_my_groups_lists_active_and_pending_memberships(owner):
     groups.join_group(me, closed)
     listed = {g.name: m.status for g, m in groups.my_groups(me)}
     assert listed == {"开放群": "active", "审核群": "pending"}
+
+
+def test_recorded_activity_moves_last_active_forward(owner):
+    group = groups.create_group(owner, name="g")
+    member, _ = groups.join_group(person("甲"), group)
+    before = member.last_active_at
+    groups.record_activity(member)
+    db.session.commit()
+    assert member.last_active_at > before
