@@ -6,6 +6,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -121,21 +122,23 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(app, database_url, tmp_path_factory):
-    """gunicorn with 4 workers on the test database, as production runs it."""
+@contextmanager
+def running_server(database_url, instance_dir, log_path, workers=4, **settings):
+    """gunicorn serving the app on the test database until the block ends; its log
+    must hold no traceback."""
     port = _free_port()
     env = {
         **os.environ,
         "GROUPTOOLS_DATABASE_URL": database_url,
         "GROUPTOOLS_SECRET_KEY": SECRET_KEY,
         "GROUPTOOLS_RATELIMIT_ENABLED": "0",
-        "GROUPTOOLS_INSTANCE_DIR": str(tmp_path_factory.mktemp("server-instance")),
+        "GROUPTOOLS_INSTANCE_DIR": str(instance_dir),
+        **settings,
     }
-    log = open(tmp_path_factory.mktemp("server-log") / "gunicorn.log", "w+")
+    log = open(log_path, "w+")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
-         "--no-control-socket", "--timeout", "60", "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", "--no-control-socket", "--timeout", "60", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = LiveServer(f"http://127.0.0.1:{port}")
@@ -150,6 +153,14 @@ def live_server(app, database_url, tmp_path_factory):
         server_log = log.read()
         log.close()
     assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture(scope="session")
+def live_server(app, database_url, tmp_path_factory):
+    """gunicorn with 4 workers on the test database, as production runs it."""
+    with running_server(database_url, tmp_path_factory.mktemp("server-instance"),
+                        tmp_path_factory.mktemp("server-log") / "gunicorn.log") as server:
+        yield server
 
 
 class LiveServer(str):
