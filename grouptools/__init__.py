@@ -51,14 +51,22 @@ def _register_blueprints(app):
     from grouptools.core.people.views import bp as people_pages
     from grouptools.core.uploads import blp as images_api
     from grouptools.core.uploads import bp as image_pages
+    from grouptools.core.uploads import init_app as init_uploads
+    from grouptools.poll import blp as polls_api
+    from grouptools.poll import bp as poll_pages
+    from grouptools.poll import init_app as init_polls
 
     api = app.extensions["grouptools_api"]
     api.register_blueprint(people_blp)
     api.register_blueprint(groups_blp)
     api.register_blueprint(images_api)
     app.register_blueprint(image_pages)
+    init_uploads(app)
     app.register_blueprint(people_pages)
     app.register_blueprint(group_pages)
+    api.register_blueprint(polls_api)
+    app.register_blueprint(poll_pages)
+    init_polls(app)
 
 
 def _register_pages(app):

@@ -67,6 +67,23 @@ def app(app_config):
         db.engine.dispose()
 
 
+@pytest.fixture
+def make_app(app_config):
+    """Factory for an extra app (other settings, test-only routes); its connections are
+    closed afterwards, as PostgreSQL's driver insists."""
+    made = []
+
+    def make(**overrides):
+        extra = create_app({**app_config, **overrides})
+        made.append(extra)
+        return extra
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(app):
     """Every test starts from empty tables."""

@@ -3,7 +3,7 @@ import functools
 import json
 
 import flask_smorest
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
@@ -55,5 +55,20 @@ class PublicIdConverter(BaseConverter):
     regex = PUBLIC_ID_PATTERN
 
 
+def allow_large_body(app, endpoint, limit):
+    """Let one endpoint (an upload) take bodies up to `limit` bytes; every other keeps
+    the small global MAX_CONTENT_LENGTH. Applied before anything reads the body — the
+    CSRF check of a cookie request reads the form."""
+    app.config.setdefault("BODY_LIMITS", {})[endpoint] = limit
+
+
+def _apply_body_limit():
+    limit = current_app.config.get("BODY_LIMITS", {}).get(request.endpoint)
+    if limit:
+        request.max_content_length = limit
+
+
 def init_app(app):
     app.url_map.converters["pid"] = PublicIdConverter
+    # Registered before identity's before_request, which may read the form.
+    app.before_request(_apply_body_limit)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.fields import Schema
 from grouptools.core.http import Blueprint as ApiBlueprint
+from grouptools.core.http import allow_large_body
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.images import MAX_UPLOAD_BYTES, normalise_image
 from grouptools.core.links import absolute_url
@@ -90,7 +91,6 @@ def visible_image(person, public_id):
 def upload_image():
     """Upload a picture (JPEG, PNG, WebP, GIF; at most 10 MB and 40 megapixels)."""
     person = require_person()
-    request.max_content_length = UPLOAD_BODY_LIMIT
     if request.mimetype != "multipart/form-data":
         api_abort(415, message=gettext("Send the picture as multipart/form-data in a field named 'file'."))
     upload = request.files.get("file")
@@ -119,3 +119,7 @@ def show_thumb(iid):
     image = visible_image(current_person(), iid)
     return send_picture(f"{image.digest}-thumb", lambda: image.thumb_data, image.thumb_mime,
                         IMAGE_CACHE_CONTROL)
+
+
+def init_app(app):
+    allow_large_body(app, "images_api.upload_image", UPLOAD_BODY_LIMIT)

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from grouptools import create_app
 from tests.conftest import bearer
 
 
@@ -110,8 +109,8 @@ def test_pages_get_an_html_error_page(client):
     assert "未找到，或你无权查看。" in response.get_data(as_text=True)
 
 
-def test_an_unexpected_failure_is_a_500_in_the_contract_shape(app_config):
-    app = create_app({**app_config, "PROPAGATE_EXCEPTIONS": False})
+def test_an_unexpected_failure_is_a_500_in_the_contract_shape(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.route("/api/v1/boom")
     def boom():

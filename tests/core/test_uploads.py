@@ -113,3 +113,24 @@ def test_deleting_the_group_deletes_its_pictures(app, member):
     assert owner.delete(f"/api/v1/groups/{gid}").status_code == 204
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ImageRow)) == 1
+
+
+def test_a_browser_uploads_a_large_photo_with_its_cookie_and_csrf_token(app, group_with):
+    """A cookie request's CSRF check reads the form before the view runs: the upload's
+    own size limit must already apply then."""
+    gid, owner, _ = group_with()
+    phone = app.test_client()
+    link = owner.get("/api/v1/me/signin-link").get_json()["url"].replace("http://localhost", "")
+    page = phone.get(link)
+    import re
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    phone.post(link, data={"csrf_token": token})
+    big = encode(noisy((1400, 1400)), "PNG")
+    assert len(big) > 2 * 1024 * 1024
+    boundary, body = encode_multipart({
+        "file": FileStorage(io.BytesIO(big), filename="big.png", content_type="image/png"),
+        "group_id": gid,
+    })
+    response = phone.post("/api/v1/images", data=body, headers={"X-CSRFToken": token},
+                          content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 201, response.get_json()

@@ -2,7 +2,6 @@
 them, and offers "create" links to those who may create."""
 from datetime import datetime, timedelta, timezone
 
-from grouptools import create_app
 from grouptools.core.widgets import WidgetSummary, register_widget
 from tests.conftest import bearer
 
@@ -17,8 +16,8 @@ def lister(group, person):
     ]
 
 
-def test_registered_widgets_are_listed_open_first_newest_first(app_config):
-    app = create_app(app_config)
+def test_registered_widgets_are_listed_open_first_newest_first(make_app):
+    app = make_app()
     register_widget(app, lister, lambda group: ("发起投票", f"/g/{group.public_id}/polls/new"))
     client = app.test_client()
     token = client.post("/api/v1/people", json={"name": "群主"}).get_json()["token"]

@@ -1,0 +1,19 @@
+"""Polls (群投票): text and picture polls, multiple choice, secret ballots, results.
+
+`blp` is the JSON API (/api/v1), `bp` the pages (/p/<pid>, views.py); `init_app` lists
+polls on their group's page through core.widgets."""
+from grouptools.core.http import Blueprint
+
+blp = Blueprint("polls", __name__, url_prefix="/api/v1", description="Polls")
+
+from grouptools.poll import api  # noqa: E402,F401  (registers the routes)
+from grouptools.poll.views import bp  # noqa: E402,F401
+
+
+def init_app(app):
+    from grouptools.core.http import allow_large_body
+    from grouptools.core.widgets import register_widget
+    from grouptools.poll.views import PHOTOS_MAX_BYTES, create_link, group_listing
+
+    register_widget(app, group_listing, create_link)
+    allow_large_body(app, "poll_pages.create_poll", PHOTOS_MAX_BYTES)

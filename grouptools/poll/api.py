@@ -1,0 +1,114 @@
+"""/api/v1 routes about polls: parse, ask the service, answer."""
+from flask import Response, stream_with_context
+
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import require_person
+from grouptools.extensions import limiter
+from grouptools.poll import blp, results, service
+from grouptools.poll.export import csv_filename, export_csv
+from grouptools.poll.schemas import (
+    PollCreateSchema,
+    PollSchema,
+    PollUpdateSchema,
+    ResultsSchema,
+    VoteSchema,
+)
+
+POLL_CREATE_LIMIT = "60 per hour"
+VOTE_LIMIT = "60 per minute"
+
+
+def _state(person, poll):
+    return results.poll_state(person, poll)
+
+
+@blp.route("/groups/<pid:gid>/polls", methods=["POST"])
+@limiter.limit(POLL_CREATE_LIMIT)
+@blp.arguments(PollCreateSchema)
+@blp.response(201, PollSchema)
+def create_poll(data, gid):
+    person = require_person()
+    poll = service.create_poll(person, find_group(gid), **data)
+    return _state(person, poll)
+
+
+@blp.route("/polls/<pid:pid>")
+@blp.response(200, PollSchema)
+def get_poll(pid):
+    person = require_person()
+    return _state(person, service.find_poll(pid))
+
+
+@blp.route("/polls/<pid:pid>", methods=["PATCH"])
+@blp.arguments(PollUpdateSchema)
+@blp.response(200, PollSchema)
+def update_poll(data, pid):
+    person = require_person()
+    poll = service.update_poll(person, service.find_poll(pid), **data)
+    return _state(person, poll)
+
+
+@blp.route("/polls/<pid:pid>", methods=["DELETE"])
+@blp.response(204)
+def delete_poll(pid):
+    service.delete_poll(require_person(), service.find_poll(pid))
+
+
+@blp.route("/polls/<pid:pid>/votes", methods=["POST"])
+@limiter.limit(VOTE_LIMIT)
+@blp.arguments(VoteSchema)
+@blp.response(201, PollSchema, description="First vote")
+@blp.alt_response(200, schema=PollSchema, description="Changed, or the same choices again")
+def cast_vote(data, pid):
+    person = require_person()
+    poll = service.find_poll(pid)
+    outcome = service.cast_vote(person, poll, data["option_ids"])
+    return _state(person, poll), 201 if outcome == "created" else 200
+
+
+@blp.route("/polls/<pid:pid>/votes", methods=["DELETE"])
+@limiter.limit(VOTE_LIMIT)
+@blp.response(204)
+def withdraw_vote(pid):
+    service.withdraw_vote(require_person(), service.find_poll(pid))
+
+
+@blp.route("/polls/<pid:pid>/results")
+@blp.response(200, ResultsSchema)
+def get_results(pid):
+    return results.poll_results(require_person(), service.find_poll(pid))
+
+
+@blp.route("/polls/<pid:pid>/close", methods=["POST"])
+@blp.response(200, PollSchema)
+def close_poll(pid):
+    person = require_person()
+    return _state(person, service.close_poll(person, service.find_poll(pid)))
+
+
+@blp.route("/polls/<pid:pid>/reopen", methods=["POST"])
+@blp.response(200, PollSchema)
+def reopen_poll(pid):
+    person = require_person()
+    return _state(person, service.reopen_poll(person, service.find_poll(pid)))
+
+
+@blp.route("/polls/<pid:pid>/duplicate", methods=["POST"])
+@limiter.limit(POLL_CREATE_LIMIT)
+@blp.response(201, PollSchema)
+def duplicate_poll(pid):
+    person = require_person()
+    return _state(person, service.duplicate_poll(person, service.find_poll(pid)))
+
+
+@blp.route("/polls/<pid:pid>/export.csv")
+@blp.response(200, content_type="text/csv",
+              description="Managers; per-option totals, and who chose what on open ballots")
+def export_poll(pid):
+    person = require_person()
+    poll = service.find_poll(pid)
+    rows = export_csv(person, poll)
+    response = Response(stream_with_context(rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = csv_filename(poll)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,101 @@
+"""A poll's results as CSV for its managers: UTF-8 with a BOM (so spreadsheet apps read
+Chinese), per-option totals, and on open ballots who chose what. A secret ballot's
+export has the totals only: there is nothing else to export."""
+import csv
+import io
+from urllib.parse import quote
+
+from flask_babel import gettext
+from sqlalchemy import select
+
+from grouptools.core.access import Action, authorize
+from grouptools.core.models import Membership, Person
+from grouptools.core.timeutil import local_time
+from grouptools.extensions import db
+from grouptools.poll.models import Vote
+from grouptools.poll.results import poll_results_for
+from grouptools.poll.service import is_closed
+
+# A cell a spreadsheet would run as a formula (CSV injection) starts with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def option_label(option):
+    return option.text or gettext("Picture %(num)d", num=option.position + 1)
+
+
+def _cell(value):
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _line(values):
+    out = io.StringIO()
+    csv.writer(out).writerow([_cell(v) for v in values])
+    return out.getvalue()
+
+
+def _when(group, at):
+    return local_time(group, at).strftime("%Y-%m-%d %H:%M") if at else ""
+
+
+def csv_filename(poll):
+    """Content-Disposition: an ASCII name for old clients, the title for the rest."""
+    title = "".join(c for c in poll.title if c.isprintable() and c not in '\\/:*?"<>|')[:60]
+    return (f'attachment; filename="poll-{poll.public_id}.csv"; '
+            f"filename*=UTF-8''{quote(title or poll.public_id)}.csv")
+
+
+def export_csv(person, poll):
+    """Managers only (403 for members, 404 for strangers), checked before anything is
+    sent; the rows are then streamed, so a large poll is never held in memory."""
+    authorize(person, Action.MANAGE_WIDGET, poll)
+    results = poll_results_for(poll, manager=True)
+    closed = is_closed(poll)
+    group = poll.group
+    labels = {row.option.id: option_label(row.option) for row in results.options}
+
+    def rows():
+        yield "\ufeff"
+        yield _line([gettext("Poll"), poll.title])
+        yield _line([gettext("Group"), group.name])
+        yield _line([gettext("Status"), gettext("Closed") if closed else gettext("Open")])
+        yield _line([gettext("Voters"), results.voter_count])
+        if poll.anonymous:
+            yield _line([gettext("Secret ballot: only the totals exist.")])
+        yield "\r\n"
+        yield _line([gettext("Option"), gettext("Votes"), gettext("Percent of voters")])
+        for row in results.options:
+            yield _line([labels[row.option.id], row.votes, f"{row.percent:g}%"])
+        if poll.anonymous:
+            return
+        yield "\r\n"
+        yield _line([gettext("Member"), gettext("Choice"), gettext("Voted at")])
+        yield from _member_rows(poll, group, labels)
+        if results.not_voted:
+            yield "\r\n"
+            yield _line([gettext("Has not voted")])
+            for member in results.not_voted:
+                yield _line([member.display_name])
+
+    return rows()
+
+
+def _member_rows(poll, group, labels):
+    query = (select(Membership.id, Membership.nickname, Person.name, Vote.option_id,
+                    Vote.created_at)
+             .join(Membership, Membership.id == Vote.membership_id)
+             .join(Person, Person.id == Membership.person_id)
+             .where(Vote.poll_id == poll.id)
+             .order_by(Membership.id, Vote.id)
+             .execution_options(yield_per=1000))
+    current, name, chosen, first = None, None, [], None
+    for member_id, nickname, person_name, option_id, at in db.session.execute(query):
+        if member_id != current and current is not None:
+            yield _line([name, " / ".join(chosen), _when(group, first)])
+            chosen = []
+        if member_id != current:
+            current, name, first = member_id, nickname or person_name, at
+        chosen.append(labels[option_id])
+    if current is not None:
+        yield _line([name, " / ".join(chosen), _when(group, first)])

@@ -1,0 +1,142 @@
+"""The tables of polls: the poll, its options with their vote counters, who took part,
+and — on open ballots only — which member chose which option.
+
+A secret ballot stores a participation (who took part) and per-option counters; no row
+anywhere links a member to a choice. Options carry no timestamps for the same reason:
+a "last changed" time on an option next to a participation's time would name a voter."""
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grouptools.core.models import Group, Image, Membership, PublicIdMixin, TimestampMixin
+from grouptools.core.timeutil import UTCDateTime, utcnow
+from grouptools.extensions import db
+
+
+class Poll(PublicIdMixin, TimestampMixin, db.Model):
+    """A question put to a group; `closed_at` is a manual close, `deadline` closes it
+    by itself (see service.is_closed: nothing needs to run at that moment)."""
+
+    __tablename__ = "poll"
+
+    TITLE_MAX = 200
+    DESCRIPTION_MAX = 4000
+    OPTIONS_MIN, OPTIONS_MAX = 2, 50
+    VISIBILITIES = ("always", "after_vote", "after_close", "managers")
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("group.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # Person.id of the creator: core.access lets a widget's creator manage it.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    multiple: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    min_choices: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    max_choices: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    results_visibility: Mapped[str] = mapped_column(String(16), nullable=False, default="always")
+    allow_change: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Counters kept by SQL expressions (never read-modify-write): results stay as
+    # cheap with 100,000 votes as with 10.
+    voter_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Bumped by every vote and every change: the ETag of live results and pictures.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    group: Mapped[Group] = relationship()
+    options: Mapped[list["PollOption"]] = relationship(
+        back_populates="poll", order_by="PollOption.position",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
+
+    __table_args__ = (
+        CheckConstraint("results_visibility IN ('always', 'after_vote', 'after_close', 'managers')",
+                        name="results_visibility"),
+        CheckConstraint("min_choices >= 1 AND min_choices <= max_choices", name="choices"),
+        CheckConstraint("NOT (anonymous AND allow_change)", name="secret_is_final"),
+        CheckConstraint("voter_count >= 0", name="voter_count"),
+    )
+
+
+class PollOption(PublicIdMixin, db.Model):
+    """One answer: a text, a picture, or both, with its vote counter."""
+
+    __tablename__ = "poll_option"
+
+    TEXT_MAX = 200
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    text: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
+    image_id: Mapped[int | None] = mapped_column(
+        ForeignKey("image.id", ondelete="SET NULL"), index=True
+    )
+    votes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    poll: Mapped[Poll] = relationship(back_populates="options")
+    image: Mapped[Image | None] = relationship(lazy="joined")
+
+    __table_args__ = (CheckConstraint("votes >= 0", name="votes"),)
+
+
+class Participation(db.Model):
+    """That a member took part — and, deliberately, nothing else: no time, no choice.
+
+    Its row is what a member's vote changes lock (FOR UPDATE), so two changes sent at
+    once by one member apply one after the other."""
+
+    __tablename__ = "poll_participation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("poll.id", ondelete="CASCADE"), nullable=False
+    )
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+    __table_args__ = (UniqueConstraint("poll_id", "membership_id"),)
+
+
+class Vote(db.Model):
+    """A member's choice of one option, on open ballots only."""
+
+    __tablename__ = "poll_vote"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("poll.id", ondelete="CASCADE"), nullable=False
+    )
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("poll_option.id", ondelete="CASCADE"), nullable=False
+    )
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    membership: Mapped[Membership] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("poll_id", "membership_id", "option_id"),
+        # The first voters of an option, read by index whatever the number of votes.
+        Index("ix_poll_vote_option_id_id", "option_id", "id"),
+    )

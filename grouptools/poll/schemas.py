@@ -1,0 +1,141 @@
+"""What the poll API accepts and answers (DESIGN §6 "Polls"); who sees what is decided
+by the service (PollState) and shown here, never by deleting keys in a route."""
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from grouptools.core.fields import AwareDateTime, Boolean, Integer, Schema, Text
+from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
+from grouptools.poll import links
+from grouptools.poll.models import Poll, PollOption
+from grouptools.poll.results import reminder_text
+
+LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field is required."),
+                 "null": _l("This field may not be empty.")}
+PUBLIC_ID = validate.Regexp(rf"^{PUBLIC_ID_PATTERN}$", error=_l("Not a valid id."))
+
+
+class OptionInSchema(Schema):
+    text = Text(max_length=PollOption.TEXT_MAX)
+    image_id = Text(max_length=PUBLIC_ID_LENGTH, validate=[PUBLIC_ID])
+
+    @validates_schema
+    def has_text_or_picture(self, data, **kwargs):
+        if not data.get("text") and not data.get("image_id"):
+            raise ValidationError(_l("Give the option a text, a picture, or both."), "text")
+
+
+class PollSettingsSchema(Schema):
+    """What managers may change at any time."""
+
+    title = Text(min_length=1, max_length=Poll.TITLE_MAX)
+    description = Text(max_length=Poll.DESCRIPTION_MAX)
+    results_visibility = Text(max_length=16, validate=[validate.OneOf(
+        Poll.VISIBILITIES, error=_l("Use 'always', 'after_vote', 'after_close' or 'managers'."))])
+    deadline = AwareDateTime(allow_none=True)
+
+
+class PollUpdateSchema(PollSettingsSchema):
+    """…and, while nobody has voted, the options and voting rules."""
+
+    options = fields.List(fields.Nested(OptionInSchema), error_messages=LIST_MESSAGES,
+                          validate=[validate.Length(
+                              min=Poll.OPTIONS_MIN, max=Poll.OPTIONS_MAX,
+                              error=_l("Give from {min} to {max} options."))])
+    multiple = Boolean()
+    min_choices = Integer(minimum=1, maximum=Poll.OPTIONS_MAX)
+    max_choices = Integer(minimum=1, maximum=Poll.OPTIONS_MAX)
+    anonymous = Boolean()
+    allow_change = Boolean()
+
+
+class PollCreateSchema(PollUpdateSchema):
+    title = Text(required=True, min_length=1, max_length=Poll.TITLE_MAX)
+    options = fields.List(fields.Nested(OptionInSchema), required=True,
+                          error_messages=LIST_MESSAGES,
+                          validate=[validate.Length(
+                              min=Poll.OPTIONS_MIN, max=Poll.OPTIONS_MAX,
+                              error=_l("Give from {min} to {max} options."))])
+
+
+class VoteSchema(Schema):
+    option_ids = fields.List(Text(max_length=PUBLIC_ID_LENGTH), required=True,
+                             error_messages=LIST_MESSAGES,
+                             validate=[validate.Length(max=Poll.OPTIONS_MAX)])
+
+
+# --- Answers ------------------------------------------------------------------------------
+
+class OptionSchema(Schema):
+    id = fields.String(attribute="public_id")
+    text = fields.String()
+    image_url = fields.Function(lambda o: links.image_urls(o.image, absolute=True)[0],
+                                allow_none=True)
+    thumb_url = fields.Function(lambda o: links.image_urls(o.image, absolute=True)[1],
+                                allow_none=True)
+
+
+class VoterSchema(Schema):
+    member_id = fields.String(attribute="public_id")
+    name = fields.String(attribute="display_name")
+    avatar_url = fields.Function(lambda m: links.avatar_url(m, absolute=True))
+
+
+class VoterList(fields.List):
+    """Results name up to 250 voters and 200 non-voters: written straight to dicts (a
+    nested schema per member was most of the answer's time), documented as VoterSchema."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.Nested(VoterSchema), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return [{"member_id": v.public_id, "name": v.display_name,
+                 "avatar_url": links.avatar_url(v, absolute=True)} for v in value]
+
+
+class OptionResultSchema(Schema):
+    id = fields.Function(lambda r: r.option.public_id)
+    votes = fields.Integer()
+    percent = fields.Float(metadata={"description": "Share of voters (multiple choice may sum over 100)"})
+    winner = fields.Boolean()
+    voters = VoterList(allow_none=True, metadata={"description": "First 50, open ballots only"})
+    voters_more = fields.Integer()
+
+
+class ResultsSchema(Schema):
+    voter_count = fields.Integer()
+    options = fields.List(fields.Nested(OptionResultSchema))
+    not_voted = VoterList(allow_none=True,
+                          metadata={"description": "Managers, open ballots: first 200"})
+    not_voted_count = fields.Integer(allow_none=True, metadata={"description": "Managers"})
+    reminder_text = fields.Method("reminder", allow_none=True,
+                                  metadata={"description": "Managers: ready to paste"})
+
+    def reminder(self, results):
+        if results.not_voted_count is None:
+            return None
+        return reminder_text(results, links.poll_url(results.poll))
+
+
+class PollSchema(Schema):
+    """A poll as one asker sees it (a service.PollState)."""
+
+    id = fields.Function(lambda s: s.poll.public_id)
+    title = fields.Function(lambda s: s.poll.title)
+    description = fields.Function(lambda s: s.poll.description)
+    options = fields.Function(lambda s: OptionSchema(many=True).dump(s.poll.options))
+    multiple = fields.Function(lambda s: s.poll.multiple)
+    min_choices = fields.Function(lambda s: s.poll.min_choices)
+    max_choices = fields.Function(lambda s: s.poll.max_choices)
+    anonymous = fields.Function(lambda s: s.poll.anonymous)
+    results_visibility = fields.Function(lambda s: s.poll.results_visibility)
+    allow_change = fields.Function(lambda s: s.poll.allow_change)
+    deadline = fields.Function(lambda s: s.poll.deadline.isoformat() if s.poll.deadline else None)
+    closed = fields.Boolean()
+    voter_count = fields.Function(lambda s: s.poll.voter_count)
+    my_vote = fields.List(fields.String(), allow_none=True)
+    results = fields.Nested(ResultsSchema, allow_none=True)
+    results_visible_when = fields.String(allow_none=True)
+    can_manage = fields.Boolean(attribute="manager")
+    url = fields.Function(lambda s: links.poll_url(s.poll))
