@@ -45,16 +45,14 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
+    from grouptools import poll, relay
     from grouptools.core.groups import blp as groups_blp
-    from grouptools.core.people import blp as people_blp
     from grouptools.core.groups.views import bp as group_pages
+    from grouptools.core.people import blp as people_blp
     from grouptools.core.people.views import bp as people_pages
     from grouptools.core.uploads import blp as images_api
     from grouptools.core.uploads import bp as image_pages
     from grouptools.core.uploads import init_app as init_uploads
-    from grouptools.poll import blp as polls_api
-    from grouptools.poll import bp as poll_pages
-    from grouptools.poll import init_app as init_polls
 
     api = app.extensions["grouptools_api"]
     api.register_blueprint(people_blp)
@@ -64,9 +62,9 @@ def _register_blueprints(app):
     init_uploads(app)
     app.register_blueprint(people_pages)
     app.register_blueprint(group_pages)
-    api.register_blueprint(polls_api)
-    app.register_blueprint(poll_pages)
-    init_polls(app)
+    # Each widget registers its API, its pages and its line on the group page.
+    for widget in (poll, relay):
+        widget.init_app(app, api)
 
 
 def _register_pages(app):

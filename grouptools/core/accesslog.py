@@ -1,4 +1,5 @@
-"""gunicorn's access log without secrets: sign-in links, tokens and cookies are masked.
+"""gunicorn's access log without secrets: sign-in links, ticket links, tokens and cookies
+are masked.
 
 A sign-in link is a password in a URL; it reaches the log in the request line and, on
 the confirm page's POST, in the Referer."""
@@ -6,13 +7,15 @@ import re
 
 from gunicorn.glogging import Logger
 
-SIGNIN_SECRET = re.compile(r"(/signin/(?:once/)?)[^/?#\s]+")
+# Paths whose last part is a secret: sign-in links, and relay tickets (whoever holds a
+# ticket's link holds the place at the door).
+SECRET_PATHS = re.compile(r"(/signin/(?:once/)?|/r/[A-Za-z0-9_-]{10}/tickets/)[^/?#\s]+")
 MASK = "[redacted]"
 SECRET_HEADERS = ("{authorization}i", "{cookie}i", "{x-csrftoken}i", "{set-cookie}o")
 
 
 def redact(text):
-    return SIGNIN_SECRET.sub(rf"\1{MASK}", text) if isinstance(text, str) else text
+    return SECRET_PATHS.sub(rf"\1{MASK}", text) if isinstance(text, str) else text
 
 
 class RedactingLogger(Logger):

@@ -1,7 +1,7 @@
 """Polls (群投票): text and picture polls, multiple choice, secret ballots, results.
 
-`blp` is the JSON API (/api/v1), `bp` the pages (/p/<pid>, views.py); `init_app` lists
-polls on their group's page through core.widgets."""
+`blp` is the JSON API (/api/v1), `bp` the pages (/p/<pid>, views.py); `init_app` registers
+both and lists polls on their group's page through core.widgets."""
 from grouptools.core.http import Blueprint
 
 blp = Blueprint("polls", __name__, url_prefix="/api/v1", description="Polls")
@@ -10,10 +10,12 @@ from grouptools.poll import api  # noqa: E402,F401  (registers the routes)
 from grouptools.poll.views import bp  # noqa: E402,F401
 
 
-def init_app(app):
+def init_app(app, api):
     from grouptools.core.http import allow_large_body
     from grouptools.core.widgets import register_widget
     from grouptools.poll.views import PHOTOS_MAX_BYTES, create_link, group_listing
 
+    api.register_blueprint(blp)
+    app.register_blueprint(bp)
     register_widget(app, group_listing, create_link)
     allow_large_body(app, "poll_pages.create_poll", PHOTOS_MAX_BYTES)

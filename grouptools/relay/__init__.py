@@ -1,0 +1,19 @@
+"""Relay sign-ups (群接龙): typed replies, capacity and waitlist, chat text, tickets, export.
+
+`blp` is the JSON API (/api/v1), `bp` the pages (/r/<rid>); `init_app` registers both
+and lists relays on their group's page through core.widgets."""
+from grouptools.core.http import Blueprint
+
+blp = Blueprint("relays", __name__, url_prefix="/api/v1", description="Relay sign-ups")
+
+from grouptools.relay import api  # noqa: E402,F401  (registers the routes)
+from grouptools.relay.views import bp  # noqa: E402,F401
+
+
+def init_app(app, api):
+    from grouptools.core.widgets import register_widget
+    from grouptools.relay.views import create_link, list_relays
+
+    api.register_blueprint(blp)
+    app.register_blueprint(bp)
+    register_widget(app, list_relays, create_link)

@@ -1,0 +1,155 @@
+"""/api/v1 routes about relays: parse, ask the service, answer."""
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import require_person
+from grouptools.extensions import limiter
+from grouptools.relay import blp, places, service, signups
+from grouptools.relay.chattext import relay_text
+from grouptools.relay.export import download
+from grouptools.relay.schemas import (
+    EntryCreatedSchema,
+    EntryCreateSchema,
+    EntrySchema,
+    EntryUpdateSchema,
+    ImportResultSchema,
+    ImportSchema,
+    RelayCreateSchema,
+    RelaySchema,
+    RelayUpdateSchema,
+    TextSchema,
+)
+
+RELAY_CREATE_LIMIT = "60 per hour"
+SIGN_UP_LIMIT = "60 per minute"
+
+
+def _state(person, relay):
+    return service.relay_state(person, relay)
+
+
+def _created(entry):
+    return {"public_id": entry.public_id, "status": entry.status,
+            "number": places.number_of(entry), "waitlist_position": places.position_of(entry)}
+
+
+def _entry_view(person, entry):
+    """The entry as the asker sees it on the list."""
+    state = service.relay_state(person, entry.relay, with_log=False)
+    return next(view for view in state.entries if view.entry.id == entry.id)
+
+
+@blp.route("/groups/<pid:gid>/relays", methods=["POST"])
+@limiter.limit(RELAY_CREATE_LIMIT)
+@blp.arguments(RelayCreateSchema)
+@blp.response(201, RelaySchema)
+def create_relay(data, gid):
+    person = require_person()
+    return _state(person, service.create_relay(person, find_group(gid), **data))
+
+
+@blp.route("/relays/<pid:rid>")
+@blp.response(200, RelaySchema)
+def get_relay(rid):
+    return _state(require_person(), service.find_relay(rid))
+
+
+@blp.route("/relays/<pid:rid>", methods=["PATCH"])
+@blp.arguments(RelayUpdateSchema)
+@blp.response(200, RelaySchema)
+def update_relay(data, rid):
+    person = require_person()
+    return _state(person, service.update_relay(person, service.find_relay(rid), **data))
+
+
+@blp.route("/relays/<pid:rid>", methods=["DELETE"])
+@blp.response(204)
+def delete_relay(rid):
+    service.delete_relay(require_person(), service.find_relay(rid))
+
+
+@blp.route("/relays/<pid:rid>/close", methods=["POST"])
+@blp.response(200, RelaySchema)
+def close_relay(rid):
+    person = require_person()
+    return _state(person, service.close_relay(person, service.find_relay(rid)))
+
+
+@blp.route("/relays/<pid:rid>/reopen", methods=["POST"])
+@blp.response(200, RelaySchema)
+def reopen_relay(rid):
+    person = require_person()
+    return _state(person, service.close_relay(person, service.find_relay(rid), closed=False))
+
+
+@blp.route("/relays/<pid:rid>/entries", methods=["POST"])
+@limiter.limit(SIGN_UP_LIMIT)
+@blp.arguments(EntryCreateSchema)
+@blp.response(201, EntryCreatedSchema)
+def sign_up(data, rid):
+    entry = signups.sign_up(require_person(), service.find_relay(rid), **data)
+    return _created(entry)
+
+
+@blp.route("/relays/<pid:rid>/entries/<pid:eid>", methods=["PATCH"])
+@limiter.limit(SIGN_UP_LIMIT)
+@blp.arguments(EntryUpdateSchema)
+@blp.response(200, EntrySchema)
+def edit_entry(data, rid, eid):
+    person = require_person()
+    relay = service.find_relay(rid)
+    entry = signups.edit_entry(person, signups.find_entry(relay, eid), **data)
+    return _entry_view(person, entry)
+
+
+@blp.route("/relays/<pid:rid>/entries/<pid:eid>", methods=["DELETE"])
+@limiter.limit(SIGN_UP_LIMIT)
+@blp.response(204)
+def withdraw_entry(rid, eid):
+    relay = service.find_relay(rid)
+    signups.withdraw_entry(require_person(), signups.find_entry(relay, eid))
+
+
+@blp.route("/relays/<pid:rid>/entries/<pid:eid>/attend", methods=["POST"])
+@blp.response(200, EntrySchema)
+def attend(rid, eid):
+    person = require_person()
+    relay = service.find_relay(rid)
+    entry = signups.mark_attended(person, signups.find_entry(relay, eid))
+    return _entry_view(person, entry)
+
+
+@blp.route("/relays/<pid:rid>/entries/<pid:eid>/attend", methods=["DELETE"])
+@blp.response(200, EntrySchema)
+def undo_attend(rid, eid):
+    person = require_person()
+    relay = service.find_relay(rid)
+    entry = signups.mark_attended(person, signups.find_entry(relay, eid), attended=False)
+    return _entry_view(person, entry)
+
+
+@blp.route("/relays/<pid:rid>/text")
+@blp.response(200, TextSchema)
+def chat_text(rid):
+    state = service.relay_state(require_person(), service.find_relay(rid), with_log=False)
+    return {"text": relay_text(state)}
+
+
+@blp.route("/relays/<pid:rid>/import", methods=["POST"])
+@blp.arguments(ImportSchema)
+@blp.response(200, ImportResultSchema)
+def import_text(data, rid):
+    created, rejected = signups.import_text(require_person(), service.find_relay(rid),
+                                            data["text"])
+    return {"created": [_created(entry) for entry in created], "rejected": rejected}
+
+
+@blp.route("/relays/<pid:rid>/export.csv")
+@blp.response(200, content_type="text/csv", description="Managers: every field, UTF-8 with BOM")
+def export_csv(rid):
+    return download(require_person(), service.find_relay(rid), "csv")
+
+
+@blp.route("/relays/<pid:rid>/export.xlsx")
+@blp.response(200, description="Managers: every field, as an Excel workbook",
+              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def export_xlsx(rid):
+    return download(require_person(), service.find_relay(rid), "xlsx")

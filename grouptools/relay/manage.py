@@ -1,0 +1,118 @@
+"""Organisers' pages of a relay: settings (capacity, waitlist, slots, deadline), close,
+delete, adding someone who replied in the chat, importing a pasted relay, exports.
+Routes on the relay pages' blueprint (views.bp); core.access decides who gets in."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from grouptools.core.access import Action, authorize
+from grouptools.core.errors import DomainError
+from grouptools.core.identity import require_person
+from grouptools.relay import forms, service, signups
+from grouptools.relay.chattext import line_fields
+from grouptools.relay.schemas import ImportSchema, RelaySettingsSchema
+from grouptools.relay.views import bp
+
+
+def _settings_values(relay):
+    values = {"title": relay.title, "description": relay.description,
+              "capacity": relay.capacity if relay.capacity is not None else "",
+              "waitlist": relay.waitlist, "guests_max": relay.guests_max,
+              "per_member_max": relay.per_member_max,
+              "deadline": forms.deadline_input(relay.group, relay.deadline)}
+    return values
+
+
+def _slot_rows(relay):
+    rows = [{"id": slot.public_id, "label": slot.label,
+             "capacity": slot.capacity if slot.capacity is not None else "",
+             "taken": slot.taken} for slot in relay.slots]
+    return rows + [{} for _ in range(forms.EXTRA_SLOT_ROWS)]
+
+
+def manage_page(relay, person, settings=None, settings_errors=None, slot_rows=None,
+                add_values=None, add_errors=None, import_text="", import_errors=None,
+                status=200):
+    authorize(person, Action.MANAGE_WIDGET, relay)
+    state = service.relay_state(person, relay, with_log=False)
+    return render_template(
+        "relay/manage.html", state=state, relay=relay, group=relay.group,
+        values=settings or _settings_values(relay), errors=settings_errors or {},
+        slot_rows=slot_rows or _slot_rows(relay),
+        add_values=add_values or {}, add_errors=add_errors or {},
+        import_text=import_text, import_errors=import_errors or {},
+        line_fields=line_fields(relay),
+    ), status
+
+
+@bp.get("/r/<pid:rid>/manage")
+def manage(rid):
+    return manage_page(service.find_relay(rid), require_person())
+
+
+@bp.post("/r/<pid:rid>/settings")
+def settings(rid):
+    relay = service.find_relay(rid)
+    person = require_person()
+    authorize(person, Action.MANAGE_WIDGET, relay)
+    values, payload = forms.read_settings(relay.group)
+    slot_count = len(relay.slots) + forms.EXTRA_SLOT_ROWS
+    slot_rows, slots, slot_index = forms.read_slot_rows(slot_count)
+    if relay.slots or slots:
+        payload["slots"] = slots
+        payload.pop("capacity")
+    data, errors = forms.load(RelaySettingsSchema(), payload)
+    if not errors:
+        try:
+            service.update_relay(person, relay, **data)
+        except DomainError as error:
+            if error.status not in (409, 422):
+                raise
+            errors = error
+        else:
+            flash(gettext("Settings saved."), "success")
+            return redirect(url_for("relay_pages.show_relay", rid=rid), code=303)
+    for row, slot in zip(slot_rows, relay.slots):
+        row["taken"] = slot.taken
+    return manage_page(relay, person, settings=values, slot_rows=slot_rows,
+                       settings_errors=forms.form_errors(errors, slot_rows=slot_index),
+                       status=forms.status_of(errors))
+
+
+@bp.post("/r/<pid:rid>/close")
+def close(rid):
+    relay = service.close_relay(require_person(), service.find_relay(rid),
+                                closed=request.form.get("closed", "1") == "1")
+    flash(gettext("The list is closed: nobody can sign up or change an entry now.")
+          if relay.closed_at else gettext("The list is open again."), "info")
+    return redirect(url_for("relay_pages.show_relay", rid=rid), code=303)
+
+
+@bp.post("/r/<pid:rid>/delete")
+def delete(rid):
+    relay = service.find_relay(rid)
+    person = require_person()
+    group = relay.group
+    if request.form.get("confirm") != "1":
+        authorize(person, Action.MANAGE_WIDGET, relay)
+        flash(gettext("Tick the box to confirm that the list and every entry will be deleted."),
+              "error")
+        return redirect(url_for("relay_pages.manage", rid=rid), code=303)
+    title = relay.title
+    service.delete_relay(person, relay)
+    flash(gettext("“%(title)s” was deleted.", title=title), "info")
+    return redirect(url_for("group_pages.show_group", gid=group.public_id), code=303)
+
+
+@bp.post("/r/<pid:rid>/import")
+def import_text(rid):
+    """The result is shown at once (every refused line and why). Posting it again adds
+    nothing twice: lines already on the list are skipped."""
+    relay = service.find_relay(rid)
+    person = require_person()
+    text = request.form.get("text", "")
+    data, errors = forms.load(ImportSchema(), {"text": text})
+    if errors:
+        return manage_page(relay, person, import_text=text, import_errors=errors, status=422)
+    created, rejected = signups.import_text(person, relay, data["text"])
+    return render_template("relay/imported.html", relay=relay, group=relay.group,
+                           created=created, rejected=rejected)

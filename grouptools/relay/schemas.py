@@ -1,0 +1,213 @@
+"""What the relay API accepts and answers (DESIGN §6 "Relays"). Who sees which values is
+decided by the service (service.shown_values, RelayState); these schemas show it."""
+from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from grouptools.core.fields import AwareDateTime, Boolean, Integer, Schema, Text
+from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
+from grouptools.relay import links
+from grouptools.relay.formats import FormatError, check_pattern
+from grouptools.relay.models import FIELD_TYPES, Relay, RelayEntry, RelayField, RelaySlot
+
+LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field is required."),
+                 "null": _l("This field may not be empty.")}
+PUBLIC_ID = validate.Regexp(rf"^{PUBLIC_ID_PATTERN}$", error=_l("Not a valid id."))
+KEY = validate.Regexp(r"^[a-z][a-z0-9_]*$",
+                      error=_l("Use lower-case letters, digits and _ (e.g. phone)."))
+IMPORT_MAX = 50_000
+
+
+def _list(inner, maximum, required=False):
+    return fields.List(inner, required=required, error_messages=LIST_MESSAGES,
+                       validate=[validate.Length(max=maximum,
+                                                 error=_l("Give at most {max} items."))])
+
+
+class FieldInSchema(Schema):
+    key = Text(required=True, min_length=1, max_length=RelayField.KEY_MAX, validate=[KEY])
+    label = Text(required=True, min_length=1, max_length=RelayField.LABEL_MAX)
+    type = Text(load_default="text", max_length=16, validate=[validate.OneOf(
+        FIELD_TYPES, error=_l("Use text, number, phone, email, choice or date."))])
+    required = Boolean(load_default=False)
+    pattern = Text(max_length=RelayField.PATTERN_MAX, allow_none=True, strip=False)
+    hint = Text(max_length=RelayField.HINT_MAX)
+    choices = _list(Text(min_length=1, max_length=RelayField.CHOICE_MAX),
+                    RelayField.CHOICES_MAX)
+    private = Boolean(load_default=False)
+
+    @validates_schema
+    def check_format(self, data, **kwargs):
+        if data.get("pattern"):
+            try:
+                check_pattern(data["pattern"])
+            except FormatError as error:
+                raise ValidationError(str(error.message), "pattern") from None
+        choices = data.get("choices") or []
+        if data.get("type") == "choice" and len(choices) < 2:
+            raise ValidationError(_l("Give at least two choices."), "choices")
+        if data.get("type") != "choice" and choices:
+            raise ValidationError(_l("Only a field of type choice has choices."), "choices")
+        if len(set(choices)) != len(choices):
+            raise ValidationError(_l("Each choice must be different."), "choices")
+
+
+class SlotInSchema(Schema):
+    id = Text(max_length=PUBLIC_ID_LENGTH, validate=[PUBLIC_ID])
+    label = Text(required=True, min_length=1, max_length=RelaySlot.LABEL_MAX)
+    capacity = Integer(minimum=1, maximum=Relay.CAPACITY_MAX, allow_none=True)
+
+
+def _unique(items, key, message, field_name):
+    seen = set()
+    for item in items:
+        if item[key] in seen:
+            raise ValidationError(message, field_name)
+        seen.add(item[key])
+
+
+class RelaySettingsSchema(Schema):
+    """What managers may change at any time."""
+
+    title = Text(min_length=1, max_length=Relay.TITLE_MAX)
+    description = Text(max_length=Relay.DESCRIPTION_MAX)
+    capacity = Integer(minimum=1, maximum=Relay.CAPACITY_MAX, allow_none=True)
+    waitlist = Boolean()
+    guests_max = Integer(minimum=0, maximum=Relay.GUESTS_MAX)
+    per_member_max = Integer(minimum=1, maximum=Relay.PER_MEMBER_MAX)
+    deadline = AwareDateTime(allow_none=True)
+    slots = _list(fields.Nested(SlotInSchema), Relay.SLOTS_MAX)
+
+    @validates_schema
+    def check_slots(self, data, **kwargs):
+        _unique(data.get("slots") or [], "label", _l("Each slot needs its own name."), "slots")
+
+
+class RelayFormatSchema(RelaySettingsSchema):
+    """…and, while nobody has signed up, the reply format. (`fields_` because a schema's
+    own `fields` attribute is taken; it reads and writes "fields".)"""
+
+    fields_ = fields.List(fields.Nested(FieldInSchema), data_key="fields", attribute="fields",
+                          error_messages=LIST_MESSAGES,
+                          validate=[validate.Length(max=Relay.FIELDS_MAX,
+                                                    error=_l("Give at most {max} items."))])
+
+    @validates_schema
+    def check_fields(self, data, **kwargs):
+        _unique(data.get("fields") or [], "key", _l("Each field needs its own key."), "fields")
+
+
+class RelayCreateSchema(RelayFormatSchema):
+    title = Text(required=True, min_length=1, max_length=Relay.TITLE_MAX)
+
+
+class RelayUpdateSchema(RelayFormatSchema):
+    closed = Boolean()
+
+
+class EntryUpdateSchema(Schema):
+    values = fields.Dict(keys=Text(max_length=RelayField.KEY_MAX), values=fields.Raw(allow_none=True),
+                         error_messages={"invalid": _l("Not a valid mapping of fields to values.")},
+                         validate=[validate.Length(max=Relay.FIELDS_MAX * 2)])
+    guests = Integer(minimum=0, maximum=Relay.GUESTS_MAX)
+    slot_id = Text(max_length=PUBLIC_ID_LENGTH, validate=[PUBLIC_ID])
+
+
+class EntryCreateSchema(EntryUpdateSchema):
+    for_name = Text(min_length=1, max_length=RelayEntry.FOR_NAME_MAX)
+
+
+class ImportSchema(Schema):
+    text = Text(required=True, min_length=1, max_length=IMPORT_MAX, strip=False)
+
+
+# --- Answers --------------------------------------------------------------------------------
+
+class FieldSchema(Schema):
+    key = fields.String()
+    label = fields.String()
+    type = fields.String()
+    required = fields.Boolean()
+    pattern = fields.String(allow_none=True)
+    hint = fields.String()
+    choices = fields.List(fields.String(), allow_none=True)
+    private = fields.Boolean()
+
+
+class SlotSchema(Schema):
+    id = fields.String(attribute="public_id")
+    label = fields.String()
+    capacity = fields.Integer(allow_none=True)
+    taken = fields.Integer()
+
+
+class EntrySchema(Schema):
+    """An entry as one asker sees it (a service.EntryView)."""
+
+    id = fields.Function(lambda v: v.entry.public_id)
+    number = fields.Integer(allow_none=True)
+    waitlist_position = fields.Integer(allow_none=True)
+    status = fields.String()
+    values = fields.Dict(metadata={"description": "Private fields only for managers and the entrant"})
+    guests = fields.Function(lambda v: v.entry.guests)
+    slot_id = fields.Function(lambda v: v.entry.slot.public_id if v.entry.slot else None)
+    name = fields.String()
+    created_at = fields.Function(lambda v: v.entry.created_at.isoformat())
+    attended = fields.Function(lambda v: v.entry.attended_at is not None)
+    mine = fields.Boolean()
+    ticket_url = fields.Function(lambda v: links.ticket_url(v.entry) if v.show_ticket else None,
+                                 metadata={"description": "The entrant and managers only"})
+
+
+class LogLineSchema(Schema):
+    at = fields.AwareDateTime()
+    kind = fields.String()
+    text = fields.String()
+    names = fields.String()
+
+
+class RelaySchema(Schema):
+    """A relay as one asker sees it (a service.RelayState)."""
+
+    id = fields.Function(lambda s: s.relay.public_id)
+    title = fields.Function(lambda s: s.relay.title)
+    description = fields.Function(lambda s: s.relay.description)
+    fields_ = fields.Function(lambda s: FieldSchema(many=True).dump(s.relay.fields),
+                              data_key="fields")
+    capacity = fields.Function(lambda s: s.relay.capacity)
+    taken = fields.Function(lambda s: s.relay.taken)
+    waitlist = fields.Function(lambda s: s.relay.waitlist)
+    guests_max = fields.Function(lambda s: s.relay.guests_max)
+    per_member_max = fields.Function(lambda s: s.relay.per_member_max)
+    slots = fields.Function(lambda s: SlotSchema(many=True).dump(s.relay.slots))
+    deadline = fields.Function(lambda s: s.relay.deadline.isoformat() if s.relay.deadline else None)
+    closed = fields.Boolean()
+    confirmed_count = fields.Integer()
+    waitlist_count = fields.Integer()
+    attended_count = fields.Integer()
+    can_manage = fields.Boolean(attribute="manager")
+    can_sign_up = fields.Boolean()
+    entries = fields.List(fields.Nested(EntrySchema))
+    log = fields.List(fields.Nested(LogLineSchema))
+    url = fields.Function(lambda s: links.relay_url(s.relay))
+
+
+class EntryCreatedSchema(Schema):
+    id = fields.String(attribute="public_id")
+    number = fields.Integer(allow_none=True)
+    waitlist_position = fields.Integer(allow_none=True)
+    status = fields.String()
+
+
+class RejectedLineSchema(Schema):
+    line = fields.Integer()
+    text = fields.String()
+    reason = fields.String()
+
+
+class ImportResultSchema(Schema):
+    created = fields.List(fields.Nested(EntryCreatedSchema))
+    rejected = fields.List(fields.Nested(RejectedLineSchema))
+
+
+class TextSchema(Schema):
+    text = fields.String()

@@ -1,0 +1,363 @@
+"""The rules of relays themselves: create, settings, close, delete, and what one asker
+sees of a relay (numbers, waitlist, private fields, the log). Entries — signing up,
+editing, withdrawing, promotion, tickets, import — are in signups.py.
+
+Plain functions over the models; each asks core.access first and commits its own unit
+of work. Anything that moves places holds the relay's row lock (places.lock)."""
+from dataclasses import dataclass, field
+
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from grouptools.core.access import Action, authorize, can, membership_of
+from grouptools.core.errors import Conflict, Invalid, NotFound
+from grouptools.core.models import Membership
+from grouptools.core.timeutil import utcnow
+from grouptools.extensions import db
+from grouptools.relay import changelog, places
+from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayField, RelaySlot
+
+SETTINGS = ("title", "description", "waitlist", "guests_max", "per_member_max", "deadline")
+
+
+class RelayClosed(Conflict):
+    default_message = _l("This list is closed: it no longer takes sign-ups or changes.")
+
+
+class FormatFixed(Conflict):
+    default_message = _l("People have signed up already: the reply format and the slots "
+                         "can no longer be replaced.")
+
+
+class CapacityBelowTaken(Conflict):
+    def __init__(self, taken, field=None):
+        message = gettext("%(taken)d places are taken already: the capacity cannot be lower "
+                          "than that.", taken=taken)
+        super().__init__(message, errors={"json": {field: [message]}} if field else None)
+
+
+def invalid(errors):
+    return Invalid(errors={"json": errors})
+
+
+def commit():
+    """Commit, turning a constraint the database caught (a race, a duplicate) into 409."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict() from None
+
+
+# --- Finding ------------------------------------------------------------------------------
+
+def find_relay(public_id):
+    relay = db.session.scalar(select(Relay).where(Relay.public_id == public_id))
+    if relay is None:
+        raise NotFound()
+    return relay
+
+
+def is_closed(relay, now=None):
+    """Closed by hand, or past its deadline — whether or not anything ran at that moment."""
+    now = now or utcnow()
+    return relay.closed_at is not None or (relay.deadline is not None and relay.deadline <= now)
+
+
+# --- Creating and settings ------------------------------------------------------------------
+
+def _new_fields(fields):
+    return [RelayField(position=i, key=f["key"], label=f["label"], type=f.get("type", "text"),
+                       required=f.get("required", False), pattern=f.get("pattern") or None,
+                       hint=f.get("hint") or "", private=f.get("private", False),
+                       choices=f.get("choices") if f.get("type") == "choice" else None)
+            for i, f in enumerate(fields)]
+
+
+def _check_slots_and_capacity(capacity, slots):
+    if slots and capacity is not None:
+        raise invalid({"capacity": [gettext("With slots, give each slot its own capacity "
+                                            "and leave this empty.")]})
+
+
+def create_relay(person, group, title, description="", fields=(), capacity=None,
+                 waitlist=True, guests_max=0, per_member_max=1, slots=(), deadline=None):
+    authorize(person, Action.CREATE_WIDGET, group)
+    _check_slots_and_capacity(capacity, slots)
+    relay = Relay(group=group, created_by_id=person.id, title=title, description=description,
+                  capacity=capacity, waitlist=waitlist, guests_max=guests_max,
+                  per_member_max=per_member_max, deadline=deadline)
+    relay.fields = _new_fields(fields)
+    relay.slots = [RelaySlot(position=i, label=s["label"], capacity=s.get("capacity"))
+                   for i, s in enumerate(slots)]
+    db.session.add(relay)
+    db.session.flush()
+    changelog.record(relay, "created", actor=person)
+    commit()
+    return relay
+
+
+def _has_entries(relay):
+    return db.session.scalar(select(RelayEntry.id).where(RelayEntry.relay_id == relay.id)
+                             .limit(1)) is not None
+
+
+def _set_capacity(model, row, capacity):
+    """Change a capacity only if it still holds what is taken (a conditional UPDATE, so a
+    sign-up committing meanwhile cannot slip past the check)."""
+    statement = update(model).where(model.id == row.id)
+    if capacity is not None:
+        statement = statement.where(model.taken <= capacity)
+    changed = db.session.execute(statement.values(capacity=capacity)
+                                 .execution_options(**places.NO_SYNC)).rowcount == 1
+    db.session.expire(row, ["capacity", "taken"])
+    if not changed:
+        raise CapacityBelowTaken(row.taken, "capacity" if model is Relay else None)
+
+
+def _change_capacity(person, relay, slot, capacity):
+    row = slot if slot is not None else relay
+    old = row.capacity
+    if old == capacity:
+        return
+    _set_capacity(type(row), row, capacity)
+    promoted = places.promote_waitlist(relay, slot)
+    changelog.record(relay, "capacity", actor=person, old=old, new=capacity,
+                     slot=slot.label if slot is not None else None,
+                     promoted=changelog.promoted_params(promoted))
+
+
+def _update_slots(person, relay, slots):
+    existing = {slot.public_id: slot for slot in relay.slots}
+    if bool(existing) != bool(slots) and _has_entries(relay):
+        raise FormatFixed()
+    kept = set()
+    for position, data in enumerate(slots):
+        slot = existing.get(data.get("id")) if data.get("id") else None
+        if data.get("id") and slot is None:
+            raise invalid({"slots": {position: {"id": [gettext("Not a slot of this list.")]}}})
+        if slot is None:
+            slot = RelaySlot(position=position, label=data["label"], capacity=data.get("capacity"))
+            relay.slots.append(slot)
+            continue
+        kept.add(slot.public_id)
+        slot.position, slot.label = position, data["label"]
+        if "capacity" in data:
+            _change_capacity(person, relay, slot, data["capacity"])
+    for public_id, slot in existing.items():
+        if public_id in kept:
+            continue
+        in_use = db.session.scalar(select(RelayEntry.id).where(
+            RelayEntry.slot_id == slot.id, RelayEntry.status.in_(ACTIVE_STATUSES)).limit(1))
+        if in_use is not None:
+            raise Conflict(gettext("“%(slot)s” has entries: move or remove them first.",
+                                   slot=slot.label))
+        relay.slots.remove(slot)
+
+
+def update_relay(person, relay, **changes):
+    """Settings (managers). Capacity may not drop below what is taken (409); the reply
+    format and slots are replaced only while nobody has signed up."""
+    authorize(person, Action.MANAGE_WIDGET, relay)
+    relay = places.lock(relay)
+    for key in SETTINGS:
+        if key in changes:
+            setattr(relay, key, changes[key])
+    if "fields" in changes:
+        if _has_entries(relay):
+            raise FormatFixed()
+        relay.fields = []
+        db.session.flush()
+        relay.fields = _new_fields(changes["fields"])
+    slots = changes["slots"] if "slots" in changes else relay.slots
+    if "capacity" in changes:
+        _check_slots_and_capacity(changes["capacity"], slots)
+        _change_capacity(person, relay, None, changes["capacity"])
+    if "slots" in changes:
+        _check_slots_and_capacity(relay.capacity, changes["slots"])
+        _update_slots(person, relay, changes["slots"])
+    if "closed" in changes:
+        _set_closed(person, relay, changes["closed"])
+    commit()
+    return relay
+
+
+def _set_closed(person, relay, closed):
+    if closed and relay.closed_at is None:
+        relay.closed_at = utcnow()
+        changelog.record(relay, "closed", actor=person)
+    elif not closed and relay.closed_at is not None:
+        relay.closed_at = None
+        changelog.record(relay, "reopened", actor=person)
+
+
+def close_relay(person, relay, closed=True):
+    authorize(person, Action.MANAGE_WIDGET, relay)
+    relay = places.lock(relay)
+    _set_closed(person, relay, closed)
+    commit()
+    return relay
+
+
+def delete_relay(person, relay):
+    """The relay with its entries and log (the database cascades them)."""
+    authorize(person, Action.MANAGE_WIDGET, relay)
+    db.session.execute(delete(Relay).where(Relay.id == relay.id))
+    db.session.commit()
+
+
+# --- What one asker sees --------------------------------------------------------------------
+
+@dataclass
+class EntryView:
+    entry: RelayEntry
+    number: int | None
+    waitlist_position: int | None
+    values: dict  # only what the asker may see: private fields for managers and the entrant
+    mine: bool
+    show_ticket: bool  # the entrant and managers hold the ticket's address
+
+    @property
+    def name(self):
+        return self.entry.name
+
+    @property
+    def status(self):
+        return self.entry.status
+
+
+@dataclass
+class Section:
+    """The list of one slot (or of the relay, without slots)."""
+
+    slot: RelaySlot | None
+    confirmed: list = field(default_factory=list)
+    waitlisted: list = field(default_factory=list)
+
+
+@dataclass
+class RelayState:
+    relay: Relay
+    membership: Membership
+    manager: bool
+    closed: bool
+    sections: list
+    mine: list
+    log: list
+    refusal: str | None  # why the asker cannot sign up now: closed, limit, full; or None
+
+    @property
+    def entries(self):
+        return [e for s in self.sections for e in (*s.confirmed, *s.waitlisted)]
+
+    @property
+    def confirmed_count(self):
+        return sum(len(s.confirmed) for s in self.sections)
+
+    @property
+    def waitlist_count(self):
+        return sum(len(s.waitlisted) for s in self.sections)
+
+    @property
+    def attended_count(self):
+        return sum(1 for s in self.sections for e in s.confirmed if e.entry.attended_at)
+
+    @property
+    def can_sign_up(self):
+        return self.refusal is None
+
+
+def shown_values(relay, entry, manager, mine):
+    """An entry's values as one asker may see them: the single place private fields are
+    held back (pages, JSON, chat text, tickets all come through here)."""
+    private = {f.key for f in relay.fields if f.private}
+    if manager or mine:
+        return dict(entry.values)
+    return {key: value for key, value in entry.values.items() if key not in private}
+
+
+def active_entries(relay):
+    return db.session.scalars(
+        select(RelayEntry)
+        .where(RelayEntry.relay_id == relay.id, RelayEntry.status.in_(ACTIVE_STATUSES))
+        .options(joinedload(RelayEntry.membership).joinedload(Membership.person))
+    ).all()
+
+
+def numbered_sections(relay, membership, manager):
+    """The list in order: per slot, confirmed 1…n by confirmation, waitlist 1…k by when
+    each joined it — recomputed from the order, so numbers are always contiguous."""
+    sections = {slot.id: Section(slot) for slot in relay.slots} or {None: Section(None)}
+
+    def view(entry, number, position):
+        owned = membership is not None and entry.membership_id == membership.id
+        return EntryView(entry, number, position, shown_values(relay, entry, manager, owned),
+                         owned and entry.for_name is None, owned or manager)
+
+    entries = active_entries(relay)
+    for entry in sorted((e for e in entries if e.status == "confirmed"),
+                        key=lambda e: e.confirmed_seq):
+        confirmed = sections[entry.slot_id].confirmed
+        confirmed.append(view(entry, len(confirmed) + 1, None))
+    for entry in sorted((e for e in entries if e.status == "waitlisted"),
+                        key=lambda e: e.waitlist_seq):
+        waitlisted = sections[entry.slot_id].waitlisted
+        waitlisted.append(view(entry, None, len(waitlisted) + 1))
+    return list(sections.values())
+
+
+def _refusal(relay, closed, mine):
+    if closed:
+        return "closed"
+    if len(mine) >= relay.per_member_max:
+        return "limit"
+    if not relay.waitlist and not relay.slots and relay.capacity is not None \
+            and relay.taken >= relay.capacity:
+        return "full"
+    return None
+
+
+def relay_state(person, relay, with_log=True):
+    """The relay as `person` may see it (404 for strangers, 401 for nobody)."""
+    membership = authorize(person, Action.VIEW_GROUP, relay)
+    manager = can(person, Action.MANAGE_WIDGET, relay, membership)
+    closed = is_closed(relay)
+    sections = numbered_sections(relay, membership, manager)
+    mine = [e for s in sections for e in (*s.confirmed, *s.waitlisted) if e.mine]
+    log = changelog.log_lines(relay) if with_log else []
+    return RelayState(relay, membership, manager, closed, sections, mine, log,
+                      _refusal(relay, closed, mine))
+
+
+# --- The group page's list -------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    relay: Relay
+    waitlisted: int
+    mine: int
+
+
+def relay_summaries(group, person):
+    """Each relay of the group with its waitlist length and the asker's entries."""
+    membership = membership_of(person, group)
+    if not can(person, Action.VIEW_GROUP, group, membership):
+        return []
+    relays = db.session.scalars(select(Relay).where(Relay.group_id == group.id)
+                                .order_by(Relay.created_at.desc())).all()
+    if not relays:
+        return []
+    ids = [relay.id for relay in relays]
+    counts = dict(db.session.execute(
+        select(RelayEntry.relay_id, func.count())
+        .where(RelayEntry.relay_id.in_(ids), RelayEntry.status == "waitlisted")
+        .group_by(RelayEntry.relay_id)).all())
+    mine = dict(db.session.execute(
+        select(RelayEntry.relay_id, func.count())
+        .where(RelayEntry.relay_id.in_(ids), RelayEntry.membership_id == membership.id,
+               RelayEntry.for_name.is_(None),
+               RelayEntry.status.in_(ACTIVE_STATUSES))
+        .group_by(RelayEntry.relay_id)).all())
+    return [Summary(relay, counts.get(relay.id, 0), mine.get(relay.id, 0)) for relay in relays]

@@ -1,0 +1,334 @@
+"""The rules of entries: sign up, edit, withdraw or remove, check in at the door, and
+import a relay pasted from a chat.
+
+Each change takes the relay's row lock first (places.lock), so per-member limits, the
+waitlist order and promotions see every committed entry; places move only through the
+conditional UPDATEs in places.py, and promotions happen in the same transaction as the
+withdrawal that freed them."""
+import re
+import secrets
+
+from flask_babel import gettext, lazy_gettext as _l, ngettext
+from sqlalchemy import func, select
+
+from grouptools.core.access import Action, authorize, can
+from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from grouptools.core.groups.service import record_activity
+from grouptools.core.models import is_public_id
+from grouptools.core.timeutil import utcnow
+from grouptools.extensions import db
+from grouptools.relay import changelog, chattext, places
+from grouptools.relay.formats import clean_values
+from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
+from grouptools.relay.service import RelayClosed, commit, invalid, is_closed
+
+
+TICKET_SECRET = re.compile(r"[A-Za-z0-9_-]{16,32}")
+
+
+class RelayFull(Conflict):
+    default_message = _l("The list is full, and it has no waitlist.")
+
+
+class NotOnList(Conflict):
+    default_message = _l("This entry is no longer on the list.")
+
+
+class NoRoom(Conflict):
+    default_message = _l("There are not enough free places for that change.")
+
+
+class NotConfirmed(Conflict):
+    default_message = _l("Only confirmed places can be checked in.")
+
+
+class EntryLimit(Conflict):
+    def __init__(self, limit):
+        super().__init__(ngettext("You are on this list already (one entry per person).",
+                                  "You have %(num)d entries on this list already, the most "
+                                  "allowed.", limit))
+
+
+# --- Finding -----------------------------------------------------------------------------------
+
+def find_entry(relay, public_id):
+    entry = None
+    if is_public_id(public_id):
+        entry = db.session.scalar(select(RelayEntry).where(
+            RelayEntry.relay_id == relay.id, RelayEntry.public_id == public_id))
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+def find_ticket(relay, secret):
+    """The entry whose ticket address this is; 404 for anything else (checked before a
+    query: PostgreSQL would refuse a NUL character with an error)."""
+    entry = None
+    if TICKET_SECRET.fullmatch(secret or ""):
+        entry = db.session.scalar(select(RelayEntry).where(
+            RelayEntry.relay_id == relay.id, RelayEntry.ticket_secret == secret))
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+# --- Checking a reply ---------------------------------------------------------------------------
+
+def _slot_for(relay, slot_id, errors):
+    if not relay.slots:
+        if slot_id:
+            errors["slot_id"] = [gettext("This list has no slots.")]
+        return None
+    if not slot_id:
+        errors["slot_id"] = [gettext("Choose one.")]
+        return None
+    slot = next((s for s in relay.slots if s.public_id == slot_id), None)
+    if slot is None:
+        errors["slot_id"] = [gettext("Not a slot of this list.")]
+    return slot
+
+
+def validated(relay, values, guests, slot_id):
+    """(clean values, slot) or Invalid with a message per field (422)."""
+    clean, value_errors = clean_values(relay.fields, values or {})
+    errors = {"values": value_errors} if value_errors else {}
+    slot = _slot_for(relay, slot_id, errors)
+    capacity = slot.capacity if slot is not None else relay.capacity
+    if guests > relay.guests_max:
+        errors["guests"] = [gettext("This list takes no guests.") if not relay.guests_max else
+                            ngettext("Bring at most %(num)d guest.",
+                                     "Bring at most %(num)d guests.", relay.guests_max)]
+    elif capacity is not None and 1 + guests > capacity:
+        errors["guests"] = [ngettext("Your party is larger than the list (%(num)d place).",
+                                     "Your party is larger than the list (%(num)d places).",
+                                     capacity)]
+    if errors:
+        raise invalid(errors)
+    return clean, slot
+
+
+def _new_entry(relay, membership, values, guests, slot, for_name):
+    return RelayEntry(relay_id=relay.id, slot_id=slot.id if slot is not None else None,
+                      membership_id=membership.id, for_name=for_name, values=values,
+                      guests=guests, ticket_secret=secrets.token_urlsafe(18))
+
+
+def _record_joined(relay, person, entry, slot, added):
+    if entry.status == "confirmed":
+        changelog.record(relay, "joined", entry, person, number=places.number_of(entry),
+                         added=added, slot=slot.label if slot else None)
+    else:
+        changelog.record(relay, "waitlisted", entry, person, position=places.position_of(entry),
+                         added=added, slot=slot.label if slot else None)
+
+
+# --- Signing up, editing, withdrawing --------------------------------------------------------
+
+def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
+    """A new entry: confirmed while places are free and nobody waits, else waitlisted
+    (or 409 when full without a waitlist). `for_name`: an organiser adds someone who
+    replied in the chat; it belongs to the organiser and counts against capacity."""
+    membership = authorize(person, Action.ACT, relay)
+    if for_name is not None:
+        authorize(person, Action.MANAGE_WIDGET, relay)
+    relay = places.lock(relay)
+    if for_name is None and is_closed(relay):
+        raise RelayClosed()
+    clean, slot = validated(relay, values, guests, slot_id)
+    if for_name is None:
+        mine = db.session.scalar(select(func.count(RelayEntry.id)).where(
+            RelayEntry.relay_id == relay.id, RelayEntry.membership_id == membership.id,
+            RelayEntry.for_name.is_(None), RelayEntry.status.in_(ACTIVE_STATUSES)))
+        if mine >= relay.per_member_max:
+            raise EntryLimit(relay.per_member_max)
+    entry = _new_entry(relay, membership, clean, guests, slot, for_name)
+    if places.place(relay, entry, slot) is None:
+        raise RelayFull()
+    db.session.add(entry)
+    db.session.flush()
+    _record_joined(relay, person, entry, slot, added=for_name is not None)
+    record_activity(membership)
+    commit()
+    return entry
+
+
+def entrant_or_manager(person, entry):
+    """(the asker's membership, is it their own entry, may they manage the relay), or
+    the refusal."""
+    membership = authorize(person, Action.VIEW_GROUP, entry.relay)
+    mine = entry.membership_id == membership.id and entry.for_name is None
+    manager = can(person, Action.MANAGE_WIDGET, entry.relay, membership)
+    if not (mine or manager):
+        raise NotAllowed(_l("Only the person who signed up and the organisers may change "
+                            "this entry."))
+    return membership, mine, manager
+
+
+def _locked_entry(entry):
+    relay = places.lock(entry.relay)
+    db.session.refresh(entry)
+    if not entry.is_active:
+        raise NotOnList()
+    return relay
+
+
+def _where(entry):
+    return {"number": places.number_of(entry), "position": places.position_of(entry)}
+
+
+def edit_entry(person, entry, values=None, guests=None, slot_id=None):
+    """Change an entry (re-validated as a whole). A confirmed party keeps its number
+    unless it moves slot; growing it needs free places nobody waits for; shrinking it
+    or leaving a slot promotes the waitlist."""
+    membership, mine, manager = entrant_or_manager(person, entry)
+    if not manager and is_closed(entry.relay):
+        raise RelayClosed()
+    relay = _locked_entry(entry)
+    record_activity(membership)
+    guests = entry.guests if guests is None else guests
+    if slot_id is None and entry.slot is not None:
+        slot_id = entry.slot.public_id
+    clean, slot = validated(relay, {**entry.values, **(values or {})}, guests, slot_id)
+    before = _where(entry)
+    old_slot = entry.slot
+    moved = slot is not None and old_slot is not None and slot.id != old_slot.id
+    entry.values = clean
+    if entry.status == "confirmed":
+        if moved:
+            if places.someone_waits(relay, slot) or not places.reserve(relay, slot, 1 + guests):
+                raise NoRoom(gettext("“%(slot)s” has no free place.", slot=slot.label))
+            places.release(relay, old_slot, entry.places)
+            entry.slot, entry.guests = slot, guests
+            places.confirm(relay, entry)
+        elif guests > entry.guests:
+            extra = guests - entry.guests
+            if places.someone_waits(relay, slot) or not places.reserve(relay, slot, extra):
+                raise NoRoom()
+            entry.guests = guests
+        elif guests < entry.guests:
+            places.release(relay, slot, entry.guests - guests)
+            entry.guests = guests
+    elif moved:
+        entry.guests = guests
+        if not places.someone_waits(relay, slot) and places.reserve(relay, slot, 1 + guests):
+            places.confirm(relay, entry)
+        else:
+            places.queue(relay, entry)
+        entry.slot = slot
+    else:
+        entry.guests = guests
+    db.session.flush()
+    promoted = places.promote_waitlist(relay, old_slot if moved else slot)
+    changelog.record(relay, "edited", entry, person, **before,
+                     slot=old_slot.label if old_slot else None,
+                     promoted=changelog.promoted_params(promoted))
+    commit()
+    return entry
+
+
+def withdraw_entry(person, entry):
+    """The entrant withdraws, or an organiser removes; freed places go to the front of
+    the waitlist in the same transaction. Doing it twice changes nothing."""
+    membership, mine, manager = entrant_or_manager(person, entry)
+    try:
+        relay = _locked_entry(entry)
+    except NotOnList:
+        return entry
+    record_activity(membership)
+    before = _where(entry)
+    was_confirmed = entry.status == "confirmed"
+    slot = entry.slot
+    entry.status = "withdrawn" if mine else "removed"
+    entry.withdrawn_at = utcnow()
+    db.session.flush()
+    promoted = []
+    if was_confirmed:
+        places.release(relay, slot, entry.places)
+        promoted = places.promote_waitlist(relay, slot)
+    changelog.record(relay, "withdrew" if mine else "removed", entry, person, **before,
+                     slot=slot.label if slot else None,
+                     promoted=changelog.promoted_params(promoted))
+    commit()
+    return entry
+
+
+def mark_attended(person, entry, attended=True):
+    """Check a confirmed entry in at the door (organisers), or undo it."""
+    authorize(person, Action.MANAGE_WIDGET, entry.relay)
+    relay = _locked_entry(entry)
+    if entry.status != "confirmed":
+        raise NotConfirmed()
+    if attended != (entry.attended_at is not None):
+        entry.attended_at = utcnow() if attended else None
+        changelog.record(relay, "attended" if attended else "unattended", entry, person,
+                         number=places.number_of(entry),
+                         slot=entry.slot.label if entry.slot else None)
+    commit()
+    return entry
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+def _reason(relay, error):
+    """One line saying why a pasted line was refused: "手机号: Not a valid phone number."."""
+    errors = (error.errors or {}).get("json", {})
+    labels = {f.key: f.label for f in relay.fields}
+    parts = [f"{labels.get(key, key)}: {' '.join(messages)}"
+             for key, messages in (errors.get("values") or {}).items()]
+    for key, label in (("guests", gettext("Guests")), ("slot_id", gettext("Slot"))):
+        if key in errors:
+            parts.append(f"{label}: {' '.join(errors[key])}")
+    return "; ".join(parts) or str(error.message)
+
+
+def _signature(name, values, slot_id):
+    return name, tuple(sorted(values.items())), slot_id
+
+
+def import_text(person, relay, text):
+    """Entries from a relay pasted from a chat (organisers). Each numbered line is split
+    into the name and the fields in order and checked like any reply; what fits is
+    created (owned by the importing organiser, carrying the line's name), and every
+    refused line comes back with its reason. Lines already on the list are skipped."""
+    membership = authorize(person, Action.MANAGE_WIDGET, relay)
+    relay = places.lock(relay)
+    slots = {slot.label: slot for slot in relay.slots}
+    existing = {_signature(e.name, e.values, e.slot_id) for e in db.session.scalars(
+        select(RelayEntry).where(RelayEntry.relay_id == relay.id,
+                                 RelayEntry.status.in_(ACTIVE_STATUSES)))}
+    created, rejected = [], []
+
+    def refuse(line, reason):
+        rejected.append({"line": line.line, "text": line.text, "reason": reason})
+
+    for line in chattext.parse_relay_text(relay, text):
+        if line.error:
+            refuse(line, line.error)
+            continue
+        if len(line.name) > RelayEntry.FOR_NAME_MAX:
+            refuse(line, gettext("The name is too long."))
+            continue
+        slot_id = slots[line.slot_label].public_id if line.slot_label in slots else None
+        try:
+            clean, slot = validated(relay, line.values, line.guests, slot_id)
+        except Invalid as error:
+            refuse(line, _reason(relay, error))
+            continue
+        signature = _signature(line.name, clean, slot.id if slot else None)
+        if signature in existing:
+            refuse(line, gettext("Already on the list."))
+            continue
+        entry = _new_entry(relay, membership, clean, line.guests, slot, line.name)
+        if places.place(relay, entry, slot) is None:
+            refuse(line, gettext("The list is full, and it has no waitlist."))
+            continue
+        db.session.add(entry)
+        existing.add(signature)
+        created.append(entry)
+    db.session.flush()
+    if created:
+        changelog.record(relay, "imported", actor=person, created=len(created),
+                         rejected=len(rejected))
+    commit()
+    return created, rejected

@@ -1,0 +1,239 @@
+"""Relay pages: create (from a phone, no JavaScript), the list with its sign-up form,
+editing and withdrawing, the change log, and the group page's lines. Every action is a
+plain form that redirects; a form with mistakes comes back (422) with what was typed.
+
+Organisers' tools are in manage.py, tickets and sharing pictures in tickets.py."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
+
+from grouptools.core.access import Action, authorize, membership_of
+from grouptools.core.errors import DomainError
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import current_person, require_person
+from grouptools.core.links import absolute_url
+from grouptools.core.widgets import WidgetSummary
+from grouptools.relay import forms, links, service, signups
+from grouptools.relay.chattext import relay_text
+from grouptools.relay.forms import TYPE_LABELS
+from grouptools.relay.places import number_of, position_of
+from grouptools.relay.schemas import EntryCreateSchema, EntryUpdateSchema, RelayCreateSchema
+
+bp = Blueprint("relay_pages", __name__, template_folder="templates")
+
+LOG_ON_PAGE = 8
+
+
+# --- The group page ---------------------------------------------------------------------------
+
+def status_line(relay, waitlisted):
+    """"12/20 · 3 on the waitlist", or "12 signed up" without a limit."""
+    if relay.capacity is not None:
+        line = gettext("%(taken)d/%(capacity)d", taken=relay.taken, capacity=relay.capacity)
+    elif relay.slots and all(slot.capacity is not None for slot in relay.slots):
+        line = gettext("%(taken)d/%(capacity)d", taken=relay.taken,
+                       capacity=sum(slot.capacity for slot in relay.slots))
+    else:
+        line = ngettext("%(num)d signed up", "%(num)d signed up", relay.taken)
+    if waitlisted:
+        line += " · " + ngettext("%(num)d on the waitlist", "%(num)d on the waitlist", waitlisted)
+    return line
+
+
+def list_relays(group, person):
+    return [
+        WidgetSummary(
+            kind="relay", kind_label=gettext("Sign-up"), title=summary.relay.title,
+            url=url_for("relay_pages.show_relay", rid=summary.relay.public_id),
+            created_at=summary.relay.created_at,
+            status=status_line(summary.relay, summary.waitlisted),
+            closed=service.is_closed(summary.relay),
+            needs_me=not summary.mine and not service.is_closed(summary.relay),
+        )
+        for summary in service.relay_summaries(group, person)
+    ]
+
+
+def create_link(group):
+    return gettext("New sign-up list"), url_for("relay_pages.create_relay", gid=group.public_id)
+
+
+# --- Creating ---------------------------------------------------------------------------------
+
+def _create_page(group, values, errors, field_rows, slot_rows, status=200):
+    hidden = range(forms.FIELD_ROWS_SHOWN + 1, forms.FIELD_ROWS + 1)
+    more_open = any(row.get("label") for row in field_rows[forms.FIELD_ROWS_SHOWN:]) or any(
+        name.startswith(f"field-{number}-") for number in hidden for name in errors)
+    return render_template("relay/create.html", group=group, values=values, errors=errors,
+                           field_rows=field_rows, slot_rows=slot_rows, types=TYPE_LABELS,
+                           shown_rows=forms.FIELD_ROWS_SHOWN, more_open=more_open), status
+
+
+@bp.route("/g/<pid:gid>/relays/new", methods=["GET", "POST"])
+def create_relay(gid):
+    group = find_group(gid)
+    person = require_person()
+    authorize(person, Action.CREATE_WIDGET, group)
+    if request.method == "GET":
+        empty = [{} for _ in range(forms.SLOT_ROWS)]
+        rows = forms.preset_rows() if request.args.get("preset") != "none" else \
+            [{"type": "text"} for _ in range(forms.FIELD_ROWS)]
+        return _create_page(group, {"waitlist": True, "per_member_max": 1, "guests_max": 0},
+                            {}, rows, empty)
+    values, payload = forms.read_settings(group)
+    field_rows, payload["fields"], field_index = forms.read_field_rows()
+    slot_rows, payload["slots"], slot_index = forms.read_slot_rows(forms.SLOT_ROWS)
+    data, errors = forms.load(RelayCreateSchema(), payload)
+    if not errors:
+        try:
+            relay = service.create_relay(person, group, **data)
+        except DomainError as error:
+            errors = error
+        else:
+            flash(gettext("Your sign-up list is ready: share its link or QR code in the chat."),
+                  "success")
+            return redirect(url_for("relay_pages.show_relay", rid=relay.public_id), code=303)
+    return _create_page(group, values, forms.form_errors(errors, field_index, slot_index),
+                        field_rows, slot_rows, forms.status_of(errors))
+
+
+# --- The relay ---------------------------------------------------------------------------------
+
+def link_preview_of(relay):
+    """What chat apps show for the link, and the share sheet's pictures: only what a
+    stranger may see (group name, title, description)."""
+    rid = relay.public_id
+    return {
+        "title": relay.title,
+        "description": relay.description or gettext("A sign-up list in %(group)s",
+                                                      group=relay.group.name),
+        "url": links.relay_url(relay),
+        "poster": absolute_url(url_for("relay_pages.relay_poster", rid=rid)),
+        "poster_path": url_for("relay_pages.relay_poster", rid=rid),
+        "qr_png": url_for("relay_pages.relay_qr_png", rid=rid),
+        "qr_svg": url_for("relay_pages.relay_qr_svg", rid=rid),
+    }
+
+
+def privacy_line(relay):
+    private = [field.label for field in relay.fields if field.private]
+    if private:
+        return gettext("Organisers see %(fields)s; members see names, numbers and the other "
+                       "answers.", fields=gettext(", ").join(private))
+    return gettext("Everyone in the group sees the list: names, numbers and every answer.")
+
+
+def _show_page(state, values=None, errors=None, status=200):
+    relay = state.relay
+    return render_template(
+        "relay/show.html", state=state, relay=relay, group=relay.group,
+        values=values or {}, errors=errors or {}, preview=link_preview_of(relay),
+        link=links.relay_url(relay), chat_text=relay_text(state),
+        log=state.log[:LOG_ON_PAGE], privacy=privacy_line(relay),
+        status_line=status_line(relay, state.waitlist_count),
+    ), status
+
+
+@bp.get("/r/<pid:rid>")
+def show_relay(rid):
+    relay = service.find_relay(rid)
+    person = current_person()
+    mine = membership_of(person, relay.group)
+    if mine is None or not mine.is_active:
+        return render_template("relay/public.html", relay=relay, group=relay.group, mine=mine,
+                               person=person, preview=link_preview_of(relay))
+    return _show_page(service.relay_state(person, relay))
+
+
+@bp.post("/r/<pid:rid>/entries")
+def sign_up(rid):
+    """A member's sign-up, or an organiser adding someone who replied in the chat."""
+    relay = service.find_relay(rid)
+    person = require_person()
+    typed, payload = forms.read_entry()
+    data, errors = forms.load(EntryCreateSchema(), payload)
+    if not errors:
+        try:
+            entry = signups.sign_up(person, relay, **data)
+        except DomainError as error:
+            if error.status not in (409, 422):
+                raise
+            errors = error
+        else:
+            _flash_placed(entry, data.get("for_name"))
+            anchor = "list" if data.get("for_name") else "mine"
+            return redirect(url_for("relay_pages.show_relay", rid=rid, _anchor=anchor), code=303)
+    status = forms.status_of(errors)
+    errors = forms.form_errors(errors)
+    if "for_name" in payload:
+        return manage.manage_page(relay, person, add_values=typed, add_errors=errors,
+                                  status=status)
+    return _show_page(service.relay_state(person, relay), typed, errors, status)
+
+
+def _flash_placed(entry, for_name):
+    if entry.status == "confirmed":
+        message = gettext("%(name)s is No. %(number)d.", name=for_name, number=number_of(entry)) \
+            if for_name else gettext("You are No. %(number)d on the list.", number=number_of(entry))
+    else:
+        message = gettext("%(name)s is No. %(position)d on the waitlist.", name=for_name,
+                          position=position_of(entry)) if for_name else \
+            gettext("The list is full: you are No. %(position)d on the waitlist. You move up "
+                    "by yourself when a place frees.", position=position_of(entry))
+    flash(message, "success" if entry.status == "confirmed" else "info")
+
+
+def _entry_page(relay, entry, person, values, errors, status=200):
+    state = service.relay_state(person, relay, with_log=False)
+    view = next((v for v in state.entries if v.entry.id == entry.id), None)
+    return render_template("relay/entry.html", state=state, relay=relay, group=relay.group,
+                           entry=entry, view=view, values=values, errors=errors,
+                           privacy=privacy_line(relay)), status
+
+
+@bp.route("/r/<pid:rid>/entries/<pid:eid>", methods=["GET", "POST"])
+def edit_entry(rid, eid):
+    relay = service.find_relay(rid)
+    person = require_person()
+    entry = signups.find_entry(relay, eid)
+    if request.method == "GET":
+        signups.entrant_or_manager(person, entry)
+        values = {f"v-{key}": value for key, value in entry.values.items()}
+        values.update(guests=entry.guests, slot_id=entry.slot.public_id if entry.slot else "")
+        return _entry_page(relay, entry, person, values, {})
+    typed, payload = forms.read_entry()
+    payload.pop("for_name", None)
+    data, errors = forms.load(EntryUpdateSchema(), payload)
+    if not errors:
+        try:
+            signups.edit_entry(person, entry, **data)
+        except DomainError as error:
+            if error.status not in (409, 422):
+                raise
+            errors = error
+        else:
+            flash(gettext("Saved."), "success")
+            return redirect(url_for("relay_pages.show_relay", rid=rid, _anchor="list"), code=303)
+    return _entry_page(relay, entry, person, typed, forms.form_errors(errors),
+                       forms.status_of(errors))
+
+
+@bp.post("/r/<pid:rid>/entries/<pid:eid>/withdraw")
+def withdraw_entry(rid, eid):
+    relay = service.find_relay(rid)
+    entry = signups.withdraw_entry(require_person(), signups.find_entry(relay, eid))
+    if entry.status == "withdrawn":
+        flash(gettext("You withdrew from the list."), "info")
+    else:
+        flash(gettext("%(name)s was removed from the list.", name=entry.name), "info")
+    return redirect(url_for("relay_pages.show_relay", rid=rid, _anchor="list"), code=303)
+
+
+@bp.get("/r/<pid:rid>/log")
+def change_log(rid):
+    relay = service.find_relay(rid)
+    state = service.relay_state(require_person(), relay)
+    return render_template("relay/log.html", state=state, relay=relay, group=relay.group,
+                           log=state.log)
+
+
+from grouptools.relay import manage, tickets  # noqa: E402,F401  (more routes on bp)
