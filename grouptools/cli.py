@@ -24,7 +24,7 @@ def doctor():
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from grouptools.core import render
+    from grouptools.core import fonts
     from grouptools.extensions import db
 
     healthy = True
@@ -39,11 +39,11 @@ def doctor():
         click.echo(f"  connects: NO ({type(error).__name__}: {reason})")
         healthy = False
 
-    setting = render.font_setting()
-    regular, bold = render.find_cjk_font(), render.find_cjk_font(bold=True)
+    setting = fonts.font_setting()
+    regular, bold = fonts.find_cjk_font(), fonts.find_cjk_font(bold=True)
     if setting and (regular is None or regular.source != "GROUPTOOLS_FONT"):
         click.echo(f"GROUPTOOLS_FONT={setting} cannot be opened as a font; looking elsewhere")
-    emoji = render.find_emoji_font()
+    emoji = fonts.find_emoji_font()
     for label, choice in (("font", regular), ("bold font", bold), ("emoji font", emoji)):
         if choice is None:
             click.echo(f"{label}: none found")
@@ -56,10 +56,10 @@ def doctor():
     if bold is not None and not bold.is_bold:
         click.echo("  no bold face: bold text is drawn thicker instead")
 
-    if render.can_draw_chinese():
-        click.echo(f"draws Chinese ({render.CHINESE_SAMPLE}): yes")
+    if fonts.can_draw_chinese():
+        click.echo(f"draws Chinese ({fonts.CHINESE_SAMPLE}): yes")
     else:
-        click.echo(f"draws Chinese ({render.CHINESE_SAMPLE}): NO, it draws missing-glyph boxes. "
+        click.echo(f"draws Chinese ({fonts.CHINESE_SAMPLE}): NO, it draws missing-glyph boxes. "
                    "Install a CJK font (Debian: apt-get install fonts-noto-cjk) "
                    "or set GROUPTOOLS_FONT.")
         healthy = False

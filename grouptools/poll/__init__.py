@@ -10,12 +10,12 @@ from grouptools.poll import api  # noqa: E402,F401  (registers the routes)
 from grouptools.poll.views import bp  # noqa: E402,F401
 
 
-def init_app(app, api):
+def init_app(app, rest_api):
     from grouptools.core.http import allow_large_body
     from grouptools.core.widgets import register_widget
     from grouptools.poll.views import PHOTOS_MAX_BYTES, create_link, group_listing
 
-    api.register_blueprint(blp)
+    rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
     register_widget(app, group_listing, create_link)
     allow_large_body(app, "poll_pages.create_poll", PHOTOS_MAX_BYTES)

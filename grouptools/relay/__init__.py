@@ -10,10 +10,10 @@ from grouptools.relay import api  # noqa: E402,F401  (registers the routes)
 from grouptools.relay.views import bp  # noqa: E402,F401
 
 
-def init_app(app, api):
+def init_app(app, rest_api):
     from grouptools.core.widgets import register_widget
     from grouptools.relay.views import create_link, list_relays
 
-    api.register_blueprint(blp)
+    rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
     register_widget(app, list_relays, create_link)

@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from grouptools.core import render
+from grouptools.core import fonts, render
 
 NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
@@ -28,31 +28,31 @@ def colourful_pixels(image):
 # --- Finding the font ---------------------------------------------------------------------
 
 def test_the_simplified_chinese_face_of_the_debian_collection_is_chosen():
-    regular, bold = render.find_cjk_font(), render.find_cjk_font(bold=True)
+    regular, bold = fonts.find_cjk_font(), fonts.find_cjk_font(bold=True)
     assert regular.family == "Noto Sans CJK SC" and not regular.is_bold
     assert bold.family == "Noto Sans CJK SC" and bold.is_bold
-    assert render.load_font(40).getname() == ("Noto Sans CJK SC", "Regular")
-    assert render.load_font(40, bold=True).getname() == ("Noto Sans CJK SC", "Bold")
+    assert fonts.load_font(40).getname() == ("Noto Sans CJK SC", "Regular")
+    assert fonts.load_font(40, bold=True).getname() == ("Noto Sans CJK SC", "Bold")
 
 
 def test_a_collection_named_without_index_gets_its_sc_face_by_name(monkeypatch):
     monkeypatch.setenv("GROUPTOOLS_FONT", NOTO_CJK)
-    choice = render.find_cjk_font()
+    choice = fonts.find_cjk_font()
     assert (choice.family, choice.source) == ("Noto Sans CJK SC", "GROUPTOOLS_FONT")
     # The bold face is found next to the configured regular one.
-    assert render.find_cjk_font(bold=True).face == "Noto Sans CJK SC Bold"
+    assert fonts.find_cjk_font(bold=True).face == "Noto Sans CJK SC Bold"
 
 
 def test_an_explicit_face_index_in_the_setting_is_respected(monkeypatch):
     monkeypatch.setenv("GROUPTOOLS_FONT", f"{NOTO_CJK}:0")
-    assert render.find_cjk_font().family == "Noto Sans CJK JP"
+    assert fonts.find_cjk_font().family == "Noto Sans CJK JP"
 
 
 def test_the_setting_comes_from_the_app_config(app):
     with app.app_context():
         app.config["FONT"] = f"{NOTO_CJK}:3"
         try:
-            assert render.find_cjk_font().family == "Noto Sans CJK TC"
+            assert fonts.find_cjk_font().family == "Noto Sans CJK TC"
         finally:
             app.config["FONT"] = None
 
@@ -61,42 +61,42 @@ def test_a_setting_that_is_not_a_font_falls_back_to_discovery(monkeypatch, tmp_p
     not_a_font = tmp_path / "font.ttc"
     not_a_font.write_text("hello")
     monkeypatch.setenv("GROUPTOOLS_FONT", str(not_a_font))
-    assert render.find_cjk_font().family == "Noto Sans CJK SC"
+    assert fonts.find_cjk_font().family == "Noto Sans CJK SC"
 
 
 def test_fontconfig_pointing_at_the_japanese_face_is_corrected_by_name(monkeypatch):
-    monkeypatch.setattr(render, "_fontconfig_match", lambda pattern: (NOTO_CJK, 0))
-    choice = render.find_cjk_font()
+    monkeypatch.setattr(fonts, "_fontconfig_match", lambda pattern: (NOTO_CJK, 0))
+    choice = fonts.find_cjk_font()
     assert (choice.index, choice.family) == (2, "Noto Sans CJK SC")
 
 
 def test_without_fontconfig_the_known_debian_path_is_used(monkeypatch):
-    monkeypatch.setattr(render, "_fontconfig_match", lambda pattern: None)
-    regular, bold = render.find_cjk_font(), render.find_cjk_font(bold=True)
+    monkeypatch.setattr(fonts, "_fontconfig_match", lambda pattern: None)
+    regular, bold = fonts.find_cjk_font(), fonts.find_cjk_font(bold=True)
     assert (regular.family, regular.source) == ("Noto Sans CJK SC", "known path")
     assert bold.face == "Noto Sans CJK SC Bold"
-    assert render.find_emoji_font().family == "Noto Color Emoji"
+    assert fonts.find_emoji_font().family == "Noto Color Emoji"
 
 
 def test_the_sc_face_draws_simplified_forms_that_the_jp_face_does_not():
     # Japan draws these differently: the trap of taking a collection's index 0.
     japanese = ImageFont.truetype(NOTO_CJK, 64, index=0)
     for char in "骨直门画":
-        assert render.glyph_pixels(char, 64) != render._glyph_pixels(japanese, char)
+        assert fonts.glyph_pixels(char, 64) != fonts._glyph_pixels(japanese, char)
 
 
 def test_chinese_text_is_not_drawn_as_missing_glyph_boxes():
-    missing = render.missing_glyph_pixels()
+    missing = fonts.missing_glyph_pixels()
     for char in "群投票周末爬山小分队":
-        assert render.glyph_pixels(char) != missing
-    assert render.can_draw_chinese()
-    assert render.can_draw_chinese(bold=True)
+        assert fonts.glyph_pixels(char) != missing
+    assert fonts.can_draw_chinese()
+    assert fonts.can_draw_chinese(bold=True)
 
 
 def test_a_latin_only_font_cannot_draw_chinese(monkeypatch):
     monkeypatch.setenv("GROUPTOOLS_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    assert render.find_cjk_font().family == "DejaVu Sans"
-    assert not render.can_draw_chinese()
+    assert fonts.find_cjk_font().family == "DejaVu Sans"
+    assert not fonts.can_draw_chinese()
 
 
 # --- Runs, emoji and missing characters ---------------------------------------------------
@@ -134,7 +134,7 @@ def test_an_emoji_is_drawn_in_colour_and_not_as_a_box():
     assert colourful_pixels(image) > 200
 
     box = Image.new("RGB", (200, 100), "white")
-    ImageDraw.Draw(box).text((10, 10), render.MISSING_CODEPOINT, font=render.load_font(48),
+    ImageDraw.Draw(box).text((10, 10), fonts.MISSING_CODEPOINT, font=fonts.load_font(48),
                              fill="black")
     assert colourful_pixels(box) == 0
 

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image, ImageDraw
 
-from grouptools.core import render, share
+from grouptools.core import fonts, render, share
 
 URL = "https://grouptools.example.org/g/k3x9Qa/poll/17"
 CHINESE_URL = "https://grouptools.example.org/g/k3x9Qa/poll/17?q=周末爬山&from=群聊"
@@ -235,7 +235,7 @@ def boxes_in(calls):
 
     drawn = [(text, font) for text, font, target in calls if target == share.POSTER_SIZE]
     return [char for text, font in drawn for char in text
-            if pixels(font, char) == pixels(font, render.MISSING_CODEPOINT)]
+            if pixels(font, char) == pixels(font, fonts.MISSING_CODEPOINT)]
 
 
 def draw_poster(app, language, *args):
@@ -264,11 +264,11 @@ def test_a_chinese_poster_is_drawn_with_the_sc_face_and_no_boxes(app, drawn_text
 def test_the_group_name_pixels_differ_from_missing_glyph_boxes(app):
     name_area = (0, 0, 1080, 190)
     chinese = Image.open(io.BytesIO(draw_poster(app, "zh_Hans", "群投票小组", "标题", "", URL)))
-    missing_name = render.MISSING_CODEPOINT * 5
+    missing_name = fonts.MISSING_CODEPOINT * 5
     boxes = Image.open(io.BytesIO(draw_poster(app, "zh_Hans", missing_name, "标题", "", URL)))
     assert chinese.crop(name_area).tobytes() != boxes.crop(name_area).tobytes()
-    missing = render.missing_glyph_pixels(46, bold=True)
-    assert all(render.glyph_pixels(char, 46, bold=True) != missing for char in "群投票小组")
+    missing = fonts.missing_glyph_pixels(46, bold=True)
+    assert all(fonts.glyph_pixels(char, 46, bold=True) != missing for char in "群投票小组")
 
 
 def test_boxes_would_be_seen_if_a_font_lacked_the_characters(app, drawn_text, monkeypatch):

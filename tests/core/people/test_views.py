@@ -1,7 +1,7 @@
 """The "Me" page: name, groups, the sign-in link for another device, signing out elsewhere."""
 import re
 
-from tests.core.groups.test_views import csrf_of, submit
+from tests.core.groups.test_views import submit
 
 
 def test_me_without_a_name_explains_what_happens(client):
