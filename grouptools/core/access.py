@@ -36,13 +36,14 @@ class Action(Enum):
     # The owner alone.
     CHANGE_ROLES = "change_roles"
     DELETE_GROUP = "delete_group"
+    EXPORT_GROUP = "export_group"
 
 
 PUBLIC_ACTIONS = {Action.VIEW_PUBLIC_CARD}
 IDENTIFIED_ACTIONS = {Action.JOIN}
 MEMBER_ACTIONS = {Action.VIEW_GROUP, Action.VIEW_ROSTER, Action.ACT, Action.LEAVE}
 MANAGER_ACTIONS = {Action.MANAGE_GROUP, Action.ISSUE_SIGNIN_LINK}
-OWNER_ACTIONS = {Action.CHANGE_ROLES, Action.DELETE_GROUP}
+OWNER_ACTIONS = {Action.CHANGE_ROLES, Action.DELETE_GROUP, Action.EXPORT_GROUP}
 
 REFUSALS = {
     Action.CREATE_WIDGET: _l("Only the group's organisers may create here."),
@@ -51,6 +52,7 @@ REFUSALS = {
     Action.MANAGE_WIDGET: _l("Only its creator and the group's owner and admins may do this."),
     Action.CHANGE_ROLES: _l("Only the group's owner may do this."),
     Action.DELETE_GROUP: _l("Only the group's owner may do this."),
+    Action.EXPORT_GROUP: _l("Only the group's owner may do this."),
     Action.LEAVE: _l("The owner cannot leave: make another member the owner first."),
 }
 

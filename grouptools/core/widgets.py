@@ -25,10 +25,22 @@ class WidgetSummary:
     needs_me: bool = False  # the person has not acted on it yet
 
 
-def register_widget(app, lister, create_link=None):
+def register_widget(app, lister, create_link=None, exporter=None):
     """`lister(group, person)` → WidgetSummary items the person may see;
-    `create_link(group)` → (translated label, url) of the widget's create page."""
+    `create_link(group)` → (translated label, url) of the widget's create page;
+    `exporter(group, person)` → (kind, [JSON-ready items]) for the group's export."""
     app.extensions.setdefault("grouptools_widgets", []).append((lister, create_link))
+    if exporter is not None:
+        app.extensions.setdefault("grouptools_exporters", []).append(exporter)
+
+
+def export_widgets(group, person):
+    """{kind: [items]}: every widget's data as its managers see it through the API."""
+    exported = {}
+    for exporter in current_app.extensions.get("grouptools_exporters", []):
+        kind, items = exporter(group, person)
+        exported[kind] = items
+    return exported
 
 
 def _registered():

@@ -12,8 +12,9 @@ from grouptools.core.access import Action, authorize
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
-from grouptools.poll.models import Vote
-from grouptools.poll.results import poll_results_for
+from grouptools.poll.models import Poll, Vote
+from grouptools.poll.results import poll_results_for, poll_state
+from grouptools.poll.schemas import PollSchema
 from grouptools.poll.service import is_closed
 
 # A cell a spreadsheet would run as a formula (CSV injection) starts with one of these.
@@ -99,3 +100,10 @@ def _member_rows(poll, group, labels):
         chosen.append(labels[option_id])
     if current is not None:
         yield _line([name, " / ".join(chosen), _when(group, first)])
+
+
+def export_for_group(group, person):
+    """("polls", …): each poll of the group as the API shows it to its managers — with
+    results; secret ballots as counts only — for the owner's export of the group."""
+    polls = db.session.scalars(select(Poll).where(Poll.group_id == group.id).order_by(Poll.id))
+    return "polls", [PollSchema().dump(poll_state(person, poll)) for poll in polls]

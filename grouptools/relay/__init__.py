@@ -12,8 +12,9 @@ from grouptools.relay.views import bp  # noqa: E402,F401
 
 def init_app(app, rest_api):
     from grouptools.core.widgets import register_widget
+    from grouptools.relay.export import export_for_group
     from grouptools.relay.views import create_link, list_relays
 
     rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
-    register_widget(app, list_relays, create_link)
+    register_widget(app, list_relays, create_link, export_for_group)

@@ -12,9 +12,13 @@ from flask_babel import gettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
+from sqlalchemy import select
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.timeutil import local_time
+from grouptools.extensions import db
+from grouptools.relay.models import Relay
+from grouptools.relay.schemas import RelaySchema
 from grouptools.relay.service import relay_state
 
 # A cell starting with one of these is a formula to Excel: written as text instead.
@@ -109,3 +113,10 @@ def download(person, relay, kind):
                          download_name=f"{name}.{kind}", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def export_for_group(group, person):
+    """("relays", …): each relay of the group as the API shows it to its managers
+    (entries with private fields, the change log), for the owner's export of the group."""
+    relays = db.session.scalars(select(Relay).where(Relay.group_id == group.id).order_by(Relay.id))
+    return "relays", [RelaySchema().dump(relay_state(person, relay)) for relay in relays]

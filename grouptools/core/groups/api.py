@@ -1,9 +1,9 @@
 """/api/v1 routes about groups and members: parse, ask the service, answer."""
-from flask import jsonify
+from flask import Response, jsonify
 from sqlalchemy import func, select
 
 from grouptools.core.access import membership_of
-from grouptools.core.groups import blp, service
+from grouptools.core.groups import blp, export, service
 from grouptools.core.groups.schemas import (
     GroupCreateSchema,
     GroupSchema,
@@ -126,3 +126,20 @@ def issue_signin_link(gid, mid):
     group = service.find_group(gid)
     secret = service.issue_signin_link(person, group, service.member_for(person, group, mid))
     return {"url": absolute_url(f"/signin/once/{secret}")}
+
+
+@blp.route("/groups/<pid:gid>/export.json")
+@blp.response(200, description="The whole group: settings, members, every widget (owner)")
+def export_group_json(gid):
+    data = export.export_group(require_person(), service.find_group(gid))
+    response = jsonify(data)
+    response.headers["Content-Disposition"] = f'attachment; filename="group-{gid}.json"'
+    return response
+
+
+@blp.route("/groups/<pid:gid>/export.csv")
+@blp.response(200, description="The members as CSV (owner)")
+def export_members_csv(gid):
+    text = export.members_csv(require_person(), service.find_group(gid))
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="members-{gid}.csv"'})
