@@ -37,6 +37,7 @@ EXPECTED = {
     Action.MANAGE_WIDGET:    (True, True, False, False, False, False),
     Action.CHANGE_ROLES:     (True, False, False, False, False, False),
     Action.DELETE_GROUP:     (True, False, False, False, False, False),
+    Action.EXPORT_GROUP:     (True, False, False, False, False, False),
 }
 WHO = ("owner", "admin", "member", "pending", "stranger", "nobody")
 
