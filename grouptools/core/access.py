@@ -6,11 +6,13 @@ the thing (stranger, pending, left or removed) → 404, so ids cannot be probed;
 sees it but may not do this → 403, so a member learns why a button is refused."""
 from enum import Enum
 
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grouptools.core.errors import Conflict, NotAllowed, NotFound
-from grouptools.core.models import Membership
+from grouptools.core.models import Membership, MembershipEvent
+from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
 
 
@@ -66,6 +68,23 @@ def membership_of(person, group):
     )
 
 
+def moved_away_notice(person, group):
+    """"Your membership here moved to another device on …" for a person whose membership
+    a manager's link moved away (and who has not joined again), else None."""
+    if person is None:
+        return None
+    moved_at = db.session.scalar(
+        select(MembershipEvent.at)
+        .where(MembershipEvent.group_id == group.id, MembershipEvent.old_person_id == person.id,
+               MembershipEvent.kind == "moved_device")
+        .order_by(MembershipEvent.at.desc()).limit(1)
+    )
+    if moved_at is None:
+        return None
+    return gettext("Your membership here moved to another device on %(date)s.",
+                   date=format_date(local_time(group, moved_at).date()))
+
+
 def group_of(thing):
     return thing if hasattr(thing, "join_policy") else thing.group
 
@@ -114,7 +133,9 @@ def authorize(person, action, thing):
     if status == 401:
         raise Unauthenticated()
     if status == 404:
-        raise NotFound()
+        # Not a bare 404 for someone whose membership moved: they learn where it went.
+        moved = moved_away_notice(person, group_of(thing)) if membership is None else None
+        raise NotFound(moved)
     if status == 409:
         raise Conflict(REFUSALS[action])
     raise NotAllowed(REFUSALS.get(action))

@@ -148,7 +148,10 @@ class Membership(PublicIdMixin, TimestampMixin, db.Model):
 
 
 class SigninLink(TimestampMixin, db.Model):
-    """A one-time sign-in link a manager issued for a member who changed phones."""
+    """A one-time link a manager issued for a member who changed phones.
+
+    It names one membership, never a person: opening it moves that membership (in that
+    one group) to the device, and nothing else of the person who held it."""
 
     __tablename__ = "signin_link"
 
@@ -156,8 +159,8 @@ class SigninLink(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     secret_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True
     )
     group_id: Mapped[int] = mapped_column(
         ForeignKey("group.id", ondelete="CASCADE"), nullable=False, index=True
@@ -165,6 +168,37 @@ class SigninLink(TimestampMixin, db.Model):
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    membership: Mapped[Membership] = relationship()
+
+
+class MembershipEvent(db.Model):
+    """The group's member history: what happened to a membership that the roster alone
+    does not say (so far: it moved to another device), shown to the group's managers."""
+
+    __tablename__ = "membership_event"
+
+    KINDS = ("moved_device",)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("group.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # The manager who issued the link.
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # Who held the membership before: they are told where it went on their next visit.
+    old_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+
+    by: Mapped[Person | None] = relationship(foreign_keys=[by_id])
+
+    __table_args__ = (CheckConstraint("kind IN ('moved_device')", name="kind"),)
 
 
 class Image(PublicIdMixin, TimestampMixin, db.Model):

@@ -3,7 +3,7 @@ from flask import Response, jsonify
 from sqlalchemy import func, select
 
 from grouptools.core.access import membership_of
-from grouptools.core.groups import blp, export, service
+from grouptools.core.groups import blp, export, moves, service
 from grouptools.core.groups.schemas import (
     GroupCreateSchema,
     GroupSchema,
@@ -122,9 +122,11 @@ def remove_member(gid, mid):
 @blp.route("/groups/<pid:gid>/members/<mid>/signin-link", methods=["POST"])
 @blp.response(201, UrlSchema)
 def issue_signin_link(gid, mid):
+    """A one-time link that moves this member's membership (in this group only) to the
+    device that opens it: never their other groups, token or own sign-in link."""
     person = require_person()
     group = service.find_group(gid)
-    secret = service.issue_signin_link(person, group, service.member_for(person, group, mid))
+    secret = moves.issue_move_link(person, group, service.member_for(person, group, mid))
     return {"url": absolute_url(f"/signin/once/{secret}")}
 
 

@@ -2,16 +2,13 @@
 
 Every function takes the acting person first and asks core.access before changing
 anything; each commits its own unit of work."""
-import secrets
-from datetime import timedelta
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
-from grouptools.core.models import Group, Membership, SigninLink, hash_secret, is_public_id
+from grouptools.core.models import Group, Membership, is_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 
@@ -196,30 +193,3 @@ def my_groups(person):
     ).all()
     return [(group, membership) for group, membership in rows]
 
-
-def issue_signin_link(person, group, target):
-    """A one-time sign-in secret for `target` (a member who changed phones).
-
-    A manager may sign in only as someone with less power than themselves, and never
-    as anyone who manages any group: a person is one identity across every group."""
-    mine = authorize(person, Action.ISSUE_SIGNIN_LINK, group)
-    if not target.is_active:
-        raise Conflict(_l("Sign-in links are only for active members."))
-    if target.id == mine.id or target.role in Membership.MANAGER_ROLES:
-        raise NotAllowed(_l("Organisers use their own sign-in link from “Me”."))
-    manages_elsewhere = db.session.scalar(
-        select(Membership.id).where(
-            Membership.person_id == target.person_id,
-            Membership.status == "active",
-            Membership.role.in_(Membership.MANAGER_ROLES),
-        ).limit(1)
-    )
-    if manages_elsewhere:
-        raise NotAllowed(_l("This member organises another group; they must use their own sign-in link."))
-    secret = secrets.token_urlsafe(24)
-    db.session.add(SigninLink(
-        secret_hash=hash_secret(secret), person_id=target.person_id, group_id=group.id,
-        issued_by_id=person.id, expires_at=utcnow() + timedelta(days=SigninLink.LIFETIME_DAYS),
-    ))
-    db.session.commit()
-    return secret

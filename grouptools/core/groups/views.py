@@ -5,10 +5,10 @@ from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from marshmallow import ValidationError
 
-from grouptools.core.access import Action, authorize, can, membership_of
+from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.errors import Invalid
 from grouptools.core.forms import field_errors, read_form
-from grouptools.core.groups import service
+from grouptools.core.groups import moves, service
 from grouptools.core.groups.schemas import (
     TIMEZONES,
     GroupCreateSchema,
@@ -147,7 +147,8 @@ def members(gid):
     by_status = {status: [m for m in memberships if m.status == status]
                  for status in ("pending", "active", "removed", "left")}
     return render_template("groups/members.html", group=group, mine=mine, by_status=by_status,
-                           can_manage=mine.is_manager, signin_link=request.args.get("link"))
+                           can_manage=mine.is_manager, signin_link=request.args.get("link"),
+                           moves=moves.moves_by_member(group) if mine.is_manager else {})
 
 
 @bp.post("/g/<pid:gid>/members/<mid>")
@@ -169,7 +170,7 @@ def change_member(gid, mid):
         service.change_member(person, group, target, role=action)
         flash(gettext("%(name)s's role was changed.", name=name), "success")
     elif action == "signin-link":
-        secret = service.issue_signin_link(person, group, target)
+        secret = moves.issue_move_link(person, group, target)
         url = absolute_url(url_for("people_pages.confirm_one_time_link", secret=secret))
         return no_store(render_template("groups/signin_link.html", group=group, target=target,
                                         url=url))
@@ -268,3 +269,7 @@ def member_avatar(gid, mid):
     return send_picture(etag_for("avatar", member.public_id, name, size),
                         lambda: default_avatar_png(member.public_id, name, size),
                         cache_control="private, max-age=86400")
+
+
+# The join panel tells someone whose membership a manager's link moved where it went.
+bp.add_app_template_global(moved_away_notice)

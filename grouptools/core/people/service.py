@@ -1,12 +1,12 @@
-"""The rules about people: create by name, rename, tokens, sign-in links, sign out everywhere."""
+"""The rules about people: create by name, rename, tokens, the personal sign-in link, sign
+out everywhere. (A manager's one-time link moves a membership, not a person: core.groups.moves.)"""
 import secrets
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from grouptools.core.models import Person, SigninLink, hash_secret
-from grouptools.core.timeutil import utcnow
+from grouptools.core.models import Person, hash_secret
 from grouptools.extensions import db
 
 
@@ -69,27 +69,3 @@ def person_from_signin_token(token):
         return None
     return person
 
-
-def pending_signin_link(secret):
-    """The person a one-time link would sign in, without using it up (for the confirm page)."""
-    link = db.session.scalar(select(SigninLink).where(SigninLink.secret_hash == hash_secret(secret)))
-    if link is None or link.used_at is not None or link.expires_at <= utcnow():
-        return None
-    return db.session.get(Person, link.person_id)
-
-
-def redeem_signin_link(secret):
-    """The person a one-time link was issued for, marking it used; None if used or expired.
-
-    The conditional UPDATE lets exactly one of two simultaneous taps win."""
-    now = utcnow()
-    link = db.session.scalar(select(SigninLink).where(SigninLink.secret_hash == hash_secret(secret)))
-    if link is None:
-        return None
-    claimed = db.session.execute(
-        update(SigninLink)
-        .where(SigninLink.id == link.id, SigninLink.used_at.is_(None), SigninLink.expires_at > now)
-        .values(used_at=now)
-    ).rowcount
-    db.session.commit()
-    return db.session.get(Person, link.person_id) if claimed == 1 else None

@@ -1,10 +1,12 @@
 """Pages about the person: "Me" (name, groups, the sign-in link for another device, sign
-out everywhere) and the sign-in links — a confirm page on GET, since chat apps' preview
-bots fetch every link, and the sign-in itself on POST."""
+out everywhere), the personal sign-in link and a manager's one-time link (which moves one
+membership, never the person) — each a confirm page on GET, since chat apps' preview bots
+fetch every link, and the action itself on POST."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 
 from grouptools.core.forms import read_form
+from grouptools.core.groups import moves
 from grouptools.core.groups.service import my_groups
 from grouptools.core.identity import current_person, require_person, sign_in
 from grouptools.core.links import absolute_url, group_url
@@ -101,10 +103,23 @@ def use_personal_link(token):
 
 @bp.get("/signin/once/<secret>")
 def confirm_one_time_link(secret):
-    person = service.pending_signin_link(secret[:SECRET_MAX])
-    return _confirm_page(person, url_for("people_pages.use_one_time_link", secret=secret))
+    link = moves.find_move_link(secret[:SECRET_MAX])
+    if link is None:
+        abort(404)
+    device = current_person()
+    refusal = moves.move_refusal(link, device)
+    return no_store(render_template(
+        "people/move_confirm.html", membership=link.membership, group=link.membership.group,
+        current=device, refusal=refusal.message if refusal else None,
+        action=url_for("people_pages.use_one_time_link", secret=secret),
+    ))
 
 
 @bp.post("/signin/once/<secret>")
 def use_one_time_link(secret):
-    return _signed_in_as(service.redeem_signin_link(secret[:SECRET_MAX]))
+    membership, person, created = moves.redeem_move_link(secret[:SECRET_MAX], current_person())
+    if created:
+        sign_in(person)
+    flash(gettext("%(group)s is on this device now: you take part as %(name)s.",
+                  group=membership.group.name, name=membership.display_name), "success")
+    return redirect(url_for("group_pages.show_group", gid=membership.group.public_id), code=303)
