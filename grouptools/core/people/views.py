@@ -3,6 +3,7 @@ out everywhere) and the sign-in links — a confirm page on GET, since chat apps
 bots fetch every link, and the sign-in itself on POST."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
+from flask_limiter.util import get_remote_address
 
 from grouptools.core.forms import read_form
 from grouptools.core.groups.service import my_groups
@@ -12,10 +13,16 @@ from grouptools.core.people import service
 from grouptools.core.people.schemas import PersonUpdateSchema
 from grouptools.core.security import no_store
 from grouptools.core.share import qr_png_response
+from grouptools.extensions import limiter
 
 bp = Blueprint("people_pages", __name__, template_folder="templates")
 
 SECRET_MAX = 200
+# One budget per address over every /signin/ route (confirm pages and sign-ins alike):
+# a sign-in link is a secret in a URL, not to be tried by the thousand. Generous, as a
+# whole class of parents may open their links behind one school address.
+SIGNIN_LIMIT = "120 per minute;2000 per day"
+signin_limit = limiter.shared_limit(SIGNIN_LIMIT, scope="signin", key_func=get_remote_address)
 
 
 def my_group_items(person):
@@ -81,6 +88,7 @@ def _confirm_page(person, action):
 
 
 @bp.get("/signin/<token>")
+@signin_limit
 def confirm_personal_link(token):
     person = service.person_from_signin_token(token[:SECRET_MAX])
     return _confirm_page(person, url_for("people_pages.use_personal_link", token=token))
@@ -95,16 +103,19 @@ def _signed_in_as(person):
 
 
 @bp.post("/signin/<token>")
+@signin_limit
 def use_personal_link(token):
     return _signed_in_as(service.person_from_signin_token(token[:SECRET_MAX]))
 
 
 @bp.get("/signin/once/<secret>")
+@signin_limit
 def confirm_one_time_link(secret):
     person = service.pending_signin_link(secret[:SECRET_MAX])
     return _confirm_page(person, url_for("people_pages.use_one_time_link", secret=secret))
 
 
 @bp.post("/signin/once/<secret>")
+@signin_limit
 def use_one_time_link(secret):
     return _signed_in_as(service.redeem_signin_link(secret[:SECRET_MAX]))
