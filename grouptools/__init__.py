@@ -22,6 +22,9 @@ def create_app(config=None):
     _register_blueprints(app)
     _register_pages(app)
     _register_cli(app)
+    warning = Config.shared_ratelimit_warning(app.config)
+    if warning:
+        app.logger.warning(warning)
     return app
 
 

@@ -14,9 +14,21 @@ def secret_key():
     click.echo(f"secret key ready in {INSTANCE_DIR}")
 
 
+def _without_password(url):
+    """A storage URL without its password, fit for a terminal."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
 @cli.command("doctor")
 def doctor():
-    """Check the database, the font pictures are drawn with, and that it writes Chinese.
+    """Check the database, the font pictures are drawn with, that it writes Chinese, and
+    where rate limits are counted.
 
     Exits non-zero when the database does not answer or Chinese cannot be drawn."""
     from flask import current_app
@@ -63,5 +75,13 @@ def doctor():
                    "Install a CJK font (Debian: apt-get install fonts-noto-cjk) "
                    "or set GROUPTOOLS_FONT.")
         healthy = False
+    from grouptools.config import Config
+
+    storage = current_app.config.get("RATELIMIT_STORAGE_URI", "memory://")
+    click.echo(f"rate limits: {'on' if current_app.config.get('RATELIMIT_ENABLED') else 'off'}, "
+               f"counted in {_without_password(storage)}")
+    warning = Config.shared_ratelimit_warning(current_app.config)
+    if warning:
+        click.echo(f"  WARNING: {warning}")
     if not healthy:
         raise SystemExit(1)

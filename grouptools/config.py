@@ -14,6 +14,12 @@ def _flag(name, default):
     return value.strip().lower() not in {"0", "false", "no", "off", ""}
 
 
+def _list(name):
+    """A comma-separated setting as a list, or None when unset or empty."""
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
 def development_secret_key(instance_dir=None):
     """Return the instance's development secret key, creating it once.
 
@@ -42,6 +48,9 @@ class Config:
     )
     SECRET_KEY = os.environ.get("GROUPTOOLS_SECRET_KEY")
     BASE_URL = os.environ.get("GROUPTOOLS_BASE_URL", "").rstrip("/") or None
+    # Flask refuses (400) a request whose Host is not listed: links are never built
+    # from a Host an outsider chose.
+    TRUSTED_HOSTS = _list("GROUPTOOLS_TRUSTED_HOSTS")
     PROXY_FIX = _flag("GROUPTOOLS_PROXY_FIX", False)
     FONT = os.environ.get("GROUPTOOLS_FONT")
 
@@ -82,8 +91,29 @@ class Config:
 
     @classmethod
     def finalise(cls, config):
-        """Fill what depends on other settings; refuse to run production without a key."""
+        """Fill what depends on other settings; refuse to run production without a key,
+        or with links that the Host header of any request would decide."""
+        production = config.get("ENV_NAME") == "production"
         if not config.get("SECRET_KEY"):
-            if config.get("ENV_NAME") == "production" and not config.get("TESTING"):
+            if production and not config.get("TESTING"):
                 raise RuntimeError("GROUPTOOLS_SECRET_KEY is required in production")
             config["SECRET_KEY"] = development_secret_key()
+        if production and not config.get("BASE_URL") and not config.get("TRUSTED_HOSTS"):
+            raise RuntimeError(
+                "GROUPTOOLS_BASE_URL (or GROUPTOOLS_TRUSTED_HOSTS) is required in production: "
+                "without either, the Host header of each request decides the links in "
+                "sign-in links, link previews and QR codes. Set GROUPTOOLS_BASE_URL to the "
+                "public address, e.g. https://groups.example.org")
+        if (config.get("BASE_URL") or "").startswith("https://"):
+            config["SESSION_COOKIE_SECURE"] = True
+
+    @staticmethod
+    def shared_ratelimit_warning(config):
+        """What to tell a production operator whose rate limits are counted per process."""
+        if (config.get("ENV_NAME") != "production" or not config.get("RATELIMIT_ENABLED")
+                or not str(config.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://")):
+            return None
+        return ("rate limits are counted in memory (GROUPTOOLS_RATELIMIT_STORAGE_URL=memory://): "
+                "each gunicorn worker and each app server counts on its own, so the real limit "
+                "is the configured one times the number of workers. Share the counters, e.g. "
+                "GROUPTOOLS_RATELIMIT_STORAGE_URL=redis://localhost:6379/0")

@@ -40,3 +40,22 @@ def test_a_whole_class_on_one_address_can_create_their_names(limited_server):
     answers = [requests.post(f"{limited_server}/api/v1/people", json={"name": f"家长{i}"}, timeout=10)
                for i in range(60)]
     assert {a.status_code for a in answers} == {201}
+
+
+def test_sign_in_links_are_limited_per_address_and_logged_masked(limited_server):
+    """Every /signin/ route shares one generous budget per address; the 429 is the
+    error page in the asker's language with Retry-After; and a percent-encoded sign-in
+    path reaches the access log masked."""
+    secret = "n0t-a-real-s3cr3t"
+    headers = {"Accept-Language": "zh-CN"}
+    answers = [requests.get(f"{limited_server}/%73ignin/{secret}{i}", headers=headers,
+                            timeout=10) for i in range(120)]
+    assert {a.status_code for a in answers} == {404}
+    refused = requests.get(f"{limited_server}/signin/once/{secret}", headers=headers, timeout=10)
+    assert refused.status_code == 429
+    assert "请求过于频繁，请稍后再试。" in refused.text
+    assert int(refused.headers["Retry-After"]) > 0
+    # Other routes are not held back by it.
+    assert requests.get(f"{limited_server}/healthz", timeout=10).status_code == 200
+    log = limited_server.read_log()
+    assert "/signin/[redacted]" in log and secret not in log

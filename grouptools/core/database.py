@@ -1,4 +1,5 @@
-"""Database behaviour that must hold on both engines: SQLite's pragmas and write locks."""
+"""Database behaviour that must hold on both engines: SQLite's pragmas and write locks,
+PostgreSQL sessions in UTC."""
 from flask import g, has_request_context, request
 from sqlalchemy import event
 
@@ -41,8 +42,22 @@ def configure_sqlite(engine):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
 
 
+def configure_postgresql(engine):
+    """Sessions in UTC, whatever the server's default: psycopg builds each timestamptz
+    in the session's zone, and a stored 9999-12-31 23:59 UTC read in a zone east of UTC
+    would not fit Python's calendar (a DataError on every page that reads it)."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+
 def init_app(app, db):
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
+    elif engine.dialect.name == "postgresql":
+        configure_postgresql(engine)

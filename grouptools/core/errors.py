@@ -3,6 +3,7 @@
 Services raise the domain errors below; this module turns them, and every HTTP error,
 into one answer in the asker's language."""
 from flask import render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from flask_wtf.csrf import CSRFError
@@ -78,6 +79,9 @@ def error_response(status, name, message=None, errors=None, headers=None):
         if errors:
             payload["errors"] = _plain(errors)
         return payload, status, headers or {}
+    if request_ctx.url_adapter is None:
+        # No address can be built (a Host outside TRUSTED_HOSTS): plain text, no layout.
+        return message, status, {**(headers or {}), "Content-Type": "text/plain; charset=utf-8"}
     html = render_template("errors/error.html", status=status, message=message)
     return html, status, headers or {}
 

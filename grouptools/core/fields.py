@@ -2,16 +2,37 @@
 
 PostgreSQL rejects NUL characters, strings longer than their column and integers beyond
 64 bits where SQLite stores them; so every text has a length, no NUL, and every number
-a range — checked here, before anything reaches the database."""
+a range — checked here, before anything reaches the database. Lone surrogates
+(U+D800–U+DFFF) are no text at all: no database driver or page could encode them. Times
+lie in the range core.timeutil sets, so no page fails to show them."""
+import re
+
 import marshmallow as ma
 from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate
+
+from grouptools.core.timeutil import deadline_bounds, schedule_bounds, schedule_date_bounds
+
+SURROGATES = re.compile("[\ud800-\udfff]")
+NOT_TEXT = _l("Contains a character that is not valid text.")
 
 BASE_MESSAGES = {
     "required": _l("This field is required."),
     "null": _l("This field may not be empty."),
     "validator_failed": _l("Invalid value."),
 }
+
+
+class _ListedMessages:
+    """Field messages as a list of text, as the contract shows them
+    (`errors.json.<field>: [...]`): marshmallow wraps only plain str messages, and ours
+    are translated lazily."""
+
+    def make_error(self, key, **kwargs):
+        error = super().make_error(key, **kwargs)
+        if not isinstance(error.messages, (list, dict)):
+            return ValidationError([str(error.messages).format(**kwargs)])
+        return error
 
 
 class Schema(ma.Schema):
@@ -23,11 +44,12 @@ class Schema(ma.Schema):
     }
 
 
-class Text(fields.String):
+class Text(_ListedMessages, fields.String):
     default_error_messages = {
         **BASE_MESSAGES,
         "invalid": _l("Not a valid text."),
         "nul": _l("Must not contain NUL characters."),
+        "surrogate": NOT_TEXT,
         "blank": _l("This field may not be blank."),
     }
 
@@ -47,6 +69,8 @@ class Text(fields.String):
         value = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in value:
             raise self.make_error("nul")
+        if SURROGATES.search(value):
+            raise self.make_error("surrogate")
         if self.strip:
             value = value.strip()
             if self.min_length and not value:
@@ -54,7 +78,7 @@ class Text(fields.String):
         return value
 
 
-class Integer(fields.Integer):
+class Integer(_ListedMessages, fields.Integer):
     default_error_messages = {
         **BASE_MESSAGES,
         "invalid": _l("Not a valid whole number."),
@@ -71,15 +95,59 @@ class Integer(fields.Integer):
         super().__init__(strict=True, validate=validators, **kwargs)
 
 
-class Boolean(fields.Boolean):
+class Boolean(_ListedMessages, fields.Boolean):
     default_error_messages = {**BASE_MESSAGES, "invalid": _l("Not a valid yes/no value.")}
 
 
-class AwareDateTime(fields.AwareDateTime):
+class AwareDateTime(_ListedMessages, fields.AwareDateTime):
     """Times from clients must say their offset; they are kept in UTC."""
 
     default_error_messages = {
         **BASE_MESSAGES,
         "invalid": _l("Not a valid date and time."),
         "invalid_awareness": _l("Give the time with its offset, e.g. 2026-12-01T20:00+08:00."),
+    }
+
+
+class _Bounded:
+    """A time or date refused outside `bounds()` (core.timeutil), with one message."""
+
+    bounds = None
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        low, high = type(self).bounds()
+        if not low <= value <= high:
+            raise self.make_error("out_of_range")
+        return value
+
+
+class Deadline(_Bounded, AwareDateTime):
+    """When a widget closes: from yesterday up to five years ahead."""
+
+    bounds = staticmethod(deadline_bounds)
+    default_error_messages = {
+        **AwareDateTime.default_error_messages,
+        "out_of_range": _l("Choose a deadline from yesterday up to 5 years ahead."),
+    }
+
+
+class ScheduleDateTime(_Bounded, AwareDateTime):
+    """Any other time a person sets (an event's start): from 2000 up to five years ahead."""
+
+    bounds = staticmethod(schedule_bounds)
+    default_error_messages = {
+        **AwareDateTime.default_error_messages,
+        "out_of_range": _l("Choose a time from the year 2000 up to 5 years ahead."),
+    }
+
+
+class ScheduleDate(_Bounded, _ListedMessages, fields.Date):
+    """A calendar day a person sets (a habit's start): from 2000 up to five years ahead."""
+
+    bounds = staticmethod(schedule_date_bounds)
+    default_error_messages = {
+        **BASE_MESSAGES,
+        "invalid": _l("Not a valid date: use e.g. 2026-12-01."),
+        "out_of_range": _l("Choose a date from the year 2000 up to 5 years ahead."),
     }

@@ -6,20 +6,57 @@ import flask_smorest
 from flask import current_app, request
 from flask_babel import gettext
 from flask_smorest import abort
+from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter
 
+from grouptools.core.fields import NOT_TEXT, SURROGATES
 from grouptools.core.models import PUBLIC_ID_PATTERN
 
 
+def _surrogate_errors(data):
+    """{key: …: [message]} for every string in a JSON body holding a lone surrogate,
+    keys included; {} when there is none. Python's json accepts `"\\udfff"`; the
+    database driver and the response encoder would fail on it later (a 500). Walked
+    without recursion: a body nested as deep as json allows must not overflow here."""
+    errors, stack = {}, [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if SURROGATES.search(value):
+                _put(errors, path or ("_schema",))
+            continue
+        items = value.items() if isinstance(value, dict) else \
+            enumerate(value) if isinstance(value, list) else ()
+        for key, item in items:
+            if isinstance(key, str) and SURROGATES.search(key):
+                _put(errors, (*path, key.encode("utf-8", "backslashreplace").decode("ascii")))
+            else:
+                stack.append(((*path, key), item))
+    return errors
+
+
+def _put(errors, path):
+    for key in path[:-1]:
+        errors = errors.setdefault(key, {})
+        if not isinstance(errors, dict):
+            return
+    errors[path[-1]] = [str(NOT_TEXT)]
+
+
 class JSONParser(FlaskParser):
-    """webargs' parser, with a body nested too deeply treated as malformed JSON (400)."""
+    """webargs' parser, with a body nested too deeply treated as malformed JSON (400)
+    and a string that is no text (a lone surrogate) refused at parsing (422)."""
 
     def _raw_load_json(self, req):
         try:
-            return super()._raw_load_json(req)
+            data = super()._raw_load_json(req)
         except RecursionError:
             raise json.JSONDecodeError("nested too deeply", "-", 0) from None
+        errors = _surrogate_errors(data)
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 class Blueprint(flask_smorest.Blueprint):

@@ -30,6 +30,10 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 
+# With an https base URL the site is HTTPS only: browsers remember it for a year and
+# never try plain HTTP first (where a session cookie or a sign-in link could be read).
+HSTS = "max-age=31536000"
+
 # Pages show one person's view (their name, their vote, their sign-in link): a shared
 # proxy must never keep them, and the browser must ask again before reusing one.
 PAGE_CACHE_CONTROL = "private, no-cache"
@@ -40,6 +44,8 @@ LANG_COOKIE_AGE = timedelta(days=365)
 def add_security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if (current_app.config.get("BASE_URL") or "").startswith("https://"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if response.mimetype == "text/html":
         if "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = PAGE_CACHE_CONTROL

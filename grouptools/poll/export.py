@@ -1,14 +1,14 @@
 """A poll's results as CSV for its managers: UTF-8 with a BOM (so spreadsheet apps read
 Chinese), per-option totals, and on open ballots who chose what. A secret ballot's
-export has the totals only: there is nothing else to export."""
-import csv
-import io
+export has the totals only: there is nothing else to export. Cells are written by
+core.export (no text ever becomes a formula)."""
 from urllib.parse import quote
 
 from flask_babel import gettext
 from sqlalchemy import select
 
 from grouptools.core.access import Action, authorize
+from grouptools.core.export import CSV_BOM, csv_line
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
@@ -17,27 +17,13 @@ from grouptools.poll.results import poll_results_for, poll_state
 from grouptools.poll.schemas import PollSchema
 from grouptools.poll.service import is_closed
 
-# A cell a spreadsheet would run as a formula (CSV injection) starts with one of these.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 
 def option_label(option):
     return option.text or gettext("Picture %(num)d", num=option.position + 1)
 
 
-def _cell(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def _line(values):
-    out = io.StringIO()
-    csv.writer(out).writerow([_cell(v) for v in values])
-    return out.getvalue()
-
-
 def _when(group, at):
-    return local_time(group, at).strftime("%Y-%m-%d %H:%M") if at else ""
+    return local_time(group, at) if at else ""
 
 
 def csv_filename(poll):
@@ -57,27 +43,27 @@ def export_csv(person, poll):
     labels = {row.option.id: option_label(row.option) for row in results.options}
 
     def rows():
-        yield "\ufeff"
-        yield _line([gettext("Poll"), poll.title])
-        yield _line([gettext("Group"), group.name])
-        yield _line([gettext("Status"), gettext("Closed") if closed else gettext("Open")])
-        yield _line([gettext("Voters"), results.voter_count])
+        yield CSV_BOM
+        yield csv_line([gettext("Poll"), poll.title])
+        yield csv_line([gettext("Group"), group.name])
+        yield csv_line([gettext("Status"), gettext("Closed") if closed else gettext("Open")])
+        yield csv_line([gettext("Voters"), results.voter_count])
         if poll.anonymous:
-            yield _line([gettext("Secret ballot: only the totals exist.")])
+            yield csv_line([gettext("Secret ballot: only the totals exist.")])
         yield "\r\n"
-        yield _line([gettext("Option"), gettext("Votes"), gettext("Percent of voters")])
+        yield csv_line([gettext("Option"), gettext("Votes"), gettext("Percent of voters")])
         for row in results.options:
-            yield _line([labels[row.option.id], row.votes, f"{row.percent:g}%"])
+            yield csv_line([labels[row.option.id], row.votes, f"{row.percent:g}%"])
         if poll.anonymous:
             return
         yield "\r\n"
-        yield _line([gettext("Member"), gettext("Choice"), gettext("Voted at")])
+        yield csv_line([gettext("Member"), gettext("Choice"), gettext("Voted at")])
         yield from _member_rows(poll, group, labels)
         if results.not_voted:
             yield "\r\n"
-            yield _line([gettext("Has not voted")])
+            yield csv_line([gettext("Has not voted")])
             for member in results.not_voted:
-                yield _line([member.display_name])
+                yield csv_line([member.display_name])
 
     return rows()
 
@@ -93,13 +79,13 @@ def _member_rows(poll, group, labels):
     current, name, chosen, first = None, None, [], None
     for member_id, nickname, person_name, option_id, at in db.session.execute(query):
         if member_id != current and current is not None:
-            yield _line([name, " / ".join(chosen), _when(group, first)])
+            yield csv_line([name, " / ".join(chosen), _when(group, first)])
             chosen = []
         if member_id != current:
             current, name, first = member_id, nickname or person_name, at
         chosen.append(labels[option_id])
     if current is not None:
-        yield _line([name, " / ".join(chosen), _when(group, first)])
+        yield csv_line([name, " / ".join(chosen), _when(group, first)])
 
 
 def export_for_group(group, person):

@@ -103,12 +103,14 @@ def read_create_form(group):
     return _load(PollCreateSchema(), submitted, errors, values)
 
 
-def read_edit_form(group):
+def read_edit_form(group, deadline=None):
+    """`deadline` is the stored one: shown again unchanged, it is left as it is."""
     form = request.form
     values = {key: form.get(key, "") for key in (*SETTINGS_TEXT, "deadline")}
     errors = {}
     submitted = {key: values[key] for key in SETTINGS_TEXT}
-    submitted["deadline"] = _deadline(group, values["deadline"], errors)
+    if deadline is None or values["deadline"].strip() != deadline_input(group, deadline):
+        submitted["deadline"] = _deadline(group, values["deadline"], errors)
     return _load(PollSettingsSchema(), submitted, errors, values)
 
 

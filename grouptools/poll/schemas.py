@@ -3,7 +3,7 @@ by the service (PollState) and shown here, never by deleting keys in a route."""
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from grouptools.core.fields import AwareDateTime, Boolean, Integer, Schema, Text
+from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from grouptools.poll import links
 from grouptools.poll.models import Poll, PollOption
@@ -31,7 +31,7 @@ class PollSettingsSchema(Schema):
     description = Text(max_length=Poll.DESCRIPTION_MAX)
     results_visibility = Text(max_length=16, validate=[validate.OneOf(
         Poll.VISIBILITIES, error=_l("Use 'always', 'after_vote', 'after_close' or 'managers'."))])
-    deadline = AwareDateTime(allow_none=True)
+    deadline = Deadline(allow_none=True)
 
 
 class PollUpdateSchema(PollSettingsSchema):

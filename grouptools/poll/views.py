@@ -1,8 +1,6 @@
 """Poll pages: create (text or photo options), the poll (vote, results, who has not
 voted, managing, sharing), edit; the pictures beneath /p/<pid>; a small JSON the page
 polls for live results. Every action is a plain form that redirects (303)."""
-from zoneinfo import ZoneInfo
-
 from babel.dates import format_skeleton, format_time
 from flask import (
     Blueprint,
@@ -50,10 +48,11 @@ PRIVATE_PICTURE = "private, no-cache"
 def format_local(group, at):
     """A time as the group reads it: its own time zone, the reader's language
     ("12月1日周二 20:00", "Tue, Dec 1, 8:00 PM"); the year only when it is not this one."""
-    zone, locale = ZoneInfo(group.timezone), get_locale()
-    same_year = local_time(group, at).year == local_time(group, utcnow()).year
-    date = format_skeleton("MMMEd" if same_year else "yMMMEd", at, tzinfo=zone, locale=locale)
-    time = format_time(at, "short", tzinfo=zone, locale=locale)
+    # Already shifted (local_time never fails on a stored value): Babel keeps its zone.
+    local, locale = local_time(group, at), get_locale()
+    same_year = local.year == local_time(group, utcnow()).year
+    date = format_skeleton("MMMEd" if same_year else "yMMMEd", local, locale=locale)
+    time = format_time(local, "short", locale=locale)
     return locale.datetime_formats["medium"].format(time, date)
 
 
@@ -253,7 +252,7 @@ def edit_poll(pid):
               "deadline": forms.deadline_input(poll.group, poll.deadline)}
     errors, status = {}, 200
     if request.method == "POST":
-        data, errors, values = forms.read_edit_form(poll.group)
+        data, errors, values = forms.read_edit_form(poll.group, poll.deadline)
         if not errors:
             try:
                 service.update_poll(person, poll, **data)

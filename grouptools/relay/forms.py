@@ -100,8 +100,11 @@ def _number_or(value, default):
     return default if number is None else number
 
 
-def read_settings(group, booleans=("waitlist",)):
-    """The flat settings of the create and settings forms, as typed and as a payload."""
+def read_settings(group, booleans=("waitlist",), deadline=None):
+    """The flat settings of the create and settings forms, as typed and as a payload.
+
+    `deadline` is the one stored: shown again unchanged, it is left as it is (one long
+    past would no longer be accepted as a new deadline)."""
     values = {name: request.form.get(name, "") for name in
               ("title", "description", "capacity", "guests_max", "per_member_max", "deadline")}
     for name in booleans:
@@ -112,6 +115,8 @@ def read_settings(group, booleans=("waitlist",)):
                "per_member_max": _number_or(values["per_member_max"], 1),
                "waitlist": values["waitlist"],
                "deadline": _aware(group, values["deadline"])}
+    if deadline is not None and values["deadline"].strip() == deadline_input(group, deadline):
+        del payload["deadline"]
     return values, payload
 
 

@@ -54,7 +54,7 @@ def settings(rid):
     relay = service.find_relay(rid)
     person = require_person()
     authorize(person, Action.MANAGE_WIDGET, relay)
-    values, payload = forms.read_settings(relay.group)
+    values, payload = forms.read_settings(relay.group, deadline=relay.deadline)
     slot_count = len(relay.slots) + forms.EXTRA_SLOT_ROWS
     slot_rows, slots, slot_index = forms.read_slot_rows(slot_count)
     if relay.slots or slots:

@@ -3,7 +3,7 @@ decided by the service (service.shown_values, RelayState); these schemas show it
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from grouptools.core.fields import AwareDateTime, Boolean, Integer, Schema, Text
+from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from grouptools.relay import links
 from grouptools.relay.formats import FormatError, check_pattern
@@ -74,7 +74,7 @@ class RelaySettingsSchema(Schema):
     waitlist = Boolean()
     guests_max = Integer(minimum=0, maximum=Relay.GUESTS_MAX)
     per_member_max = Integer(minimum=1, maximum=Relay.PER_MEMBER_MAX)
-    deadline = AwareDateTime(allow_none=True)
+    deadline = Deadline(allow_none=True)
     slots = _list(fields.Nested(SlotInSchema), Relay.SLOTS_MAX)
 
     @validates_schema

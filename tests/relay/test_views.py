@@ -5,6 +5,7 @@ import re
 import pytest
 
 from grouptools.core import share
+from grouptools.core.timeutil import utcnow
 from tests.core.groups.test_views import csrf_of, submit
 from tests.core.test_share import zbar
 from tests.test_pages import assert_csp_clean
@@ -187,15 +188,17 @@ def test_organiser_tools_add_import_settings_close_delete(phones):
     assert "1 entry added to the list." in html and "2. 小明 13800" in html
     assert [e["name"] for e in owner.get(f"/api/v1/relays/{rid}").get_json()["entries"]] == ["群里的老王", "小红"]
 
+    # Deadlines lie within five years from now: next year's 1 December, 20:00 Shanghai.
+    year = utcnow().year + 1
     settings = {"title": "周六羽毛球", "description": "", "capacity": "1", "per_member_max": "1",
-                "guests_max": "0", "waitlist": "1", "deadline": "2026-12-01T20:00"}
+                "guests_max": "0", "waitlist": "1", "deadline": f"{year}-12-01T20:00"}
     refused = submit(boss, manage, f"/r/{rid}/settings", settings)
     assert refused.status_code == 409
     assert re.search(r'id="f-capacity"[^>]*aria-invalid="true"', refused.get_data(as_text=True))
     saved = submit(boss, manage, f"/r/{rid}/settings", {**settings, "capacity": "5"})
     assert saved.status_code == 303
     relay = owner.get(f"/api/v1/relays/{rid}").get_json()
-    assert relay["capacity"] == 5 and relay["deadline"] == "2026-12-01T12:00:00+00:00"
+    assert relay["capacity"] == 5 and relay["deadline"] == f"{year}-12-01T12:00:00+00:00"
 
     assert submit(boss, manage, f"/r/{rid}/close", {"closed": "1"}).status_code == 303
     assert owner.get(f"/api/v1/relays/{rid}").get_json()["closed"] is True

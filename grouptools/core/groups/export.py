@@ -2,12 +2,10 @@
 
 The group is theirs: settings, members (with join answers and last activity), and each
 widget as its managers see it through the API (secret ballots stay counts only)."""
-import csv
-import io
-
 from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
+from grouptools.core.export import csv_text
 from grouptools.core.groups.schemas import ManagedMemberSchema
 from grouptools.core.groups.service import SETTINGS, roster
 from grouptools.core.links import group_url
@@ -30,21 +28,13 @@ def export_group(person, group):
 
 
 def members_csv(person, group):
-    """The roster as CSV with a BOM, so Excel reads the Chinese names right."""
+    """The roster as CSV (core.export: a BOM for Excel, names and answers never run as
+    formulas)."""
     authorize(person, Action.EXPORT_GROUP, group)
     members, _ = roster(person, group)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([gettext("Name"), gettext("Role"), gettext("Status"), gettext("Joined"),
-                     gettext("Last active"), gettext("Answer to the join question")])
-    for member in members:
-        writer.writerow([
-            member.display_name, member.role, member.status,
-            _local(group, member.joined_at), _local(group, member.last_active_at),
-            member.answer or "",
-        ])
-    return "\ufeff" + out.getvalue()
-
-
-def _local(group, at):
-    return local_time(group, at).strftime("%Y-%m-%d %H:%M") if at else ""
+    header = [gettext("Name"), gettext("Role"), gettext("Status"), gettext("Joined"),
+              gettext("Last active"), gettext("Answer to the join question")]
+    return csv_text(header, ([member.display_name, member.role, member.status,
+                              local_time(group, member.joined_at),
+                              local_time(group, member.last_active_at), member.answer or ""]
+                             for member in members))

@@ -4,6 +4,7 @@ membership, never the person) — each a confirm page on GET, since chat apps' p
 fetch every link, and the action itself on POST."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
+from flask_limiter.util import get_remote_address
 
 from grouptools.core.forms import read_form
 from grouptools.core.groups import moves
@@ -14,10 +15,16 @@ from grouptools.core.people import service
 from grouptools.core.people.schemas import PersonUpdateSchema
 from grouptools.core.security import no_store
 from grouptools.core.share import qr_png_response
+from grouptools.extensions import limiter
 
 bp = Blueprint("people_pages", __name__, template_folder="templates")
 
 SECRET_MAX = 200
+# One budget per address over every /signin/ route (confirm pages and sign-ins alike):
+# a sign-in link is a secret in a URL, not to be tried by the thousand. Generous, as a
+# whole class of parents may open their links behind one school address.
+SIGNIN_LIMIT = "120 per minute;2000 per day"
+signin_limit = limiter.shared_limit(SIGNIN_LIMIT, scope="signin", key_func=get_remote_address)
 
 
 def my_group_items(person):
@@ -83,6 +90,7 @@ def _confirm_page(person, action):
 
 
 @bp.get("/signin/<token>")
+@signin_limit
 def confirm_personal_link(token):
     person = service.person_from_signin_token(token[:SECRET_MAX])
     return _confirm_page(person, url_for("people_pages.use_personal_link", token=token))
@@ -97,11 +105,13 @@ def _signed_in_as(person):
 
 
 @bp.post("/signin/<token>")
+@signin_limit
 def use_personal_link(token):
     return _signed_in_as(service.person_from_signin_token(token[:SECRET_MAX]))
 
 
 @bp.get("/signin/once/<secret>")
+@signin_limit
 def confirm_one_time_link(secret):
     link = moves.find_move_link(secret[:SECRET_MAX])
     if link is None:
@@ -116,6 +126,7 @@ def confirm_one_time_link(secret):
 
 
 @bp.post("/signin/once/<secret>")
+@signin_limit
 def use_one_time_link(secret):
     membership, person, created = moves.redeem_move_link(secret[:SECRET_MAX], current_person())
     if created:
