@@ -2,7 +2,8 @@
 
 Each widget registers, when the app is created, a function that lists what a person
 may see of it in a group, and one that gives its "create" link; the group page shows
-them all, open ones first, newest first."""
+them all, open ones first, newest first. A widget also says what becomes of a member's
+entries when the member leaves or is removed (`on_member_gone`)."""
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,13 +26,28 @@ class WidgetSummary:
     needs_me: bool = False  # the person has not acted on it yet
 
 
-def register_widget(app, lister, create_link=None, exporter=None):
+MEMBER_GONE_REASONS = ("left", "removed")
+
+
+def register_widget(app, lister, create_link=None, exporter=None, on_member_gone=None):
     """`lister(group, person)` → WidgetSummary items the person may see;
     `create_link(group)` → (translated label, url) of the widget's create page;
-    `exporter(group, person)` → (kind, [JSON-ready items]) for the group's export."""
+    `exporter(group, person)` → (kind, [JSON-ready items]) for the group's export;
+    `on_member_gone(membership, reason)` withdraws, in the widget's open items, what the
+    member did for themselves (reason "left" or "removed"). It runs inside the caller's
+    transaction, before the membership's status changes, and must not commit."""
     app.extensions.setdefault("grouptools_widgets", []).append((lister, create_link))
     if exporter is not None:
         app.extensions.setdefault("grouptools_exporters", []).append(exporter)
+    if on_member_gone is not None:
+        app.extensions.setdefault("grouptools_member_gone", []).append(on_member_gone)
+
+
+def member_gone(membership, reason):
+    """Tell every widget that a member is leaving or being removed (DESIGN §2)."""
+    assert reason in MEMBER_GONE_REASONS, reason
+    for hook in current_app.extensions.get("grouptools_member_gone", []):
+        hook(membership, reason)
 
 
 def export_widgets(group, person):

@@ -13,10 +13,12 @@ from grouptools.poll.views import bp  # noqa: E402,F401
 def init_app(app, rest_api):
     from grouptools.core.http import allow_large_body
     from grouptools.core.widgets import register_widget
+    from grouptools.poll.departures import withdraw_departed_votes
     from grouptools.poll.export import export_for_group
     from grouptools.poll.views import PHOTOS_MAX_BYTES, create_link, group_listing
 
     rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
-    register_widget(app, group_listing, create_link, export_for_group)
+    register_widget(app, group_listing, create_link, export_for_group,
+                    on_member_gone=withdraw_departed_votes)
     allow_large_body(app, "poll_pages.create_poll", PHOTOS_MAX_BYTES)

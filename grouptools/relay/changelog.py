@@ -76,6 +76,10 @@ def _text(kind, params):
         text = gettext("%(place)s withdrew", place=place) + _promotions(params)
     elif kind == "removed":
         text = gettext("%(place)s was removed by an organiser", place=place) + _promotions(params)
+    elif kind == "left_group":
+        text = gettext("%(place)s left the group", place=place) + _promotions(params)
+    elif kind == "removed_from_group":
+        text = gettext("%(place)s was removed from the group", place=place) + _promotions(params)
     elif kind == "edited":
         text = gettext("%(place)s changed their entry", place=place) + _promotions(params)
     elif kind == "capacity":

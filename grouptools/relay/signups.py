@@ -63,12 +63,16 @@ def find_entry(relay, public_id):
 
 def find_ticket(relay, secret):
     """The entry whose ticket address this is; 404 for anything else (checked before a
-    query: PostgreSQL would refuse a NUL character with an error)."""
+    query: PostgreSQL would refuse a NUL character with an error).
+
+    The ticket of an entry withdrawn because its member left or was removed stops
+    working altogether; in a closed list their entry stays, and so does its ticket."""
     entry = None
     if TICKET_SECRET.fullmatch(secret or ""):
         entry = db.session.scalar(select(RelayEntry).where(
             RelayEntry.relay_id == relay.id, RelayEntry.ticket_secret == secret))
-    if entry is None:
+    if entry is None or (not entry.is_active and entry.for_name is None
+                         and not entry.membership.is_active):
         raise NotFound()
     return entry
 
@@ -133,6 +137,11 @@ def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
     if for_name is not None:
         authorize(person, Action.MANAGE_WIDGET, relay)
     relay = places.lock(relay)
+    db.session.refresh(membership)
+    if not membership.is_active:
+        # Removed (or left) while this request waited for the lock: their entries were
+        # just withdrawn, and a new one must not slip in behind that.
+        raise NotFound()
     if for_name is None and is_closed(relay):
         raise RelayClosed()
     clean, slot = validated(relay, values, guests, slot_id)
@@ -236,21 +245,28 @@ def withdraw_entry(person, entry):
     except NotOnList:
         return entry
     record_activity(membership)
+    take_off_list(relay, entry, "withdrawn" if mine else "removed",
+                  "withdrew" if mine else "removed", person)
+    commit()
+    return entry
+
+
+def take_off_list(relay, entry, status, log_kind, actor):
+    """Take an active entry off the list (under the relay's lock, in the caller's
+    transaction): its places go back and the waitlist moves up, and the log says so."""
     before = _where(entry)
     was_confirmed = entry.status == "confirmed"
     slot = entry.slot
-    entry.status = "withdrawn" if mine else "removed"
+    entry.status = status
     entry.withdrawn_at = utcnow()
     db.session.flush()
     promoted = []
     if was_confirmed:
         places.release(relay, slot, entry.places)
         promoted = places.promote_waitlist(relay, slot)
-    changelog.record(relay, "withdrew" if mine else "removed", entry, person, **before,
+    changelog.record(relay, log_kind, entry, actor, **before,
                      slot=slot.label if slot else None,
                      promoted=changelog.promoted_params(promoted))
-    commit()
-    return entry
 
 
 def mark_attended(person, entry, attended=True):

@@ -10,6 +10,7 @@ from grouptools.core.access import Action, authorize
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership, is_public_id
 from grouptools.core.timeutil import utcnow
+from grouptools.core.widgets import member_gone
 from grouptools.extensions import db
 
 SETTINGS = ("name", "description", "rules", "timezone", "join_policy", "join_question",
@@ -164,15 +165,25 @@ def remove_member(person, group, target):
         raise NotAllowed(_l("The owner cannot be removed."))
     if target.role == "admin" and mine.role != "owner":
         raise NotAllowed(_l("Only the group's owner may remove an admin."))
-    target.status = "removed"
-    target.role = "member"
-    db.session.commit()
+    _depart(target, "removed")
 
 
 def leave_group(person, group):
     mine = authorize(person, Action.LEAVE, group)
-    mine.status = "left"
-    mine.role = "member"
+    _depart(mine, "left")
+
+
+def _depart(membership, status):
+    """The member stops being one, and in one transaction every widget withdraws what
+    they did for themselves in its open items (DESIGN §2 "Leaving and removal").
+
+    The widgets go first: they lock their rows (a relay, a participation) before the
+    membership row is written, the order a sign-up or a vote takes them in too, so the
+    two cannot deadlock on PostgreSQL."""
+    if membership.status == "active":
+        member_gone(membership, status)
+    membership.status = status
+    membership.role = "member"
     db.session.commit()
 
 
