@@ -19,6 +19,7 @@ from grouptools.core.fields import Schema
 from grouptools.core.http import Blueprint as ApiBlueprint
 from grouptools.core.http import allow_large_body
 from grouptools.core.identity import current_person, require_person
+from grouptools.core.image_cleanup import delete_unused_images_now_and_then
 from grouptools.core.images import (
     MAX_PIXELS,
     MAX_UPLOAD_BYTES,
@@ -116,6 +117,7 @@ def store_images(person, files, group=None):
     if images:
         db.session.add_all(images)
         db.session.commit()
+        delete_unused_images_now_and_then()
     return images, [(name, error) for _, name, error in sorted(problems, key=lambda p: p[0])]
 
 
