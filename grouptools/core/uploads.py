@@ -94,6 +94,8 @@ def store_images(person, files, group=None):
     each one refused on its own (unreadable, wrong format …). Raises TooManyPixelsAtOnce
     (413) before any pixel is decoded when their headers add up to more than the budget.
     All are stored in one transaction: a request that fails part-way keeps nothing."""
+    if not files:
+        return [], []
     if group is not None:
         authorize(person, Action.ACT, group)
     opened, problems = [], []
