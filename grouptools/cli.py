@@ -85,3 +85,16 @@ def doctor():
         click.echo(f"  WARNING: {warning}")
     if not healthy:
         raise SystemExit(1)
+
+
+@cli.command("cleanup-images")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000),
+              help="Pictures deleted per transaction.")
+def cleanup_images(batch_size):
+    """Delete uploaded pictures that no widget uses and are older than a day.
+
+    Uploads do a little of this as they go; run it from cron to do the rest."""
+    from grouptools.core.image_cleanup import delete_all_unused_images
+
+    deleted = delete_all_unused_images(batch_size)
+    click.echo(f"deleted {deleted} unused picture{'' if deleted == 1 else 's'} older than a day")

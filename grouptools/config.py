@@ -41,6 +41,15 @@ def development_secret_key(instance_dir=None):
     return path.read_text().strip()
 
 
+def _whole_number(name, default):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}")
+    return int(value)
+
+
 class Config:
     ENV_NAME = os.environ.get("GROUPTOOLS_ENV", "development")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -60,6 +69,11 @@ class Config:
 
     # Small by default; the upload route raises it for itself (TRAPS.md).
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Pictures (core.uploads): the megapixels one request may have decoded, all its
+    # pictures together (never less than one picture's 40), and the pictures one person
+    # may upload, page and API alike.
+    UPLOAD_PIXEL_BUDGET = _whole_number("GROUPTOOLS_UPLOAD_PIXEL_BUDGET", 150) * 1_000_000
+    UPLOAD_RATE_LIMIT = os.environ.get("GROUPTOOLS_UPLOAD_RATE_LIMIT", "300 per hour")
 
     SESSION_COOKIE_NAME = "gt_session"
     SESSION_COOKIE_HTTPONLY = True

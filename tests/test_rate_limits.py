@@ -1,7 +1,10 @@
-"""Rate limits, as a server with limits on applies them: per person for groups,
-generous per address for new people, and the contract's 429."""
-import requests
+"""Rate limits, as a server with limits on applies them: per person for groups and for
+uploaded pictures, generous per address for new people, and the contract's 429."""
+import io
+
 import pytest
+import requests
+from PIL import Image
 
 from tests.conftest import running_server
 
@@ -59,3 +62,53 @@ def test_sign_in_links_are_limited_per_address_and_logged_masked(limited_server)
     assert requests.get(f"{limited_server}/healthz", timeout=10).status_code == 200
     log = limited_server.read_log()
     assert "/signin/[redacted]" in log and secret not in log
+
+
+@pytest.fixture(scope="module")
+def upload_limited_server(app, database_url, tmp_path_factory):
+    with running_server(database_url, tmp_path_factory.mktemp("uploads"),
+                        tmp_path_factory.mktemp("uploads-log") / "gunicorn.log", workers=1,
+                        GROUPTOOLS_RATELIMIT_ENABLED="1",
+                        GROUPTOOLS_UPLOAD_RATE_LIMIT="4 per hour") as server:
+        yield server
+
+
+def picture():
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 80, 60)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_uploads_are_limited_per_person_counted_in_pictures_on_page_and_api(upload_limited_server):
+    server = upload_limited_server
+    # A person on the API: four pictures, then 429 with the contract's message.
+    api = requests.post(f"{server}/api/v1/people", json={"name": "传图的人"}, timeout=10).json()
+    headers = {"Authorization": f"Bearer {api['token']}", "Accept-Language": "zh-CN"}
+    answers = [requests.post(f"{server}/api/v1/images", files={"file": ("p.png", picture())},
+                             headers=headers, timeout=10) for _ in range(5)]
+    assert [a.status_code for a in answers] == [201] * 4 + [429]
+    assert answers[4].json()["message"] == "请求过于频繁，请稍后再试。"
+
+    # Another person on the same address, in a browser: the poll form's four photos
+    # count four, and the API then refuses the fifth, as would the form.
+    phone = requests.Session()
+    token = phone.get(f"{server}/api/v1/csrf", timeout=10).json()["csrf_token"]
+    created = phone.post(f"{server}/groups/new", allow_redirects=False, timeout=10, data={
+        "csrf_token": token, "your_name": "王老师", "name": "家长群", "join_policy": "open",
+        "timezone": "Asia/Shanghai"})
+    assert created.status_code == 303
+    gid = created.headers["Location"].rsplit("/", 1)[1]
+    form = {"csrf_token": token, "title": "班服", "option": ["", ""]}
+    photos = [("photos", (f"p{i}.png", picture(), "image/png")) for i in range(4)]
+    review = phone.post(f"{server}/g/{gid}/polls/new", data=form, files=photos, timeout=30)
+    assert review.status_code == 200 and review.text.count('name="photo_id"') == 4
+    fifth = phone.post(f"{server}/api/v1/images", files={"file": ("p.png", picture())},
+                       data={"group_id": gid}, headers={"X-CSRFToken": token}, timeout=10)
+    assert fifth.status_code == 429
+    again = phone.post(f"{server}/g/{gid}/polls/new", data=form, timeout=10,
+                       files=[("photos", ("p.png", picture(), "image/png"))])
+    assert again.status_code == 429
+    # A form without pictures is not an upload.
+    text_poll = phone.post(f"{server}/g/{gid}/polls/new", allow_redirects=False, timeout=10,
+                           data={**form, "option": ["爬山", "看电影"]})
+    assert text_poll.status_code == 303

@@ -56,37 +56,13 @@ class NormalisedImage:
     thumb_height: int
 
 
-def normalise_image(data):
-    """Check an upload and return it upright, in sRGB, without metadata, resized.
+def open_picture(data):
+    """The picture's header read and checked — format, size in bytes and pixels — with
+    no pixel decoded yet: cheap enough to sum the pixels of many uploads first.
 
     Raises ImageTooLarge (413), UnsupportedImage (415) or UnreadableImage (422)."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImageTooLarge()
-    picture = _decode(data)
-    icc_profile = picture.info.get("icc_profile")
-    picture = _upright(picture)
-    picture = _working_mode(picture, keep_cmyk=bool(icc_profile))
-    picture = _fit(picture, FULL_PX)
-    picture = _to_srgb(picture, icc_profile)
-    if picture.mode in ("RGBA", "LA") and picture.getchannel("A").getextrema()[0] == 255:
-        picture = picture.convert(picture.mode[:-1])  # an alpha channel nobody uses
-    # A new image built from the pixels alone carries no EXIF, GPS, ICC, XMP or comment.
-    picture = Image.frombytes(picture.mode, picture.size, picture.tobytes())
-    thumb = _fit(picture, THUMB_PX)
-    transparent = picture.mode in ("RGBA", "LA")
-    return NormalisedImage(
-        full=_encode(picture, transparent),
-        thumb=_encode(thumb, transparent),
-        mime="image/png" if transparent else "image/jpeg",
-        width=picture.width,
-        height=picture.height,
-        thumb_width=thumb.width,
-        thumb_height=thumb.height,
-    )
-
-
-def _decode(data):
-    """The first frame, decoded only after its format and size were accepted."""
     try:
         picture = Image.open(io.BytesIO(data))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -105,6 +81,47 @@ def _decode(data):
         raise ImageTooManyPixels()
     if width < 1 or height < 1:
         raise UnreadableImage()
+    return picture
+
+
+def pixel_count(picture):
+    """What decoding an opened picture costs, as its header tells."""
+    return picture.width * picture.height
+
+
+def normalise_image(data):
+    """Check an upload and return it upright, in sRGB, without metadata, resized.
+
+    `data` is the file's bytes, or a picture open_picture() already checked.
+    Raises ImageTooLarge (413), UnsupportedImage (415) or UnreadableImage (422)."""
+    picture = open_picture(data) if isinstance(data, bytes) else data
+    picture = _decode(picture)
+    icc_profile = picture.info.get("icc_profile")
+    # Shrink first: turning, converting and profiling then work on at most FULL_PX.
+    picture = _working_mode(picture, keep_cmyk=bool(icc_profile))
+    picture = _fit(picture, FULL_PX)
+    picture = _upright(picture)
+    picture = _to_srgb(picture, icc_profile)
+    if picture.mode in ("RGBA", "LA") and picture.getchannel("A").getextrema()[0] == 255:
+        picture = picture.convert(picture.mode[:-1])  # an alpha channel nobody uses
+    # A new image built from the pixels alone carries no EXIF, GPS, ICC, XMP or comment.
+    picture = Image.frombytes(picture.mode, picture.size, picture.tobytes())
+    thumb = _fit(picture, THUMB_PX)
+    transparent = picture.mode in ("RGBA", "LA")
+    return NormalisedImage(
+        full=_encode(picture, transparent),
+        thumb=_encode(thumb, transparent),
+        mime="image/png" if transparent else "image/jpeg",
+        width=picture.width,
+        height=picture.height,
+        thumb_width=thumb.width,
+        thumb_height=thumb.height,
+    )
+
+
+def _decode(picture):
+    """The first frame's pixels; a large JPEG decoded at reduced scale."""
+    width, height = picture.size
     try:
         picture.seek(0)
         if picture.format in ("JPEG", "MPO"):
@@ -116,7 +133,7 @@ def _decode(data):
         picture.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageTooManyPixels() from None
-    except Exception:  # damaged or truncated pixel data; see above
+    except Exception:  # damaged or truncated pixel data; see open_picture
         raise UnreadableImage() from None
     return picture
 
@@ -163,7 +180,10 @@ def _fit(picture, longest):
         return picture.copy()
     scale = longest / max(width, height)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # reducing_gap: first a cheap box reduction by a whole factor (Image.reduce) to no
+    # less than twice the size, then Lanczos: a 40-megapixel PNG shrinks in a tenth of
+    # the time a Lanczos over every pixel takes, with no visible difference.
+    return picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
 
 
 _SRGB = ImageCms.createProfile("sRGB")

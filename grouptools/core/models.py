@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -208,6 +209,8 @@ class Image(PublicIdMixin, TimestampMixin, db.Model):
     deletes its pictures; pictures with no group (avatars) belong to their uploader."""
 
     __tablename__ = "image"
+    # The clean-up of pictures no widget uses looks for old ones (core.image_cleanup).
+    __table_args__ = (Index("ix_image_created_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     group_id: Mapped[int | None] = mapped_column(

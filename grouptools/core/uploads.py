@@ -1,19 +1,32 @@
 """Uploaded pictures kept and served: POST /api/v1/images stores a normalised picture for
-a group (or for its uploader alone), /images/<id> serves it to those who may see it."""
+a group (or for its uploader alone), /images/<id> serves it to those who may see it.
+
+Every request that brings pictures goes through store_images: a pixel budget read from
+the headers before anything is decoded, one transaction for all of them, and one rate
+limit per person shared by every route that takes pictures (limit_uploads)."""
 import hashlib
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_smorest import abort as api_abort
 from marshmallow import fields
 from sqlalchemy import select
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.errors import DomainError
 from grouptools.core.fields import Schema
 from grouptools.core.http import Blueprint as ApiBlueprint
 from grouptools.core.http import allow_large_body
 from grouptools.core.identity import current_person, require_person
-from grouptools.core.images import MAX_UPLOAD_BYTES, normalise_image
+from grouptools.core.image_cleanup import delete_unused_images_now_and_then
+from grouptools.core.images import (
+    MAX_PIXELS,
+    MAX_UPLOAD_BYTES,
+    normalise_image,
+    open_picture,
+    pixel_count,
+)
 from grouptools.core.links import absolute_url
 from grouptools.core.models import Group, Image, is_public_id
 from grouptools.core.share import send_picture
@@ -25,9 +38,37 @@ bp = Blueprint("images", __name__)
 # Room for the multipart envelope around a picture of the largest accepted size, so
 # a 10 MB photo reaches normalise_image (and its clear 413 message) intact.
 UPLOAD_BODY_LIMIT = MAX_UPLOAD_BYTES + 256 * 1024
-UPLOAD_LIMIT = "300 per hour"
 # A picture never changes under its id: browsers keep it for a year.
 IMAGE_CACHE_CONTROL = "private, max-age=31536000, immutable"
+
+
+class TooManyPixelsAtOnce(DomainError):
+    """Pictures that together would take a worker too long to decode (one request)."""
+
+    status = 413
+
+    def __init__(self, total, budget):
+        super().__init__(_l(
+            "These pictures are too large to add at once (%(total)d megapixels; at most "
+            "%(budget)d in one go). Add fewer at a time.",
+            total=-(-total // 1_000_000), budget=budget // 1_000_000))
+
+
+def pixel_budget():
+    """Megapixels one request may have decoded; always room for one allowed picture."""
+    return max(MAX_PIXELS, current_app.config["UPLOAD_PIXEL_BUDGET"])
+
+
+def limit_uploads(count=lambda: 1):
+    """The per-person upload limit, counted in pictures (`count()` in this request) and
+    shared by every route that takes pictures, so no route is a way around another."""
+    return limiter.shared_limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], scope="uploads",
+                                methods=["POST"], cost=count, exempt_when=lambda: count() == 0)
+
+
+def files_in(field):
+    """How many files a form field brings (a file input sent empty brings one unnamed)."""
+    return lambda: sum(1 for upload in request.files.getlist(field) if upload.filename)
 
 
 class ImageSchema(Schema):
@@ -45,23 +86,58 @@ def image_urls(image):
     }
 
 
-def store_image(person, data, group=None):
-    """Normalise and keep a picture; in a group only an active member may add one."""
+def store_images(person, files, group=None):
+    """Normalise and keep the pictures of one request, `files` being [(name, bytes)];
+    in a group only an active member may add them.
+
+    Returns (images, problems): the kept pictures in their order, and (name, error) for
+    each one refused on its own (unreadable, wrong format …). Raises TooManyPixelsAtOnce
+    (413) before any pixel is decoded when their headers add up to more than the budget.
+    All are stored in one transaction: a request that fails part-way keeps nothing."""
+    if not files:
+        return [], []
     if group is not None:
         authorize(person, Action.ACT, group)
+    opened, problems = [], []
+    for index, (name, data) in enumerate(files):
+        try:
+            opened.append((index, name, open_picture(data)))
+        except DomainError as error:
+            problems.append((index, name, error))
+    total = sum(pixel_count(picture) for _, _, picture in opened)
+    if total > pixel_budget():
+        raise TooManyPixelsAtOnce(total, pixel_budget())
     # Decoding and resizing take a while: end the transaction first, so SQLite's write
     # lock (taken up front for a POST) is not held while the pixels are worked on.
     db.session.commit()
-    picture = normalise_image(data)
-    image = Image(
+    images = []
+    for index, name, picture in opened:
+        try:
+            images.append(_image_row(person, group, normalise_image(picture)))
+        except DomainError as error:
+            problems.append((index, name, error))
+    if images:
+        db.session.add_all(images)
+        db.session.commit()
+        delete_unused_images_now_and_then()
+    return images, [(name, error) for _, name, error in sorted(problems, key=lambda p: p[0])]
+
+
+def _image_row(person, group, picture):
+    return Image(
         group=group, uploader_id=person.id, mime=picture.mime, width=picture.width,
         height=picture.height, data=picture.full, thumb_mime=picture.mime,
         thumb_width=picture.thumb_width, thumb_height=picture.thumb_height,
         thumb_data=picture.thumb, digest=hashlib.sha256(picture.full).hexdigest(),
     )
-    db.session.add(image)
-    db.session.commit()
-    return image
+
+
+def store_image(person, data, group=None):
+    """One picture, as store_images keeps it; its refusal raised as the error it is."""
+    images, problems = store_images(person, [("", data)], group)
+    if problems:
+        raise problems[0][1]
+    return images[0]
 
 
 def visible_image(person, public_id):
@@ -81,7 +157,7 @@ def visible_image(person, public_id):
 
 
 @blp.route("/images", methods=["POST"])
-@limiter.limit(UPLOAD_LIMIT)
+@limit_uploads()
 @blp.response(201, ImageSchema)
 @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],

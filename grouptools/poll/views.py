@@ -16,7 +16,7 @@ from flask_babel import get_locale, gettext, ngettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, membership_of
-from grouptools.core.errors import Conflict, DomainError, Invalid
+from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.images import MAX_UPLOAD_BYTES
@@ -28,7 +28,7 @@ from grouptools.core.share import (
     send_picture,
 )
 from grouptools.core.timeutil import local_time, utcnow
-from grouptools.core.uploads import store_image
+from grouptools.core.uploads import TooManyPixelsAtOnce, files_in, limit_uploads, store_images
 from grouptools.core.widgets import WidgetSummary
 from grouptools.extensions import limiter
 from grouptools.poll import forms, links, results, service
@@ -90,22 +90,19 @@ def voters_label(count):
 # --- Creating ---------------------------------------------------------------------------
 
 def _upload_photos(person, group, values):
-    """Save the photos picked in this submission; (how many, their mistakes)."""
-    added, problems = 0, []
-    for upload in request.files.getlist("photos"):
-        if not upload or not upload.filename:
-            continue
-        if len(values["photos"]) >= Poll.OPTIONS_MAX:
-            problems.append(gettext("A poll has at most 50 options."))
-            break
-        try:
-            image = store_image(person, upload.read(MAX_UPLOAD_BYTES + 1), group)
-        except DomainError as error:
-            problems.append(f"{upload.filename}: {error.message}")
-            continue
-        values["photos"].append(forms.photo_value(image))
-        added += 1
-    return added, problems
+    """Save the photos picked in this submission, all in one go; (how many, their
+    mistakes). Raises TooManyPixelsAtOnce, having stored nothing."""
+    picked = [upload for upload in request.files.getlist("photos") if upload and upload.filename]
+    problems = []
+    room = max(0, Poll.OPTIONS_MAX - len(values["photos"]))
+    if len(picked) > room:
+        picked = picked[:room]
+        problems.append(gettext("A poll has at most 50 options."))
+    images, refused = store_images(
+        person, [(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1)) for upload in picked], group)
+    values["photos"] += [forms.photo_value(image) for image in images]
+    problems = [f"{name}: {error.message}" for name, error in refused] + problems
+    return len(images), problems
 
 
 def _create_page(group, values, errors, status=200, note=None):
@@ -122,6 +119,7 @@ def _option_inputs(values):
 
 @bp.route("/g/<pid:gid>/polls/new", methods=["GET", "POST"])
 @limiter.limit("60 per hour", methods=["POST"])
+@limit_uploads(files_in("photos"))
 def create_poll(gid):
     group = find_group(gid)
     person = require_person()
@@ -130,7 +128,13 @@ def create_poll(gid):
         return _create_page(group, {"results_visibility": "always", "photos": [], "options": []},
                             {})
     data, errors, values = forms.read_create_form(group)
-    added, problems = _upload_photos(person, group, values)
+    try:
+        added, problems = _upload_photos(person, group, values)
+    except TooManyPixelsAtOnce as error:
+        return _create_page(group, values, {"photos": [str(error.message)]}, error.status)
+    # With JavaScript, poll.js sent each photo on its own to the upload API first and
+    # this form brings only their ids: the same review step follows.
+    added = added or request.form.get("photos_uploaded") == "1"
     if added or problems:
         # New photos: show them so each may get a caption before the poll is created.
         errors = {"photos": problems} if problems else {}

@@ -3,6 +3,7 @@ byte of metadata; anything else gets 413, 415 or 422, never a 500."""
 import io
 import random
 import struct
+import time
 import warnings
 import zlib
 
@@ -301,3 +302,50 @@ def test_garbage_after_a_valid_signature_is_422():
     signatures = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"GIF89a", b"RIFF\0\0\0\0WEBPVP8 ")
     for signature in signatures:
         assert_refused(signature + bytes(range(256)) * 4, UnreadableImage, 422)
+
+
+# --- Large pictures cost little (issue 10 §4) ----------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_large_photo_taken_sideways_is_shrunk_and_upright(fmt):
+    # Shrinking now comes before turning: the orientation must survive the shrinking.
+    stored = photo((3200, 2000), (230, 230, 230))
+    stored.paste((220, 20, 20), (0, 0, 640, 640))
+    exif = Image.Exif()
+    exif[ORIENTATION] = 6
+    result = normalise_image(encode(stored, fmt, exif=exif.tobytes()))
+    upright = no_metadata(result.full).convert("RGB")
+    assert (result.width, result.height) == upright.size == (1000, 1600)
+    red, green, blue = upright.getpixel((1000 - 100, 100))
+    assert red > 180 and green < 80 and blue < 80
+
+
+def test_the_header_alone_tells_the_pixels_without_decoding():
+    # Only a header: decoding would fail, opening does not.
+    picture = images.open_picture(png_header_claiming(7900, 5000))
+    assert images.pixel_count(picture) == 39_500_000
+
+
+def test_a_40_megapixel_png_is_shrunk_within_seconds():
+    data = encode(Image.new("RGB", (7900, 5000), (200, 40, 40)), "PNG")
+    started = time.monotonic()
+    result = normalise_image(data)
+    assert time.monotonic() - started < 4
+    assert (result.width, result.height) == (1600, 1013)
+    assert decoded(result.full).getpixel((800, 500))[0] > 180
+
+
+def test_a_40_megapixel_jpeg_is_decoded_at_reduced_scale(monkeypatch):
+    """libjpeg decodes at 1/4 scale here (1975 px, still above 1600): what gets resized
+    is never the full 7900 px."""
+    resized = []
+    original = Image.Image.resize
+
+    def spy(self, size, *args, **kwargs):
+        resized.append(self.size)
+        return original(self, size, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "resize", spy)
+    result = normalise_image(encode(photo((7900, 5000)), "JPEG"))
+    assert (result.width, result.height) == (1600, 1013)
+    assert resized and max(max(size) for size in resized) <= 2 * images.FULL_PX

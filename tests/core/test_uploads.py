@@ -2,6 +2,7 @@
 4xx answers, pictures are served with ETags to those who may see them and go with
 their group."""
 import io
+import time
 
 import pytest
 from PIL import Image
@@ -134,3 +135,14 @@ def test_a_browser_uploads_a_large_photo_with_its_cookie_and_csrf_token(app, gro
     response = phone.post("/api/v1/images", data=body, headers={"X-CSRFToken": token},
                           content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 201, response.get_json()
+
+
+def test_one_huge_but_allowed_picture_is_shrunk_quickly(app, member):
+    gid, _, person = member
+    out = io.BytesIO()
+    Image.new("RGB", (7900, 5000), (40, 120, 60)).save(out, "PNG")
+    started = time.monotonic()
+    response = upload(person, out.getvalue(), "big.png", group_id=gid)
+    assert response.status_code == 201
+    assert time.monotonic() - started < 5
+    assert (response.get_json()["width"], response.get_json()["height"]) == (1600, 1013)

@@ -1,5 +1,5 @@
 """Polls on a phone, as people use them: an organiser makes a picture poll from photos
-picked at once, a parent taps the link, joins and votes in two taps, the results refresh
+picked at once (sent one request each by the page's script), a parent taps the link, joins and votes in two taps, the results refresh
 by themselves; a secret ballot says what it keeps secret; the results picture."""
 import io
 
@@ -68,7 +68,16 @@ def test_a_picture_poll_from_creating_to_results(phone, accept_language, lang, t
     owner.page.fill("#f-description", words["description"])
     owner.page.set_input_files("#f-photos", [t_shirt(c, tmp_path / f"shirt{i}.jpg")
                                              for i, c in enumerate(COLOURS)])
-    submit(owner, words["create"])
+    posts = []
+    owner.page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+    with owner.page.expect_navigation():
+        owner.page.get_by_role("button", name=words["create"], exact=True).click()
+    # With JavaScript each photo went on its own to the upload API (one picture per
+    # request), and the form brought only their ids.
+    uploads = [r for r in posts if r.url.endswith("/api/v1/images")]
+    assert len(uploads) == 3 and all(r.response().status == 201 for r in uploads)
+    forms = [r for r in posts if r.url.endswith("/polls/new")]
+    assert len(forms) == 1 and b"shirt0.jpg" not in (forms[0].post_data_buffer or b"")
     # The photos are back with a caption field each: the review step of an image poll.
     assert owner.page.locator("input[name=photo_id]").count() == 3
     for i, caption in enumerate(words["captions"]):

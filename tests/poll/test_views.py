@@ -3,12 +3,16 @@ success, errors next to fields with what was typed kept, visibility on every out
 import io
 import random
 import re
+import time
 
 import pytest
 from PIL import Image
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from grouptools.core.models import Image as ImageRow
+from grouptools.extensions import db
 from tests.core.groups.test_views import csrf_of, submit
 from tests.core.test_share import zbar
 from tests.poll.conftest import png_bytes
@@ -390,3 +394,113 @@ def test_the_openapi_document_describes_the_poll_routes(client):
                  "/api/v1/polls/{pid}/results", "/api/v1/polls/{pid}/export.csv"):
         assert path in spec["paths"], path
     assert "voters" in spec["components"]["schemas"]["OptionResult"]["properties"]
+
+
+# --- Pictures that would exhaust a worker (issue 10 §4) ----------------------------------
+
+@pytest.fixture(scope="module")
+def huge_flat_png():
+    """7900 × 5000 pixels (just under the 40-megapixel limit) in a few hundred kB: one
+    colour compresses to nearly nothing, but decoding it costs about a second."""
+    out = io.BytesIO()
+    Image.new("RGB", (7900, 5000), (200, 40, 40)).save(out, "PNG")
+    assert len(out.getvalue()) < 200_000
+    return out.getvalue()
+
+
+def stored_images(app):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(ImageRow))
+
+
+@pytest.mark.parametrize("headers, words", [
+    (EN, "too large to add at once"), (ZH, "太大，无法一次添加")])
+def test_45_huge_pictures_in_one_form_are_refused_at_once_and_nothing_is_stored(
+        app, owner_phone, huge_flat_png, headers, words):
+    phone, gid = owner_phone
+    before = stored_images(app)
+    started = time.monotonic()
+    response = create(phone, gid, title="班服选哪款", headers=headers,
+                      files=[(f"big{i}.png", huge_flat_png) for i in range(45)])
+    elapsed = time.monotonic() - started
+    assert response.status_code == 413
+    # Decoding them would take about 45 s: the headers alone were read.
+    assert elapsed < 5, elapsed
+    html = response.get_data(as_text=True)
+    error = re.search(r'<span class="field-error" id="f-photos-error">([^<]+)</span>', html)
+    assert error and words in error.group(1), html[:3000]
+    assert 'aria-describedby="f-photos-error f-photos-hint"' in html
+    assert 'value="班服选哪款"' in html  # what was typed is kept
+    assert stored_images(app) == before
+
+
+def test_pictures_within_the_budget_go_through_the_form_together(app, owner_phone, huge_flat_png):
+    phone, gid = owner_phone
+    review = create(phone, gid, title="班服选哪款", option=["", ""], headers=EN,
+                    files=[("big.png", huge_flat_png), ("small.png", png_bytes())])
+    assert review.status_code == 200, review.get_data(as_text=True)[:2000]
+    ids = re.findall(r'name="photo_id" value="([\w-]{10})"', review.get_data(as_text=True))
+    assert len(ids) == 2 and stored_images(app) == 2
+    big = Image.open(io.BytesIO(phone.get(f"/images/{ids[0]}").data))
+    assert big.size == (1600, 1013)
+
+
+def test_the_budget_is_a_setting(make_app, huge_flat_png):
+    app = make_app(UPLOAD_PIXEL_BUDGET=10_000_000)  # never below one allowed picture
+    phone = app.test_client()
+    created = submit(phone, "/groups/new", "/groups/new",
+                     {"your_name": "王老师", "name": "家长群", "join_policy": "open",
+                      "timezone": "Asia/Shanghai"})
+    gid = created.headers["Location"].rsplit("/", 1)[1]
+    one = create(phone, gid, option=["", ""], files=[("big.png", huge_flat_png)], headers=EN)
+    assert one.status_code == 200
+    two = create(phone, gid, option=["", ""], headers=EN,
+                 files=[("big.png", huge_flat_png), ("big2.png", huge_flat_png)])
+    assert two.status_code == 413 and "at most 40 in one go" in two.get_data(as_text=True)
+
+
+def test_photos_sent_one_by_one_by_the_page_script_come_back_for_captions(owner_phone, user):
+    """What poll.js does: each photo to the upload API with the page's CSRF token, then
+    the form with only their ids."""
+    phone, gid = owner_phone
+    page = phone.get(f"/g/{gid}/polls/new", headers=EN)
+    html = page.get_data(as_text=True)
+    assert f'data-photo-upload="/api/v1/images" data-group="{gid}"' in html
+    token = csrf_of(page)
+    ids = []
+    for colour in ((220, 40, 40), (40, 40, 220)):
+        form = {"file": FileStorage(io.BytesIO(png_bytes(colour)), filename="p.png"),
+                "group_id": gid}
+        boundary, body = encode_multipart(form)
+        sent = phone.post("/api/v1/images", data=body, headers={"X-CSRFToken": token},
+                          content_type=f"multipart/form-data; boundary={boundary}")
+        assert sent.status_code == 201, sent.get_json()
+        ids.append(sent.get_json()["id"])
+    review = post_form(phone, f"/g/{gid}/polls/new", f"/g/{gid}/polls/new",
+                       {"title": "班服选哪款", "photo_id": ids, "photos_uploaded": "1",
+                        "option": ["", ""]}, headers=EN)
+    assert review.status_code == 200
+    html = review.get_data(as_text=True)
+    assert re.findall(r'name="photo_id" value="([\w-]{10})"', html) == ids
+    assert html.count('name="photo_caption"') == 2 and "Photos added" in html
+
+
+def test_a_request_that_fails_part_way_keeps_none_of_its_pictures(app, owner_phone, monkeypatch):
+    """A worker killed while decoding (gunicorn's timeout) stored about 30 pictures no
+    poll would ever show; now they are stored together after all are decoded."""
+    from grouptools.core import uploads
+
+    phone, gid = owner_phone
+    decoded = []
+
+    def dies_on_the_third(picture):
+        if len(decoded) == 2:
+            raise RuntimeError("worker killed")
+        decoded.append(picture)
+        return normalise(picture)
+
+    normalise = uploads.normalise_image
+    monkeypatch.setattr(uploads, "normalise_image", dies_on_the_third)
+    with pytest.raises(RuntimeError):
+        create(phone, gid, files=[(f"p{i}.png", png_bytes()) for i in range(4)])
+    assert len(decoded) == 2 and stored_images(app) == 0
