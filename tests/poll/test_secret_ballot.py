@@ -135,6 +135,24 @@ def test_a_deadline_passing_with_ballots_pending_is_counted_on_first_read(make_p
     assert world.vote(world.member("成员9"), 0).status_code == 409
 
 
+def test_the_groups_export_after_a_deadline_has_the_exact_counts(make_poll, app):
+    world = secret_world(make_poll, deadline=(utcnow() + timedelta(hours=1)).isoformat())
+    second = world.owner.post(f"/api/v1/groups/{world.gid}/polls", json={
+        "title": "第二个", "options": [{"text": "a"}, {"text": "b"}], "anonymous": True,
+        "deadline": (utcnow() + timedelta(hours=1)).isoformat()}).get_json()
+    for name in MEMBERS[:3]:
+        world.vote(world.member(name), 1)
+        world.member(name).post(f"/api/v1/polls/{second['id']}/votes",
+                                json={"option_ids": [second["options"][0]["id"]]})
+    with app.app_context():
+        db.session.execute(update(Poll).values(deadline=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    exported = world.owner.get(f"/api/v1/groups/{world.gid}/export.json").get_json()
+    polls = {p["title"]: p["results"] for p in exported["widgets"]["polls"]}
+    assert counts(polls["周末去哪儿"]) == [0, 3, 0] and counts(polls["第二个"]) == [3, 0]
+    assert polls["周末去哪儿"]["pending"] == polls["第二个"]["pending"] == 0
+
+
 def test_reopening_after_a_deadline_counts_the_pool_first(make_poll, app):
     world = secret_world(make_poll, deadline=(utcnow() + timedelta(hours=1)).isoformat())
     for name in MEMBERS[:2]:
