@@ -70,7 +70,9 @@ def _commits_in_wal(db_bytes, wal_bytes, workdir, start):
     return files
 
 
-def _sqlite_states(copies, workdir, poll_id, group_id):
+def _sqlite_states(copies, workdir, poll_id, group_id, public_id):
+    """Every state of this poll the copies hold (row ids are reused between tests: the
+    poll is known by its public id)."""
     states = []
     for index, (db_bytes, wal_bytes) in enumerate(copies):
         for path in [*_commits_in_wal(db_bytes, wal_bytes, workdir, index * 10000),
@@ -78,7 +80,8 @@ def _sqlite_states(copies, workdir, poll_id, group_id):
             connection, execute = _open_sqlite(path)
             try:
                 if execute("SELECT 1 FROM sqlite_master WHERE name = 'poll_pending_ballot'") \
-                        and execute("SELECT 1 FROM poll WHERE id = :p", p=poll_id):
+                        and execute("SELECT 1 FROM poll WHERE id = :p AND public_id = :q",
+                                    p=poll_id, q=public_id):
                     states.append(_rows(execute, poll_id, group_id))
             finally:
                 connection.close()
@@ -121,7 +124,7 @@ def test_a_replay_after_each_of_10_secret_votes_attributes_no_ballot(make_poll, 
                 option_xmins.append(frozenset(r[0] for r in sql_execute(
                     "SELECT xmin::text FROM poll_option WHERE poll_id = :p", p=poll_id)))
     if sqlite:
-        states = _sqlite_states(copies, tmp_path, poll_id, group_id)
+        states = _sqlite_states(copies, tmp_path, poll_id, group_id, world.pid)
         # The WAL was emptied right after each batch (votes 5 and 10).
         assert wal_sizes[4] == 0 and wal_sizes[9] == 0, wal_sizes
         # What the batches deleted is not in the file either (secure_delete, which some
