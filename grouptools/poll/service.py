@@ -192,8 +192,7 @@ def update_poll(person, poll, **changes):
 
 
 def _count_pool_if_closed(poll):
-    """A closed secret ballot's pool is counted, however small: results after close are
-    exact (the caller holds the poll's lock)."""
+    """A closed secret ballot's whole pool is counted: results after close are exact."""
     return ballots.count_pool(poll) if poll.anonymous and is_closed(poll) else 0
 
 
