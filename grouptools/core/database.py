@@ -1,9 +1,17 @@
 """Database behaviour that must hold on both engines: SQLite's pragmas and write locks,
 PostgreSQL sessions in UTC."""
+import logging
+import sqlite3
+
 from flask import g, has_request_context, request
 from sqlalchemy import event
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BUSY_TIMEOUT_MS = 30000
+# How long truncating the WAL may wait for readers before leaving it to the next time.
+CHECKPOINT_WAIT_MS = 2000
+
+log = logging.getLogger(__name__)
 
 
 def request_writes_on_read():
@@ -25,15 +33,19 @@ def configure_sqlite(engine):
     asking) and then writes fails at once with "database is locked" when another
     writer got there first, whatever the busy timeout. So the driver's own
     transaction handling is switched off and SQLAlchemy emits the BEGIN itself
-    (the pysqlite recipe in SQLAlchemy's documentation)."""
+    (the pysqlite recipe in SQLAlchemy's documentation).
+
+    secure_delete overwrites deleted rows with zeros instead of leaving them in free
+    pages, so what was deleted (counted secret ballots) is not in the database file."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -52,6 +64,31 @@ def configure_postgresql(engine):
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
         dbapi_connection.commit()
+
+
+def truncate_wal(engine):
+    """After a commit whose earlier states must not linger (SQLite keeps every page it
+    wrote in the WAL until a checkpoint): copy the WAL into the database and empty it.
+    Best effort: a reader still using the WAL makes it wait a little, then give up
+    until the next time (SQLite's own checkpoints reuse the WAL from its start).
+    Nothing to do on PostgreSQL."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+        try:
+            busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.OperationalError:
+            busy = True
+        finally:
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.close()
+        if busy:
+            log.info("WAL checkpoint left for later: a reader was still using it")
+    finally:
+        raw.close()
 
 
 def init_app(app, db):

@@ -13,7 +13,7 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
 from grouptools.poll.models import Poll, Vote
-from grouptools.poll.results import poll_results_for, poll_state
+from grouptools.poll.results import count_pool_if_closed, poll_results_for, poll_state
 from grouptools.poll.schemas import PollSchema
 from grouptools.poll.service import is_closed
 
@@ -37,6 +37,7 @@ def export_csv(person, poll):
     """Managers only (403 for members, 404 for strangers), checked before anything is
     sent; the rows are then streamed, so a large poll is never held in memory."""
     authorize(person, Action.MANAGE_WIDGET, poll)
+    count_pool_if_closed(poll)
     results = poll_results_for(poll, manager=True)
     closed = is_closed(poll)
     group = poll.group
@@ -50,8 +51,12 @@ def export_csv(person, poll):
         yield csv_line([gettext("Voters"), results.voter_count])
         if poll.anonymous:
             yield csv_line([gettext("Secret ballot: only the totals exist.")])
+            yield csv_line([gettext("Ballots counted"), results.counted])
+            yield csv_line([gettext("Ballots waiting to be counted"), results.pending])
         yield "\r\n"
-        yield csv_line([gettext("Option"), gettext("Votes"), gettext("Percent of voters")])
+        yield csv_line([gettext("Option"), gettext("Votes"),
+                     gettext("Percent of ballots counted") if poll.anonymous
+                     else gettext("Percent of voters")])
         for row in results.options:
             yield csv_line([labels[row.option.id], row.votes, f"{row.percent:g}%"])
         if poll.anonymous:

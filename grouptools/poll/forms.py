@@ -84,7 +84,6 @@ def read_create_form(group):
     submitted = {
         "title": values["title"],
         "description": values["description"],
-        "results_visibility": values["results_visibility"] or "always",
         "multiple": values["multiple"],
         "anonymous": values["anonymous"],
         "allow_change": values["allow_change"],
@@ -92,6 +91,9 @@ def read_create_form(group):
                     for p in values["photos"]]
                    + [{"text": text} for text in values["options"]],
     }
+    if values["results_visibility"]:
+        # Left empty ("Automatic"), the service picks by the kind of poll.
+        submitted["results_visibility"] = values["results_visibility"]
     if values["multiple"]:
         for key in ("min_choices", "max_choices"):
             number = _whole_number(values[key])

@@ -1,9 +1,11 @@
 """The tables of polls: the poll, its options with their vote counters, who took part,
 and — on open ballots only — which member chose which option.
 
-A secret ballot stores a participation (who took part) and per-option counters; no row
-anywhere links a member to a choice. Options carry no timestamps for the same reason:
-a "last changed" time on an option next to a participation's time would name a voter."""
+A secret ballot stores a participation (who took part), sealed ballots waiting to be
+counted (no member, no time) and per-option counters moved only in batches (ballots.py);
+no row anywhere links a member to a choice. Options carry no timestamps for the same
+reason: a "last changed" time on an option next to a participation's time would name a
+voter."""
 from datetime import datetime
 
 from sqlalchemy import (
@@ -12,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -57,6 +60,10 @@ class Poll(PublicIdMixin, TimestampMixin, db.Model):
     voter_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     # Bumped by every vote and every change: the ETag of live results and pictures.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # Secret ballots: how many ballots the counters hold (the rest wait, sealed, in
+    # PendingBallot); results' percents are shares of it.
+    ballots_counted: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                 server_default="0")
 
     group: Mapped[Group] = relationship()
     options: Mapped[list["PollOption"]] = relationship(
@@ -70,6 +77,7 @@ class Poll(PublicIdMixin, TimestampMixin, db.Model):
         CheckConstraint("min_choices >= 1 AND min_choices <= max_choices", name="choices"),
         CheckConstraint("NOT (anonymous AND allow_change)", name="secret_is_final"),
         CheckConstraint("voter_count >= 0", name="voter_count"),
+        CheckConstraint("ballots_counted >= 0", name="ballots_counted"),
     )
 
 
@@ -114,6 +122,20 @@ class Participation(db.Model):
     )
 
     __table_args__ = (UniqueConstraint("poll_id", "membership_id"),)
+
+
+class PendingBallot(db.Model):
+    """A secret ballot not counted yet: the chosen options sealed with a key derived
+    from the server's secret key (core.sealed), and nothing else — no member, no time.
+    Counted into the options' counters in batches and then deleted (ballots.py)."""
+
+    __tablename__ = "poll_pending_ballot"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(
+        ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class Vote(db.Model):

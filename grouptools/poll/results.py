@@ -2,18 +2,21 @@
 first voters of each option, the members who have not voted, the reminder to paste.
 
 Nothing here reads every vote: a handful of indexed queries whatever their number
-(bench/poll_results.py)."""
+(bench/poll_results.py). A secret ballot's counts are those of its counted batches
+(ballots.py), for every asker."""
 from dataclasses import dataclass, field
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import exists, func, select, union_all
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.database import request_writes_on_read
 from grouptools.core.errors import NotAllowed
 from grouptools.core.models import Membership, Person
 from grouptools.extensions import db
+from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
-from grouptools.poll.service import is_closed, my_option_ids
+from grouptools.poll.service import is_closed, lock_poll, my_option_ids
 
 VOTERS_SHOWN = 50
 NOT_VOTED_SHOWN = 200
@@ -58,6 +61,8 @@ class Results:
     options: list
     not_voted: list | None = None  # memberships, for managers of open ballots
     not_voted_count: int | None = None  # for managers
+    counted: int | None = None  # secret ballots: ballots in the counters (percents' base)
+    pending: int | None = None  # secret ballots: ballots waiting for their batch
 
 
 @dataclass
@@ -98,6 +103,7 @@ def _participated(poll, membership):
 def poll_state(person, poll, with_results=True):
     """The poll as `person` may see it (404 for strangers, 401 for nobody)."""
     membership = authorize(person, Action.VIEW_GROUP, poll)
+    count_pool_if_closed(poll)
     manager = can(person, Action.MANAGE_WIDGET, poll, membership)
     closed = is_closed(poll)
     voted = _participated(poll, membership)
@@ -113,6 +119,20 @@ def poll_state(person, poll, with_results=True):
                      can_vote)
 
 
+def count_pool_if_closed(poll):
+    """A secret ballot found closed (its deadline passed while nothing ran) with ballots
+    still pending: count them now, before anyone reads results, in a write transaction
+    of its own under the poll's lock — so results after close are exact."""
+    if not poll.anonymous or not is_closed(poll) or not ballots.pending_count(poll):
+        return
+    db.session.commit()  # end this reading transaction: the next one takes the write lock
+    request_writes_on_read()
+    lock_poll(poll)
+    counted = ballots.count_pool(poll) if is_closed(poll) else 0
+    db.session.commit()
+    ballots.after_counting(counted)
+
+
 def poll_results(person, poll):
     """The results, or 403 while they are hidden from the asker."""
     state = poll_state(person, poll, with_results=False)
@@ -126,6 +146,10 @@ def poll_results_for(poll, manager, with_voters=True):
     who have not voted: a handful of queries whatever the number of votes."""
     options = poll.options
     voter_count = poll.voter_count
+    counted = pending = None
+    if poll.anonymous:
+        counted, pending = poll.ballots_counted, ballots.pending_count(poll)
+    base = voter_count if counted is None else counted
     top = max((o.votes for o in options), default=0)
     voters = _first_voters(options) if with_voters and not poll.anonymous else None
     rows = []
@@ -134,12 +158,12 @@ def poll_results_for(poll, manager, with_voters=True):
         rows.append(OptionResult(
             option=option,
             votes=option.votes,
-            percent=round(option.votes * 100 / voter_count, 1) if voter_count else 0.0,
+            percent=round(option.votes * 100 / base, 1) if base else 0.0,
             winner=top > 0 and option.votes == top,
             voters=shown,
             voters_more=max(0, option.votes - len(shown)) if shown is not None else 0,
         ))
-    results = Results(poll, voter_count, rows)
+    results = Results(poll, voter_count, rows, counted=counted, pending=pending)
     if manager:
         results.not_voted_count = _not_voted_count(poll)
         if not poll.anonymous:

@@ -30,7 +30,8 @@ class PollSettingsSchema(Schema):
     title = Text(min_length=1, max_length=Poll.TITLE_MAX)
     description = Text(max_length=Poll.DESCRIPTION_MAX)
     results_visibility = Text(max_length=16, validate=[validate.OneOf(
-        Poll.VISIBILITIES, error=_l("Use 'always', 'after_vote', 'after_close' or 'managers'."))])
+        Poll.VISIBILITIES, error=_l("Use 'always', 'after_vote', 'after_close' or 'managers'."))],
+        metadata={"description": "Default on creation: 'always', 'after_close' for a secret ballot"})
     deadline = Deadline(allow_none=True)
 
 
@@ -97,14 +98,20 @@ class VoterList(fields.List):
 class OptionResultSchema(Schema):
     id = fields.Function(lambda r: r.option.public_id)
     votes = fields.Integer()
-    percent = fields.Float(metadata={"description": "Share of voters (multiple choice may sum over 100)"})
+    percent = fields.Float(metadata={"description": "Share of voters (multiple choice may sum "
+                                                    "over 100); on a secret ballot, of `counted`"})
     winner = fields.Boolean()
     voters = VoterList(allow_none=True, metadata={"description": "First 50, open ballots only"})
     voters_more = fields.Integer()
 
 
 class ResultsSchema(Schema):
-    voter_count = fields.Integer()
+    voter_count = fields.Integer(metadata={"description": "Members who took part, live"})
+    counted = fields.Integer(allow_none=True, metadata={
+        "description": "Secret ballots: ballots counted so far (counts move in batches of 5 "
+                       "and at close); null on open ballots, whose counts are live"})
+    pending = fields.Integer(allow_none=True, metadata={
+        "description": "Secret ballots: ballots waiting to be counted; null on open ballots"})
     options = fields.List(fields.Nested(OptionResultSchema))
     not_voted = VoterList(allow_none=True,
                           metadata={"description": "Managers, open ballots: first 200"})

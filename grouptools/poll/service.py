@@ -2,8 +2,9 @@
 who sees which results).
 
 Plain functions over the models; each asks core.access before anything and commits its
-own unit of work. Votes are counted by SQL expressions on counters and every change of
-a member's vote happens under a lock on that member's participation row (TRAPS.md)."""
+own unit of work. Votes are counted by SQL expressions on counters, secret ones in
+batches (ballots.py); every change of a member's vote happens under a lock on that
+member's participation row (TRAPS.md)."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from grouptools.core.groups.service import record_activity
 from grouptools.core.models import Image, Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
+from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
 
 # What only a poll with no votes yet may change: a vote must keep meaning what it meant.
@@ -126,8 +128,10 @@ def _build_options(group, options, errors):
 
 def create_poll(person, group, *, title, options, description="", multiple=False,
                 min_choices=None, max_choices=None, anonymous=False,
-                results_visibility="always", allow_change=False, deadline=None):
+                results_visibility=None, allow_change=False, deadline=None):
+    """Results are shown always by default; a secret ballot's after it closes."""
     authorize(person, Action.CREATE_WIDGET, group)
+    results_visibility = results_visibility or ("after_close" if anonymous else "always")
     errors = {}
     low, high = _choice_rules(multiple, min_choices, max_choices, len(options), errors)
     _check_settings({"anonymous": anonymous, "allow_change": allow_change,
@@ -144,7 +148,7 @@ def create_poll(person, group, *, title, options, description="", multiple=False
     return poll
 
 
-def _lock_poll(poll):
+def lock_poll(poll):
     """Hold the poll row: voters update it first, so they wait for this change."""
     db.session.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
     db.session.refresh(poll)
@@ -154,7 +158,7 @@ def update_poll(person, poll, **changes):
     """Title, description, deadline and visibility at any time; options and voting rules
     only while nobody has voted (409 after)."""
     authorize(person, Action.MANAGE_WIDGET, poll)
-    _lock_poll(poll)
+    lock_poll(poll)
     rules = {k: v for k, v in changes.items() if k in RULE_FIELDS}
     if rules and poll.voter_count > 0:
         raise OptionsFixed()
@@ -181,29 +185,43 @@ def update_poll(person, poll, **changes):
         if rows is not None:
             poll.options = rows
     poll.version = Poll.version + 1
+    counted = _count_pool_if_closed(poll)
     db.session.commit()
+    ballots.after_counting(counted)
     return poll
+
+
+def _count_pool_if_closed(poll):
+    """A closed secret ballot's whole pool is counted: results after close are exact."""
+    return ballots.count_pool(poll) if poll.anonymous and is_closed(poll) else 0
 
 
 def close_poll(person, poll):
     authorize(person, Action.MANAGE_WIDGET, poll)
+    lock_poll(poll)
     if poll.closed_at is None:
         poll.closed_at = utcnow()
         poll.version = Poll.version + 1
+    counted = _count_pool_if_closed(poll)
     db.session.commit()
+    ballots.after_counting(counted)
     return poll
 
 
 def reopen_poll(person, poll):
-    """Open again; a deadline already past is dropped (it would close it at once)."""
+    """Open again; a deadline already past is dropped (it would close it at once). A
+    closed secret ballot's pool is counted first, whether or not anyone looked."""
     authorize(person, Action.MANAGE_WIDGET, poll)
+    lock_poll(poll)
     now = utcnow()
+    counted = _count_pool_if_closed(poll)
     if is_closed(poll, now):
         poll.closed_at = None
         if poll.deadline is not None and poll.deadline <= now:
             poll.deadline = None
         poll.version = Poll.version + 1
     db.session.commit()
+    ballots.after_counting(counted)
     return poll
 
 
@@ -253,12 +271,15 @@ def _chosen_options(poll, option_ids):
 
 def _claim_open_poll(poll, now, voters_delta):
     """Bump the poll's version (and voter count) only while it is open: the closed check
-    and the write are one statement, so a vote cannot slip past a close or a deadline."""
+    and the write are one statement, so a vote cannot slip past a close or a deadline.
+    It also holds the poll's row until commit. `updated_at` stays: it is the settings'
+    time, and a vote's time beside a participation would name a secret voter."""
     result = db.session.execute(
         update(Poll)
         .where(Poll.id == poll.id, Poll.closed_at.is_(None),
                or_(Poll.deadline.is_(None), Poll.deadline > now))
-        .values(version=Poll.version + 1, voter_count=Poll.voter_count + voters_delta)
+        .values(version=Poll.version + 1, voter_count=Poll.voter_count + voters_delta,
+                updated_at=Poll.updated_at)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -329,9 +350,16 @@ def _apply_vote(poll, membership, chosen):
         return "changed"
     _claim_open_poll(poll, now, 1)
     db.session.add(Participation(poll_id=poll.id, membership_id=membership.id))
-    if not poll.anonymous:
-        db.session.add_all(Vote(poll_id=poll.id, option_id=o, membership_id=membership.id,
-                                created_at=now) for o in sorted(chosen))
+    if poll.anonymous:
+        # The ballot joins the pending pool with no member on it; no counter and no
+        # "last active" moves with this one vote (ballots.py).
+        db.session.flush()
+        counted = ballots.add_ballot(poll, chosen)
+        db.session.commit()
+        ballots.after_counting(counted)
+        return "created"
+    db.session.add_all(Vote(poll_id=poll.id, option_id=o, membership_id=membership.id,
+                            created_at=now) for o in sorted(chosen))
     db.session.flush()
     _count(poll, plus=chosen)
     record_activity(membership)

@@ -12,7 +12,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, membership_of
@@ -32,6 +32,13 @@ from grouptools.core.uploads import TooManyPixelsAtOnce, files_in, limit_uploads
 from grouptools.core.widgets import WidgetSummary
 from grouptools.extensions import limiter
 from grouptools.poll import forms, links, results, service
+from grouptools.poll.labels import (
+    choice_hint,
+    pending_label,
+    privacy_notice,
+    voters_label,
+    votes_label,
+)
 from grouptools.poll.export import option_label
 from grouptools.poll.models import Poll
 from grouptools.poll.picture import Row, results_png
@@ -54,37 +61,6 @@ def format_local(group, at):
     date = format_skeleton("MMMEd" if same_year else "yMMMEd", local, locale=locale)
     time = format_time(local, "short", locale=locale)
     return locale.datetime_formats["medium"].format(time, date)
-
-
-def privacy_notice(poll):
-    """The one line every poll page carries: who can see what (DESIGN §7)."""
-    if poll.anonymous:
-        return gettext("Votes are secret: nobody, organisers included, can see who chose "
-                       "what; votes cannot be changed.")
-    return {
-        "always": gettext("Open vote: every member sees who chose what."),
-        "after_vote": gettext("Open vote: members see who chose what once they have voted."),
-        "after_close": gettext("Open vote: members see who chose what when the poll closes."),
-        "managers": gettext("Open vote: only the organisers see the results and who chose what."),
-    }[poll.results_visibility]
-
-
-def choice_hint(poll):
-    if not poll.multiple:
-        return gettext("Choose one.")
-    if poll.min_choices == poll.max_choices:
-        return ngettext("Choose %(num)d.", "Choose %(num)d.", poll.max_choices)
-    return gettext("Choose %(min)d to %(max)d.", min=poll.min_choices, max=poll.max_choices)
-
-
-def votes_label(votes, percent):
-    return ngettext("%(num)d vote", "%(num)d votes", votes) + f" · {percent:g}%"
-
-
-def voters_label(count):
-    if not count:
-        return gettext("No votes yet")
-    return ngettext("%(num)d person voted", "%(num)d people voted", count)
 
 
 # --- Creating ---------------------------------------------------------------------------
@@ -125,8 +101,7 @@ def create_poll(gid):
     person = require_person()
     authorize(person, Action.CREATE_WIDGET, group)
     if request.method == "GET":
-        return _create_page(group, {"results_visibility": "always", "photos": [], "options": []},
-                            {})
+        return _create_page(group, {"results_visibility": "", "photos": [], "options": []}, {})
     data, errors, values = forms.read_create_form(group)
     try:
         added, problems = _upload_photos(person, group, values)
@@ -177,6 +152,7 @@ def _show(poll, status=200, vote_error=None, chosen=None):
         deadline=format_local(poll.group, poll.deadline) if poll.deadline else None,
         closed_at=format_local(poll.group, poll.closed_at) if poll.closed_at else None,
         votes_label=votes_label, voters_label=voters_label(poll.voter_count),
+        pending_label=pending_label(state.results),
         avatar_url=links.avatar_url, option_label=option_label,
         hidden_message=results.ResultsHidden.MESSAGES.get(state.results_visible_when),
         live_url=url_for("poll_pages.live_results", pid=poll.public_id),
@@ -213,7 +189,8 @@ def vote(pid):
             message = " ".join(_flat(error.errors.get("json", {}).get("option_ids", [message])))
         return _show(poll, error.status, str(message), chosen)
     if outcome == "created" and poll.anonymous:
-        flash(gettext("Your secret vote was counted. Nobody can see what you chose."), "success")
+        flash(gettext("Your secret vote was received. It is counted with others, in a batch, "
+                      "so nobody can see what you chose."), "success")
     elif outcome == "created":
         flash(gettext("Your vote was counted."), "success")
     elif outcome == "changed":
@@ -324,6 +301,7 @@ def live_results(pid):
                 "results_visible": state.results_visible_when is None, "options": []}
         if state.results_visible_when is None:
             tallies = results.poll_results_for(poll, manager=False, with_voters=False)
+            body["pending_label"] = pending_label(tallies)
             body["options"] = [{"id": r.option.public_id, "votes": r.votes,
                                 "percent": r.percent, "winner": r.winner,
                                 "label": votes_label(r.votes, r.percent)}
@@ -355,6 +333,8 @@ def results_picture(pid):
             gettext("Closed") if state.closed else gettext("Open"))
         if poll.anonymous:
             status += " · " + gettext("Secret ballot")
+            if tallies.pending:
+                status += " · " + gettext("%(num)d not counted yet", num=tallies.pending)
         return results_png(etag, group.name, poll.title, status, rows)
 
     return send_picture(etag, draw, cache_control=PRIVATE_PICTURE)

@@ -153,7 +153,7 @@ def test_a_secret_ballot_says_what_stays_secret(phone, accept_language, lang):
     for i, option in enumerate(words["secret_options"]):
         owner.page.fill(f"#f-option-{i}", option)
     owner.page.check("#f-anonymous")
-    owner.page.check("#f-results_visibility-3")  # after the poll closes
+    owner.page.check("input[name=results_visibility][value=after_close]")
     submit(owner, words["create"])
     poll_path = owner.page.url.replace(owner.base_url, "")
 

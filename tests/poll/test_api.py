@@ -216,9 +216,14 @@ def test_secret_ballot_twice_is_409_and_my_vote_is_null(make_poll):
     for again in ((2,), (0,)):
         response = world.vote(member, *again)
         assert response.status_code == 409
-    results = first.get_json()["results"]["options"]
-    assert [r["votes"] for r in results] == [0, 0, 1]
-    assert all(r["voters"] is None for r in results)
+    # A secret ballot's results open after close by default; one ballot waits until then.
+    assert first.get_json()["results"] is None
+    assert first.get_json()["results_visible_when"] == "after_close"
+    closed = world.owner.post(f"/api/v1/polls/{world.pid}/close").get_json()
+    results = closed["results"]
+    assert [r["votes"] for r in results["options"]] == [0, 0, 1]
+    assert (results["counted"], results["pending"], results["voter_count"]) == (1, 0, 1)
+    assert all(r["voters"] is None for r in results["options"])
 
 
 @pytest.mark.parametrize("chosen", [(), (0,), (0, 1, 2)])
@@ -399,9 +404,12 @@ def test_a_secret_ballots_export_has_totals_only(make_poll):
     world = make_poll(anonymous=True)
     world.vote(world.member("甲"), 0)
     world.vote(world.member("乙"), 1)
+    waiting = read_csv(world.owner.get(f"/api/v1/polls/{world.pid}/export.csv"))
+    assert ["爬山", "0", "0%"] in waiting and ["Ballots waiting to be counted", "2"] in waiting
+    world.owner.post(f"/api/v1/polls/{world.pid}/close")
     rows = read_csv(world.owner.get(f"/api/v1/polls/{world.pid}/export.csv"))
     flat = " ".join(" ".join(row) for row in rows)
-    assert ["爬山", "1", "50%"] in rows
+    assert ["爬山", "1", "50%"] in rows and ["Ballots counted", "2"] in rows
     assert "甲" not in flat and "乙" not in flat and "丙" not in flat
 
 

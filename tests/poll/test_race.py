@@ -1,6 +1,7 @@
 """Votes arriving at once through gunicorn with 4 workers, on SQLite and PostgreSQL:
 every vote counted exactly once, one member's simultaneous changes leave exactly one
-consistent choice, a secret ballot is voted once, and nothing answers 500."""
+consistent choice, a secret ballot is voted once and its parallel ballots are counted
+exactly (in batches, and at close), and nothing answers 500."""
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -106,8 +107,45 @@ def test_a_secret_ballot_sent_eight_times_at_once_counts_once(live_server):
         for i in range(8)])
     assert sorted(r.status_code for r in responses) == [201] + [409] * 7
     results = owner.call("GET", f"/api/v1/polls/{pid}/results").json()
-    assert results["voter_count"] == 1
-    assert sum(o["votes"] for o in results["options"]) == 1
+    assert results["voter_count"] == 1 and results["pending"] == 1
+    assert sum(o["votes"] for o in results["options"]) == 0  # waiting for its batch
+    results = owner.call("POST", f"/api/v1/polls/{pid}/close").json()["results"]
+    assert sum(o["votes"] for o in results["options"]) == results["counted"] == 1
+
+
+def test_secret_voters_at_once_are_counted_in_batches_and_exactly_at_close(live_server):
+    owner, gid, members = group_with_members(live_server, 23)
+    pid, options = new_poll(owner, gid, anonymous=True)
+    responses = at_once([
+        (lambda m=m, i=i: m.call("POST", f"/api/v1/polls/{pid}/votes",
+                                 {"option_ids": [options[i % 3]]}))
+        for i, m in enumerate(members)])
+    assert [r.status_code for r in responses] == [201] * 23, [r.text for r in responses]
+    # Every answer a voter got showed whole batches only.
+    for response in responses:
+        assert response.json()["results"] is None  # after close, by default
+    results = owner.call("GET", f"/api/v1/polls/{pid}/results").json()
+    assert (results["voter_count"], results["counted"], results["pending"]) == (23, 20, 3)
+    assert sum(o["votes"] for o in results["options"]) == 20
+    results = owner.call("POST", f"/api/v1/polls/{pid}/close").json()["results"]
+    assert [o["votes"] for o in results["options"]] == [8, 8, 7, 0]
+    assert (results["counted"], results["pending"]) == (23, 0)
+
+
+def test_secret_votes_racing_a_close_are_counted_exactly(live_server):
+    owner, gid, members = group_with_members(live_server, 20)
+    pid, options = new_poll(owner, gid, anonymous=True)
+    calls = [(lambda m=m, i=i: m.call("POST", f"/api/v1/polls/{pid}/votes",
+                                      {"option_ids": [options[i % 2]]}))
+             for i, m in enumerate(members)]
+    calls.insert(10, lambda: owner.call("POST", f"/api/v1/polls/{pid}/close"))
+    responses = at_once(calls)
+    accepted = sum(r.status_code == 201 for r in responses)
+    assert accepted + sum(r.status_code == 409 for r in responses) == 20
+    results = owner.call("GET", f"/api/v1/polls/{pid}/results").json()
+    assert results["voter_count"] == results["counted"] == accepted
+    assert results["pending"] == 0
+    assert sum(o["votes"] for o in results["options"]) == accepted
 
 
 def test_votes_racing_a_close_are_either_counted_or_refused(live_server):

@@ -12,6 +12,12 @@
   function updateResults(section, data) {
     var voters = document.querySelectorAll("[data-voters]");
     for (var i = 0; i < voters.length; i++) { voters[i].textContent = data.voters_label; }
+    // A secret ballot: how many ballots wait for their batch.
+    var pending = section.querySelector("[data-pending]");
+    if (pending) {
+      pending.textContent = data.pending_label || "";
+      pending.hidden = !data.pending_label;
+    }
     for (var j = 0; j < data.options.length; j++) {
       var option = data.options[j];
       var row = section.querySelector('[data-option="' + option.id + '"]');
