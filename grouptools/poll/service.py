@@ -322,6 +322,11 @@ def cast_vote(person, poll, option_ids):
 
 def _apply_vote(poll, membership, chosen):
     now = utcnow()
+    # The poll's row first, as a removal does (departures.py), then whether the member
+    # still is one: a vote racing the member's removal lands before it or not at all.
+    db.session.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
+    if db.session.scalar(select(Membership.status).where(Membership.id == membership.id)) != "active":
+        raise NotFound()
     taken = db.session.scalar(
         select(Participation.id).where(Participation.poll_id == poll.id,
                                        Participation.membership_id == membership.id)

@@ -160,3 +160,24 @@ def test_votes_racing_a_close_are_either_counted_or_refused(live_server):
     assert accepted + refused == 20
     results = owner.call("GET", f"/api/v1/polls/{pid}/results").json()
     assert results["voter_count"] == accepted == results["options"][0]["votes"]
+
+
+def test_votes_racing_their_voters_removal_leave_nothing_behind(live_server):
+    """Each member votes for the first time at the very moment an organiser removes
+    them: whichever lands first, a removed member's vote never stays in open results."""
+    owner, gid, members = group_with_members(live_server, 12)
+    pid, options = new_poll(owner, gid, multiple=True, max_choices=2)
+    roster = owner.call("GET", f"/api/v1/groups/{gid}/members").json()
+    ids = {m["name"]: m["member_id"] for m in roster}
+    calls = []
+    for i, member in enumerate(members):
+        mid = ids[f"成员{i}"]
+        calls.append(lambda m=member: m.call("POST", f"/api/v1/polls/{pid}/votes",
+                                             {"option_ids": options[:2]}))
+        calls.append(lambda mid=mid: owner.call("DELETE", f"/api/v1/groups/{gid}/members/{mid}"))
+    answers = at_once(calls)
+    assert {a.status_code for a in answers[1::2]} == {204}
+    assert {a.status_code for a in answers[0::2]} <= {201, 404}
+    results = owner.call("GET", f"/api/v1/polls/{pid}/results").json()
+    assert results["voter_count"] == 0
+    assert [o["votes"] for o in results["options"]] == [0, 0, 0, 0]
