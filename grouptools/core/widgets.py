@@ -1,72 +1,125 @@
-"""The widgets a group holds, listed on its page without core importing any widget.
+"""The registry of widgets: core reads what a group holds without importing any widget.
 
-Each widget registers, when the app is created, a function that lists what a person
-may see of it in a group, and one that gives its "create" link; the group page shows
-them all, open ones first, newest first. A widget also says what becomes of a member's
-entries when the member leaves or is removed (`on_member_gone`)."""
-from dataclasses import dataclass
+Each widget package describes itself in one `WidgetKind` and registers it in its
+`init_app` (`register_widget(app, WidgetKind(...))`), which `create_app` calls. Core
+reads only the registry: the group page lists every kind's items (open ones first,
+newest first) and offers their create links; the group's export asks every exporter;
+leaving or removal tells every `on_member_gone` hook (DESIGN §2); the access log masks
+every kind's `secret_paths`. `registered_widgets()` lets tests walk them all."""
+import re
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Callable
 
 from flask import current_app
 
 from grouptools.core.access import Action, can
 
+REGISTRY = "grouptools_widgets"
+MEMBER_GONE_REASONS = ("left", "removed")
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, kw_only=True)
 class WidgetSummary:
-    """One line of the group page's list."""
+    """One line of the group page's list. `kind` and `kind_label` are filled in by core
+    from the registration whose lister returned the line."""
 
-    kind: str  # "poll", "relay", … — also the CSS modifier of its label
-    kind_label: str  # translated: "Poll", "接龙", …
     title: str
     url: str
     created_at: datetime
     status: str = ""  # translated one-liner: "12 voted · closes 20:00"
     closed: bool = False
     needs_me: bool = False  # the person has not acted on it yet
+    kind: str = ""  # "poll", "relay", … — also the CSS modifier of its label
+    kind_label: str = ""  # translated: "Poll", "接龙", …
 
 
-MEMBER_GONE_REASONS = ("left", "removed")
+@dataclass(frozen=True, kw_only=True)
+class WidgetKind:
+    """What core knows of one widget.
+
+    - `key`: "poll", "relay", … — names the kind on the group page (CSS modifier
+      `widget-kind-<key>`) and in the registry; unique.
+    - `label`: the singular name shown beside each item on the group page, a lazy
+      translation (`lazy_gettext("Poll")`) since registration runs outside a request.
+    - `lister(group, person)` → WidgetSummary items the person may see.
+    - `create_link(group)` → (translated label, url) of the create page; core offers it
+      only to those who may create widgets in the group.
+    - `exporter(group, person)` → (section name, [JSON-ready items]) for the group's
+      export, as the API shows them to managers; section names are unique.
+    - `on_member_gone(membership, reason)` withdraws, in the widget's open items, what
+      the member did for themselves (reason "left" or "removed"). It runs inside the
+      caller's transaction, before the membership's status changes, and must not commit.
+    - `secret_paths`: regular-expression fragments matching a URL path up to and
+      including the slash before a segment that is a secret (whoever holds the link
+      holds the thing: `r"/r/+[A-Za-z0-9_-]{10}/+tickets/+"`); the access log masks that
+      segment. Repeat slashes with `/+`: the router answers doubled slashes too.
+    - `assets`: the widget's own static files ("css/poll.css", "js/poll.js"), paths
+      under the app's static folder. The widget's templates link them on the pages that
+      need them; the registry lists them so checks can walk every widget's files.
+    """
+
+    key: str
+    label: object
+    lister: Callable
+    create_link: Callable | None = None
+    exporter: Callable | None = None
+    on_member_gone: Callable | None = None
+    secret_paths: tuple[str, ...] = ()
+    assets: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if not KEY_PATTERN.fullmatch(self.key):
+            raise ValueError(f"widget key {self.key!r}: lower-case letters, digits, underscores")
+        for fragment in self.secret_paths:
+            re.compile(fragment)  # a broken pattern fails at start-up, not in the log
 
 
-def register_widget(app, lister, create_link=None, exporter=None, on_member_gone=None):
-    """`lister(group, person)` → WidgetSummary items the person may see;
-    `create_link(group)` → (translated label, url) of the widget's create page;
-    `exporter(group, person)` → (kind, [JSON-ready items]) for the group's export;
-    `on_member_gone(membership, reason)` withdraws, in the widget's open items, what the
-    member did for themselves (reason "left" or "removed"). It runs inside the caller's
-    transaction, before the membership's status changes, and must not commit."""
-    app.extensions.setdefault("grouptools_widgets", []).append((lister, create_link))
-    if exporter is not None:
-        app.extensions.setdefault("grouptools_exporters", []).append(exporter)
-    if on_member_gone is not None:
-        app.extensions.setdefault("grouptools_member_gone", []).append(on_member_gone)
+def register_widget(app, kind):
+    """Add `kind` (a WidgetKind) to `app`'s registry; a key or export section used
+    twice is a programming error."""
+    if not isinstance(kind, WidgetKind):
+        raise TypeError("register_widget(app, WidgetKind(...))")
+    registry = app.extensions.setdefault(REGISTRY, {})
+    if kind.key in registry:
+        raise ValueError(f"widget {kind.key!r} is registered already")
+    registry[kind.key] = kind
+
+
+def registered_widgets(app=None):
+    """Every registered WidgetKind, in registration order."""
+    app = current_app if app is None else app
+    return tuple(app.extensions.get(REGISTRY, {}).values())
 
 
 def member_gone(membership, reason):
     """Tell every widget that a member is leaving or being removed (DESIGN §2)."""
     assert reason in MEMBER_GONE_REASONS, reason
-    for hook in current_app.extensions.get("grouptools_member_gone", []):
-        hook(membership, reason)
+    for kind in registered_widgets():
+        if kind.on_member_gone is not None:
+            kind.on_member_gone(membership, reason)
 
 
 def export_widgets(group, person):
-    """{kind: [items]}: every widget's data as its managers see it through the API."""
+    """{section: [items]}: every widget's data as its managers see it through the API."""
     exported = {}
-    for exporter in current_app.extensions.get("grouptools_exporters", []):
-        kind, items = exporter(group, person)
-        exported[kind] = items
+    for kind in registered_widgets():
+        if kind.exporter is None:
+            continue
+        section, items = kind.exporter(group, person)
+        if section in exported:
+            raise ValueError(f"two widgets export the section {section!r}")
+        exported[section] = items
     return exported
-
-
-def _registered():
-    return current_app.extensions.get("grouptools_widgets", [])
 
 
 def widgets_for_group(group, person):
     items = []
-    for lister, _ in _registered():
-        items.extend(lister(group, person))
+    for kind in registered_widgets():
+        label = str(kind.label)
+        items.extend(replace(item, kind=kind.key, kind_label=label)
+                     for item in kind.lister(group, person))
     return sorted(items, key=lambda item: (item.closed, -item.created_at.timestamp()))
 
 
@@ -74,4 +127,4 @@ def create_links_for_group(group, person):
     """The "new poll", "new sign-up list" … links, for those who may create here."""
     if not can(person, Action.CREATE_WIDGET, group):
         return []
-    return [create_link(group) for _, create_link in _registered() if create_link]
+    return [kind.create_link(group) for kind in registered_widgets() if kind.create_link]

@@ -1,24 +1,30 @@
 """Polls (群投票): text and picture polls, multiple choice, secret ballots, results.
 
-`blp` is the JSON API (/api/v1), `bp` the pages (/p/<pid>, views.py); `init_app` registers
-both and lists polls on their group's page through core.widgets."""
+`blp` is the JSON API (/api/v1, routes in api.py), `bp` the pages (/p/<pid>, views.py);
+`init_app` imports and registers both — the package imports no module of its own when
+imported, so none imports it back half-built — and registers the poll kind with
+core.widgets (the group page's list, create link, export, what a departing member's
+votes become)."""
 from grouptools.core.http import Blueprint
 
 blp = Blueprint("polls", __name__, url_prefix="/api/v1", description="Polls")
 
-from grouptools.poll import api  # noqa: E402,F401  (registers the routes)
-from grouptools.poll.views import bp  # noqa: E402,F401
-
 
 def init_app(app, rest_api):
+    from flask_babel import lazy_gettext as _l
+
     from grouptools.core.http import allow_large_body
-    from grouptools.core.widgets import register_widget
+    from grouptools.core.widgets import WidgetKind, register_widget
+    from grouptools.poll import api  # noqa: F401  (registers the routes on blp)
     from grouptools.poll.departures import withdraw_departed_votes
     from grouptools.poll.export import export_for_group
-    from grouptools.poll.views import PHOTOS_MAX_BYTES, create_link, group_listing
+    from grouptools.poll.views import PHOTOS_MAX_BYTES, bp, create_link, group_listing
 
     rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
-    register_widget(app, group_listing, create_link, export_for_group,
-                    on_member_gone=withdraw_departed_votes)
+    register_widget(app, WidgetKind(
+        key="poll", label=_l("Poll"), lister=group_listing, create_link=create_link,
+        exporter=export_for_group, on_member_gone=withdraw_departed_votes,
+        assets=("css/poll.css", "js/poll.js"),
+    ))
     allow_large_body(app, "poll_pages.create_poll", PHOTOS_MAX_BYTES)

@@ -367,7 +367,7 @@ def group_listing(group, person):
         if poll.deadline and not closed:
             status += " · " + gettext("closes %(when)s", when=format_local(group, poll.deadline))
         items.append(WidgetSummary(
-            kind="poll", kind_label=gettext("Poll"), title=poll.title,
+            title=poll.title,
             url=url_for("poll_pages.show_poll", pid=poll.public_id), created_at=poll.created_at,
             status=status, closed=closed, needs_me=not closed and not voted,
         ))

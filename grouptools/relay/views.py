@@ -42,7 +42,7 @@ def status_line(relay, waitlisted):
 def list_relays(group, person):
     return [
         WidgetSummary(
-            kind="relay", kind_label=gettext("Sign-up"), title=summary.relay.title,
+            title=summary.relay.title,
             url=url_for("relay_pages.show_relay", rid=summary.relay.public_id),
             created_at=summary.relay.created_at,
             status=status_line(summary.relay, summary.waitlisted),

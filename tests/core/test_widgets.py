@@ -1,8 +1,12 @@
-"""The group page lists whatever widgets registered themselves, for those who may see
-them, and offers "create" links to those who may create."""
+"""The group page, the group's export and a member's departure reach every widget through
+its registration, and nothing else: a new kind shows up without core changing."""
+import re
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
-from grouptools.core.widgets import WidgetSummary, register_widget
+import pytest
+
+from grouptools.core.widgets import WidgetKind, WidgetSummary, register_widget, registered_widgets
 from tests.conftest import bearer
 
 NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
@@ -10,27 +14,83 @@ NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
 
 def lister(group, person):
     return [
-        WidgetSummary("poll", "投票", "周末去哪儿", "/p/x", NOW - timedelta(days=2), "3 人已投票"),
-        WidgetSummary("poll", "投票", "已经结束的投票", "/p/y", NOW, closed=True),
-        WidgetSummary("relay", "接龙", "周六羽毛球", "/r/z", NOW - timedelta(days=1), needs_me=True),
+        WidgetSummary(title="周末去哪儿", url="/n/x", created_at=NOW - timedelta(days=2),
+                      status="3 人已读"),
+        WidgetSummary(title="已经结束的通知", url="/n/y", created_at=NOW, closed=True),
+        WidgetSummary(title="周六羽毛球", url="/n/z", created_at=NOW - timedelta(days=1),
+                      needs_me=True),
     ]
 
 
-def test_registered_widgets_are_listed_open_first_newest_first(make_app):
-    app = make_app()
-    register_widget(app, lister, lambda group: ("发起投票", f"/g/{group.public_id}/polls/new"))
-    client = app.test_client()
+def _group_with_member(client):
     token = client.post("/api/v1/people", json={"name": "群主"}).get_json()["token"]
     gid = client.post("/api/v1/groups", json={"name": "羽毛球群"}, headers=bearer(token)).get_json()["id"]
     member_token = client.post("/api/v1/people", json={"name": "成员"}).get_json()["token"]
     client.post(f"/api/v1/groups/{gid}/join", json={}, headers=bearer(member_token))
+    return gid, token, member_token
+
+
+def test_a_registered_kind_is_listed_open_first_newest_first_under_its_label(make_app):
+    app = make_app()
+    register_widget(app, WidgetKind(
+        key="notice", label="通知", lister=lister,
+        create_link=lambda group: ("发布通知", f"/g/{group.public_id}/notices/new")))
+    client = app.test_client()
+    gid, token, member_token = _group_with_member(client)
 
     html = client.get(f"/g/{gid}", headers=bearer(token)).get_data(as_text=True)
-    titles = [t for t in ("周六羽毛球", "周末去哪儿", "已经结束的投票") if t in html]
-    assert titles == ["周六羽毛球", "周末去哪儿", "已经结束的投票"]
-    assert html.index("周六羽毛球") < html.index("周末去哪儿") < html.index("已经结束的投票")
-    assert f'href="/g/{gid}/polls/new"' in html
+    assert html.index("周六羽毛球") < html.index("周末去哪儿") < html.index("已经结束的通知")
+    # Every line carries its kind's label and CSS modifier, whatever the lister said.
+    assert len(re.findall(r'<span class="widget-kind widget-kind-notice">通知</span>', html)) == 3
+    assert f'href="/g/{gid}/notices/new"' in html
 
     member_page = client.get(f"/g/{gid}", headers=bearer(member_token)).get_data(as_text=True)
     assert "周末去哪儿" in member_page
-    assert f"/g/{gid}/polls/new" not in member_page  # members may not create here
+    assert f"/g/{gid}/notices/new" not in member_page  # members may not create here
+
+
+def test_a_registered_kind_is_exported_and_told_when_a_member_leaves(make_app):
+    app = make_app()
+    departures = []
+    register_widget(app, WidgetKind(
+        key="notice", label="通知", lister=lambda group, person: [],
+        exporter=lambda group, person: ("notices", [{"title": "周末去哪儿"}]),
+        on_member_gone=lambda membership, reason: departures.append(
+            (membership.person.name, reason))))
+    client = app.test_client()
+    gid, token, member_token = _group_with_member(client)
+
+    exported = client.get(f"/api/v1/groups/{gid}/export.json", headers=bearer(token)).get_json()
+    assert exported["widgets"]["notices"] == [{"title": "周末去哪儿"}]
+    assert {"polls", "relays"} <= set(exported["widgets"])
+
+    assert client.delete(f"/api/v1/groups/{gid}/members/me",
+                         headers=bearer(member_token)).status_code == 204
+    assert departures == [("成员", "left")]
+
+
+def test_the_app_registers_polls_and_relays_with_labels_in_the_readers_language(app):
+    kinds = {kind.key: kind for kind in registered_widgets(app)}
+    assert list(kinds) == ["poll", "relay"]
+    with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+        assert [str(kind.label) for kind in kinds.values()] == ["投票", "接龙"]
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert [str(kind.label) for kind in kinds.values()] == ["Poll", "Sign-up"]
+    static = Path(app.static_folder)
+    for kind in kinds.values():
+        assert callable(kind.lister) and callable(kind.create_link) and callable(kind.exporter)
+        assert kind.assets and all((static / asset).is_file() for asset in kind.assets), kind.key
+
+
+def test_registering_refuses_what_would_break_later(make_app):
+    app = make_app()
+    relay = next(kind for kind in registered_widgets(app) if kind.key == "relay")
+    with pytest.raises(ValueError, match="registered already"):
+        register_widget(app, relay)
+    with pytest.raises(TypeError):
+        register_widget(app, lister)  # the old tuple-of-functions call
+    with pytest.raises(re.error):
+        WidgetKind(key="notice", label="通知", lister=lister, secret_paths=(r"/n/+([a-z/+",))
+    with pytest.raises(ValueError, match="widget key"):
+        WidgetKind(key="Notice board", label="通知", lister=lister)
+    assert [kind.key for kind in registered_widgets(app)] == ["poll", "relay"]

@@ -3,7 +3,7 @@ the removal's own transaction, and the confirmations say what will happen."""
 import pytest
 
 from grouptools.core.errors import Conflict
-from grouptools.core.widgets import register_widget
+from grouptools.core.widgets import WidgetKind, register_widget
 from tests.conftest import ApiUser
 from tests.core.groups.test_views import csrf_of, submit
 
@@ -20,7 +20,8 @@ def failing_widget(make_app):
         calls.append((membership.display_name, membership.status, reason))
         raise Conflict("a widget refused")
 
-    register_widget(extra, lambda group, person: [], on_member_gone=hook)
+    register_widget(extra, WidgetKind(key="refuser", label="拒绝", lister=lambda group, person: [],
+                                      on_member_gone=hook))
     return extra, calls
 
 
