@@ -49,9 +49,9 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from grouptools import poll, relay
-    from grouptools.core.groups import blp as groups_blp
+    from grouptools.core.groups.api import blp as groups_blp
     from grouptools.core.groups.views import bp as group_pages
-    from grouptools.core.people import blp as people_blp
+    from grouptools.core.people.api import blp as people_blp
     from grouptools.core.people.views import bp as people_pages
     from grouptools.core.uploads import blp as images_api
     from grouptools.core.uploads import bp as image_pages
