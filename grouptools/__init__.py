@@ -29,7 +29,7 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from grouptools.core import database, errors, http, i18n, identity, security
+    from grouptools.core import database, errors, http, i18n, identity, ratelimits, security
     from grouptools.extensions import babel, csrf, db, limiter, migrate
 
     http.init_app(app)
@@ -41,6 +41,7 @@ def _init_extensions(app):
     csrf.init_app(app)
     # Identity before the limiter: limits are per person where there is one.
     identity.init_app(app)
+    ratelimits.init_app(app)
     limiter.init_app(app)
     app.extensions["grouptools_api"] = errors.GroupToolsApi(app)
     errors.init_app(app)

@@ -70,10 +70,10 @@ class Config:
     # Small by default; the upload route raises it for itself (TRAPS.md).
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Pictures (core.uploads): the megapixels one request may have decoded, all its
-    # pictures together (never less than one picture's 40), and the pictures one person
-    # may upload, page and API alike.
+    # pictures together (never less than one picture's 40).
     UPLOAD_PIXEL_BUDGET = _whole_number("GROUPTOOLS_UPLOAD_PIXEL_BUDGET", 150) * 1_000_000
-    UPLOAD_RATE_LIMIT = os.environ.get("GROUPTOOLS_UPLOAD_RATE_LIMIT", "300 per hour")
+    # Each action's limit (core.ratelimits) from GROUPTOOLS_RATELIMIT_<ACTION>: filled in
+    # by create_app, which refuses a value Flask-Limiter cannot read.
 
     SESSION_COOKIE_NAME = "gt_session"
     SESSION_COOKIE_HTTPONLY = True

@@ -27,11 +27,12 @@ class Base(DeclarativeBase):
 
 
 def rate_limit_key():
-    """Per person where there is one; per address otherwise."""
+    """Per person where there is one; per address otherwise. The public id, never reused
+    as an integer key may be once rows are deleted, so no one inherits a spent budget."""
     from flask import g
 
     person = g.get("person")
-    return f"person:{person.id}" if person is not None else f"ip:{get_remote_address()}"
+    return f"person:{person.public_id}" if person is not None else f"ip:{get_remote_address()}"
 
 
 db = SQLAlchemy(model_class=Base)

@@ -29,8 +29,9 @@ from grouptools.core.images import (
 )
 from grouptools.core.links import absolute_url
 from grouptools.core.models import Group, Image, is_public_id
+from grouptools.core.ratelimits import rate_limited
 from grouptools.core.share import send_picture
-from grouptools.extensions import db, limiter
+from grouptools.extensions import db
 
 blp = ApiBlueprint("images_api", __name__, url_prefix="/api/v1", description="Pictures")
 bp = Blueprint("images", __name__)
@@ -62,8 +63,7 @@ def pixel_budget():
 def limit_uploads(count=lambda: 1):
     """The per-person upload limit, counted in pictures (`count()` in this request) and
     shared by every route that takes pictures, so no route is a way around another."""
-    return limiter.shared_limit(lambda: current_app.config["UPLOAD_RATE_LIMIT"], scope="uploads",
-                                methods=["POST"], cost=count, exempt_when=lambda: count() == 0)
+    return rate_limited("upload", cost=count, exempt_when=lambda: count() == 0)
 
 
 def files_in(field):

@@ -3,7 +3,7 @@ from flask import Response, stream_with_context
 
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
-from grouptools.extensions import limiter
+from grouptools.core.ratelimits import rate_limited
 from grouptools.poll import blp, results, service
 from grouptools.poll.export import csv_filename, export_csv
 from grouptools.poll.schemas import (
@@ -14,16 +14,12 @@ from grouptools.poll.schemas import (
     VoteSchema,
 )
 
-POLL_CREATE_LIMIT = "60 per hour"
-VOTE_LIMIT = "60 per minute"
-
-
 def _state(person, poll):
     return results.poll_state(person, poll)
 
 
 @blp.route("/groups/<pid:gid>/polls", methods=["POST"])
-@limiter.limit(POLL_CREATE_LIMIT)
+@rate_limited("create_widget")
 @blp.arguments(PollCreateSchema)
 @blp.response(201, PollSchema)
 def create_poll(data, gid):
@@ -55,7 +51,7 @@ def delete_poll(pid):
 
 
 @blp.route("/polls/<pid:pid>/votes", methods=["POST"])
-@limiter.limit(VOTE_LIMIT)
+@rate_limited("vote")
 @blp.arguments(VoteSchema)
 @blp.response(201, PollSchema, description="First vote")
 @blp.alt_response(200, schema=PollSchema, description="Changed, or the same choices again")
@@ -67,7 +63,7 @@ def cast_vote(data, pid):
 
 
 @blp.route("/polls/<pid:pid>/votes", methods=["DELETE"])
-@limiter.limit(VOTE_LIMIT)
+@rate_limited("vote")
 @blp.response(204)
 def withdraw_vote(pid):
     service.withdraw_vote(require_person(), service.find_poll(pid))
@@ -94,7 +90,7 @@ def reopen_poll(pid):
 
 
 @blp.route("/polls/<pid:pid>/duplicate", methods=["POST"])
-@limiter.limit(POLL_CREATE_LIMIT)
+@rate_limited("create_widget")
 @blp.response(201, PollSchema)
 def duplicate_poll(pid):
     person = require_person()

@@ -20,6 +20,7 @@ from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.images import MAX_UPLOAD_BYTES
+from grouptools.core.ratelimits import rate_limited
 from grouptools.core.share import (
     etag_for,
     poster_response,
@@ -30,7 +31,6 @@ from grouptools.core.share import (
 from grouptools.core.timeutil import local_time, utcnow
 from grouptools.core.uploads import TooManyPixelsAtOnce, files_in, limit_uploads, store_images
 from grouptools.core.widgets import WidgetSummary
-from grouptools.extensions import limiter
 from grouptools.poll import forms, links, results, service
 from grouptools.poll.labels import (
     choice_hint,
@@ -94,7 +94,7 @@ def _option_inputs(values):
 
 
 @bp.route("/g/<pid:gid>/polls/new", methods=["GET", "POST"])
-@limiter.limit("60 per hour", methods=["POST"])
+@rate_limited("create_widget")
 @limit_uploads(files_in("photos"))
 def create_poll(gid):
     group = find_group(gid)
@@ -172,7 +172,7 @@ def show_poll(pid):
 
 
 @bp.post("/p/<pid:pid>/vote")
-@limiter.limit("60 per minute")
+@rate_limited("vote")
 def vote(pid):
     poll = service.find_poll(pid)
     person = require_person()
@@ -209,7 +209,7 @@ def _flat(messages):
 
 
 @bp.post("/p/<pid:pid>/withdraw")
-@limiter.limit("60 per minute")
+@rate_limited("vote")
 def withdraw(pid):
     poll = service.find_poll(pid)
     person = require_person()
@@ -262,7 +262,7 @@ def reopen(pid):
 
 
 @bp.post("/p/<pid:pid>/duplicate")
-@limiter.limit("60 per hour")
+@rate_limited("create_widget")
 def duplicate(pid):
     copy = service.duplicate_poll(require_person(), service.find_poll(pid))
     flash(gettext("This is a copy of the poll, open and without votes."), "success")

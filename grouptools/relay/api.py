@@ -1,7 +1,7 @@
 """/api/v1 routes about relays: parse, ask the service, answer."""
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
-from grouptools.extensions import limiter
+from grouptools.core.ratelimits import rate_limited
 from grouptools.relay import blp, places, service, signups
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
@@ -17,10 +17,6 @@ from grouptools.relay.schemas import (
     RelayUpdateSchema,
     TextSchema,
 )
-
-RELAY_CREATE_LIMIT = "60 per hour"
-SIGN_UP_LIMIT = "60 per minute"
-
 
 def _state(person, relay):
     return service.relay_state(person, relay)
@@ -38,7 +34,7 @@ def _entry_view(person, entry):
 
 
 @blp.route("/groups/<pid:gid>/relays", methods=["POST"])
-@limiter.limit(RELAY_CREATE_LIMIT)
+@rate_limited("create_widget")
 @blp.arguments(RelayCreateSchema)
 @blp.response(201, RelaySchema)
 def create_relay(data, gid):
@@ -81,7 +77,7 @@ def reopen_relay(rid):
 
 
 @blp.route("/relays/<pid:rid>/entries", methods=["POST"])
-@limiter.limit(SIGN_UP_LIMIT)
+@rate_limited("sign_up")
 @blp.arguments(EntryCreateSchema)
 @blp.response(201, EntryCreatedSchema)
 def sign_up(data, rid):
@@ -90,7 +86,7 @@ def sign_up(data, rid):
 
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>", methods=["PATCH"])
-@limiter.limit(SIGN_UP_LIMIT)
+@rate_limited("sign_up")
 @blp.arguments(EntryUpdateSchema)
 @blp.response(200, EntrySchema)
 def edit_entry(data, rid, eid):
@@ -101,7 +97,7 @@ def edit_entry(data, rid, eid):
 
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>", methods=["DELETE"])
-@limiter.limit(SIGN_UP_LIMIT)
+@rate_limited("sign_up")
 @blp.response(204)
 def withdraw_entry(rid, eid):
     relay = service.find_relay(rid)
@@ -134,6 +130,7 @@ def chat_text(rid):
 
 
 @blp.route("/relays/<pid:rid>/import", methods=["POST"])
+@rate_limited("sign_up")
 @blp.arguments(ImportSchema)
 @blp.response(200, ImportResultSchema)
 def import_text(data, rid):

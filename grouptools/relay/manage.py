@@ -7,6 +7,7 @@ from flask_babel import gettext
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
 from grouptools.core.identity import require_person
+from grouptools.core.ratelimits import rate_limited
 from grouptools.relay import forms, service, signups
 from grouptools.relay.chattext import line_fields
 from grouptools.relay.schemas import ImportSchema, RelaySettingsSchema
@@ -104,6 +105,7 @@ def delete(rid):
 
 
 @bp.post("/r/<pid:rid>/import")
+@rate_limited("sign_up")
 def import_text(rid):
     """The result is shown at once (every refused line and why). Posting it again adds
     nothing twice: lines already on the list are skipped."""

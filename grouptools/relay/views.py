@@ -11,6 +11,7 @@ from grouptools.core.errors import DomainError
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url
+from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgets import WidgetSummary
 from grouptools.relay import forms, links, service, signups
 from grouptools.relay.chattext import relay_text
@@ -69,6 +70,7 @@ def _create_page(group, values, errors, field_rows, slot_rows, status=200):
 
 
 @bp.route("/g/<pid:gid>/relays/new", methods=["GET", "POST"])
+@rate_limited("create_widget")
 def create_relay(gid):
     group = find_group(gid)
     person = require_person()
@@ -145,6 +147,7 @@ def show_relay(rid):
 
 
 @bp.post("/r/<pid:rid>/entries")
+@rate_limited("sign_up")
 def sign_up(rid):
     """A member's sign-up, or an organiser adding someone who replied in the chat."""
     relay = service.find_relay(rid)
@@ -191,6 +194,7 @@ def _entry_page(relay, entry, person, values, errors, status=200):
 
 
 @bp.route("/r/<pid:rid>/entries/<pid:eid>", methods=["GET", "POST"])
+@rate_limited("sign_up")
 def edit_entry(rid, eid):
     relay = service.find_relay(rid)
     person = require_person()
@@ -218,6 +222,7 @@ def edit_entry(rid, eid):
 
 
 @bp.post("/r/<pid:rid>/entries/<pid:eid>/withdraw")
+@rate_limited("sign_up")
 def withdraw_entry(rid, eid):
     relay = service.find_relay(rid)
     entry = signups.withdraw_entry(require_person(), signups.find_entry(relay, eid))

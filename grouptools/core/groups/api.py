@@ -19,10 +19,8 @@ from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url, group_url
 from grouptools.core.models import Membership
 from grouptools.core.people.schemas import UrlSchema
-from grouptools.extensions import db, limiter
-
-GROUP_CREATE_LIMIT = "30 per hour"
-
+from grouptools.core.ratelimits import rate_limited
+from grouptools.extensions import db
 
 def group_view(group, membership):
     """The group as the asker may see it: the full group for active members, else the
@@ -47,7 +45,7 @@ def group_view(group, membership):
 
 
 @blp.route("/groups", methods=["POST"])
-@limiter.limit(GROUP_CREATE_LIMIT)
+@rate_limited("create_group")
 @blp.arguments(GroupCreateSchema)
 @blp.response(201, GroupSchema)
 def create_group(data):
@@ -79,6 +77,7 @@ def delete_group(gid):
 
 
 @blp.route("/groups/<pid:gid>/join", methods=["POST"])
+@rate_limited("join_group")
 @blp.arguments(JoinSchema)
 @blp.response(201, JoinedSchema)
 @blp.alt_response(200, schema=JoinedSchema, description="Already a member (or waiting)")

@@ -1,8 +1,7 @@
 """Group pages: create, the group itself (a stranger's join prompt or a member's home),
 members and approvals, settings. Every action is a plain form that redirects."""
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_limiter.util import get_remote_address
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
@@ -18,8 +17,8 @@ from grouptools.core.groups.schemas import (
 from grouptools.core.identity import current_person, require_person, sign_in
 from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service as people
-from grouptools.core.people.api import PEOPLE_CREATE_LIMIT
 from grouptools.core.people.schemas import PersonCreateSchema
+from grouptools.core.ratelimits import person_or_newcomer
 from grouptools.core.render import default_avatar_png
 from grouptools.core.security import local_path, no_store
 from grouptools.core.widgets import create_links_for_group, widgets_for_group
@@ -30,7 +29,6 @@ from grouptools.core.share import (
     qr_svg_response,
     send_picture,
 )
-from grouptools.extensions import limiter
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
 
@@ -44,10 +42,6 @@ BOOLEANS = ("members_can_create",)
 def timezone_options():
     rest = sorted(TIMEZONES - set(COMMON_TIMEZONES))
     return [*COMMON_TIMEZONES, *rest]
-
-
-def _new_person_exempt():
-    return g.get("person") is not None
 
 
 def _person_from_form(errors, values):
@@ -69,8 +63,7 @@ def _person_from_form(errors, values):
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
-@limiter.limit(PEOPLE_CREATE_LIMIT, key_func=get_remote_address, exempt_when=_new_person_exempt,
-               methods=["POST"])
+@person_or_newcomer("create_group")
 def create_group():
     errors, values = {}, {"timezone": "Asia/Shanghai", "join_policy": "open"}
     if request.method == "POST":
@@ -108,7 +101,7 @@ def show_group(gid):
 
 
 @bp.post("/g/<pid:gid>/join")
-@limiter.limit(PEOPLE_CREATE_LIMIT, key_func=get_remote_address, exempt_when=_new_person_exempt)
+@person_or_newcomer("join_group")
 def join_group(gid):
     group = service.find_group(gid)
     data, errors, values = read_form(JoinSchema())

@@ -1,5 +1,4 @@
 """/api/v1 routes about people and the asker."""
-from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf
 
 from grouptools.core.groups.service import my_groups
@@ -16,10 +15,7 @@ from grouptools.core.people.schemas import (
     TokenSchema,
     UrlSchema,
 )
-from grouptools.extensions import limiter
-
-# Per address and generous: a whole class of parents may share one school network.
-PEOPLE_CREATE_LIMIT = "120 per minute;2000 per day"
+from grouptools.core.ratelimits import rate_limited
 
 
 def my_view(person):
@@ -39,7 +35,7 @@ def csrf_token():
 
 
 @blp.route("/people", methods=["POST"])
-@limiter.limit(PEOPLE_CREATE_LIMIT, key_func=get_remote_address)
+@rate_limited("create_person")
 @blp.arguments(PersonCreateSchema)
 @blp.response(201, PersonCreatedSchema)
 def create_person(data):

@@ -4,7 +4,6 @@ membership, never the person) — each a confirm page on GET, since chat apps' p
 fetch every link, and the action itself on POST."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
-from flask_limiter.util import get_remote_address
 
 from grouptools.core.forms import read_form
 from grouptools.core.groups import moves
@@ -13,18 +12,16 @@ from grouptools.core.identity import current_person, require_person, sign_in
 from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service
 from grouptools.core.people.schemas import PersonUpdateSchema
+from grouptools.core.ratelimits import rate_limited
 from grouptools.core.security import no_store
 from grouptools.core.share import qr_png_response
-from grouptools.extensions import limiter
 
 bp = Blueprint("people_pages", __name__, template_folder="templates")
 
 SECRET_MAX = 200
 # One budget per address over every /signin/ route (confirm pages and sign-ins alike):
-# a sign-in link is a secret in a URL, not to be tried by the thousand. Generous, as a
-# whole class of parents may open their links behind one school address.
-SIGNIN_LIMIT = "120 per minute;2000 per day"
-signin_limit = limiter.shared_limit(SIGNIN_LIMIT, scope="signin", key_func=get_remote_address)
+# a sign-in link is a secret in a URL, not to be tried by the thousand.
+signin_limit = rate_limited("signin")
 
 
 def my_group_items(person):
