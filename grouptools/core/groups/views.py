@@ -20,7 +20,7 @@ from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service as people
 from grouptools.core.people.api import PEOPLE_CREATE_LIMIT
 from grouptools.core.people.schemas import PersonCreateSchema
-from grouptools.core.render import default_avatar_png
+from grouptools.core.avatars import default_avatar_png
 from grouptools.core.security import local_path, no_store
 from grouptools.core.widgets import create_links_for_group, widgets_for_group
 from grouptools.core.share import (
