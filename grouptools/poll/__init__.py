@@ -1,13 +1,9 @@
 """Polls (群投票): text and picture polls, multiple choice, secret ballots, results.
 
-`blp` is the JSON API (/api/v1), `bp` the pages (/p/<pid>, views.py); `init_app` registers
-both and lists polls on their group's page through core.widgets."""
-from grouptools.core.http import Blueprint
-
-blp = Blueprint("polls", __name__, url_prefix="/api/v1", description="Polls")
-
-from grouptools.poll import api  # noqa: E402,F401  (registers the routes)
-from grouptools.poll.views import bp  # noqa: E402,F401
+`blp` is the JSON API (/api/v1), `bp` the pages (/p/<pid>), both in blueprints.py;
+`init_app` registers both and lists polls on their group's page through core.widgets."""
+from grouptools.poll import api, manage, sharing, views  # noqa: F401  (register the routes)
+from grouptools.poll.blueprints import blp, bp
 
 
 def init_app(app, rest_api):
@@ -15,7 +11,8 @@ def init_app(app, rest_api):
     from grouptools.core.widgets import register_widget
     from grouptools.poll.departures import withdraw_departed_votes
     from grouptools.poll.export import export_for_group
-    from grouptools.poll.views import PHOTOS_MAX_BYTES, create_link, group_listing
+    from grouptools.poll.listing import create_link, group_listing
+    from grouptools.poll.manage import PHOTOS_MAX_BYTES
 
     rest_api.register_blueprint(blp)
     app.register_blueprint(bp)

@@ -1,14 +1,10 @@
 """Relay sign-ups (群接龙): typed replies, capacity and waitlist, chat text, tickets, export.
 
-`blp` is the JSON API (/api/v1), `bp` the pages (/r/<rid>); `init_app` registers both
-and lists relays on their group's page through core.widgets (with what happens to a
-departing member's entries)."""
-from grouptools.core.http import Blueprint
-
-blp = Blueprint("relays", __name__, url_prefix="/api/v1", description="Relay sign-ups")
-
-from grouptools.relay import api  # noqa: E402,F401  (registers the routes)
-from grouptools.relay.views import bp  # noqa: E402,F401
+`blp` is the JSON API (/api/v1), `bp` the pages (/r/<rid>), both in blueprints.py;
+`init_app` registers both and lists relays on their group's page through core.widgets
+(with what happens to a departing member's entries)."""
+from grouptools.relay import api, manage, tickets, views  # noqa: F401  (register the routes)
+from grouptools.relay.blueprints import blp, bp
 
 
 def init_app(app, rest_api):

@@ -3,7 +3,7 @@ from flask import Response, jsonify
 from sqlalchemy import func, select
 
 from grouptools.core.access import membership_of
-from grouptools.core.groups import blp, export, moves, service
+from grouptools.core.groups import export, moves, service
 from grouptools.core.groups.schemas import (
     GroupCreateSchema,
     GroupSchema,
@@ -15,11 +15,14 @@ from grouptools.core.groups.schemas import (
     MemberSchema,
     PublicGroupSchema,
 )
+from grouptools.core.http import Blueprint
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url, group_url
 from grouptools.core.models import Membership
 from grouptools.core.people.schemas import UrlSchema
 from grouptools.extensions import db, limiter
+
+blp = Blueprint("groups", __name__, url_prefix="/api/v1", description="Groups and membership")
 
 GROUP_CREATE_LIMIT = "30 per hour"
 

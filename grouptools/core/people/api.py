@@ -3,9 +3,10 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf
 
 from grouptools.core.groups.service import my_groups
+from grouptools.core.http import Blueprint
 from grouptools.core.identity import require_person, sign_in
 from grouptools.core.links import absolute_url
-from grouptools.core.people import blp, service
+from grouptools.core.people import service
 from grouptools.core.people.schemas import (
     CsrfSchema,
     MeSchema,
@@ -17,6 +18,8 @@ from grouptools.core.people.schemas import (
     UrlSchema,
 )
 from grouptools.extensions import limiter
+
+blp = Blueprint("people", __name__, url_prefix="/api/v1", description="People and the asker")
 
 # Per address and generous: a whole class of parents may share one school network.
 PEOPLE_CREATE_LIMIT = "120 per minute;2000 per day"
