@@ -1,5 +1,6 @@
-"""The house's import rules, read from the source: core imports no widget, no widget
-imports another, and no grouptools module imports itself back at import time."""
+"""The house's rules, read from the source: core imports no widget, no widget imports
+another, no grouptools module imports itself back (at import time or later), and no
+module grows past 400 lines."""
 import ast
 from pathlib import Path
 
@@ -78,18 +79,11 @@ def test_no_widget_imports_another(app):
     assert offences == []
 
 
-# Cycles another branch of issue 11 removes (relay's pages split into views, manage and
-# tickets that import one another). Each must still exist: once it is gone, delete it here.
-KNOWN_CYCLES = {
-    frozenset({"grouptools.relay.views", "grouptools.relay.manage"}),
-    frozenset({"grouptools.relay.views", "grouptools.relay.tickets"}),
-}
-
-
-def import_cycles():
-    """Each strongly connected group of modules (module-level imports only) of two or more
-    modules, or one that imports itself."""
-    graph = {name: imported_modules(name, top_level_only=True) & MODULES.keys() for name in MODULES}
+def import_cycles(top_level_only=True):
+    """Each strongly connected group of modules of two or more modules, or one that
+    imports itself; with `top_level_only=False` imports inside functions count too."""
+    graph = {name: imported_modules(name, top_level_only=top_level_only) & MODULES.keys()
+             for name in MODULES}
     index, low, stack, on_stack, cycles = {}, {}, [], set(), []
 
     def visit(node):  # Tarjan's algorithm
@@ -120,11 +114,18 @@ def import_cycles():
 
 
 def test_no_import_cycles():
-    cycles = import_cycles()
-    unexpected = [sorted(c) for c in cycles if not any(known <= c for known in KNOWN_CYCLES)]
-    assert unexpected == []
-    stale = [sorted(known) for known in KNOWN_CYCLES if not any(known <= c for c in cycles)]
-    assert stale == [], "these cycles are gone: remove them from KNOWN_CYCLES"
+    assert [sorted(c) for c in import_cycles()] == []
+
+
+def test_no_import_cycles_even_through_imports_inside_functions():
+    assert [sorted(c) for c in import_cycles(top_level_only=False)] == []
+
+
+def test_no_module_is_over_400_lines():
+    """A module is read in one sitting; split by meaning before it grows past this."""
+    long = {name: lines for name in MODULES
+            if (lines := len(MODULES[name].read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
 
 
 @pytest.mark.parametrize("source, expected", [

@@ -1,10 +1,8 @@
 """Text on generated pictures: runs split between the CJK font and the emoji font, line
-wrapping for Chinese and English, drawing, and the default avatar of a member. Which
-fonts are used is decided in core.fonts."""
+wrapping for Chinese and English, drawing. Which fonts are used is decided in
+core.fonts; a member's default avatar (core.avatars) is drawn with these."""
 from __future__ import annotations
 
-import hashlib
-import io
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -365,41 +363,3 @@ def draw_lines(image, xy, lines, size, fill, bold=False, line_spacing=1.45, alig
         draw_text(image, (x, y), line, size, fill, bold=bold, align=align, height=height)
         y += height
     return y
-
-
-# --- Avatars -----------------------------------------------------------------------------
-
-# Colours that white text reads well on (WCAG contrast ≥ 4.5:1), told apart at a glance.
-AVATAR_COLOURS = (
-    (0xB9, 0x1C, 0x1C), (0xC2, 0x41, 0x0C), (0xA1, 0x62, 0x07), (0x4D, 0x7C, 0x0F),
-    (0x15, 0x80, 0x3D), (0x0F, 0x76, 0x6E), (0x0E, 0x74, 0x90), (0x03, 0x69, 0xA1),
-    (0x1D, 0x4E, 0xD8), (0x43, 0x38, 0xCA), (0x7E, 0x22, 0xCE), (0xA2, 0x1C, 0xAF),
-    (0xBE, 0x18, 0x5D), (0x4B, 0x55, 0x63),
-)
-AVATAR_MIN_PX, AVATAR_MAX_PX = 16, 1024
-
-
-def avatar_colour(seed):
-    """The same member always gets the same colour, whichever server draws it."""
-    digest = hashlib.sha256(str(seed).encode("utf-8")).digest()
-    return AVATAR_COLOURS[int.from_bytes(digest[:4], "big") % len(AVATAR_COLOURS)]
-
-
-def avatar_initial(name):
-    clusters = split_graphemes((name or "").strip())
-    if not clusters:
-        return PLACEHOLDER
-    return clusters[0][0].upper() + clusters[0][1:]
-
-
-def default_avatar_png(seed, name, size=256):
-    """A member without a picture: the first character of their name on their colour."""
-    size = min(max(int(size), AVATAR_MIN_PX), AVATAR_MAX_PX)
-    image = Image.new("RGB", (size, size), avatar_colour(seed))
-    font_size = round(size * 0.5)
-    height = line_height(font_size, bold=True)
-    draw_text(image, (size / 2, (size - height) / 2), avatar_initial(name), font_size,
-              (255, 255, 255), bold=True, align="center")
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()

@@ -1,13 +1,10 @@
 """Polls (群投票): text and picture polls, multiple choice, secret ballots, results.
 
-`blp` is the JSON API (/api/v1, routes in api.py), `bp` the pages (/p/<pid>, views.py);
-`init_app` imports and registers both — the package imports no module of its own when
-imported, so none imports it back half-built — and registers the poll kind with
-core.widgets (the group page's list, create link, export, what a departing member's
-votes become)."""
-from grouptools.core.http import Blueprint
-
-blp = Blueprint("polls", __name__, url_prefix="/api/v1", description="Polls")
+`blp` is the JSON API (/api/v1, routes in api.py), `bp` the pages (/p/<pid>: views.py,
+manage.py, sharing.py), both defined in blueprints.py. `init_app` imports the route
+modules and registers both — the package imports no module of its own when imported, so
+none imports it back half-built — and registers the poll kind with core.widgets (the
+group page's list, create link, export, what a departing member's votes become)."""
 
 
 def init_app(app, rest_api):
@@ -15,10 +12,11 @@ def init_app(app, rest_api):
 
     from grouptools.core.http import allow_large_body
     from grouptools.core.widgets import WidgetKind, register_widget
-    from grouptools.poll import api  # noqa: F401  (registers the routes on blp)
+    from grouptools.poll import api, manage, sharing, views  # noqa: F401  (register the routes)
+    from grouptools.poll.blueprints import blp, bp
     from grouptools.poll.departures import withdraw_departed_votes
     from grouptools.poll.export import export_for_group
-    from grouptools.poll.views import PHOTOS_MAX_BYTES, bp, create_link, group_listing
+    from grouptools.poll.listing import create_link, group_listing
 
     rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
@@ -27,4 +25,4 @@ def init_app(app, rest_api):
         exporter=export_for_group, on_member_gone=withdraw_departed_votes,
         assets=("css/poll.css", "js/poll.js"),
     ))
-    allow_large_body(app, "poll_pages.create_poll", PHOTOS_MAX_BYTES)
+    allow_large_body(app, "poll_pages.create_poll", manage.PHOTOS_MAX_BYTES)

@@ -4,7 +4,8 @@ from flask import Response, stream_with_context
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.ratelimits import rate_limited
-from grouptools.poll import blp, results, service
+from grouptools.poll import results, service, voting
+from grouptools.poll.blueprints import blp
 from grouptools.poll.export import csv_filename, export_csv
 from grouptools.poll.schemas import (
     PollCreateSchema,
@@ -58,7 +59,7 @@ def delete_poll(pid):
 def cast_vote(data, pid):
     person = require_person()
     poll = service.find_poll(pid)
-    outcome = service.cast_vote(person, poll, data["option_ids"])
+    outcome = voting.cast_vote(person, poll, data["option_ids"])
     return _state(person, poll), 201 if outcome == "created" else 200
 
 
@@ -66,7 +67,7 @@ def cast_vote(data, pid):
 @rate_limited("vote")
 @blp.response(204)
 def withdraw_vote(pid):
-    service.withdraw_vote(require_person(), service.find_poll(pid))
+    voting.withdraw_vote(require_person(), service.find_poll(pid))
 
 
 @blp.route("/polls/<pid:pid>/results")

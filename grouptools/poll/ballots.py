@@ -9,7 +9,7 @@ Moved only by a batch, a change is the sum of at least BATCH ballots; a sum keep
 order, so a batch is counted as shuffled. The counted rows are deleted (SQLite
 overwrites them: core.database sets secure_delete) and SQLite's WAL is emptied after.
 
-Callers hold the poll's lock (the vote's claim on the poll row, or service._lock_poll)
+Callers hold the poll's lock (the vote's claim on the poll row, or service.lock_poll)
 and commit; after a commit that counted, call after_counting."""
 import logging
 from collections import Counter
@@ -86,7 +86,7 @@ def count_pool(poll, minimum=1):
         counted.append(ballot_id)
     if not counted:
         return 0
-    # Every option row is written, chosen or not, as for open votes (service._count).
+    # Every option row is written, chosen or not, as for open votes (voting._count).
     delta = case(dict(totals), value=PollOption.id, else_=0) if totals else 0
     db.session.execute(
         update(PollOption).where(PollOption.poll_id == poll.id)

@@ -23,7 +23,7 @@ def withdraw_departed_votes(membership, reason):
     before or not at all; counters move by SQL expressions, never read-modify-write."""
     now = utcnow()
     # Every open poll of the group first, in id order: a member's first vote holds its
-    # poll's row while it checks the member is still one (service._apply_vote), so a
+    # poll's row while it checks the member is still one (voting._apply_vote), so a
     # vote either lands before this hook looks, or sees the member gone.
     db.session.execute(select(Poll.id).where(Poll.group_id == membership.group_id, *_still_open(now))
                        .order_by(Poll.id).with_for_update())

@@ -2,7 +2,8 @@
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.ratelimits import rate_limited
-from grouptools.relay import blp, places, service, signups
+from grouptools.relay import places, service, signups
+from grouptools.relay.blueprints import blp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
 from grouptools.relay.schemas import (

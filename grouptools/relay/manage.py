@@ -1,6 +1,6 @@
 """Organisers' pages of a relay: settings (capacity, waitlist, slots, deadline), close,
 delete, adding someone who replied in the chat, importing a pasted relay, exports.
-Routes on the relay pages' blueprint (views.bp); core.access decides who gets in."""
+Routes on the relay pages' blueprint (blueprints.bp); core.access decides who gets in."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
@@ -9,9 +9,9 @@ from grouptools.core.errors import DomainError
 from grouptools.core.identity import require_person
 from grouptools.core.ratelimits import rate_limited
 from grouptools.relay import forms, service, signups
+from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import line_fields
 from grouptools.relay.schemas import ImportSchema, RelaySettingsSchema
-from grouptools.relay.views import bp
 
 
 def _settings_values(relay):

@@ -10,7 +10,7 @@ from grouptools.core.access import Action, can, membership_of
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.share import poster_response, qr_png_response, qr_svg_response
 from grouptools.relay import links, places, service, signups
-from grouptools.relay.views import bp
+from grouptools.relay.blueprints import bp
 
 TICKET_CACHE_CONTROL = "private, no-store"
 

@@ -3,7 +3,7 @@ editing and withdrawing, the change log, and the group page's lines. Every actio
 plain form that redirects; a form with mistakes comes back (422) with what was typed.
 
 Organisers' tools are in manage.py, tickets and sharing pictures in tickets.py."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 
 from grouptools.core.access import Action, authorize, membership_of
@@ -13,13 +13,12 @@ from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgets import WidgetSummary
-from grouptools.relay import forms, links, service, signups
+from grouptools.relay import forms, links, manage, service, signups
+from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.forms import TYPE_LABELS
 from grouptools.relay.places import number_of, position_of
 from grouptools.relay.schemas import EntryCreateSchema, EntryUpdateSchema, RelayCreateSchema
-
-bp = Blueprint("relay_pages", __name__, template_folder="templates")
 
 LOG_ON_PAGE = 8
 
@@ -240,5 +239,3 @@ def change_log(rid):
     return render_template("relay/log.html", state=state, relay=relay, group=relay.group,
                            log=state.log)
 
-
-from grouptools.relay import manage, tickets  # noqa: E402,F401  (more routes on bp)

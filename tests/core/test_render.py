@@ -1,7 +1,5 @@
 """Generated pictures write Simplified Chinese with Simplified glyph forms, draw emoji
-instead of boxes, wrap Chinese and English lines, and give each member an avatar."""
-import io
-
+instead of boxes, and wrap Chinese and English lines (avatars: test_avatars.py)."""
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -204,48 +202,3 @@ def test_draw_paragraph_returns_the_bottom_of_its_last_line():
                                    line_spacing=1.5)
     assert bottom == 20 + 3 * 60
     assert image.crop((0, bottom + 5, 500, 600)).getextrema() == ((255, 255),) * 3
-
-
-# --- Avatars -------------------------------------------------------------------------------
-
-def open_png(data):
-    image = Image.open(io.BytesIO(data))
-    assert image.format == "PNG"
-    return image.convert("RGB")
-
-
-def test_a_default_avatar_is_the_initial_on_the_members_own_colour():
-    avatar = open_png(render.default_avatar_png("m_7Hq2", "张三", 128))
-    assert avatar.size == (128, 128)
-    colour = render.avatar_colour("m_7Hq2")
-    assert avatar.getpixel((2, 2)) == colour
-    # The initial is drawn in white in the middle, not as a box.
-    centre = avatar.crop((32, 32, 96, 96))
-    assert sum(1 for pixel in centre.get_flattened_data() if pixel == (255, 255, 255)) > 200
-    again = render.default_avatar_png("m_7Hq2", "张三", 128)
-    assert again == render.default_avatar_png("m_7Hq2", "张三", 128)
-
-
-def test_avatar_colours_are_derived_from_the_id_and_spread():
-    colours = {render.avatar_colour(f"member-{i}") for i in range(100)}
-    assert len(colours) >= 10
-    assert render.avatar_colour("member-1") == render.avatar_colour("member-1")
-
-
-def test_avatar_initials():
-    assert render.avatar_initial("alice") == "A"
-    assert render.avatar_initial("  张三") == "张"
-    assert render.avatar_initial("👍🏽 Bob") == "👍🏽"
-    assert render.avatar_initial("") == "?"
-
-
-def test_an_emoji_name_gets_a_colour_emoji_initial():
-    avatar = open_png(render.default_avatar_png("x", "🎉派对", 128))
-    background = render.avatar_colour("x")
-    centre = [p for p in avatar.crop((24, 24, 104, 104)).get_flattened_data() if p != background]
-    assert len(centre) > 1000
-
-
-def test_avatar_size_is_bounded():
-    assert open_png(render.default_avatar_png("x", "A", 1)).size == (16, 16)
-    assert open_png(render.default_avatar_png("x", "A", 10**6)).size == (1024, 1024)

@@ -12,7 +12,7 @@ from grouptools.core.models import Image, Membership, Person
 from grouptools.core.people import service as people
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
-from grouptools.poll import results, service
+from grouptools.poll import results, service, voting
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
 from tests.poll.conftest import png_bytes
 
@@ -123,8 +123,8 @@ def test_members_create_only_where_the_group_allows_it(world):
 def test_a_first_vote_counts_once_and_the_same_again_changes_nothing(world):
     poll = new_poll(world)
     persons = world[1]
-    assert service.cast_vote(persons["甲"], poll, ids(poll, 0)) == "created"
-    assert service.cast_vote(persons["甲"], poll, ids(poll, 0)) == "same"
+    assert voting.cast_vote(persons["甲"], poll, ids(poll, 0)) == "created"
+    assert voting.cast_vote(persons["甲"], poll, ids(poll, 0)) == "same"
     assert counts(poll) == [1, 0, 0]
     assert db.session.get(Poll, poll.id).voter_count == 1
 
@@ -132,23 +132,23 @@ def test_a_first_vote_counts_once_and_the_same_again_changes_nothing(world):
 def test_changing_needs_allow_change(world):
     poll = new_poll(world)
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 0))
-    with pytest.raises(service.ChangeNotAllowed):
-        service.cast_vote(persons["甲"], poll, ids(poll, 1))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
+    with pytest.raises(voting.ChangeNotAllowed):
+        voting.cast_vote(persons["甲"], poll, ids(poll, 1))
     assert counts(poll) == [1, 0, 0]
 
 
 def test_a_change_moves_the_counters_and_withdrawing_takes_them_back(world):
     poll = new_poll(world, multiple=True, min_choices=1, max_choices=2, allow_change=True)
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 0, 1))
-    service.cast_vote(persons["乙"], poll, ids(poll, 1))
-    assert service.cast_vote(persons["甲"], poll, ids(poll, 1, 2)) == "changed"
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0, 1))
+    voting.cast_vote(persons["乙"], poll, ids(poll, 1))
+    assert voting.cast_vote(persons["甲"], poll, ids(poll, 1, 2)) == "changed"
     assert counts(poll) == [0, 2, 1]
-    assert service.withdraw_vote(persons["甲"], poll) is True
+    assert voting.withdraw_vote(persons["甲"], poll) is True
     assert counts(poll) == [0, 1, 0]
     assert db.session.get(Poll, poll.id).voter_count == 1
-    assert service.withdraw_vote(persons["甲"], poll) is False  # nothing left to withdraw
+    assert voting.withdraw_vote(persons["甲"], poll) is False  # nothing left to withdraw
 
 
 @pytest.mark.parametrize("chosen, message", [
@@ -159,24 +159,24 @@ def test_a_change_moves_the_counters_and_withdrawing_takes_them_back(world):
 def test_min_and_max_are_enforced(world, chosen, message):
     poll = new_poll(world, multiple=True, min_choices=2, max_choices=3)
     with pytest.raises(Invalid) as refused:
-        service.cast_vote(world[1]["甲"], poll, [poll.options[i].public_id for i in chosen])
+        voting.cast_vote(world[1]["甲"], poll, [poll.options[i].public_id for i in chosen])
     assert refused.value.errors["json"]["option_ids"] == [message]
 
 
 def test_an_option_of_another_poll_is_refused(world):
     poll, other = new_poll(world), new_poll(world)
     with pytest.raises(Invalid):
-        service.cast_vote(world[1]["甲"], poll, ids(other, 0))
+        voting.cast_vote(world[1]["甲"], poll, ids(other, 0))
 
 
 def test_a_closed_poll_refuses_votes_and_reopens(world):
     poll = new_poll(world)
     persons = world[1]
     service.close_poll(persons["群主"], poll)
-    with pytest.raises(service.PollClosed):
-        service.cast_vote(persons["甲"], poll, ids(poll, 0))
+    with pytest.raises(voting.PollClosed):
+        voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     service.reopen_poll(persons["群主"], poll)
-    assert service.cast_vote(persons["甲"], poll, ids(poll, 0)) == "created"
+    assert voting.cast_vote(persons["甲"], poll, ids(poll, 0)) == "created"
 
 
 def test_a_poll_past_its_deadline_is_closed_though_nothing_ran(world):
@@ -188,8 +188,8 @@ def test_a_poll_past_its_deadline_is_closed_though_nothing_ran(world):
                        .values(deadline=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     assert results.poll_state(persons["甲"], poll).closed is True
-    with pytest.raises(service.PollClosed):
-        service.cast_vote(persons["甲"], poll, ids(poll, 0))
+    with pytest.raises(voting.PollClosed):
+        voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     # Reopening drops a deadline that would close it again at once.
     service.reopen_poll(persons["群主"], poll)
     assert poll.deadline is None and not service.is_closed(poll)
@@ -200,15 +200,15 @@ def test_the_closed_check_is_part_of_the_write(world):
     poll = new_poll(world)
     membership = db.session.scalar(select(Membership).where(Membership.person_id == world[1]["甲"].id))
     db.session.execute(update(Poll).where(Poll.id == poll.id).values(closed_at=utcnow()))
-    with pytest.raises(service.PollClosed):
-        service._apply_vote(poll, membership, {poll.options[0].id})
+    with pytest.raises(voting.PollClosed):
+        voting._apply_vote(poll, membership, {poll.options[0].id})
 
 
 def test_strangers_cannot_vote_or_see(world):
     poll = new_poll(world)
     stranger, _ = people.create_person("路人")
     with pytest.raises(NotFound):
-        service.cast_vote(stranger, poll, ids(poll, 0))
+        voting.cast_vote(stranger, poll, ids(poll, 0))
     with pytest.raises(NotFound):
         results.poll_state(stranger, poll)
 
@@ -218,12 +218,12 @@ def test_strangers_cannot_vote_or_see(world):
 def test_a_secret_ballot_is_voted_once(world):
     poll = new_poll(world, anonymous=True)
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 2))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 2))
     for again in (ids(poll, 2), ids(poll, 0)):
-        with pytest.raises(service.AlreadyVoted):
-            service.cast_vote(persons["甲"], poll, again)
-    with pytest.raises(service.AlreadyVoted):
-        service.withdraw_vote(persons["甲"], poll)
+        with pytest.raises(voting.AlreadyVoted):
+            voting.cast_vote(persons["甲"], poll, again)
+    with pytest.raises(voting.AlreadyVoted):
+        voting.withdraw_vote(persons["甲"], poll)
     state = results.poll_state(persons["甲"], poll)
     assert state.voted and state.my_vote is None
     assert counts(poll) == [0, 0, 0]  # one ballot waits for its batch
@@ -238,8 +238,8 @@ def _foreign_keys(table, target):
 def test_no_row_anywhere_links_a_member_to_a_secret_choice(world, app):
     poll = new_poll(world, anonymous=True, multiple=True, max_choices=2)
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 0))
-    service.cast_vote(persons["乙"], poll, ids(poll, 0, 2))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
+    voting.cast_vote(persons["乙"], poll, ids(poll, 0, 2))
     voters = [persons["甲"], persons["乙"]]
     member_ids = set(db.session.scalars(select(Membership.id).where(
         Membership.person_id.in_([p.id for p in voters]))))
@@ -284,7 +284,7 @@ def test_each_visibility_mode(world, mode, before, after_vote, after_close):
     poll = new_poll(world, results_visibility=mode)
     persons = world[1]
     assert results.poll_state(persons["乙"], poll).results_visible_when == before
-    service.cast_vote(persons["乙"], poll, ids(poll, 0))
+    voting.cast_vote(persons["乙"], poll, ids(poll, 0))
     state = results.poll_state(persons["乙"], poll)
     assert state.results_visible_when == after_vote
     assert (state.results is None) == (after_vote is not None)
@@ -300,9 +300,9 @@ def test_each_visibility_mode(world, mode, before, after_vote, after_close):
 def test_results_count_percent_and_winners(world):
     poll = new_poll(world, multiple=True, max_choices=2)
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 0, 1))
-    service.cast_vote(persons["乙"], poll, ids(poll, 0, 1))
-    service.cast_vote(persons["丙"], poll, ids(poll, 2))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0, 1))
+    voting.cast_vote(persons["乙"], poll, ids(poll, 0, 1))
+    voting.cast_vote(persons["丙"], poll, ids(poll, 2))
     tallies = results.poll_results(persons["甲"], poll)
     assert tallies.voter_count == 3
     assert [(r.votes, r.percent, r.winner) for r in tallies.options] == [
@@ -317,7 +317,7 @@ def test_voters_are_the_first_fifty_with_the_rest_counted(world):
     for n in range(55):
         person, _ = people.create_person(f"成员{n}")
         groups.join_group(person, group)
-        service.cast_vote(person, poll, ids(poll, 1))
+        voting.cast_vote(person, poll, ids(poll, 1))
     row = results.poll_results(persons["群主"], poll).options[1]
     assert len(row.voters) == 50 and row.voters_more == 5
     assert row.voters[0].display_name == "成员0"
@@ -326,7 +326,7 @@ def test_voters_are_the_first_fifty_with_the_rest_counted(world):
 def test_managers_see_who_has_not_voted_and_a_reminder(world, app):
     poll = new_poll(world)
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 0))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     tallies = results.poll_results(persons["群主"], poll)
     assert [m.display_name for m in tallies.not_voted] == ["群主", "乙", "丙"]
     assert tallies.not_voted_count == 3
@@ -338,7 +338,7 @@ def test_managers_see_who_has_not_voted_and_a_reminder(world, app):
 def test_a_secret_ballot_tells_managers_how_many_not_who(world, app):
     poll = new_poll(world, anonymous=True)
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 0))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     tallies = results.poll_results(persons["群主"], poll)
     assert tallies.not_voted is None and tallies.not_voted_count == 3
     assert all(r.voters is None for r in tallies.options)
@@ -353,7 +353,7 @@ def test_options_and_rules_are_fixed_once_voted(world):
     persons = world[1]
     service.update_poll(persons["群主"], poll, options=[{"text": "a"}, {"text": "b"}], multiple=True)
     assert [o.text for o in poll.options] == ["a", "b"] and poll.max_choices == 2
-    service.cast_vote(persons["甲"], poll, ids(poll, 0))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     with pytest.raises(service.OptionsFixed):
         service.update_poll(persons["群主"], poll, options=[{"text": "c"}, {"text": "d"}])
     service.update_poll(persons["群主"], poll, title="新标题", results_visibility="after_close")
@@ -363,7 +363,7 @@ def test_options_and_rules_are_fixed_once_voted(world):
 def test_duplicate_is_open_with_the_same_options_and_no_votes(world):
     poll = new_poll(world, multiple=True, max_choices=2, results_visibility="after_vote")
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 0))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     service.close_poll(persons["群主"], poll)
     copy = service.duplicate_poll(persons["群主"], poll)
     assert copy.id != poll.id and not service.is_closed(copy)
@@ -375,7 +375,7 @@ def test_duplicate_is_open_with_the_same_options_and_no_votes(world):
 def test_deleting_takes_options_and_votes_with_it(world):
     poll = new_poll(world)
     persons = world[1]
-    service.cast_vote(persons["甲"], poll, ids(poll, 0))
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     with pytest.raises(NotAllowed):
         service.delete_poll(persons["甲"], poll)
     service.delete_poll(persons["群主"], poll)
@@ -387,7 +387,7 @@ def test_the_group_page_lists_polls_for_members_only(world):
     group, persons = world
     first = new_poll(world)
     second = new_poll(world)
-    service.cast_vote(persons["甲"], first, ids(first, 0))
+    voting.cast_vote(persons["甲"], first, ids(first, 0))
     listed = service.polls_for_group(group, persons["甲"])
     assert [(p.id, closed, voted) for p, closed, voted in listed] == [
         (second.id, False, False), (first.id, False, True)]

@@ -18,8 +18,8 @@ from grouptools.core.identity import current_person, require_person, sign_in
 from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service as people
 from grouptools.core.people.schemas import PersonCreateSchema
+from grouptools.core.avatars import default_avatar_png
 from grouptools.core.ratelimits import person_or_newcomer
-from grouptools.core.render import default_avatar_png
 from grouptools.core.security import local_path, no_store
 from grouptools.core.widgets import create_links_for_group, widgets_for_group
 from grouptools.core.share import (

@@ -1,0 +1,145 @@
+"""Organisers' poll pages: create (text or photo options), edit, close, reopen,
+duplicate, delete. Every action is a plain form that redirects (303); a form with
+mistakes comes back (422) with what was typed. core.access decides who gets in."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from grouptools.core.access import Action, authorize
+from grouptools.core.errors import Invalid
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import require_person
+from grouptools.core.images import MAX_UPLOAD_BYTES
+from grouptools.core.uploads import TooManyPixelsAtOnce, files_in, limit_uploads, store_images
+from grouptools.core.ratelimits import rate_limited
+from grouptools.poll import forms, service
+from grouptools.poll.blueprints import bp
+from grouptools.poll.models import Poll
+
+# Photos picked at once on the create form: the route's own request size limit.
+PHOTOS_MAX_BYTES = 80 * 1024 * 1024
+
+
+# --- Creating ---------------------------------------------------------------------------
+
+def _upload_photos(person, group, values):
+    """Save the photos picked in this submission, all in one go; (how many, their
+    mistakes). Raises TooManyPixelsAtOnce, having stored nothing."""
+    picked = [upload for upload in request.files.getlist("photos") if upload and upload.filename]
+    problems = []
+    room = max(0, Poll.OPTIONS_MAX - len(values["photos"]))
+    if len(picked) > room:
+        picked = picked[:room]
+        problems.append(gettext("A poll has at most 50 options."))
+    images, refused = store_images(
+        person, [(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1)) for upload in picked], group)
+    values["photos"] += [forms.photo_value(image) for image in images]
+    problems = [f"{name}: {error.message}" for name, error in refused] + problems
+    return len(images), problems
+
+
+def _create_page(group, values, errors, status=200, note=None):
+    return render_template("poll/create.html", group=group, values=values, errors=errors,
+                           note=note, option_inputs=_option_inputs(values)), status
+
+
+def _option_inputs(values):
+    """What was typed, then empty inputs: a few on a new form, one more beside photos."""
+    typed = values.get("options", [])
+    count = len(typed) + 1 if values.get("photos") else max(forms.TEXT_OPTION_INPUTS, len(typed) + 2)
+    return (typed + [""] * count)[:min(count, Poll.OPTIONS_MAX)]
+
+
+@bp.route("/g/<pid:gid>/polls/new", methods=["GET", "POST"])
+@rate_limited("create_widget")
+@limit_uploads(files_in("photos"))
+def create_poll(gid):
+    group = find_group(gid)
+    person = require_person()
+    authorize(person, Action.CREATE_WIDGET, group)
+    if request.method == "GET":
+        return _create_page(group, {"results_visibility": "", "photos": [], "options": []}, {})
+    data, errors, values = forms.read_create_form(group)
+    try:
+        added, problems = _upload_photos(person, group, values)
+    except TooManyPixelsAtOnce as error:
+        return _create_page(group, values, {"photos": [str(error.message)]}, error.status)
+    # With JavaScript, poll.js sent each photo on its own to the upload API first and
+    # this form brings only their ids: the same review step follows.
+    added = added or request.form.get("photos_uploaded") == "1"
+    if added or problems:
+        # New photos: show them so each may get a caption before the poll is created.
+        errors = {"photos": problems} if problems else {}
+        note = gettext("Photos added. Give each a caption if you like, then create the poll.") \
+            if added else None
+        return _create_page(group, values, errors, 422 if problems else 200, note)
+    if errors:
+        return _create_page(group, values, errors, 422)
+    try:
+        poll = service.create_poll(person, group, **data)
+    except Invalid as error:
+        return _create_page(group, values, forms.service_errors(error, values), 422)
+    flash(gettext("Your poll is ready. Share its link or QR code in the chat."), "success")
+    return redirect(url_for("poll_pages.show_poll", pid=poll.public_id), code=303)
+
+
+# --- Managing ---------------------------------------------------------------------------
+
+@bp.route("/p/<pid:pid>/edit", methods=["GET", "POST"])
+def edit_poll(pid):
+    poll = service.find_poll(pid)
+    person = require_person()
+    authorize(person, Action.MANAGE_WIDGET, poll)
+    values = {"title": poll.title, "description": poll.description,
+              "results_visibility": poll.results_visibility,
+              "deadline": forms.deadline_input(poll.group, poll.deadline)}
+    errors, status = {}, 200
+    if request.method == "POST":
+        data, errors, values = forms.read_edit_form(poll.group, poll.deadline)
+        if not errors:
+            try:
+                service.update_poll(person, poll, **data)
+            except Invalid as error:
+                errors = forms.service_errors(error, values)
+            else:
+                flash(gettext("Changes saved."), "success")
+                return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
+        status = 422
+    return render_template("poll/edit.html", poll=poll, group=poll.group, values=values,
+                           errors=errors), status
+
+
+@bp.post("/p/<pid:pid>/close")
+def close(pid):
+    service.close_poll(require_person(), service.find_poll(pid))
+    flash(gettext("The poll is closed. No more votes are accepted."), "info")
+    return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
+
+
+@bp.post("/p/<pid:pid>/reopen")
+def reopen(pid):
+    service.reopen_poll(require_person(), service.find_poll(pid))
+    flash(gettext("The poll is open again."), "success")
+    return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
+
+
+@bp.post("/p/<pid:pid>/duplicate")
+@rate_limited("create_widget")
+def duplicate(pid):
+    copy = service.duplicate_poll(require_person(), service.find_poll(pid))
+    flash(gettext("This is a copy of the poll, open and without votes."), "success")
+    return redirect(url_for("poll_pages.show_poll", pid=copy.public_id), code=303)
+
+
+@bp.post("/p/<pid:pid>/delete")
+def delete(pid):
+    poll = service.find_poll(pid)
+    person = require_person()
+    authorize(person, Action.MANAGE_WIDGET, poll)
+    if request.form.get("confirm") != "1":
+        flash(gettext("Tick the box to confirm that the poll and its votes will be deleted."),
+              "error")
+        return redirect(url_for("poll_pages.show_poll", pid=pid, _anchor="manage"), code=303)
+    group = poll.group
+    service.delete_poll(person, poll)
+    flash(gettext("The poll was deleted."), "info")
+    return redirect(url_for("group_pages.show_group", gid=group.public_id), code=303)

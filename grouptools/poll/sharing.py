@@ -1,0 +1,64 @@
+"""The pictures beneath /p/<pid>: the results to post back into the chat, the poll's
+QR code and its poster."""
+from flask_babel import get_locale, gettext
+
+from grouptools.core.identity import require_person
+from grouptools.core.share import (
+    etag_for,
+    poster_response,
+    qr_png_response,
+    qr_svg_response,
+    send_picture,
+)
+from grouptools.poll import links, results, service
+from grouptools.poll.blueprints import bp
+from grouptools.poll.export import option_label
+from grouptools.poll.labels import voters_label
+from grouptools.poll.picture import Row, results_png
+
+PRIVATE_PICTURE = "private, no-cache"
+
+
+@bp.get("/p/<pid:pid>/results.png")
+def results_picture(pid):
+    """Counts and bars to post back into the chat; hidden exactly when the results are."""
+    poll = service.find_poll(pid)
+    state = results.poll_state(require_person(), poll, with_results=False)
+    if state.results_visible_when is not None:
+        raise results.ResultsHidden(state.results_visible_when)
+    group = poll.group
+    locale = str(get_locale())
+    etag = etag_for("results.png", poll.public_id, poll.version, state.closed, group.name,
+                    locale)
+
+    def draw():
+        tallies = results.poll_results_for(poll, manager=False, with_voters=False)
+        rows = tuple(Row(option_label(r.option), r.votes, r.percent, r.winner,
+                         r.option.image.thumb_data if r.option.image else None)
+                     for r in tallies.options)
+        status = voters_label(poll.voter_count) + " · " + (
+            gettext("Closed") if state.closed else gettext("Open"))
+        if poll.anonymous:
+            status += " · " + gettext("Secret ballot")
+            if tallies.pending:
+                status += " · " + gettext("%(num)d not counted yet", num=tallies.pending)
+        return results_png(etag, group.name, poll.title, status, rows)
+
+    return send_picture(etag, draw, cache_control=PRIVATE_PICTURE)
+
+
+@bp.get("/p/<pid:pid>/qr.png")
+def qr_png(pid):
+    return qr_png_response(links.poll_url(service.find_poll(pid)))
+
+
+@bp.get("/p/<pid:pid>/qr.svg")
+def qr_svg(pid):
+    return qr_svg_response(links.poll_url(service.find_poll(pid)))
+
+
+@bp.get("/p/<pid:pid>/poster.png")
+def poster(pid):
+    """Only what a stranger may see: the group's name, the poll's title and description."""
+    poll = service.find_poll(pid)
+    return poster_response(poll.group.name, poll.title, poll.description, links.poll_url(poll))

@@ -1,0 +1,186 @@
+"""The rules of voting: cast, change and withdraw a vote.
+
+Plain functions over the models; each asks core.access before anything and commits its
+own unit of work. Votes are counted by SQL expressions on counters, secret ones in
+batches (ballots.py); every change of a member's vote happens under a lock on that
+member's participation row (TRAPS.md)."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from grouptools.core.access import Action, authorize
+from grouptools.core.errors import Conflict, DomainError, NotFound
+from grouptools.core.groups.service import record_activity
+from grouptools.core.models import Membership
+from grouptools.core.timeutil import utcnow
+from grouptools.extensions import db
+from grouptools.poll import ballots
+from grouptools.poll.models import Participation, Poll, PollOption, Vote
+from grouptools.poll.service import invalid, is_closed, my_option_ids
+
+
+class PollClosed(Conflict):
+    default_message = _l("This poll is closed: it no longer accepts votes.")
+
+
+class AlreadyVoted(Conflict):
+    default_message = _l("You already voted. Votes in a secret ballot cannot be changed: "
+                         "nothing stored says what you chose.")
+
+
+class ChangeNotAllowed(Conflict):
+    default_message = _l("You already voted, and this poll does not allow changing votes.")
+
+
+def _chosen_options(poll, option_ids):
+    """The option rows' ids for public ids, checked against the poll's min/max (422)."""
+    by_public_id = {o.public_id: o.id for o in poll.options}
+    unknown = [i for i in option_ids if i not in by_public_id]
+    if unknown:
+        raise invalid({"option_ids": [str(_l("Not an option of this poll."))]})
+    if len(set(option_ids)) != len(option_ids):
+        raise invalid({"option_ids": [str(_l("Each option may be chosen once."))]})
+    count = len(option_ids)
+    if not poll.min_choices <= count <= poll.max_choices:
+        if poll.min_choices == poll.max_choices:
+            message = _l("Choose exactly %(num)d.", num=poll.max_choices)
+        else:
+            message = _l("Choose from %(min)d to %(max)d options.",
+                         min=poll.min_choices, max=poll.max_choices)
+        raise invalid({"option_ids": [str(message)]})
+    return {by_public_id[i] for i in option_ids}
+
+
+def _claim_open_poll(poll, now, voters_delta):
+    """Bump the poll's version (and voter count) only while it is open: the closed check
+    and the write are one statement, so a vote cannot slip past a close or a deadline.
+    It also holds the poll's row until commit. `updated_at` stays: it is the settings'
+    time, and a vote's time beside a participation would name a secret voter."""
+    result = db.session.execute(
+        update(Poll)
+        .where(Poll.id == poll.id, Poll.closed_at.is_(None),
+               or_(Poll.deadline.is_(None), Poll.deadline > now))
+        .values(version=Poll.version + 1, voter_count=Poll.voter_count + voters_delta,
+                updated_at=Poll.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise PollClosed()
+
+
+def _count(poll, plus=(), minus=()):
+    """Move the counters in SQL. Every option row of the poll is written, chosen or not,
+    so not even the database's own row versions show which option a vote went to."""
+    delta = case((PollOption.id.in_(list(plus)), 1),
+                 (PollOption.id.in_(list(minus)), -1), else_=0)
+    db.session.execute(
+        update(PollOption).where(PollOption.poll_id == poll.id)
+        .values(votes=PollOption.votes + delta).execution_options(synchronize_session=False)
+    )
+
+
+def cast_vote(person, poll, option_ids):
+    """'created' (first vote), 'changed' or 'same'. 409 when closed, when a secret ballot
+    is voted twice, or a change without allow_change; 422 outside min/max."""
+    membership = authorize(person, Action.ACT, poll)
+    if is_closed(poll):
+        raise PollClosed()
+    chosen = _chosen_options(poll, option_ids)
+    try:
+        try:
+            return _apply_vote(poll, membership, chosen)
+        except IntegrityError:
+            # Two first votes of one member at once: the other one created the
+            # participation; now this one is a change of it, under its lock.
+            db.session.rollback()
+            return _apply_vote(poll, membership, chosen)
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict() from None
+    except DomainError:
+        db.session.rollback()
+        raise
+
+
+def _apply_vote(poll, membership, chosen):
+    now = utcnow()
+    # The poll's row first, as a removal does (departures.py), then whether the member
+    # still is one: a vote racing the member's removal lands before it or not at all.
+    db.session.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
+    if db.session.scalar(select(Membership.status).where(Membership.id == membership.id)) != "active":
+        raise NotFound()
+    taken = db.session.scalar(
+        select(Participation.id).where(Participation.poll_id == poll.id,
+                                       Participation.membership_id == membership.id)
+        .with_for_update()
+    )
+    if taken is not None:
+        if poll.anonymous:
+            raise AlreadyVoted()
+        current = my_option_ids(poll, membership)
+        if current == chosen:
+            db.session.commit()
+            return "same"
+        if not poll.allow_change:
+            raise ChangeNotAllowed()
+        _claim_open_poll(poll, now, 0)
+        removed, added = current - chosen, chosen - current
+        db.session.execute(delete(Vote).where(
+            Vote.poll_id == poll.id, Vote.membership_id == membership.id,
+            Vote.option_id.in_(removed)))
+        db.session.add_all(Vote(poll_id=poll.id, option_id=o, membership_id=membership.id,
+                                created_at=now) for o in sorted(added))
+        db.session.flush()
+        _count(poll, plus=added, minus=removed)
+        record_activity(membership)
+        db.session.commit()
+        return "changed"
+    _claim_open_poll(poll, now, 1)
+    db.session.add(Participation(poll_id=poll.id, membership_id=membership.id))
+    if poll.anonymous:
+        # The ballot joins the pending pool with no member on it; no counter and no
+        # "last active" moves with this one vote (ballots.py).
+        db.session.flush()
+        counted = ballots.add_ballot(poll, chosen)
+        db.session.commit()
+        ballots.after_counting(counted)
+        return "created"
+    db.session.add_all(Vote(poll_id=poll.id, option_id=o, membership_id=membership.id,
+                            created_at=now) for o in sorted(chosen))
+    db.session.flush()
+    _count(poll, plus=chosen)
+    record_activity(membership)
+    db.session.commit()
+    return "created"
+
+
+def withdraw_vote(person, poll):
+    """Take one's vote back where changes are allowed (never on a secret ballot)."""
+    membership = authorize(person, Action.ACT, poll)
+    if poll.anonymous:
+        raise AlreadyVoted()
+    if not poll.allow_change:
+        raise ChangeNotAllowed()
+    if is_closed(poll):
+        raise PollClosed()
+    try:
+        taken = db.session.scalar(
+            select(Participation).where(Participation.poll_id == poll.id,
+                                        Participation.membership_id == membership.id)
+            .with_for_update()
+        )
+        if taken is None:
+            db.session.commit()
+            return False
+        _claim_open_poll(poll, utcnow(), -1)
+        current = my_option_ids(poll, membership)
+        db.session.execute(delete(Vote).where(Vote.poll_id == poll.id,
+                                              Vote.membership_id == membership.id))
+        db.session.delete(taken)
+        db.session.flush()
+        _count(poll, minus=current)
+        db.session.commit()
+        return True
+    except DomainError:
+        db.session.rollback()
+        raise
