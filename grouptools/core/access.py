@@ -3,7 +3,12 @@
 Routes and services ask `authorize`; they never re-implement a rule. The answer follows
 one convention everywhere: no identity where one is needed → 401; the asker may not see
 the thing (stranger, pending, left or removed) → 404, so ids cannot be probed; the asker
-sees it but may not do this → 403, so a member learns why a button is refused."""
+sees it but may not do this → 403, so a member learns why a button is refused.
+
+A thing asked about is one of three kinds, by what it is, not by the attributes it
+happens to have: a `Group`; an item a member owns inside a widget (a
+core.widgetbase.OwnedItem: `.widget`, `.owner_membership_id`); or else a widget, which
+exposes `.group` and `.created_by_id` (core.widgetbase.WidgetMixin)."""
 from enum import Enum
 
 from flask_babel import format_date, gettext
@@ -11,8 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from grouptools.core.errors import Conflict, NotAllowed, NotFound
-from grouptools.core.models import Membership, MembershipEvent
+from grouptools.core.models import Group, Membership, MembershipEvent
 from grouptools.core.timeutil import local_time
+from grouptools.core.widgetbase import OwnedItem
 from grouptools.extensions import db
 
 
@@ -35,6 +41,8 @@ class Action(Enum):
     MANAGE_GROUP = "manage_group"  # settings, approvals, removals, private roster fields
     ISSUE_SIGNIN_LINK = "issue_signin_link"
     MANAGE_WIDGET = "manage_widget"  # also the widget's creator
+    # An item inside a widget (a relay entry …): its owner, and the widget's managers.
+    CHANGE_OWN_ITEM = "change_own_item"
     # The owner alone.
     CHANGE_ROLES = "change_roles"
     DELETE_GROUP = "delete_group"
@@ -52,6 +60,7 @@ REFUSALS = {
     Action.MANAGE_GROUP: _l("Only the group's owner and admins may do this."),
     Action.ISSUE_SIGNIN_LINK: _l("Only the group's owner and admins may do this."),
     Action.MANAGE_WIDGET: _l("Only its creator and the group's owner and admins may do this."),
+    Action.CHANGE_OWN_ITEM: _l("Only its owner and the organisers may change this."),
     Action.CHANGE_ROLES: _l("Only the group's owner may do this."),
     Action.DELETE_GROUP: _l("Only the group's owner may do this."),
     Action.EXPORT_GROUP: _l("Only the group's owner may do this."),
@@ -85,8 +94,20 @@ def moved_away_notice(person, group):
                    date=format_date(local_time(group, moved_at).date()))
 
 
+def widget_of(thing):
+    """The widget a thing is, or holds it; None for a group."""
+    if isinstance(thing, Group):
+        return None
+    return thing.widget if isinstance(thing, OwnedItem) else thing
+
+
 def group_of(thing):
-    return thing if hasattr(thing, "join_policy") else thing.group
+    """The group whose membership decides: the group itself, or the widget's."""
+    return thing if isinstance(thing, Group) else widget_of(thing).group
+
+
+def _manages_widget(person, membership, widget):
+    return membership.is_manager or (widget is not None and widget.created_by_id == person.id)
 
 
 def _decide(person, action, thing, membership):
@@ -109,7 +130,12 @@ def _decide(person, action, thing, membership):
     if action is Action.CREATE_WIDGET:
         allowed = membership.is_manager or group.members_can_create
     elif action is Action.MANAGE_WIDGET:
-        allowed = membership.is_manager or getattr(thing, "created_by_id", None) == person.id
+        allowed = _manages_widget(person, membership, widget_of(thing))
+    elif action is Action.CHANGE_OWN_ITEM:
+        if not isinstance(thing, OwnedItem):
+            raise TypeError(f"{action} is decided for an OwnedItem, not {thing!r}")
+        allowed = (thing.owner_membership_id == membership.id
+                   or _manages_widget(person, membership, thing.widget))
     elif action in MANAGER_ACTIONS:
         allowed = membership.is_manager
     elif action in OWNER_ACTIONS:
@@ -138,4 +164,6 @@ def authorize(person, action, thing):
         raise NotFound(moved)
     if status == 409:
         raise Conflict(REFUSALS[action])
+    if action is Action.CHANGE_OWN_ITEM and thing.OWNER_REFUSAL is not None:
+        raise NotAllowed(thing.OWNER_REFUSAL)
     raise NotAllowed(REFUSALS.get(action))

@@ -1,12 +1,15 @@
 """/api/v1 routes about polls: parse, ask the service, answer."""
 from flask import Response, stream_with_context
 
+from grouptools.core.access import Action
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
+from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.poll import results, service, voting
 from grouptools.poll.blueprints import blp
 from grouptools.poll.export import csv_filename, export_csv
+from grouptools.poll.models import Poll
 from grouptools.poll.schemas import (
     PollCreateSchema,
     PollSchema,
@@ -32,23 +35,23 @@ def create_poll(data, gid):
 @blp.route("/polls/<pid:pid>")
 @blp.response(200, PollSchema)
 def get_poll(pid):
-    person = require_person()
-    return _state(person, service.find_poll(pid))
+    poll, person, _ = load_widget(Poll, pid)
+    return _state(person, poll)
 
 
 @blp.route("/polls/<pid:pid>", methods=["PATCH"])
 @blp.arguments(PollUpdateSchema)
 @blp.response(200, PollSchema)
 def update_poll(data, pid):
-    person = require_person()
-    poll = service.update_poll(person, service.find_poll(pid), **data)
-    return _state(person, poll)
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
+    return _state(person, service.update_poll(person, poll, **data))
 
 
 @blp.route("/polls/<pid:pid>", methods=["DELETE"])
 @blp.response(204)
 def delete_poll(pid):
-    service.delete_poll(require_person(), service.find_poll(pid))
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
+    service.delete_poll(person, poll)
 
 
 @blp.route("/polls/<pid:pid>/votes", methods=["POST"])
@@ -57,8 +60,7 @@ def delete_poll(pid):
 @blp.response(201, PollSchema, description="First vote")
 @blp.alt_response(200, schema=PollSchema, description="Changed, or the same choices again")
 def cast_vote(data, pid):
-    person = require_person()
-    poll = service.find_poll(pid)
+    poll, person, _ = load_widget(Poll, pid, Action.ACT)
     outcome = voting.cast_vote(person, poll, data["option_ids"])
     return _state(person, poll), 201 if outcome == "created" else 200
 
@@ -67,43 +69,44 @@ def cast_vote(data, pid):
 @rate_limited("vote")
 @blp.response(204)
 def withdraw_vote(pid):
-    voting.withdraw_vote(require_person(), service.find_poll(pid))
+    poll, person, _ = load_widget(Poll, pid, Action.ACT)
+    voting.withdraw_vote(person, poll)
 
 
 @blp.route("/polls/<pid:pid>/results")
 @blp.response(200, ResultsSchema)
 def get_results(pid):
-    return results.poll_results(require_person(), service.find_poll(pid))
+    poll, person, _ = load_widget(Poll, pid)
+    return results.poll_results(person, poll)
 
 
 @blp.route("/polls/<pid:pid>/close", methods=["POST"])
 @blp.response(200, PollSchema)
 def close_poll(pid):
-    person = require_person()
-    return _state(person, service.close_poll(person, service.find_poll(pid)))
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
+    return _state(person, service.close_poll(person, poll))
 
 
 @blp.route("/polls/<pid:pid>/reopen", methods=["POST"])
 @blp.response(200, PollSchema)
 def reopen_poll(pid):
-    person = require_person()
-    return _state(person, service.reopen_poll(person, service.find_poll(pid)))
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
+    return _state(person, service.reopen_poll(person, poll))
 
 
 @blp.route("/polls/<pid:pid>/duplicate", methods=["POST"])
 @rate_limited("create_widget")
 @blp.response(201, PollSchema)
 def duplicate_poll(pid):
-    person = require_person()
-    return _state(person, service.duplicate_poll(person, service.find_poll(pid)))
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
+    return _state(person, service.duplicate_poll(person, poll))
 
 
 @blp.route("/polls/<pid:pid>/export.csv")
 @blp.response(200, content_type="text/csv",
               description="Managers; per-option totals, and who chose what on open ballots")
 def export_poll(pid):
-    person = require_person()
-    poll = service.find_poll(pid)
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
     rows = export_csv(person, poll)
     response = Response(stream_with_context(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = csv_filename(poll)

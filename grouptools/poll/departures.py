@@ -2,17 +2,13 @@
 "Leaving and removal"): in polls still open, an open ballot's votes leave the results.
 A secret ballot's cannot — nothing stored says what the member chose — and closed polls
 are history: both stay as they are."""
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
 
 NO_SYNC = {"synchronize_session": False}
-
-
-def _still_open(now):
-    return (Poll.closed_at.is_(None), or_(Poll.deadline.is_(None), Poll.deadline > now))
 
 
 def withdraw_departed_votes(membership, reason):
@@ -25,19 +21,20 @@ def withdraw_departed_votes(membership, reason):
     # Every open poll of the group first, in id order: a member's first vote holds its
     # poll's row while it checks the member is still one (voting._apply_vote), so a
     # vote either lands before this hook looks, or sees the member gone.
-    db.session.execute(select(Poll.id).where(Poll.group_id == membership.group_id, *_still_open(now))
+    db.session.execute(select(Poll.id)
+                       .where(Poll.group_id == membership.group_id, Poll.still_open(now))
                        .order_by(Poll.id).with_for_update())
     participations = db.session.execute(
         select(Participation.id, Participation.poll_id)
         .join(Poll, Poll.id == Participation.poll_id)
         .where(Participation.membership_id == membership.id, ~Poll.anonymous,
-               *_still_open(now))
+               Poll.still_open(now))
         .order_by(Participation.poll_id)
         .with_for_update(of=Participation)
     ).all()
     for participation_id, poll_id in participations:
         left_open = db.session.execute(
-            update(Poll).where(Poll.id == poll_id, *_still_open(now))
+            update(Poll).where(Poll.id == poll_id, Poll.still_open(now))
             .values(voter_count=Poll.voter_count - 1, version=Poll.version + 1)
             .execution_options(**NO_SYNC)
         ).rowcount == 1

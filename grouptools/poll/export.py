@@ -15,7 +15,6 @@ from grouptools.extensions import db
 from grouptools.poll.models import Poll, Vote
 from grouptools.poll.results import count_pool_if_closed, poll_results_for, poll_state
 from grouptools.poll.schemas import PollSchema
-from grouptools.poll.service import is_closed
 
 
 def option_label(option):
@@ -39,7 +38,7 @@ def export_csv(person, poll):
     authorize(person, Action.MANAGE_WIDGET, poll)
     count_pool_if_closed(poll)
     results = poll_results_for(poll, manager=True)
-    closed = is_closed(poll)
+    closed = poll.is_closed()
     group = poll.group
     labels = {row.option.id: option_label(row.option) for row in results.options}
 

@@ -9,6 +9,7 @@ from grouptools.core.errors import Invalid
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.images import MAX_UPLOAD_BYTES
+from grouptools.core.loaders import load_widget
 from grouptools.core.uploads import TooManyPixelsAtOnce, files_in, limit_uploads, store_images
 from grouptools.core.ratelimits import rate_limited
 from grouptools.poll import forms, service
@@ -86,9 +87,7 @@ def create_poll(gid):
 
 @bp.route("/p/<pid:pid>/edit", methods=["GET", "POST"])
 def edit_poll(pid):
-    poll = service.find_poll(pid)
-    person = require_person()
-    authorize(person, Action.MANAGE_WIDGET, poll)
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
     values = {"title": poll.title, "description": poll.description,
               "results_visibility": poll.results_visibility,
               "deadline": forms.deadline_input(poll.group, poll.deadline)}
@@ -110,14 +109,16 @@ def edit_poll(pid):
 
 @bp.post("/p/<pid:pid>/close")
 def close(pid):
-    service.close_poll(require_person(), service.find_poll(pid))
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
+    service.close_poll(person, poll)
     flash(gettext("The poll is closed. No more votes are accepted."), "info")
     return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
 
 
 @bp.post("/p/<pid:pid>/reopen")
 def reopen(pid):
-    service.reopen_poll(require_person(), service.find_poll(pid))
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
+    service.reopen_poll(person, poll)
     flash(gettext("The poll is open again."), "success")
     return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
 
@@ -125,16 +126,15 @@ def reopen(pid):
 @bp.post("/p/<pid:pid>/duplicate")
 @rate_limited("create_widget")
 def duplicate(pid):
-    copy = service.duplicate_poll(require_person(), service.find_poll(pid))
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
+    copy = service.duplicate_poll(person, poll)
     flash(gettext("This is a copy of the poll, open and without votes."), "success")
     return redirect(url_for("poll_pages.show_poll", pid=copy.public_id), code=303)
 
 
 @bp.post("/p/<pid:pid>/delete")
 def delete(pid):
-    poll = service.find_poll(pid)
-    person = require_person()
-    authorize(person, Action.MANAGE_WIDGET, poll)
+    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
     if request.form.get("confirm") != "1":
         flash(gettext("Tick the box to confirm that the poll and its votes will be deleted."),
               "error")

@@ -16,19 +16,18 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grouptools.core.models import Group, Image, Membership, PublicIdMixin, TimestampMixin
+from grouptools.core.models import Image, Membership, PublicIdMixin
+from grouptools.core.widgetbase import WidgetMixin
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.extensions import db
 
 
-class Poll(PublicIdMixin, TimestampMixin, db.Model):
-    """A question put to a group; `closed_at` is a manual close, `deadline` closes it
-    by itself (see service.is_closed: nothing needs to run at that moment)."""
+class Poll(WidgetMixin, db.Model):
+    """A question put to a group (the columns every widget has: core.widgetbase)."""
 
     __tablename__ = "poll"
 
@@ -37,24 +36,12 @@ class Poll(PublicIdMixin, TimestampMixin, db.Model):
     OPTIONS_MIN, OPTIONS_MAX = 2, 50
     VISIBILITIES = ("always", "after_vote", "after_close", "managers")
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("group.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    # Person.id of the creator: core.access lets a widget's creator manage it.
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), index=True
-    )
-    title: Mapped[str] = mapped_column(String(TITLE_MAX), nullable=False)
-    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     multiple: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     min_choices: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     max_choices: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     anonymous: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     results_visibility: Mapped[str] = mapped_column(String(16), nullable=False, default="always")
     allow_change: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Counters kept by SQL expressions (never read-modify-write): results stay as
     # cheap with 100,000 votes as with 10.
     voter_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -65,7 +52,6 @@ class Poll(PublicIdMixin, TimestampMixin, db.Model):
     ballots_counted: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                                  server_default="0")
 
-    group: Mapped[Group] = relationship()
     options: Mapped[list["PollOption"]] = relationship(
         back_populates="poll", order_by="PollOption.position",
         cascade="all, delete-orphan", passive_deletes=True,

@@ -16,7 +16,7 @@ from grouptools.core.models import Membership, Person
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
-from grouptools.poll.service import is_closed, lock_poll, my_option_ids
+from grouptools.poll.service import lock_poll, my_option_ids
 
 VOTERS_SHOWN = 50
 NOT_VOTED_SHOWN = 200
@@ -105,7 +105,7 @@ def poll_state(person, poll, with_results=True):
     membership = authorize(person, Action.VIEW_GROUP, poll)
     count_pool_if_closed(poll)
     manager = can(person, Action.MANAGE_WIDGET, poll, membership)
-    closed = is_closed(poll)
+    closed = poll.is_closed()
     voted = _participated(poll, membership)
     if poll.anonymous:
         my_vote = None if voted else []
@@ -123,12 +123,12 @@ def count_pool_if_closed(poll):
     """A secret ballot found closed (its deadline passed while nothing ran) with ballots
     still pending: count them now, before anyone reads results, in a write transaction
     of its own under the poll's lock — so results after close are exact."""
-    if not poll.anonymous or not is_closed(poll) or not ballots.pending_count(poll):
+    if not poll.anonymous or not poll.is_closed() or not ballots.pending_count(poll):
         return
     db.session.commit()  # end this reading transaction: the next one takes the write lock
     request_writes_on_read()
     lock_poll(poll)
-    counted = ballots.count_pool(poll) if is_closed(poll) else 0
+    counted = ballots.count_pool(poll) if poll.is_closed() else 0
     db.session.commit()
     ballots.after_counting(counted)
 

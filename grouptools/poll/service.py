@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from grouptools.core.access import Action, authorize, can
-from grouptools.core.errors import Conflict, Invalid, NotFound
+from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Image, Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -31,19 +31,6 @@ def invalid(errors):
 
 # --- Finding and reading ----------------------------------------------------------------
 
-def find_poll(public_id):
-    poll = db.session.scalar(select(Poll).where(Poll.public_id == public_id))
-    if poll is None:
-        raise NotFound()
-    return poll
-
-
-def is_closed(poll, now=None):
-    """Closed by hand, or past its deadline — whether or not anything ran at that moment."""
-    now = now or utcnow()
-    return poll.closed_at is not None or (poll.deadline is not None and poll.deadline <= now)
-
-
 def my_option_ids(poll, membership):
     """Row ids of the options a member chose (open ballots; a secret one has none)."""
     return set(db.session.scalars(select(Vote.option_id).where(
@@ -64,7 +51,7 @@ def polls_for_group(group, person):
         Participation.membership_id == membership.id,
         Participation.poll_id.in_([p.id for p in polls]))))
     now = utcnow()
-    return [(poll, is_closed(poll, now), poll.id in voted) for poll in polls]
+    return [(poll, poll.is_closed(now), poll.id in voted) for poll in polls]
 
 
 # --- Creating and managing --------------------------------------------------------------
@@ -177,7 +164,7 @@ def update_poll(person, poll, **changes):
 
 def _count_pool_if_closed(poll):
     """A closed secret ballot's whole pool is counted: results after close are exact."""
-    return ballots.count_pool(poll) if poll.anonymous and is_closed(poll) else 0
+    return ballots.count_pool(poll) if poll.anonymous and poll.is_closed() else 0
 
 
 def close_poll(person, poll):
@@ -199,7 +186,7 @@ def reopen_poll(person, poll):
     lock_poll(poll)
     now = utcnow()
     counted = _count_pool_if_closed(poll)
-    if is_closed(poll, now):
+    if poll.is_closed(now):
         poll.closed_at = None
         if poll.deadline is not None and poll.deadline <= now:
             poll.deadline = None

@@ -10,10 +10,11 @@ from grouptools.core.share import (
     qr_svg_response,
     send_picture,
 )
-from grouptools.poll import links, results, service
+from grouptools.poll import links, results
 from grouptools.poll.blueprints import bp
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import voters_label
+from grouptools.poll.models import Poll
 from grouptools.poll.picture import Row, results_png
 
 PRIVATE_PICTURE = "private, no-cache"
@@ -22,7 +23,7 @@ PRIVATE_PICTURE = "private, no-cache"
 @bp.get("/p/<pid:pid>/results.png")
 def results_picture(pid):
     """Counts and bars to post back into the chat; hidden exactly when the results are."""
-    poll = service.find_poll(pid)
+    poll = Poll.find(pid)
     state = results.poll_state(require_person(), poll, with_results=False)
     if state.results_visible_when is not None:
         raise results.ResultsHidden(state.results_visible_when)
@@ -49,16 +50,16 @@ def results_picture(pid):
 
 @bp.get("/p/<pid:pid>/qr.png")
 def qr_png(pid):
-    return qr_png_response(links.poll_url(service.find_poll(pid)))
+    return qr_png_response(links.poll_url(Poll.find(pid)))
 
 
 @bp.get("/p/<pid:pid>/qr.svg")
 def qr_svg(pid):
-    return qr_svg_response(links.poll_url(service.find_poll(pid)))
+    return qr_svg_response(links.poll_url(Poll.find(pid)))
 
 
 @bp.get("/p/<pid:pid>/poster.png")
 def poster(pid):
     """Only what a stranger may see: the group's name, the poll's title and description."""
-    poll = service.find_poll(pid)
+    poll = Poll.find(pid)
     return poster_response(poll.group.name, poll.title, poll.description, links.poll_url(poll))

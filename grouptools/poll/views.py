@@ -8,12 +8,13 @@ from flask import current_app, flash, jsonify, redirect, render_template, reques
 from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 
-from grouptools.core.access import membership_of
+from grouptools.core.access import Action
 from grouptools.core.errors import Conflict, Invalid
-from grouptools.core.identity import current_person, require_person
+from grouptools.core.identity import current_person
+from grouptools.core.loaders import load_widget
 from grouptools.core.share import etag_for
 from grouptools.core.ratelimits import rate_limited
-from grouptools.poll import links, results, service, voting
+from grouptools.poll import links, results, voting
 from grouptools.poll.blueprints import bp
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import (
@@ -24,6 +25,7 @@ from grouptools.poll.labels import (
     voters_label,
     votes_label,
 )
+from grouptools.poll.models import Poll
 from grouptools.poll.schemas import VoteSchema
 
 LIVE_SECONDS = 5
@@ -63,9 +65,7 @@ def _show(poll, status=200, vote_error=None, chosen=None):
 
 @bp.get("/p/<pid:pid>")
 def show_poll(pid):
-    poll = service.find_poll(pid)
-    person = current_person()
-    mine = membership_of(person, poll.group)
+    poll, person, mine = load_widget(Poll, pid, Action.VIEW_PUBLIC_CARD)
     if mine is None or not mine.is_active:
         # Strangers see the public card and "your name → join" (DESIGN §2).
         return _public_page(poll, person, mine)
@@ -75,8 +75,7 @@ def show_poll(pid):
 @bp.post("/p/<pid:pid>/vote")
 @rate_limited("vote")
 def vote(pid):
-    poll = service.find_poll(pid)
-    person = require_person()
+    poll, person, _ = load_widget(Poll, pid, Action.ACT)
     chosen = request.form.getlist("option_ids")
     try:
         option_ids = VoteSchema().load({"option_ids": chosen})["option_ids"]
@@ -112,8 +111,7 @@ def _flat(messages):
 @bp.post("/p/<pid:pid>/withdraw")
 @rate_limited("vote")
 def withdraw(pid):
-    poll = service.find_poll(pid)
-    person = require_person()
+    poll, person, _ = load_widget(Poll, pid, Action.ACT)
     try:
         voting.withdraw_vote(person, poll)
     except Conflict as error:
@@ -127,8 +125,8 @@ def withdraw(pid):
 @bp.get("/p/<pid:pid>/live.json")
 def live_results(pid):
     """What the open page refreshes: counts only, answered 304 while nothing changed."""
-    poll = service.find_poll(pid)
-    state = results.poll_state(require_person(), poll, with_results=False)
+    poll, person, _ = load_widget(Poll, pid)
+    state = results.poll_state(person, poll, with_results=False)
     etag = etag_for("live", poll.public_id, poll.version, state.closed,
                     state.results_visible_when, state.manager, get_locale())
     if request.if_none_match.contains(etag):

@@ -16,7 +16,7 @@ from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
-from grouptools.poll.service import invalid, is_closed, my_option_ids
+from grouptools.poll.service import invalid, my_option_ids
 
 
 class PollClosed(Conflict):
@@ -83,7 +83,7 @@ def cast_vote(person, poll, option_ids):
     """'created' (first vote), 'changed' or 'same'. 409 when closed, when a secret ballot
     is voted twice, or a change without allow_change; 422 outside min/max."""
     membership = authorize(person, Action.ACT, poll)
-    if is_closed(poll):
+    if poll.is_closed():
         raise PollClosed()
     chosen = _chosen_options(poll, option_ids)
     try:
@@ -161,7 +161,7 @@ def withdraw_vote(person, poll):
         raise AlreadyVoted()
     if not poll.allow_change:
         raise ChangeNotAllowed()
-    if is_closed(poll):
+    if poll.is_closed():
         raise PollClosed()
     try:
         taken = db.session.scalar(

@@ -1,11 +1,14 @@
 """/api/v1 routes about relays: parse, ask the service, answer."""
+from grouptools.core.access import Action
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
+from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.relay import places, service, signups
 from grouptools.relay.blueprints import blp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
+from grouptools.relay.models import Relay
 from grouptools.relay.schemas import (
     EntryCreatedSchema,
     EntryCreateSchema,
@@ -46,35 +49,37 @@ def create_relay(data, gid):
 @blp.route("/relays/<pid:rid>")
 @blp.response(200, RelaySchema)
 def get_relay(rid):
-    return _state(require_person(), service.find_relay(rid))
+    relay, person, _ = load_widget(Relay, rid)
+    return _state(person, relay)
 
 
 @blp.route("/relays/<pid:rid>", methods=["PATCH"])
 @blp.arguments(RelayUpdateSchema)
 @blp.response(200, RelaySchema)
 def update_relay(data, rid):
-    person = require_person()
-    return _state(person, service.update_relay(person, service.find_relay(rid), **data))
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    return _state(person, service.update_relay(person, relay, **data))
 
 
 @blp.route("/relays/<pid:rid>", methods=["DELETE"])
 @blp.response(204)
 def delete_relay(rid):
-    service.delete_relay(require_person(), service.find_relay(rid))
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    service.delete_relay(person, relay)
 
 
 @blp.route("/relays/<pid:rid>/close", methods=["POST"])
 @blp.response(200, RelaySchema)
 def close_relay(rid):
-    person = require_person()
-    return _state(person, service.close_relay(person, service.find_relay(rid)))
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    return _state(person, service.close_relay(person, relay))
 
 
 @blp.route("/relays/<pid:rid>/reopen", methods=["POST"])
 @blp.response(200, RelaySchema)
 def reopen_relay(rid):
-    person = require_person()
-    return _state(person, service.close_relay(person, service.find_relay(rid), closed=False))
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    return _state(person, service.close_relay(person, relay, closed=False))
 
 
 @blp.route("/relays/<pid:rid>/entries", methods=["POST"])
@@ -82,7 +87,8 @@ def reopen_relay(rid):
 @blp.arguments(EntryCreateSchema)
 @blp.response(201, EntryCreatedSchema)
 def sign_up(data, rid):
-    entry = signups.sign_up(require_person(), service.find_relay(rid), **data)
+    relay, person, _ = load_widget(Relay, rid, Action.ACT)
+    entry = signups.sign_up(person, relay, **data)
     return _created(entry)
 
 
@@ -91,8 +97,7 @@ def sign_up(data, rid):
 @blp.arguments(EntryUpdateSchema)
 @blp.response(200, EntrySchema)
 def edit_entry(data, rid, eid):
-    person = require_person()
-    relay = service.find_relay(rid)
+    relay, person, _ = load_widget(Relay, rid)
     entry = signups.edit_entry(person, signups.find_entry(relay, eid), **data)
     return _entry_view(person, entry)
 
@@ -101,15 +106,14 @@ def edit_entry(data, rid, eid):
 @rate_limited("sign_up")
 @blp.response(204)
 def withdraw_entry(rid, eid):
-    relay = service.find_relay(rid)
-    signups.withdraw_entry(require_person(), signups.find_entry(relay, eid))
+    relay, person, _ = load_widget(Relay, rid)
+    signups.withdraw_entry(person, signups.find_entry(relay, eid))
 
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>/attend", methods=["POST"])
 @blp.response(200, EntrySchema)
 def attend(rid, eid):
-    person = require_person()
-    relay = service.find_relay(rid)
+    relay, person, _ = load_widget(Relay, rid)
     entry = signups.mark_attended(person, signups.find_entry(relay, eid))
     return _entry_view(person, entry)
 
@@ -117,8 +121,7 @@ def attend(rid, eid):
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>/attend", methods=["DELETE"])
 @blp.response(200, EntrySchema)
 def undo_attend(rid, eid):
-    person = require_person()
-    relay = service.find_relay(rid)
+    relay, person, _ = load_widget(Relay, rid)
     entry = signups.mark_attended(person, signups.find_entry(relay, eid), attended=False)
     return _entry_view(person, entry)
 
@@ -126,7 +129,8 @@ def undo_attend(rid, eid):
 @blp.route("/relays/<pid:rid>/text")
 @blp.response(200, TextSchema)
 def chat_text(rid):
-    state = service.relay_state(require_person(), service.find_relay(rid), with_log=False)
+    relay, person, _ = load_widget(Relay, rid)
+    state = service.relay_state(person, relay, with_log=False)
     return {"text": relay_text(state)}
 
 
@@ -135,19 +139,21 @@ def chat_text(rid):
 @blp.arguments(ImportSchema)
 @blp.response(200, ImportResultSchema)
 def import_text(data, rid):
-    created, rejected = signups.import_text(require_person(), service.find_relay(rid),
-                                            data["text"])
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    created, rejected = signups.import_text(person, relay, data["text"])
     return {"created": [_created(entry) for entry in created], "rejected": rejected}
 
 
 @blp.route("/relays/<pid:rid>/export.csv")
 @blp.response(200, content_type="text/csv", description="Managers: every field, UTF-8 with BOM")
 def export_csv(rid):
-    return download(require_person(), service.find_relay(rid), "csv")
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    return download(person, relay, "csv")
 
 
 @blp.route("/relays/<pid:rid>/export.xlsx")
 @blp.response(200, description="Managers: every field, as an Excel workbook",
               content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 def export_xlsx(rid):
-    return download(require_person(), service.find_relay(rid), "xlsx")
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    return download(person, relay, "xlsx")

@@ -2,13 +2,12 @@
 "Leaving and removal"): in lists still open, the entries they made for themselves are
 withdrawn — their places go to the waitlist, the log says why, their tickets stop
 working. Entries an organiser added for others stay; closed lists are history."""
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay import places
 from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry
-from grouptools.relay.service import is_closed
 from grouptools.relay.signups import take_off_list
 
 # reason → (the entry's new status, the log line's kind)
@@ -29,12 +28,12 @@ def withdraw_departed_entries(membership, reason):
     relay_ids = db.session.scalars(
         select(Relay.id).where(
             Relay.id.in_(_own_active_entries(membership).with_only_columns(RelayEntry.relay_id)),
-            Relay.closed_at.is_(None), or_(Relay.deadline.is_(None), Relay.deadline > now))
+            Relay.still_open(now))
         .order_by(Relay.id)  # one lock order for every removal
     ).all()
     for relay_id in relay_ids:
         relay = places.lock(db.session.get(Relay, relay_id))
-        if is_closed(relay, now):
+        if relay.is_closed(now):
             continue  # closed while this waited for its lock: history now
         entries = db.session.scalars(
             _own_active_entries(membership).where(RelayEntry.relay_id == relay.id)

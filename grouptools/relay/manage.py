@@ -6,11 +6,12 @@ from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
-from grouptools.core.identity import require_person
+from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.relay import forms, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import line_fields
+from grouptools.relay.models import Relay
 from grouptools.relay.schemas import ImportSchema, RelaySettingsSchema
 
 
@@ -47,14 +48,13 @@ def manage_page(relay, person, settings=None, settings_errors=None, slot_rows=No
 
 @bp.get("/r/<pid:rid>/manage")
 def manage(rid):
-    return manage_page(service.find_relay(rid), require_person())
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    return manage_page(relay, person)
 
 
 @bp.post("/r/<pid:rid>/settings")
 def settings(rid):
-    relay = service.find_relay(rid)
-    person = require_person()
-    authorize(person, Action.MANAGE_WIDGET, relay)
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
     values, payload = forms.read_settings(relay.group, deadline=relay.deadline)
     slot_count = len(relay.slots) + forms.EXTRA_SLOT_ROWS
     slot_rows, slots, slot_index = forms.read_slot_rows(slot_count)
@@ -81,8 +81,8 @@ def settings(rid):
 
 @bp.post("/r/<pid:rid>/close")
 def close(rid):
-    relay = service.close_relay(require_person(), service.find_relay(rid),
-                                closed=request.form.get("closed", "1") == "1")
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    relay = service.close_relay(person, relay, closed=request.form.get("closed", "1") == "1")
     flash(gettext("The list is closed: nobody can sign up or change an entry now.")
           if relay.closed_at else gettext("The list is open again."), "info")
     return redirect(url_for("relay_pages.show_relay", rid=rid), code=303)
@@ -90,11 +90,9 @@ def close(rid):
 
 @bp.post("/r/<pid:rid>/delete")
 def delete(rid):
-    relay = service.find_relay(rid)
-    person = require_person()
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
     group = relay.group
     if request.form.get("confirm") != "1":
-        authorize(person, Action.MANAGE_WIDGET, relay)
         flash(gettext("Tick the box to confirm that the list and every entry will be deleted."),
               "error")
         return redirect(url_for("relay_pages.manage", rid=rid), code=303)
@@ -109,8 +107,7 @@ def delete(rid):
 def import_text(rid):
     """The result is shown at once (every refused line and why). Posting it again adds
     nothing twice: lines already on the list are skipped."""
-    relay = service.find_relay(rid)
-    person = require_person()
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
     text = request.form.get("text", "")
     data, errors = forms.load(ImportSchema(), {"text": text})
     if errors:

@@ -6,6 +6,7 @@ ever moves through conditional UPDATEs (service/places.py) and a CHECK keeps it 
 `capacity`, so no race can over-fill a list."""
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -14,12 +15,12 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grouptools.core.models import Group, Membership, PublicIdMixin, TimestampMixin
+from grouptools.core.models import Membership, PublicIdMixin, TimestampMixin
+from grouptools.core.widgetbase import OwnedItem, WidgetMixin
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.extensions import db
 
@@ -28,8 +29,9 @@ ENTRY_STATUSES = ("confirmed", "waitlisted", "withdrawn", "removed")
 FIELD_TYPES = ("text", "number", "phone", "email", "choice", "date")
 
 
-class Relay(PublicIdMixin, TimestampMixin, db.Model):
-    """A sign-up list: what each reply must contain, how many places, who waits."""
+class Relay(WidgetMixin, db.Model):
+    """A sign-up list: what each reply must contain, how many places, who waits (the
+    columns every widget has: core.widgetbase)."""
 
     __tablename__ = "relay"
 
@@ -41,29 +43,16 @@ class Relay(PublicIdMixin, TimestampMixin, db.Model):
     FIELDS_MAX = 20
     SLOTS_MAX = 50
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("group.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    # Person.id of the creator: core.access lets a widget's creator manage it.
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"), index=True
-    )
-    title: Mapped[str] = mapped_column(String(TITLE_MAX), nullable=False)
-    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # None: no limit. With slots, each slot has its own capacity and this stays None.
     capacity: Mapped[int | None] = mapped_column(Integer)
     taken: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     waitlist: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     guests_max: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     per_member_max: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Handed out under the relay's row lock: the order of confirmations and of the
     # waitlist, which numbers and waitlist positions are counted from.
     seq: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
-    group: Mapped[Group] = relationship()
     fields: Mapped[list["RelayField"]] = relationship(
         back_populates="relay", order_by="RelayField.position",
         cascade="all, delete-orphan", passive_deletes=True,
@@ -140,7 +129,7 @@ class RelaySlot(PublicIdMixin, db.Model):
     )
 
 
-class RelayEntry(PublicIdMixin, TimestampMixin, db.Model):
+class RelayEntry(OwnedItem, PublicIdMixin, TimestampMixin, db.Model):
     """One reply: a party (the entrant and `guests` more) holding one number, or waiting.
 
     `membership` is whose entry it is: the member who signed up, or the organiser who
@@ -188,6 +177,19 @@ class RelayEntry(PublicIdMixin, TimestampMixin, db.Model):
         UniqueConstraint("relay_id", "waitlist_seq"),
         Index("ix_relay_entry_relay_id_status", "relay_id", "status"),
     )
+
+    OWNER_REFUSAL = _l("Only the person who signed up and the organisers may change "
+                       "this entry.")
+
+    @property
+    def widget(self):
+        return self.relay
+
+    @property
+    def owner_membership_id(self):
+        """The entrant's membership; none for an entry an organiser added for someone
+        who replied in the chat (it is theirs to hold, not the organiser's own)."""
+        return self.membership_id if self.for_name is None else None
 
     @property
     def name(self):

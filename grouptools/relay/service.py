@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, can, membership_of
-from grouptools.core.errors import Conflict, Invalid, NotFound
+from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -52,19 +52,6 @@ def commit():
 
 
 # --- Finding ------------------------------------------------------------------------------
-
-def find_relay(public_id):
-    relay = db.session.scalar(select(Relay).where(Relay.public_id == public_id))
-    if relay is None:
-        raise NotFound()
-    return relay
-
-
-def is_closed(relay, now=None):
-    """Closed by hand, or past its deadline — whether or not anything ran at that moment."""
-    now = now or utcnow()
-    return relay.closed_at is not None or (relay.deadline is not None and relay.deadline <= now)
-
 
 # --- Creating and settings ------------------------------------------------------------------
 
@@ -323,7 +310,7 @@ def relay_state(person, relay, with_log=True):
     """The relay as `person` may see it (404 for strangers, 401 for nobody)."""
     membership = authorize(person, Action.VIEW_GROUP, relay)
     manager = can(person, Action.MANAGE_WIDGET, relay, membership)
-    closed = is_closed(relay)
+    closed = relay.is_closed()
     sections = numbered_sections(relay, membership, manager)
     mine = [e for s in sections for e in (*s.confirmed, *s.waitlisted) if e.mine]
     log = changelog.log_lines(relay) if with_log else []

@@ -12,7 +12,7 @@ from flask_babel import gettext, lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize, can
-from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
 from grouptools.core.models import is_public_id
 from grouptools.core.timeutil import utcnow
@@ -20,7 +20,7 @@ from grouptools.extensions import db
 from grouptools.relay import changelog, chattext, places
 from grouptools.relay.formats import clean_values
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
-from grouptools.relay.service import RelayClosed, commit, invalid, is_closed
+from grouptools.relay.service import RelayClosed, commit, invalid
 
 
 TICKET_SECRET = re.compile(r"[A-Za-z0-9_-]{16,32}")
@@ -142,7 +142,7 @@ def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
         # Removed (or left) while this request waited for the lock: their entries were
         # just withdrawn, and a new one must not slip in behind that.
         raise NotFound()
-    if for_name is None and is_closed(relay):
+    if for_name is None and relay.is_closed():
         raise RelayClosed()
     clean, slot = validated(relay, values, guests, slot_id)
     if for_name is None:
@@ -164,13 +164,10 @@ def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
 
 def entrant_or_manager(person, entry):
     """(the asker's membership, is it their own entry, may they manage the relay), or
-    the refusal."""
-    membership = authorize(person, Action.VIEW_GROUP, entry.relay)
-    mine = entry.membership_id == membership.id and entry.for_name is None
+    the refusal (core.access: the item's owner or the widget's managers)."""
+    membership = authorize(person, Action.CHANGE_OWN_ITEM, entry)
+    mine = entry.owner_membership_id == membership.id
     manager = can(person, Action.MANAGE_WIDGET, entry.relay, membership)
-    if not (mine or manager):
-        raise NotAllowed(_l("Only the person who signed up and the organisers may change "
-                            "this entry."))
     return membership, mine, manager
 
 
@@ -191,7 +188,7 @@ def edit_entry(person, entry, values=None, guests=None, slot_id=None):
     unless it moves slot; growing it needs free places nobody waits for; shrinking it
     or leaving a slot promotes the waitlist."""
     membership, mine, manager = entrant_or_manager(person, entry)
-    if not manager and is_closed(entry.relay):
+    if not manager and entry.relay.is_closed():
         raise RelayClosed()
     relay = _locked_entry(entry)
     record_activity(membership)

@@ -11,13 +11,14 @@ from grouptools.core.identity import current_person, require_person
 from grouptools.core.share import poster_response, qr_png_response, qr_svg_response
 from grouptools.relay import links, places, service, signups
 from grouptools.relay.blueprints import bp
+from grouptools.relay.models import Relay
 
 TICKET_CACHE_CONTROL = "private, no-store"
 
 
 @bp.get("/r/<pid:rid>/tickets/<secret>")
 def ticket(rid, secret):
-    relay = service.find_relay(rid)
+    relay = Relay.find(rid)
     entry = signups.find_ticket(relay, secret)
     person = current_person()
     membership = membership_of(person, relay.group)
@@ -36,7 +37,7 @@ def ticket(rid, secret):
 
 @bp.post("/r/<pid:rid>/tickets/<secret>/attend")
 def attend(rid, secret):
-    relay = service.find_relay(rid)
+    relay = Relay.find(rid)
     entry = signups.find_ticket(relay, secret)
     undo = request.form.get("action") == "undo"
     signups.mark_attended(require_person(), entry, attended=not undo)
@@ -49,7 +50,7 @@ def attend(rid, secret):
 
 @bp.get("/r/<pid:rid>/tickets/<secret>/qr.png")
 def ticket_qr(rid, secret):
-    entry = signups.find_ticket(service.find_relay(rid), secret)
+    entry = signups.find_ticket(Relay.find(rid), secret)
     return qr_png_response(links.ticket_url(entry), cache_control=TICKET_CACHE_CONTROL)
 
 
@@ -57,17 +58,17 @@ def ticket_qr(rid, secret):
 
 @bp.get("/r/<pid:rid>/qr.png")
 def relay_qr_png(rid):
-    return qr_png_response(links.relay_url(service.find_relay(rid)))
+    return qr_png_response(links.relay_url(Relay.find(rid)))
 
 
 @bp.get("/r/<pid:rid>/qr.svg")
 def relay_qr_svg(rid):
-    return qr_svg_response(links.relay_url(service.find_relay(rid)))
+    return qr_svg_response(links.relay_url(Relay.find(rid)))
 
 
 @bp.get("/r/<pid:rid>/poster.png")
 def relay_poster(rid):
     """Only what a stranger may see: whoever holds the poster holds all of it."""
-    relay = service.find_relay(rid)
+    relay = Relay.find(rid)
     return poster_response(relay.group.name, relay.title, relay.description,
                            links.relay_url(relay))

@@ -6,17 +6,19 @@ Organisers' tools are in manage.py, tickets and sharing pictures in tickets.py."
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 
-from grouptools.core.access import Action, authorize, membership_of
+from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
 from grouptools.core.groups.service import find_group
-from grouptools.core.identity import current_person, require_person
+from grouptools.core.identity import require_person
 from grouptools.core.links import absolute_url
+from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgets import WidgetSummary
 from grouptools.relay import forms, links, manage, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.forms import TYPE_LABELS
+from grouptools.relay.models import Relay
 from grouptools.relay.places import number_of, position_of
 from grouptools.relay.schemas import EntryCreateSchema, EntryUpdateSchema, RelayCreateSchema
 
@@ -46,8 +48,8 @@ def list_relays(group, person):
             url=url_for("relay_pages.show_relay", rid=summary.relay.public_id),
             created_at=summary.relay.created_at,
             status=status_line(summary.relay, summary.waitlisted),
-            closed=service.is_closed(summary.relay),
-            needs_me=not summary.mine and not service.is_closed(summary.relay),
+            closed=summary.relay.is_closed(),
+            needs_me=not summary.mine and not summary.relay.is_closed(),
         )
         for summary in service.relay_summaries(group, person)
     ]
@@ -136,9 +138,7 @@ def _show_page(state, values=None, errors=None, status=200):
 
 @bp.get("/r/<pid:rid>")
 def show_relay(rid):
-    relay = service.find_relay(rid)
-    person = current_person()
-    mine = membership_of(person, relay.group)
+    relay, person, mine = load_widget(Relay, rid, Action.VIEW_PUBLIC_CARD)
     if mine is None or not mine.is_active:
         return render_template("relay/public.html", relay=relay, group=relay.group, mine=mine,
                                person=person, preview=link_preview_of(relay))
@@ -149,8 +149,7 @@ def show_relay(rid):
 @rate_limited("sign_up")
 def sign_up(rid):
     """A member's sign-up, or an organiser adding someone who replied in the chat."""
-    relay = service.find_relay(rid)
-    person = require_person()
+    relay, person, _ = load_widget(Relay, rid, Action.ACT)
     typed, payload = forms.read_entry()
     data, errors = forms.load(EntryCreateSchema(), payload)
     if not errors:
@@ -195,8 +194,7 @@ def _entry_page(relay, entry, person, values, errors, status=200):
 @bp.route("/r/<pid:rid>/entries/<pid:eid>", methods=["GET", "POST"])
 @rate_limited("sign_up")
 def edit_entry(rid, eid):
-    relay = service.find_relay(rid)
-    person = require_person()
+    relay, person, _ = load_widget(Relay, rid)
     entry = signups.find_entry(relay, eid)
     if request.method == "GET":
         signups.entrant_or_manager(person, entry)
@@ -223,8 +221,8 @@ def edit_entry(rid, eid):
 @bp.post("/r/<pid:rid>/entries/<pid:eid>/withdraw")
 @rate_limited("sign_up")
 def withdraw_entry(rid, eid):
-    relay = service.find_relay(rid)
-    entry = signups.withdraw_entry(require_person(), signups.find_entry(relay, eid))
+    relay, person, _ = load_widget(Relay, rid)
+    entry = signups.withdraw_entry(person, signups.find_entry(relay, eid))
     if entry.status == "withdrawn":
         flash(gettext("You withdrew from the list."), "info")
     else:
@@ -234,8 +232,8 @@ def withdraw_entry(rid, eid):
 
 @bp.get("/r/<pid:rid>/log")
 def change_log(rid):
-    relay = service.find_relay(rid)
-    state = service.relay_state(require_person(), relay)
+    relay, person, _ = load_widget(Relay, rid)
+    state = service.relay_state(person, relay)
     return render_template("relay/log.html", state=state, relay=relay, group=relay.group,
                            log=state.log)
 

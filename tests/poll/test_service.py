@@ -192,7 +192,7 @@ def test_a_poll_past_its_deadline_is_closed_though_nothing_ran(world):
         voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     # Reopening drops a deadline that would close it again at once.
     service.reopen_poll(persons["群主"], poll)
-    assert poll.deadline is None and not service.is_closed(poll)
+    assert poll.deadline is None and not poll.is_closed()
 
 
 def test_the_closed_check_is_part_of_the_write(world):
@@ -366,7 +366,7 @@ def test_duplicate_is_open_with_the_same_options_and_no_votes(world):
     voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     service.close_poll(persons["群主"], poll)
     copy = service.duplicate_poll(persons["群主"], poll)
-    assert copy.id != poll.id and not service.is_closed(copy)
+    assert copy.id != poll.id and not copy.is_closed()
     assert [o.text for o in copy.options] == TEXTS and copy.voter_count == 0
     assert (copy.max_choices, copy.results_visibility) == (2, "after_vote")
     assert counts(copy) == [0, 0, 0]

@@ -1,0 +1,29 @@
+"""Loading the widget a route is about, once, with the access rules applied.
+
+A route about one widget starts with `load_widget(Poll, pid, Action.MANAGE_WIDGET)`
+instead of repeating "who is asking, find it, may they": what it answers when refused is
+then the same on every route of every widget (DESIGN §2)."""
+from typing import NamedTuple
+
+from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize
+from grouptools.core.identity import current_person, require_person
+
+
+class Loaded(NamedTuple):
+    widget: object
+    person: object  # None only for a public action asked by nobody
+    membership: object  # the asker's membership; None for strangers on a public action
+
+
+def load_widget(model, public_id, action=Action.VIEW_GROUP):
+    """The widget of `model` (a core.widgetbase.WidgetMixin) with this public id, the
+    asker and their membership, for a route about to do `action`.
+
+    :raise 401: nobody is known and `action` needs someone (asked first, so ids cannot
+        be probed without a name)
+    :raise 404: the id is unknown, or the asker may not see the widget
+    :raise 403: the asker sees the widget but may not do `action`
+    """
+    person = current_person() if action in PUBLIC_ACTIONS else require_person()
+    widget = model.find(public_id)
+    return Loaded(widget, person, authorize(person, action, widget))

@@ -1,0 +1,86 @@
+"""What every widget's table has, and what every member's item inside a widget is.
+
+`WidgetMixin` gives a widget model (a poll, a relay, …) the columns every widget has —
+public id, times, its group, its creator, title, description, deadline, a manual close —
+and their behaviour: closed by hand or past the deadline (`is_closed`, and the same rule
+as SQL in `still_open`), and loading by public id (`find`, 404 when unknown). A model
+sets `TITLE_MAX` (and `DESCRIPTION_MAX`, read by its forms and schemas) as class
+attributes; the mixin reads them.
+
+`OwnedItem` marks a row a member owns inside a widget (a relay entry; later a check-in,
+a card): core.access lets its owner change it, and the widget's managers
+(`Action.CHANGE_OWN_ITEM`)."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, and_, or_, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from grouptools.core.errors import NotFound
+from grouptools.core.models import Group, PublicIdMixin, TimestampMixin
+from grouptools.core.timeutil import UTCDateTime, utcnow
+from grouptools.extensions import db
+
+
+class WidgetMixin(PublicIdMixin, TimestampMixin):
+    """The columns and rules every widget shares. `closed_at` is a manual close;
+    `deadline` closes the widget by itself — nothing needs to run at that moment,
+    because every reader asks `is_closed` (or filters with `still_open`)."""
+
+    TITLE_MAX = 200
+    DESCRIPTION_MAX = 4000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("group.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    # Person.id of the creator: core.access lets a widget's creator manage it.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @declared_attr
+    def title(cls) -> Mapped[str]:
+        return mapped_column(String(cls.TITLE_MAX), nullable=False)
+
+    @declared_attr
+    def group(cls) -> Mapped[Group]:
+        return relationship(Group)
+
+    def is_closed(self, now=None):
+        """Closed by hand, or past its deadline — whether or not anything ran then."""
+        now = now or utcnow()
+        return self.closed_at is not None or (self.deadline is not None and self.deadline <= now)
+
+    @classmethod
+    def still_open(cls, now=None):
+        """`not is_closed(now)` as a SQL condition, for listers and departures."""
+        now = now or utcnow()
+        return and_(cls.closed_at.is_(None), or_(cls.deadline.is_(None), cls.deadline > now))
+
+    @classmethod
+    def find(cls, public_id):
+        """The widget with this public id, or 404."""
+        widget = db.session.scalar(select(cls).where(cls.public_id == public_id))
+        if widget is None:
+            raise NotFound()
+        return widget
+
+
+class OwnedItem:
+    """A row a member owns inside a widget. A model using it says which widget it
+    belongs to (`widget`) and which membership owns it (`owner_membership_id`, None when
+    no member does: an entry an organiser added for someone who replied in the chat).
+    `OWNER_REFUSAL` is what a member who neither owns it nor manages the widget reads."""
+
+    OWNER_REFUSAL = None
+
+    @property
+    def widget(self):
+        raise NotImplementedError
+
+    @property
+    def owner_membership_id(self):
+        raise NotImplementedError
