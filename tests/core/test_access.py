@@ -1,10 +1,11 @@
 """core.access decides every permission; services and routes only ask it."""
 import pytest
 
-from grouptools.core.access import Action, authorize, can
+from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.errors import NotAllowed, NotFound
 from grouptools.core.groups import service as groups
 from grouptools.core.people import service as people
+from grouptools.core.widgetbase import OwnedItem
 
 
 @pytest.fixture
@@ -89,3 +90,62 @@ def test_a_creator_who_left_no_longer_manages(world):
     widget = Widget(world["group"], world["member"])
     groups.leave_group(world["member"], world["group"])
     assert not can(world["member"], Action.MANAGE_WIDGET, widget)
+
+
+class Item(OwnedItem):
+    """Stands in for any item a member owns inside a widget (a relay entry, a check-in)."""
+
+    OWNER_REFUSAL = "Only who made it and the organisers may change it."
+
+    def __init__(self, widget, owner_membership):
+        self._widget = widget
+        self._owner = owner_membership.id if owner_membership is not None else None
+
+    @property
+    def widget(self):
+        return self._widget
+
+    @property
+    def owner_membership_id(self):
+        return self._owner
+
+
+def membership(world, who):
+    return membership_of(world[who], world["group"])
+
+
+def test_an_items_owner_and_the_widgets_managers_may_change_it(world):
+    groups.update_settings(world["owner"], world["group"], join_policy="open")
+    other, _ = people.create_person("另一个成员")
+    groups.join_group(other, world["group"])
+    widget = Widget(world["group"], world["owner"])
+    item = Item(widget, membership(world, "member"))
+    assert authorize(world["member"], Action.CHANGE_OWN_ITEM, item).person_id == world["member"].id
+    for who in ("owner", "admin"):
+        assert can(world[who], Action.CHANGE_OWN_ITEM, item)
+    with pytest.raises(NotAllowed) as another_member:
+        authorize(other, Action.CHANGE_OWN_ITEM, item)
+    assert another_member.value.status == 403
+    assert another_member.value.message == Item.OWNER_REFUSAL
+    # The widget's creator manages it, and so its items, even as a plain member.
+    assert can(other, Action.CHANGE_OWN_ITEM, Item(Widget(world["group"], other), None))
+
+
+def test_an_item_refuses_401_and_404_like_its_widget(world):
+    item = Item(Widget(world["group"], world["owner"]), membership(world, "member"))
+    with pytest.raises(NotAllowed) as nobody:
+        authorize(None, Action.CHANGE_OWN_ITEM, item)
+    assert nobody.value.status == 401
+    for who in ("stranger", "pending"):
+        with pytest.raises(NotFound):
+            authorize(world[who], Action.CHANGE_OWN_ITEM, item)
+    groups.leave_group(world["member"], world["group"])
+    with pytest.raises(NotFound):  # an owner who left no longer sees it
+        authorize(world["member"], Action.CHANGE_OWN_ITEM, item)
+
+
+def test_an_item_nobody_owns_is_for_the_managers_only(world):
+    """A relay entry an organiser added for someone who replied in the chat."""
+    item = Item(Widget(world["group"], world["owner"]), None)
+    assert can(world["admin"], Action.CHANGE_OWN_ITEM, item)
+    assert not can(world["member"], Action.CHANGE_OWN_ITEM, item)

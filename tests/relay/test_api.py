@@ -243,3 +243,20 @@ def test_the_openapi_document_describes_the_relay_routes(client):
                  "/api/v1/relays/{rid}/entries/{eid}", "/api/v1/relays/{rid}/text",
                  "/api/v1/relays/{rid}/import", "/api/v1/relays/{rid}/export.xlsx"):
         assert path in paths, path
+
+
+def test_only_the_entrant_and_the_organisers_change_an_entry(relay_with):
+    """core.access's own-item rule: the entrant, or the relay's managers; an entry an
+    organiser added for someone from the chat is nobody's own."""
+    rid, owner, people, _ = relay_with(members=["甲", "乙"], capacity=5)
+    eid = sign_up(people["甲"], rid).get_json()["id"]
+    refused = people["乙"].patch(f"/api/v1/relays/{rid}/entries/{eid}?lang=en", json={"guests": 0})
+    assert refused.status_code == 403
+    assert refused.get_json()["message"] == ("Only the person who signed up and the organisers "
+                                             "may change this entry.")
+    assert owner.patch(f"/api/v1/relays/{rid}/entries/{eid}", json={}).status_code == 200
+    added = sign_up(owner, rid, for_name="群里的王五").get_json()["id"]
+    assert people["甲"].delete(f"/api/v1/relays/{rid}/entries/{added}").status_code == 403
+    assert owner.delete(f"/api/v1/relays/{rid}/entries/{added}").status_code == 204
+    assert people["甲"].delete(f"/api/v1/relays/{rid}/entries/{eid}").status_code == 204
+    assert listing(owner, rid) == ([], [])
