@@ -28,6 +28,8 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
 
     TITLE_MAX = 200
     DESCRIPTION_MAX = 4000
+    # Reopening by hand also drops a deadline already past (core.closing).
+    REOPEN_DROPS_PAST_DEADLINE = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(

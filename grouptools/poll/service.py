@@ -1,4 +1,4 @@
-"""The rules of polls: find, create, edit, close, reopen, duplicate, delete (voting.py
+"""The rules of polls: create, edit, close, reopen, duplicate, delete (voting.py
 takes votes, results.py says who sees which results).
 
 Plain functions over the models; each asks core.access before anything and commits its
@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.closing import close_widget
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Image, Membership
 from grouptools.core.timeutil import utcnow
@@ -123,6 +124,7 @@ def lock_poll(poll):
     """Hold the poll row: voters update it first, so they wait for this change."""
     db.session.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
     db.session.refresh(poll)
+    return poll
 
 
 def update_poll(person, poll, **changes):
@@ -167,33 +169,23 @@ def _count_pool_if_closed(poll):
     return ballots.count_pool(poll) if poll.anonymous and poll.is_closed() else 0
 
 
-def close_poll(person, poll):
-    authorize(person, Action.MANAGE_WIDGET, poll)
-    lock_poll(poll)
-    if poll.closed_at is None:
-        poll.closed_at = utcnow()
-        poll.version = Poll.version + 1
-    counted = _count_pool_if_closed(poll)
+def _bump_version(poll, closed):
+    poll.version = Poll.version + 1
+
+
+def close_poll(person, poll, closed=True):
+    """Close, or reopen (closed=False; a deadline already past is dropped: it would close
+    it at once). A closed secret ballot's pool is counted while it is closed — at close,
+    and before reopening, whether or not anyone looked."""
+    poll, counted = close_widget(person, poll, closed, lock=lock_poll, on_change=_bump_version,
+                                 while_closed=_count_pool_if_closed)
     db.session.commit()
     ballots.after_counting(counted)
     return poll
 
 
 def reopen_poll(person, poll):
-    """Open again; a deadline already past is dropped (it would close it at once). A
-    closed secret ballot's pool is counted first, whether or not anyone looked."""
-    authorize(person, Action.MANAGE_WIDGET, poll)
-    lock_poll(poll)
-    now = utcnow()
-    counted = _count_pool_if_closed(poll)
-    if poll.is_closed(now):
-        poll.closed_at = None
-        if poll.deadline is not None and poll.deadline <= now:
-            poll.deadline = None
-        poll.version = Poll.version + 1
-    db.session.commit()
-    ballots.after_counting(counted)
-    return poll
+    return close_poll(person, poll, closed=False)
 
 
 def duplicate_poll(person, poll):

@@ -42,6 +42,8 @@ class Relay(WidgetMixin, db.Model):
     PER_MEMBER_MAX = 50
     FIELDS_MAX = 20
     SLOTS_MAX = 50
+    # Reopening clears the manual close only: a list past its deadline stays closed.
+    REOPEN_DROPS_PAST_DEADLINE = False
 
     # None: no limit. With slots, each slot has its own capacity and this stays None.
     capacity: Mapped[int | None] = mapped_column(Integer)

@@ -5,6 +5,7 @@ editing, withdrawing, promotion, tickets, import — are in signups.py.
 Plain functions over the models; each asks core.access first and commits its own unit
 of work. Anything that moves places holds the relay's row lock (places.lock)."""
 from dataclasses import dataclass, field
+from functools import partial
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
@@ -12,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, can, membership_of
+from grouptools.core.closing import close_widget, set_closed
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Membership
-from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay import changelog, places
 from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayField, RelaySlot
@@ -171,19 +172,19 @@ def update_relay(person, relay, **changes):
     return relay
 
 
+def _record_closing(person, relay, closed):
+    changelog.record(relay, "closed" if closed else "reopened", actor=person)
+
+
 def _set_closed(person, relay, closed):
-    if closed and relay.closed_at is None:
-        relay.closed_at = utcnow()
-        changelog.record(relay, "closed", actor=person)
-    elif not closed and relay.closed_at is not None:
-        relay.closed_at = None
-        changelog.record(relay, "reopened", actor=person)
+    """Within update_relay, which holds the lock already."""
+    if set_closed(relay, closed)[0]:
+        _record_closing(person, relay, closed)
 
 
 def close_relay(person, relay, closed=True):
-    authorize(person, Action.MANAGE_WIDGET, relay)
-    relay = places.lock(relay)
-    _set_closed(person, relay, closed)
+    relay, _ = close_widget(person, relay, closed, lock=places.lock,
+                            on_change=partial(_record_closing, person))
     commit()
     return relay
 

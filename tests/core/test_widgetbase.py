@@ -1,6 +1,6 @@
-"""core.widgetbase and core.loaders: what every widget shares — when it is closed (in
-Python and in SQL, which must agree), loading it by public id, and the loader's
-401/404/403 — checked on each widget that uses them."""
+"""core.widgetbase, core.loaders and core.closing: what every widget shares — when it
+is closed (in Python and in SQL, which must agree), loading it by public id, the
+loader's 401/404/403, closing and reopening — checked on each widget that uses them."""
 from datetime import timedelta
 
 import pytest
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from grouptools.core.access import Action
+from grouptools.core.closing import close_widget, set_closed
 from grouptools.core.errors import NotAllowed, NotFound
 from grouptools.core.groups import service as groups
 from grouptools.core.loaders import load_widget
@@ -132,3 +133,42 @@ def test_the_public_card_loads_for_anyone(world, ask, model):
         assert loaded.widget.id == widget.id and loaded.membership is None
     with pytest.raises(NotFound):
         ask(None, model, new_public_id(), Action.VIEW_PUBLIC_CARD)
+
+
+@pytest.mark.parametrize("model", [Poll, Relay], ids=lambda m: m.__name__)
+def test_closing_and_reopening_by_hand(world, model):
+    """core.closing: closing twice keeps the first time and tells the widget once; the
+    hook that settles what waits runs while the widget is closed; members get 403."""
+    widget = MAKERS[model](world["owner"], world["group"])
+    changes, settled_while = [], []
+
+    def close(closed, who="owner"):
+        result = close_widget(world[who], widget, closed, lock=lambda w: w,
+                              on_change=lambda w, c: changes.append(c),
+                              while_closed=lambda w: settled_while.append(w.is_closed()))
+        db.session.commit()
+        return result
+
+    with pytest.raises(NotAllowed):
+        close(True, who="member")
+    close(True)
+    first = widget.closed_at
+    assert widget.is_closed() and first is not None
+    close(True)
+    assert widget.closed_at == first and changes == [True]
+    close(False)
+    assert not widget.is_closed() and changes == [True, False]
+    assert settled_while == [True, True, True]
+
+
+def test_reopening_drops_a_past_deadline_where_the_widget_says_so(world):
+    """A poll reopened after its deadline is open (the deadline goes); a relay keeps its
+    deadline, and reopening it only lifts a manual close."""
+    past = utcnow() - timedelta(minutes=1)
+    poll = make_poll(world["owner"], world["group"])
+    relay = make_relay(world["owner"], world["group"])
+    for widget in (poll, relay):
+        widget.deadline = past
+        assert set_closed(widget, False) == (widget is poll, None)
+    assert poll.deadline is None and not poll.is_closed()
+    assert relay.deadline == past and relay.is_closed()
