@@ -67,7 +67,8 @@ def show_poll(pid):
     person = current_person()
     mine = membership_of(person, poll.group)
     if mine is None or not mine.is_active:
-        # Strangers see the public card and "your name → join" (DESIGN §2).
+        # Strangers see the public card and "your name → join"
+        # (docs/security.md#who-can-see-what).
         return _public_page(poll, person, mine)
     return _show(poll)
 
