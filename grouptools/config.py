@@ -1,4 +1,4 @@
-"""Settings read from GROUPTOOLS_* environment variables (DESIGN §8)."""
+"""Settings read from GROUPTOOLS_* environment variables (README.md, "Configuration")."""
 import os
 import secrets
 from datetime import timedelta
@@ -67,7 +67,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("GROUPTOOLS_RATELIMIT_STORAGE_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
 
-    # Small by default; the upload route raises it for itself (TRAPS.md).
+    # Small by default; the upload route raises it for itself (core.http.allow_large_body).
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Pictures (core.uploads): the megapixels one request may have decoded, all its
     # pictures together (never less than one picture's 40).

@@ -1,4 +1,4 @@
-"""Who may do what: the one place permissions are decided (DESIGN §2).
+"""Who may do what: the one place permissions are decided (docs/security.md#who-can-see-what).
 
 Routes and services ask `authorize`; they never re-implement a rule. The answer follows
 one convention everywhere: no identity where one is needed → 401; the asker may not see

@@ -7,7 +7,7 @@ from flask import abort, current_app, make_response, redirect, request, url_for
 
 from grouptools.core.i18n import LANG_COOKIE, normalise_language
 
-# No inline script or style anywhere (DESIGN §7): every asset comes from this app, so a
+# No inline script or style anywhere (docs/security.md): every asset comes from this app, so a
 # script injected through user text has nothing to run. `data:` images are for small
 # icons drawn by the stylesheet and for QR codes rendered in place.
 CONTENT_SECURITY_POLICY = "; ".join([

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
-# What a person may set (DESIGN §6): a deadline from yesterday (a poll closed "since
+# What a person may set (docs/api.md#times): a deadline from yesterday (a poll closed "since
 # yesterday" is still an honest deadline) up to five years ahead; other dates and times
 # (a habit's start, an event) from 2000 on. Beyond these, a time is a typo or an attack:
 # year 9999 shown in a zone east of UTC overflows Python's calendar.

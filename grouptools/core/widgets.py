@@ -4,8 +4,9 @@ Each widget package describes itself in one `WidgetKind` and registers it in its
 `init_app` (`register_widget(app, WidgetKind(...))`), which `create_app` calls. Core
 reads only the registry: the group page lists every kind's items (open ones first,
 newest first) and offers their create links; the group's export asks every exporter;
-leaving or removal tells every `on_member_gone` hook (DESIGN §2); the access log masks
-every kind's `secret_paths`. `registered_widgets()` lets tests walk them all."""
+leaving or removal tells every `on_member_gone` hook
+(docs/security.md#leaving-and-removal); the access log masks every kind's
+`secret_paths`. `registered_widgets()` lets tests walk them all."""
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -94,7 +95,8 @@ def registered_widgets(app=None):
 
 
 def member_gone(membership, reason):
-    """Tell every widget that a member is leaving or being removed (DESIGN §2)."""
+    """Tell every widget that a member is leaving or being removed
+    (docs/security.md#leaving-and-removal)."""
     assert reason in MEMBER_GONE_REASONS, reason
     for kind in registered_widgets():
         if kind.on_member_gone is not None:

@@ -1,7 +1,7 @@
-"""What becomes of a member's votes when they leave the group or are removed (DESIGN §2
-"Leaving and removal"): in polls still open, an open ballot's votes leave the results.
-A secret ballot's cannot — nothing stored says what the member chose — and closed polls
-are history: both stay as they are."""
+"""What becomes of a member's votes when they leave the group or are removed
+(docs/security.md#leaving-and-removal): in polls still open, an open ballot's votes
+leave the results. A secret ballot's cannot — nothing stored says what the member
+chose — and closed polls are history: both stay as they are."""
 from sqlalchemy import delete, select, update
 
 from grouptools.core.timeutil import utcnow

@@ -8,7 +8,7 @@ from grouptools.poll.ballots import BATCH
 
 
 def privacy_notice(poll):
-    """The one line every poll page carries: who can see what (DESIGN §7)."""
+    """The one line every poll page carries: who can see what (docs/security.md)."""
     if poll.anonymous:
         return gettext("Votes are secret: nobody, organisers included, can see who chose "
                        "what; votes cannot be changed.")

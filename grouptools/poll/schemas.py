@@ -1,4 +1,4 @@
-"""What the poll API accepts and answers (DESIGN §6 "Polls"); who sees what is decided
+"""What the poll API accepts and answers (docs/api.md); who sees what is decided
 by the service (PollState) and shown here, never by deleting keys in a route."""
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema

@@ -67,7 +67,8 @@ def _show(poll, status=200, vote_error=None, chosen=None):
 def show_poll(pid):
     poll, person, mine = load_widget(Poll, pid, Action.VIEW_PUBLIC_CARD)
     if mine is None or not mine.is_active:
-        # Strangers see the public card and "your name → join" (DESIGN §2).
+        # Strangers see the public card and "your name → join"
+        # (docs/security.md#who-can-see-what).
         return _public_page(poll, person, mine)
     return _show(poll)
 

@@ -3,7 +3,7 @@
 Plain functions over the models; each asks core.access before anything and commits its
 own unit of work. Votes are counted by SQL expressions on counters, secret ones in
 batches (ballots.py); every change of a member's vote happens under a lock on that
-member's participation row (TRAPS.md)."""
+member's participation row (docs/architecture.md#traps-of-this-stack)."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError

@@ -1,7 +1,7 @@
-"""What becomes of a member's entries when they leave the group or are removed (DESIGN §2
-"Leaving and removal"): in lists still open, the entries they made for themselves are
-withdrawn — their places go to the waitlist, the log says why, their tickets stop
-working. Entries an organiser added for others stay; closed lists are history."""
+"""What becomes of a member's entries when they leave the group or are removed
+(docs/security.md#leaving-and-removal): in lists still open, the entries they made for
+themselves are withdrawn — their places go to the waitlist, the log says why, their
+tickets stop working. Entries an organiser added for others stay; closed lists are history."""
 from sqlalchemy import select
 
 from grouptools.core.timeutil import utcnow

@@ -4,7 +4,8 @@ Every function here runs inside a transaction that holds the relay's row lock (`
 FOR UPDATE on PostgreSQL, SQLite's write lock (BEGIN IMMEDIATE) there. The places
 themselves move only through conditional UPDATEs — `taken + n <= capacity` in the WHERE
 clause, the row count saying whether they were free — so even a path that forgot the
-lock could not over-fill a list, and a CHECK constraint stands behind both (TRAPS.md)."""
+lock could not over-fill a list, and a CHECK constraint stands behind both
+(docs/architecture.md#traps-of-this-stack)."""
 from sqlalchemy import func, or_, select, update
 
 from grouptools.core.errors import NotFound

@@ -1,4 +1,4 @@
-"""What the relay API accepts and answers (DESIGN §6 "Relays"). Who sees which values is
+"""What the relay API accepts and answers (docs/api.md). Who sees which values is
 decided by the service (service.shown_values, RelayState); these schemas show it."""
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema

@@ -1,4 +1,4 @@
-"""Polls over HTTP: every status of DESIGN §6 "Polls", on SQLite and PostgreSQL."""
+"""Polls over HTTP: every status docs/api.md names for polls, on SQLite and PostgreSQL."""
 import csv
 import io
 from datetime import datetime, timedelta, timezone

@@ -1,4 +1,4 @@
-"""A member who leaves or is removed (DESIGN §2 "Leaving and removal"): in open polls their
+"""A member who leaves or is removed (docs/security.md#leaving-and-removal): in open polls their
 open-ballot votes leave the results; a secret ballot cannot be undone; closed polls do not
 change; restoring brings nothing back."""
 from datetime import timedelta

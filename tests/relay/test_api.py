@@ -1,4 +1,4 @@
-"""The relay API (DESIGN §6 "Relays"): shapes, defaults, status codes, validation per
+"""The relay API (docs/api.md): shapes, defaults, status codes, validation per
 field type and pattern, and private fields held back from everyone but managers and
 the entrant."""
 import pytest

@@ -1,4 +1,4 @@
-"""A member who leaves or is removed (DESIGN §2 "Leaving and removal"): in lists still open
+"""A member who leaves or is removed (docs/security.md#leaving-and-removal): in lists still open
 their own entries are withdrawn, the waitlist moves, the log says why and their tickets
 stop working; entries an organiser added for others stay; closed lists do not change;
 restoring brings nothing back."""

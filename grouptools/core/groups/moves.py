@@ -1,4 +1,5 @@
-"""Moving one membership to another device (DESIGN §2 "Other devices").
+"""Moving one membership to another device
+(docs/security.md#moving-a-membership-to-another-device).
 
 A manager issues a member who changed phones a one-time link. Confirming it moves that
 membership — its nickname and everything it did in that one group — to the device, and

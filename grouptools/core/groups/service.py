@@ -175,7 +175,7 @@ def leave_group(person, group):
 
 def _depart(membership, status):
     """The member stops being one, and in one transaction every widget withdraws what
-    they did for themselves in its open items (DESIGN §2 "Leaving and removal").
+    they did for themselves in its open items (docs/security.md#leaving-and-removal).
 
     The widgets go first: they lock their rows (a relay, a participation) before the
     membership row is written, the order a sign-up or a vote takes them in too, so the

@@ -1,4 +1,5 @@
-"""Groups and membership over HTTP: every rule of DESIGN §2, status codes included."""
+"""Groups and membership over HTTP: every access rule of docs/security.md, status codes
+included."""
 from sqlalchemy import func, select
 
 from grouptools.core.models import Group

@@ -1,5 +1,6 @@
-"""Leaving and removal in core (DESIGN §2): every widget's `on_member_gone` hook runs inside
-the removal's own transaction, and the confirmations say what will happen."""
+"""Leaving and removal in core (docs/security.md#leaving-and-removal): every widget's
+`on_member_gone` hook runs inside the removal's own transaction, and the confirmations
+say what will happen."""
 import pytest
 
 from grouptools.core.errors import Conflict
