@@ -2,7 +2,7 @@
 
 A route about one widget starts with `load_widget(Poll, pid, Action.MANAGE_WIDGET)`
 instead of repeating "who is asking, find it, may they": what it answers when refused is
-then the same on every route of every widget (DESIGN §2)."""
+then the same on every route of every widget (docs/api.md#errors)."""
 from typing import NamedTuple
 
 from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize
