@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.models import Image, Membership
 from grouptools.core.timeutil import utcnow
@@ -22,11 +23,6 @@ ANYTIME_FIELDS = ("title", "description", "deadline", "results_visibility")
 class OptionsFixed(Conflict):
     default_message = _l("Someone has voted already: the options and voting rules can no "
                          "longer change.")
-
-
-def invalid(errors):
-    """422 with field messages, as the API's schemas give them."""
-    return Invalid(errors={"json": errors})
 
 
 # --- Finding and reading ----------------------------------------------------------------
@@ -122,13 +118,13 @@ def create_poll(person, group, *, title, options, description="", multiple=False
                      "deadline": deadline}, errors, utcnow())
     rows = _build_options(group, options, errors)
     if errors:
-        raise invalid(errors)
+        raise Invalid(errors)
     poll = Poll(group=group, created_by_id=person.id, title=title, description=description or "",
                 multiple=multiple, min_choices=low, max_choices=high, anonymous=anonymous,
                 results_visibility=results_visibility, allow_change=allow_change,
                 deadline=deadline, options=rows)
     db.session.add(poll)
-    db.session.commit()
+    commit_or_conflict()
     return poll
 
 
@@ -160,7 +156,7 @@ def update_poll(person, poll, **changes):
             multiple, changes.get("min_choices", poll.min_choices if kept else None),
             changes.get("max_choices", poll.max_choices if kept else None), count, errors)
     if errors:
-        raise invalid(errors)
+        raise Invalid(errors)
     for key in ANYTIME_FIELDS + ("anonymous", "allow_change", "multiple"):
         if key in changes:
             setattr(poll, key, changes[key] if key != "description" else changes[key] or "")
@@ -170,7 +166,7 @@ def update_poll(person, poll, **changes):
             poll.options = rows
     poll.version = Poll.version + 1
     counted = _count_pool_if_closed(poll)
-    db.session.commit()
+    commit_or_conflict()
     ballots.after_counting(counted)
     return poll
 
@@ -187,7 +183,7 @@ def close_poll(person, poll):
         poll.closed_at = utcnow()
         poll.version = Poll.version + 1
     counted = _count_pool_if_closed(poll)
-    db.session.commit()
+    commit_or_conflict()
     ballots.after_counting(counted)
     return poll
 
@@ -204,7 +200,7 @@ def reopen_poll(person, poll):
         if poll.deadline is not None and poll.deadline <= now:
             poll.deadline = None
         poll.version = Poll.version + 1
-    db.session.commit()
+    commit_or_conflict()
     ballots.after_counting(counted)
     return poll
 
@@ -222,11 +218,11 @@ def duplicate_poll(person, poll):
                 options=[PollOption(position=o.position, text=o.text, image_id=o.image_id)
                          for o in poll.options])
     db.session.add(copy)
-    db.session.commit()
+    commit_or_conflict()
     return copy
 
 
 def delete_poll(person, poll):
     authorize(person, Action.MANAGE_WIDGET, poll)
     db.session.execute(delete(Poll).where(Poll.id == poll.id))
-    db.session.commit()
+    commit_or_conflict()
