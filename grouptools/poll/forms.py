@@ -4,9 +4,9 @@ from flask import request
 from sqlalchemy import select
 
 from grouptools.core.forms import deadline_payload, deadline_unchanged, field_errors, load
+from grouptools.core.links import image_urls
 from grouptools.core.models import Image
 from grouptools.extensions import db
-from grouptools.poll.links import image_urls
 from grouptools.poll.models import Poll
 from grouptools.poll.schemas import PollCreateSchema, PollSettingsSchema
 

@@ -12,6 +12,7 @@ from grouptools.core.access import membership_of
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import field_errors, shown_on_form
 from grouptools.core.identity import current_person, require_person
+from grouptools.core.links import avatar_url, image_urls
 from grouptools.core.share import etag_for
 from grouptools.core.ratelimits import rate_limited
 from grouptools.poll import links, results, service, voting
@@ -42,8 +43,8 @@ def _show(poll, status=200, vote_error=None, chosen=None):
     if state.results is not None and state.manager:
         reminder = results.reminder_text(state.results, link)
     chosen = set(chosen if chosen is not None else (state.my_vote or []))
-    options = [{"option": o, "image_url": links.image_urls(o.image)[0],
-                "thumb_url": links.image_urls(o.image)[1], "label": option_label(o),
+    options = [{"option": o, "image_url": image_urls(o.image)[0],
+                "thumb_url": image_urls(o.image)[1], "label": option_label(o),
                 "chosen": o.public_id in chosen} for o in poll.options]
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
@@ -53,7 +54,7 @@ def _show(poll, status=200, vote_error=None, chosen=None):
         deadline=poll.deadline, closed_at=poll.closed_at,
         votes_label=votes_label, voters_label=voters_label(poll.voter_count),
         pending_label=pending_label(state.results),
-        avatar_url=links.avatar_url, option_label=option_label,
+        avatar_url=avatar_url, option_label=option_label,
         hidden_message=results.ResultsHidden.MESSAGES.get(state.results_visible_when),
         live_url=url_for("poll_pages.live_results", pid=poll.public_id),
         live_seconds=LIVE_SECONDS,
