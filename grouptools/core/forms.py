@@ -6,7 +6,7 @@ own reader building the API's payload), `load` it with the API's schema, call th
 service, and on a refusal re-show the form with `field_errors(error)` and
 `error_status(error)`. Views catch DomainError, re-raising what a form cannot show
 (`shown_on_form`)."""
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import request
 from marshmallow import ValidationError
@@ -98,7 +98,7 @@ def read_deadline(group, typed):
     """A datetime-local value as an aware UTC instant (None when blank), within the
     Deadline bounds of core.fields; raises ValidationError with its messages."""
     value = deadline_payload(group, typed)
-    return None if value is None else Deadline().deserialize(value)
+    return None if value is None else Deadline().deserialize(value).astimezone(timezone.utc)
 
 
 def deadline_input(group, deadline):
