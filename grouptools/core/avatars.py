@@ -5,15 +5,9 @@ import io
 
 from PIL import Image
 
+from grouptools.core.palette import AVATAR_COLOURS, WHITE
 from grouptools.core.render import PLACEHOLDER, draw_text, line_height, split_graphemes
 
-# Colours that white text reads well on (WCAG contrast ≥ 4.5:1), told apart at a glance.
-AVATAR_COLOURS = (
-    (0xB9, 0x1C, 0x1C), (0xC2, 0x41, 0x0C), (0xA1, 0x62, 0x07), (0x4D, 0x7C, 0x0F),
-    (0x15, 0x80, 0x3D), (0x0F, 0x76, 0x6E), (0x0E, 0x74, 0x90), (0x03, 0x69, 0xA1),
-    (0x1D, 0x4E, 0xD8), (0x43, 0x38, 0xCA), (0x7E, 0x22, 0xCE), (0xA2, 0x1C, 0xAF),
-    (0xBE, 0x18, 0x5D), (0x4B, 0x55, 0x63),
-)
 AVATAR_MIN_PX, AVATAR_MAX_PX = 16, 1024
 
 
@@ -37,7 +31,7 @@ def default_avatar_png(seed, name, size=256):
     font_size = round(size * 0.5)
     height = line_height(font_size, bold=True)
     draw_text(image, (size / 2, (size - height) / 2), avatar_initial(name), font_size,
-              (255, 255, 255), bold=True, align="center")
+              WHITE, bold=True, align="center")
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()

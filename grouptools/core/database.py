@@ -1,10 +1,19 @@
 """Database behaviour that must hold on both engines: SQLite's pragmas and write locks,
-PostgreSQL sessions in UTC."""
+PostgreSQL sessions in UTC; and the one commit/rollback convention of every service.
+
+A service commits its own unit of work with `commit_or_conflict()`; where it writes
+before it may still refuse, it runs inside `unit_of_work()`, so a refusal leaves
+nothing half-done and a constraint the database caught answers 409, never 500."""
 import logging
 import sqlite3
+from contextlib import contextmanager
 
 from flask import g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError
+
+from grouptools.core.errors import Conflict, DomainError
+from grouptools.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30000
@@ -12,6 +21,29 @@ BUSY_TIMEOUT_MS = 30000
 CHECKPOINT_WAIT_MS = 2000
 
 log = logging.getLogger(__name__)
+
+
+def commit_or_conflict():
+    """Commit, turning a constraint the database caught (a race, a duplicate) into 409."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict() from None
+
+
+@contextmanager
+def unit_of_work():
+    """Roll back what the block began when it is refused: a DomainError goes on as it
+    is; an IntegrityError (a race another request won) becomes Conflict (409)."""
+    try:
+        yield
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict() from None
+    except DomainError:
+        db.session.rollback()
+        raise
 
 
 def request_writes_on_read():

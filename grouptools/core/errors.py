@@ -1,7 +1,9 @@
 """One error format: the contract's JSON for /api/, a friendly page for everything else.
 
-Services raise the domain errors below; this module turns them, and every HTTP error,
-into one answer in the asker's language."""
+Services raise the domain errors below with plain field errors (`Invalid({"title":
+[message]})`), knowing nothing of HTTP; this module turns them, and every HTTP error,
+into one answer in the asker's language — field messages under `errors.json.<field>`,
+where the API's own schemas put theirs."""
 from flask import render_template, request
 from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
@@ -25,7 +27,10 @@ STATUS_MESSAGES = {
 
 
 class DomainError(Exception):
-    """A rule of the product refused an action; `status` is its HTTP answer."""
+    """A rule of the product refused an action; `status` is its HTTP answer.
+
+    `errors`, when given, are plain field errors: {field: [messages]} (nested for lists
+    and objects, as marshmallow gives them), never wrapped in a request location."""
 
     status = 409
     default_message = STATUS_MESSAGES[409]
@@ -51,10 +56,14 @@ class Conflict(DomainError):
 
 
 class Invalid(DomainError):
-    """A rule on one or more fields that a schema cannot check alone."""
+    """A rule on one or more fields that a schema cannot check alone:
+    `Invalid({"field": [message]})`."""
 
     status = 422
     default_message = STATUS_MESSAGES[422]
+
+    def __init__(self, errors=None, message=None):
+        super().__init__(message, errors)
 
 
 def wants_json():
@@ -104,7 +113,9 @@ class GroupToolsApi(Api):
 
 
 def handle_domain_error(error):
-    return error_response(error.status, HTTP_STATUS_CODES[error.status], error.message, error.errors)
+    # The body a client parses: field messages where the API's schemas put theirs.
+    errors = {"json": error.errors} if error.errors else None
+    return error_response(error.status, HTTP_STATUS_CODES[error.status], error.message, errors)
 
 
 def handle_csrf_error(error):

@@ -13,6 +13,7 @@ from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
 from werkzeug.urls import iri_to_uri
 
 from grouptools.core import render
+from grouptools.core.palette import BRAND, BRAND_TINT, INK, MUTED, WHITE
 
 QR_MIN_PX, QR_MAX_PX = 128, 2048
 QR_DEFAULT_PX = 512
@@ -26,11 +27,6 @@ QR_LOGO_SHARE = 0.22
 PICTURES_VERSION = "1"
 
 POSTER_SIZE = (1080, 1440)
-INK = (0x1F, 0x2A, 0x27)
-MUTED = (0x5F, 0x6B, 0x66)
-BRAND = (0x0A, 0x7F, 0x55)
-BRAND_TINT = (0xE8, 0xF5, 0xEF)
-WHITE = (255, 255, 255)
 
 
 def clamp_qr_size(size_px):

@@ -6,7 +6,7 @@ the headers before anything is decoded, one transaction for all of them, and one
 limit per person shared by every route that takes pictures (limit_uploads)."""
 import hashlib
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import Blueprint, abort, current_app, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort as api_abort
@@ -27,7 +27,7 @@ from grouptools.core.images import (
     open_picture,
     pixel_count,
 )
-from grouptools.core.links import absolute_url
+from grouptools.core import links
 from grouptools.core.models import Group, Image, is_public_id
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.share import send_picture
@@ -80,10 +80,9 @@ class ImageSchema(Schema):
 
 
 def image_urls(image):
-    return {
-        "url": absolute_url(url_for("images.show_image", iid=image.public_id)),
-        "thumb_url": absolute_url(url_for("images.show_thumb", iid=image.public_id)),
-    }
+    """The upload API's answer: both addresses, absolute."""
+    full, thumb = links.image_urls(image, absolute=True)
+    return {"url": full, "thumb_url": thumb}
 
 
 def store_images(person, files, group=None):

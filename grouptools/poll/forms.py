@@ -1,24 +1,17 @@
 """The create and edit forms read into the API's shape, so the page and the JSON API
 refuse alike (same schemas, same service); and mistakes mapped back onto the fields."""
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import request
-from flask_babel import gettext
-from marshmallow import ValidationError
 from sqlalchemy import select
 
-from grouptools.core.errors import Invalid
+from grouptools.core.forms import deadline_payload, deadline_unchanged, field_errors, load
+from grouptools.core.links import image_urls
 from grouptools.core.models import Image
-from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
-from grouptools.poll.links import image_urls
 from grouptools.poll.models import Poll
 from grouptools.poll.schemas import PollCreateSchema, PollSettingsSchema
 
 # Shown without JavaScript; poll.js adds inputs one at a time up to the maximum.
 TEXT_OPTION_INPUTS = 6
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 SETTINGS_TEXT = ("title", "description", "results_visibility")
 
 
@@ -27,25 +20,6 @@ def _whole_number(value):
     if not value:
         return None
     return int(value) if value.isdigit() and len(value) <= 4 else value
-
-
-def _deadline(group, value, errors):
-    """A datetime-local value, read in the group's time zone, as an ISO time with offset."""
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        local = datetime.fromisoformat(value)
-    except ValueError:
-        errors["deadline"] = [gettext("Not a valid date and time.")]
-        return None
-    if local.tzinfo is not None:
-        return local.isoformat()
-    return local.replace(tzinfo=ZoneInfo(group.timezone)).isoformat()
-
-
-def deadline_input(group, deadline):
-    return local_time(group, deadline).strftime(LOCAL_FORMAT) if deadline else ""
 
 
 def _photos(group, values):
@@ -80,7 +54,6 @@ def read_create_form(group):
     # Empty inputs are left out, so each typed option is shown again in its order.
     values["options"] = [t for t in form.getlist("option") if t.strip()][:Poll.OPTIONS_MAX]
     _photos(group, values)
-    errors = {}
     submitted = {
         "title": values["title"],
         "description": values["description"],
@@ -99,37 +72,31 @@ def read_create_form(group):
             number = _whole_number(values[key])
             if number is not None:
                 submitted[key] = number
-    deadline = _deadline(group, values["deadline"], errors)
+    deadline = deadline_payload(group, values["deadline"])
     if deadline:
         submitted["deadline"] = deadline
-    return _load(PollCreateSchema(), submitted, errors, values)
+    return _load(PollCreateSchema(), submitted, values)
 
 
 def read_edit_form(group, deadline=None):
     """`deadline` is the stored one: shown again unchanged, it is left as it is."""
     form = request.form
     values = {key: form.get(key, "") for key in (*SETTINGS_TEXT, "deadline")}
-    errors = {}
     submitted = {key: values[key] for key in SETTINGS_TEXT}
-    if deadline is None or values["deadline"].strip() != deadline_input(group, deadline):
-        submitted["deadline"] = _deadline(group, values["deadline"], errors)
-    return _load(PollSettingsSchema(), submitted, errors, values)
+    if not deadline_unchanged(group, values["deadline"], deadline):
+        submitted["deadline"] = deadline_payload(group, values["deadline"])
+    return _load(PollSettingsSchema(), submitted, values)
 
 
-def _load(schema, submitted, errors, values):
-    try:
-        data = schema.load(submitted)
-    except ValidationError as error:
-        errors.update(error.messages)
-        data = None
-    if errors:
-        return None, form_errors(errors, values), values
-    return data, {}, values
+def _load(schema, submitted, values):
+    data, errors = load(schema, submitted)
+    return data, form_errors(errors, values) if errors else {}, values
 
 
-def form_errors(messages, values):
-    """Schema or service messages ({field: [..]}, options by index) as the form shows
-    them: a message per field, per photo caption and per text option."""
+def form_errors(error, values):
+    """A refusal — the schema's or the service's (core.forms.field_errors) — as the form
+    shows it: a message per field, per photo caption and per text option."""
+    messages = field_errors(error)
     errors = {k: v for k, v in messages.items() if k != "options"}
     options = messages.get("options")
     if isinstance(options, dict):
@@ -144,11 +111,4 @@ def form_errors(messages, values):
     elif options:
         errors["options"] = options
     return errors
-
-
-def service_errors(error, values):
-    """An Invalid raised by the service, mapped like schema errors."""
-    if isinstance(error, Invalid) and error.errors:
-        return form_errors(error.errors.get("json", error.errors), values)
-    return {"_form": [str(error.message)]}
 

@@ -1,9 +1,7 @@
-"""What poll pages say about a poll: who can see what, how to choose, the counts, and
-its times as the group reads them."""
-from babel.dates import format_skeleton, format_time
-from flask_babel import get_locale, gettext, ngettext
+"""What poll pages say about a poll: who can see what, how to choose, the counts (its
+times are shown with core.i18n's `local_datetime` filter)."""
+from flask_babel import gettext, ngettext
 
-from grouptools.core.timeutil import local_time, utcnow
 from grouptools.poll.ballots import BATCH
 
 
@@ -43,14 +41,3 @@ def voters_label(count):
     if not count:
         return gettext("No votes yet")
     return ngettext("%(num)d person voted", "%(num)d people voted", count)
-
-
-def format_local(group, at):
-    """A time as the group reads it: its own time zone, the reader's language
-    ("12月1日周二 20:00", "Tue, Dec 1, 8:00 PM"); the year only when it is not this one."""
-    # Already shifted (local_time never fails on a stored value): Babel keeps its zone.
-    local, locale = local_time(group, at), get_locale()
-    same_year = local.year == local_time(group, utcnow()).year
-    date = format_skeleton("MMMEd" if same_year else "yMMMEd", local, locale=locale)
-    time = format_time(local, "short", locale=locale)
-    return locale.datetime_formats["medium"].format(time, date)

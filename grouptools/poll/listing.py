@@ -4,7 +4,8 @@ from flask_babel import gettext
 
 from grouptools.core.widgets import WidgetSummary
 from grouptools.poll import service
-from grouptools.poll.labels import format_local, voters_label
+from grouptools.core.i18n import format_local
+from grouptools.poll.labels import voters_label
 
 
 def group_listing(group, person):

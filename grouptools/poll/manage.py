@@ -5,7 +5,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
-from grouptools.core.errors import Invalid
+from grouptools.core.errors import DomainError
+from grouptools.core.forms import deadline_input, shown_on_form
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.images import MAX_UPLOAD_BYTES
@@ -77,8 +78,10 @@ def create_poll(gid):
         return _create_page(group, values, errors, 422)
     try:
         poll = service.create_poll(person, group, **data)
-    except Invalid as error:
-        return _create_page(group, values, forms.service_errors(error, values), 422)
+    except DomainError as error:
+        if not shown_on_form(error):
+            raise
+        return _create_page(group, values, forms.form_errors(error, values), error.status)
     flash(gettext("Your poll is ready. Share its link or QR code in the chat."), "success")
     return redirect(url_for("poll_pages.show_poll", pid=poll.public_id), code=303)
 
@@ -90,19 +93,21 @@ def edit_poll(pid):
     poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
     values = {"title": poll.title, "description": poll.description,
               "results_visibility": poll.results_visibility,
-              "deadline": forms.deadline_input(poll.group, poll.deadline)}
+              "deadline": deadline_input(poll.group, poll.deadline)}
     errors, status = {}, 200
     if request.method == "POST":
         data, errors, values = forms.read_edit_form(poll.group, poll.deadline)
+        status = 422
         if not errors:
             try:
                 service.update_poll(person, poll, **data)
-            except Invalid as error:
-                errors = forms.service_errors(error, values)
+            except DomainError as error:
+                if not shown_on_form(error):
+                    raise
+                errors, status = forms.form_errors(error, values), error.status
             else:
                 flash(gettext("Changes saved."), "success")
                 return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
-        status = 422
     return render_template("poll/edit.html", poll=poll, group=poll.group, values=values,
                            errors=errors), status
 

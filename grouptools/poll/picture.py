@@ -10,16 +10,10 @@ from flask_babel import gettext, ngettext
 from PIL import Image, ImageDraw, ImageOps
 
 from grouptools.core import render
+from grouptools.core.palette import BRAND, INK, INK_SOFT, MUTED, OTHER_BAR, TRACK, WHITE
 
 WIDTH = 1080
 MARGIN = 64
-INK = (0x1F, 0x2A, 0x27)
-MUTED = (0x5F, 0x6B, 0x66)
-BRAND = (0x0A, 0x7F, 0x55)
-BRAND_TINT = (0xE8, 0xF5, 0xEF)
-TRACK = (0xE9, 0xEE, 0xEC)
-OTHER_BAR = (0x7F, 0xB8, 0xA0)
-WHITE = (255, 255, 255)
 THUMB = 132
 
 _drawn = OrderedDict()
@@ -95,7 +89,7 @@ def draw_results(group_name, title, status, rows):
                 ImageDraw.Draw(mask).rounded_rectangle((0, 0, THUMB - 1, THUMB - 1), 16, fill=255)
                 image.paste(thumb, (MARGIN, y), mask)
             x = MARGIN + THUMB + 24
-        colour = INK if row.winner else (0x3D, 0x4A, 0x45)
+        colour = INK if row.winner else INK_SOFT
         label_bottom = render.draw_lines(image, (x, y), lines, 40, colour, row.winner, 1.35)
         bar_top = max(label_bottom, y + (THUMB - 56 if row.thumb else 0)) + 16
         count = ngettext("%(num)d vote", "%(num)d votes", row.votes) + f" · {row.percent:g}%"

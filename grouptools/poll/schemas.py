@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
+from grouptools.core.links import avatar_url, image_urls
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from grouptools.poll import links
 from grouptools.poll.models import Poll, PollOption
@@ -69,16 +70,16 @@ class VoteSchema(Schema):
 class OptionSchema(Schema):
     id = fields.String(attribute="public_id")
     text = fields.String()
-    image_url = fields.Function(lambda o: links.image_urls(o.image, absolute=True)[0],
+    image_url = fields.Function(lambda o: image_urls(o.image, absolute=True)[0],
                                 allow_none=True)
-    thumb_url = fields.Function(lambda o: links.image_urls(o.image, absolute=True)[1],
+    thumb_url = fields.Function(lambda o: image_urls(o.image, absolute=True)[1],
                                 allow_none=True)
 
 
 class VoterSchema(Schema):
     member_id = fields.String(attribute="public_id")
     name = fields.String(attribute="display_name")
-    avatar_url = fields.Function(lambda m: links.avatar_url(m, absolute=True))
+    avatar_url = fields.Function(lambda m: avatar_url(m, absolute=True))
 
 
 class VoterList(fields.List):
@@ -92,7 +93,7 @@ class VoterList(fields.List):
         if value is None:
             return None
         return [{"member_id": v.public_id, "name": v.display_name,
-                 "avatar_url": links.avatar_url(v, absolute=True)} for v in value]
+                 "avatar_url": avatar_url(v, absolute=True)} for v in value]
 
 
 class OptionResultSchema(Schema):

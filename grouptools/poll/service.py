@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
+from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Image, Membership
 from grouptools.core.timeutil import utcnow
@@ -23,11 +24,6 @@ ANYTIME_FIELDS = ("title", "description", "deadline", "results_visibility")
 class OptionsFixed(Conflict):
     default_message = _l("Someone has voted already: the options and voting rules can no "
                          "longer change.")
-
-
-def invalid(errors):
-    """422 with field messages, as the API's schemas give them."""
-    return Invalid(errors={"json": errors})
 
 
 # --- Finding and reading ----------------------------------------------------------------
@@ -110,13 +106,13 @@ def create_poll(person, group, *, title, options, description="", multiple=False
                      "deadline": deadline}, errors, utcnow())
     rows = _build_options(group, options, errors)
     if errors:
-        raise invalid(errors)
+        raise Invalid(errors)
     poll = Poll(group=group, created_by_id=person.id, title=title, description=description or "",
                 multiple=multiple, min_choices=low, max_choices=high, anonymous=anonymous,
                 results_visibility=results_visibility, allow_change=allow_change,
                 deadline=deadline, options=rows)
     db.session.add(poll)
-    db.session.commit()
+    commit_or_conflict()
     return poll
 
 
@@ -149,7 +145,7 @@ def update_poll(person, poll, **changes):
             multiple, changes.get("min_choices", poll.min_choices if kept else None),
             changes.get("max_choices", poll.max_choices if kept else None), count, errors)
     if errors:
-        raise invalid(errors)
+        raise Invalid(errors)
     for key in ANYTIME_FIELDS + ("anonymous", "allow_change", "multiple"):
         if key in changes:
             setattr(poll, key, changes[key] if key != "description" else changes[key] or "")
@@ -159,7 +155,7 @@ def update_poll(person, poll, **changes):
             poll.options = rows
     poll.version = Poll.version + 1
     counted = _count_pool_if_closed(poll)
-    db.session.commit()
+    commit_or_conflict()
     ballots.after_counting(counted)
     return poll
 
@@ -179,7 +175,7 @@ def close_poll(person, poll, closed=True):
     and before reopening, whether or not anyone looked."""
     poll, counted = close_widget(person, poll, closed, lock=lock_poll, on_change=_bump_version,
                                  while_closed=_count_pool_if_closed)
-    db.session.commit()
+    commit_or_conflict()
     ballots.after_counting(counted)
     return poll
 
@@ -201,11 +197,11 @@ def duplicate_poll(person, poll):
                 options=[PollOption(position=o.position, text=o.text, image_id=o.image_id)
                          for o in poll.options])
     db.session.add(copy)
-    db.session.commit()
+    commit_or_conflict()
     return copy
 
 
 def delete_poll(person, poll):
     authorize(person, Action.MANAGE_WIDGET, poll)
     db.session.execute(delete(Poll).where(Poll.id == poll.id))
-    db.session.commit()
+    commit_or_conflict()

@@ -9,8 +9,10 @@ from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
-from grouptools.core.errors import Conflict, Invalid
+from grouptools.core.errors import DomainError
+from grouptools.core.forms import field_errors, shown_on_form
 from grouptools.core.identity import current_person
+from grouptools.core.links import avatar_url, image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.share import etag_for
 from grouptools.core.ratelimits import rate_limited
@@ -19,7 +21,6 @@ from grouptools.poll.blueprints import bp
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import (
     choice_hint,
-    format_local,
     pending_label,
     privacy_notice,
     voters_label,
@@ -44,19 +45,18 @@ def _show(poll, status=200, vote_error=None, chosen=None):
     if state.results is not None and state.manager:
         reminder = results.reminder_text(state.results, link)
     chosen = set(chosen if chosen is not None else (state.my_vote or []))
-    options = [{"option": o, "image_url": links.image_urls(o.image)[0],
-                "thumb_url": links.image_urls(o.image)[1], "label": option_label(o),
+    options = [{"option": o, "image_url": image_urls(o.image)[0],
+                "thumb_url": image_urls(o.image)[1], "label": option_label(o),
                 "chosen": o.public_id in chosen} for o in poll.options]
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
         results=state.results, link=link, poster_url=links.poster_url(poll), reminder=reminder,
         vote_error=vote_error,
         notice=privacy_notice(poll), choice_hint=choice_hint(poll),
-        deadline=format_local(poll.group, poll.deadline) if poll.deadline else None,
-        closed_at=format_local(poll.group, poll.closed_at) if poll.closed_at else None,
+        deadline=poll.deadline, closed_at=poll.closed_at,
         votes_label=votes_label, voters_label=voters_label(poll.voter_count),
         pending_label=pending_label(state.results),
-        avatar_url=links.avatar_url, option_label=option_label,
+        avatar_url=avatar_url, option_label=option_label,
         hidden_message=results.ResultsHidden.MESSAGES.get(state.results_visible_when),
         live_url=url_for("poll_pages.live_results", pid=poll.public_id),
         live_seconds=LIVE_SECONDS,
@@ -84,11 +84,11 @@ def vote(pid):
     except ValidationError as error:
         messages = error.messages.get("option_ids", [gettext("Invalid value.")])
         return _show(poll, 422, " ".join(_flat(messages)), chosen)
-    except (Invalid, Conflict) as error:
-        message = error.message
-        if isinstance(error, Invalid) and error.errors:
-            message = " ".join(_flat(error.errors.get("json", {}).get("option_ids", [message])))
-        return _show(poll, error.status, str(message), chosen)
+    except DomainError as error:
+        if not shown_on_form(error):
+            raise
+        message = " ".join(_flat(field_errors(error).get("option_ids", [error.message])))
+        return _show(poll, error.status, message, chosen)
     if outcome == "created" and poll.anonymous:
         flash(gettext("Your secret vote was received. It is counted with others, in a batch, "
                       "so nobody can see what you chose."), "success")
@@ -115,7 +115,9 @@ def withdraw(pid):
     poll, person, _ = load_widget(Poll, pid, Action.ACT)
     try:
         voting.withdraw_vote(person, poll)
-    except Conflict as error:
+    except DomainError as error:
+        if not shown_on_form(error):
+            raise
         return _show(poll, error.status, str(error.message))
     flash(gettext("Your vote was withdrawn."), "info")
     return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)

@@ -9,14 +9,15 @@ from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
-from grouptools.core.errors import Conflict, DomainError, NotFound
+from grouptools.core.database import unit_of_work
+from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
-from grouptools.poll.service import invalid, my_option_ids
+from grouptools.poll.service import my_option_ids
 
 
 class PollClosed(Conflict):
@@ -37,9 +38,9 @@ def _chosen_options(poll, option_ids):
     by_public_id = {o.public_id: o.id for o in poll.options}
     unknown = [i for i in option_ids if i not in by_public_id]
     if unknown:
-        raise invalid({"option_ids": [str(_l("Not an option of this poll."))]})
+        raise Invalid({"option_ids": [str(_l("Not an option of this poll."))]})
     if len(set(option_ids)) != len(option_ids):
-        raise invalid({"option_ids": [str(_l("Each option may be chosen once."))]})
+        raise Invalid({"option_ids": [str(_l("Each option may be chosen once."))]})
     count = len(option_ids)
     if not poll.min_choices <= count <= poll.max_choices:
         if poll.min_choices == poll.max_choices:
@@ -47,7 +48,7 @@ def _chosen_options(poll, option_ids):
         else:
             message = _l("Choose from %(min)d to %(max)d options.",
                          min=poll.min_choices, max=poll.max_choices)
-        raise invalid({"option_ids": [str(message)]})
+        raise Invalid({"option_ids": [str(message)]})
     return {by_public_id[i] for i in option_ids}
 
 
@@ -86,7 +87,7 @@ def cast_vote(person, poll, option_ids):
     if poll.is_closed():
         raise PollClosed()
     chosen = _chosen_options(poll, option_ids)
-    try:
+    with unit_of_work():
         try:
             return _apply_vote(poll, membership, chosen)
         except IntegrityError:
@@ -94,12 +95,6 @@ def cast_vote(person, poll, option_ids):
             # participation; now this one is a change of it, under its lock.
             db.session.rollback()
             return _apply_vote(poll, membership, chosen)
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict() from None
-    except DomainError:
-        db.session.rollback()
-        raise
 
 
 def _apply_vote(poll, membership, chosen):
@@ -163,7 +158,7 @@ def withdraw_vote(person, poll):
         raise ChangeNotAllowed()
     if poll.is_closed():
         raise PollClosed()
-    try:
+    with unit_of_work():
         taken = db.session.scalar(
             select(Participation).where(Participation.poll_id == poll.id,
                                         Participation.membership_id == membership.id)
@@ -181,6 +176,3 @@ def withdraw_vote(person, poll):
         _count(poll, minus=current)
         db.session.commit()
         return True
-    except DomainError:
-        db.session.rollback()
-        raise

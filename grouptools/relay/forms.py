@@ -6,15 +6,11 @@ The reply format is defined on a phone without JavaScript: a fixed number of fie
 (label, type, required, private, pattern, hint, choices), empty rows ignored; slots
 likewise."""
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import request
 from flask_babel import gettext, lazy_gettext as _l
-from marshmallow import ValidationError
 
-from grouptools.core.errors import DomainError
-from grouptools.core.timeutil import local_time
+from grouptools.core.forms import deadline_payload, deadline_unchanged, field_errors
 
 FIELD_ROWS = 5
 FIELD_ROWS_SHOWN = 2  # the others wait behind "More fields", so the form stays short
@@ -114,49 +110,16 @@ def read_settings(group, booleans=("waitlist",), deadline=None):
                "guests_max": _number_or(values["guests_max"], 0),
                "per_member_max": _number_or(values["per_member_max"], 1),
                "waitlist": values["waitlist"],
-               "deadline": _aware(group, values["deadline"])}
-    if deadline is not None and values["deadline"].strip() == deadline_input(group, deadline):
+               "deadline": deadline_payload(group, values["deadline"])}
+    if deadline_unchanged(group, values["deadline"], deadline):
         del payload["deadline"]
     return values, payload
 
 
-def _aware(group, typed):
-    """A datetime-local value ("2026-12-01T20:00") as an instant in the group's zone."""
-    typed = typed.strip()
-    if not typed:
-        return None
-    try:
-        local = datetime.fromisoformat(typed)
-    except ValueError:
-        return typed  # the schema refuses it with its own message
-    if local.tzinfo is None:
-        local = local.replace(tzinfo=ZoneInfo(group.timezone))
-    return local.isoformat()
-
-
-def deadline_input(group, deadline):
-    """The deadline as a datetime-local input shows it, in the group's zone."""
-    return local_time(group, deadline).strftime("%Y-%m-%dT%H:%M") if deadline else ""
-
-
-def load(schema, payload):
-    """(data, errors) from a schema, errors as marshmallow gives them."""
-    try:
-        return schema.load(payload), {}
-    except ValidationError as error:
-        return None, error.messages
-
-
-def status_of(errors):
-    """422 for invalid input; a refused action keeps its own status (409 full, closed…)."""
-    return errors.status if isinstance(errors, DomainError) else 422
-
-
 def form_errors(messages, field_rows=None, slot_rows=None):
-    """Schema or service errors as {form field name: [messages]}."""
-    if isinstance(messages, DomainError):
-        messages = messages.errors.get("json", messages.errors) if messages.errors \
-            else {"_form": [str(messages.message)]}
+    """A refusal — the schema's or the service's (core.forms.field_errors) — as
+    {form field name: [messages]}: field and slot rows by their number on the form."""
+    messages = field_errors(messages)
     errors = {}
     for name, message in messages.items():
         if name == "fields" and isinstance(message, dict) and field_rows is not None:

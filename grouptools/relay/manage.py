@@ -6,6 +6,7 @@ from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
+from grouptools.core.forms import deadline_input, error_status, load, shown_on_form
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.relay import forms, service, signups
@@ -20,7 +21,7 @@ def _settings_values(relay):
               "capacity": relay.capacity if relay.capacity is not None else "",
               "waitlist": relay.waitlist, "guests_max": relay.guests_max,
               "per_member_max": relay.per_member_max,
-              "deadline": forms.deadline_input(relay.group, relay.deadline)}
+              "deadline": deadline_input(relay.group, relay.deadline)}
     return values
 
 
@@ -61,12 +62,12 @@ def settings(rid):
     if relay.slots or slots:
         payload["slots"] = slots
         payload.pop("capacity")
-    data, errors = forms.load(RelaySettingsSchema(), payload)
+    data, errors = load(RelaySettingsSchema(), payload)
     if not errors:
         try:
             service.update_relay(person, relay, **data)
         except DomainError as error:
-            if error.status not in (409, 422):
+            if not shown_on_form(error):
                 raise
             errors = error
         else:
@@ -76,7 +77,7 @@ def settings(rid):
         row["taken"] = slot.taken
     return manage_page(relay, person, settings=values, slot_rows=slot_rows,
                        settings_errors=forms.form_errors(errors, slot_rows=slot_index),
-                       status=forms.status_of(errors))
+                       status=error_status(errors))
 
 
 @bp.post("/r/<pid:rid>/close")
@@ -109,7 +110,7 @@ def import_text(rid):
     nothing twice: lines already on the list are skipped."""
     relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
     text = request.form.get("text", "")
-    data, errors = forms.load(ImportSchema(), {"text": text})
+    data, errors = load(ImportSchema(), {"text": text})
     if errors:
         return manage_page(relay, person, import_text=text, import_errors=errors, status=422)
     created, rejected = signups.import_text(person, relay, data["text"])

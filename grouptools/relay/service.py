@@ -9,11 +9,11 @@ from functools import partial
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget, set_closed
+from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Membership
 from grouptools.extensions import db
@@ -36,20 +36,7 @@ class CapacityBelowTaken(Conflict):
     def __init__(self, taken, field=None):
         message = gettext("%(taken)d places are taken already: the capacity cannot be lower "
                           "than that.", taken=taken)
-        super().__init__(message, errors={"json": {field: [message]}} if field else None)
-
-
-def invalid(errors):
-    return Invalid(errors={"json": errors})
-
-
-def commit():
-    """Commit, turning a constraint the database caught (a race, a duplicate) into 409."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict() from None
+        super().__init__(message, errors={field: [message]} if field else None)
 
 
 # --- Finding ------------------------------------------------------------------------------
@@ -66,7 +53,7 @@ def _new_fields(fields):
 
 def _check_slots_and_capacity(capacity, slots):
     if slots and capacity is not None:
-        raise invalid({"capacity": [gettext("With slots, give each slot its own capacity "
+        raise Invalid({"capacity": [gettext("With slots, give each slot its own capacity "
                                             "and leave this empty.")]})
 
 
@@ -83,7 +70,7 @@ def create_relay(person, group, title, description="", fields=(), capacity=None,
     db.session.add(relay)
     db.session.flush()
     changelog.record(relay, "created", actor=person)
-    commit()
+    commit_or_conflict()
     return relay
 
 
@@ -125,7 +112,7 @@ def _update_slots(person, relay, slots):
     for position, data in enumerate(slots):
         slot = existing.get(data.get("id")) if data.get("id") else None
         if data.get("id") and slot is None:
-            raise invalid({"slots": {position: {"id": [gettext("Not a slot of this list.")]}}})
+            raise Invalid({"slots": {position: {"id": [gettext("Not a slot of this list.")]}}})
         if slot is None:
             slot = RelaySlot(position=position, label=data["label"], capacity=data.get("capacity"))
             relay.slots.append(slot)
@@ -168,7 +155,7 @@ def update_relay(person, relay, **changes):
         _update_slots(person, relay, changes["slots"])
     if "closed" in changes:
         _set_closed(person, relay, changes["closed"])
-    commit()
+    commit_or_conflict()
     return relay
 
 
@@ -185,7 +172,7 @@ def _set_closed(person, relay, closed):
 def close_relay(person, relay, closed=True):
     relay, _ = close_widget(person, relay, closed, lock=places.lock,
                             on_change=partial(_record_closing, person))
-    commit()
+    commit_or_conflict()
     return relay
 
 
@@ -193,7 +180,7 @@ def delete_relay(person, relay):
     """The relay with its entries and log (the database cascades them)."""
     authorize(person, Action.MANAGE_WIDGET, relay)
     db.session.execute(delete(Relay).where(Relay.id == relay.id))
-    db.session.commit()
+    commit_or_conflict()
 
 
 # --- What one asker sees --------------------------------------------------------------------

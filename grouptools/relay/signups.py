@@ -12,6 +12,7 @@ from flask_babel import gettext, lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
 from grouptools.core.models import is_public_id
@@ -20,7 +21,7 @@ from grouptools.extensions import db
 from grouptools.relay import changelog, chattext, places
 from grouptools.relay.formats import clean_values
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
-from grouptools.relay.service import RelayClosed, commit, invalid
+from grouptools.relay.service import RelayClosed
 
 
 TICKET_SECRET = re.compile(r"[A-Za-z0-9_-]{16,32}")
@@ -108,7 +109,7 @@ def validated(relay, values, guests, slot_id):
                                      "Your party is larger than the list (%(num)d places).",
                                      capacity)]
     if errors:
-        raise invalid(errors)
+        raise Invalid(errors)
     return clean, slot
 
 
@@ -158,7 +159,7 @@ def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
     db.session.flush()
     _record_joined(relay, person, entry, slot, added=for_name is not None)
     record_activity(membership)
-    commit()
+    commit_or_conflict()
     return entry
 
 
@@ -229,7 +230,7 @@ def edit_entry(person, entry, values=None, guests=None, slot_id=None):
     changelog.record(relay, "edited", entry, person, **before,
                      slot=old_slot.label if old_slot else None,
                      promoted=changelog.promoted_params(promoted))
-    commit()
+    commit_or_conflict()
     return entry
 
 
@@ -244,7 +245,7 @@ def withdraw_entry(person, entry):
     record_activity(membership)
     take_off_list(relay, entry, "withdrawn" if mine else "removed",
                   "withdrew" if mine else "removed", person)
-    commit()
+    commit_or_conflict()
     return entry
 
 
@@ -277,7 +278,7 @@ def mark_attended(person, entry, attended=True):
         changelog.record(relay, "attended" if attended else "unattended", entry, person,
                          number=places.number_of(entry),
                          slot=entry.slot.label if entry.slot else None)
-    commit()
+    commit_or_conflict()
     return entry
 
 
@@ -285,7 +286,7 @@ def mark_attended(person, entry, attended=True):
 
 def _reason(relay, error):
     """One line saying why a pasted line was refused: "手机号: Not a valid phone number."."""
-    errors = (error.errors or {}).get("json", {})
+    errors = error.errors or {}
     labels = {f.key: f.label for f in relay.fields}
     parts = [f"{labels.get(key, key)}: {' '.join(messages)}"
              for key, messages in (errors.get("values") or {}).items()]
@@ -343,5 +344,5 @@ def import_text(person, relay, text):
     if created:
         changelog.record(relay, "imported", actor=person, created=len(created),
                          rejected=len(rejected))
-    commit()
+    commit_or_conflict()
     return created, rejected

@@ -8,6 +8,7 @@ from flask_babel import gettext, ngettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
+from grouptools.core.forms import error_status, load, shown_on_form
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.links import absolute_url
@@ -85,18 +86,20 @@ def create_relay(gid):
     values, payload = forms.read_settings(group)
     field_rows, payload["fields"], field_index = forms.read_field_rows()
     slot_rows, payload["slots"], slot_index = forms.read_slot_rows(forms.SLOT_ROWS)
-    data, errors = forms.load(RelayCreateSchema(), payload)
+    data, errors = load(RelayCreateSchema(), payload)
     if not errors:
         try:
             relay = service.create_relay(person, group, **data)
         except DomainError as error:
+            if not shown_on_form(error):
+                raise
             errors = error
         else:
             flash(gettext("Your sign-up list is ready: share its link or QR code in the chat."),
                   "success")
             return redirect(url_for("relay_pages.show_relay", rid=relay.public_id), code=303)
     return _create_page(group, values, forms.form_errors(errors, field_index, slot_index),
-                        field_rows, slot_rows, forms.status_of(errors))
+                        field_rows, slot_rows, error_status(errors))
 
 
 # --- The relay ---------------------------------------------------------------------------------
@@ -151,19 +154,19 @@ def sign_up(rid):
     """A member's sign-up, or an organiser adding someone who replied in the chat."""
     relay, person, _ = load_widget(Relay, rid, Action.ACT)
     typed, payload = forms.read_entry()
-    data, errors = forms.load(EntryCreateSchema(), payload)
+    data, errors = load(EntryCreateSchema(), payload)
     if not errors:
         try:
             entry = signups.sign_up(person, relay, **data)
         except DomainError as error:
-            if error.status not in (409, 422):
+            if not shown_on_form(error):
                 raise
             errors = error
         else:
             _flash_placed(entry, data.get("for_name"))
             anchor = "list" if data.get("for_name") else "mine"
             return redirect(url_for("relay_pages.show_relay", rid=rid, _anchor=anchor), code=303)
-    status = forms.status_of(errors)
+    status = error_status(errors)
     errors = forms.form_errors(errors)
     if "for_name" in payload:
         return manage.manage_page(relay, person, add_values=typed, add_errors=errors,
@@ -203,19 +206,19 @@ def edit_entry(rid, eid):
         return _entry_page(relay, entry, person, values, {})
     typed, payload = forms.read_entry()
     payload.pop("for_name", None)
-    data, errors = forms.load(EntryUpdateSchema(), payload)
+    data, errors = load(EntryUpdateSchema(), payload)
     if not errors:
         try:
             signups.edit_entry(person, entry, **data)
         except DomainError as error:
-            if error.status not in (409, 422):
+            if not shown_on_form(error):
                 raise
             errors = error
         else:
             flash(gettext("Saved."), "success")
             return redirect(url_for("relay_pages.show_relay", rid=rid, _anchor="list"), code=303)
     return _entry_page(relay, entry, person, typed, forms.form_errors(errors),
-                       forms.status_of(errors))
+                       error_status(errors))
 
 
 @bp.post("/r/<pid:rid>/entries/<pid:eid>/withdraw")

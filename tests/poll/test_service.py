@@ -82,14 +82,14 @@ def test_multiple_choice_defaults_to_one_to_all(world):
 def test_rules_that_contradict_each_other_are_refused(world, settings, field):
     with pytest.raises(Invalid) as refused:
         new_poll(world, **settings)
-    assert field in refused.value.errors["json"]
+    assert field in refused.value.errors
     assert db.session.scalar(select(func.count()).select_from(Poll)) == 0
 
 
 def test_a_deadline_in_the_past_is_refused(world):
     with pytest.raises(Invalid) as refused:
         new_poll(world, deadline=utcnow() - timedelta(minutes=1))
-    assert "deadline" in refused.value.errors["json"]
+    assert "deadline" in refused.value.errors
 
 
 def test_picture_options_must_be_pictures_of_the_group(world):
@@ -103,7 +103,7 @@ def test_picture_options_must_be_pictures_of_the_group(world):
     with pytest.raises(Invalid) as refused:
         service.create_poll(persons["群主"], group, title="x",
                             options=[{"image_id": theirs.public_id}, {"text": "y"}])
-    assert refused.value.errors["json"]["options"] == {0: {"image_id": ["No such picture in this group."]}}
+    assert refused.value.errors["options"] == {0: {"image_id": ["No such picture in this group."]}}
 
 
 def test_members_create_only_where_the_group_allows_it(world):
@@ -160,7 +160,7 @@ def test_min_and_max_are_enforced(world, chosen, message):
     poll = new_poll(world, multiple=True, min_choices=2, max_choices=3)
     with pytest.raises(Invalid) as refused:
         voting.cast_vote(world[1]["甲"], poll, [poll.options[i].public_id for i in chosen])
-    assert refused.value.errors["json"]["option_ids"] == [message]
+    assert refused.value.errors["option_ids"] == [message]
 
 
 def test_an_option_of_another_poll_is_refused(world):

@@ -1,6 +1,7 @@
 """Relay pages used the way a phone in a chat app uses them: plain form posts with the
 page's CSRF token, no JavaScript; errors next to each field with what was typed kept."""
 import re
+from datetime import timedelta, timezone
 
 import pytest
 
@@ -249,3 +250,18 @@ def test_every_page_reads_in_chinese(phones):
         html = clients["群主"].get(path, headers=ZH).get_data(as_text=True)
         assert "接龙" in html, path
         assert_csp_clean(html)
+
+
+def test_a_relay_page_shows_its_deadline_in_the_readers_language(relay_with):
+    """Like poll pages: the group's zone, the reader's language (core.i18n's filter)."""
+
+    # Three days ahead at 20:00 in the group's zone (Asia/Shanghai by default).
+    local = (utcnow() + timedelta(days=3)).astimezone(timezone(timedelta(hours=8)))
+    local = local.replace(hour=20, minute=0, second=0, microsecond=0)
+    rid, owner, _, _ = relay_with(deadline=local.isoformat())
+    english = owner.get(f"/r/{rid}?lang=en").get_data(as_text=True)
+    chinese = owner.get(f"/r/{rid}?lang=zh").get_data(as_text=True)
+    assert f"{local.strftime('%b')} {local.day}, 8:00\u202fPM" in english
+    assert f"{local.month}月{local.day}日" in chinese and "20:00" in chinese
+    for page in (english, chinese):
+        assert local.strftime("%Y-%m-%d %H:%M") not in page  # no fixed format any more

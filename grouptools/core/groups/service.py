@@ -76,7 +76,7 @@ def join_group(person, group, nickname=None, answer=None):
     until a manager restores them; one who left may."""
     authorize(person, Action.JOIN, group)
     if group.join_question and not (answer or "").strip():
-        raise Invalid(errors={"json": {"answer": [str(_l("Please answer the group's question."))]}})
+        raise Invalid({"answer": [str(_l("Please answer the group's question."))]})
     status = "active" if group.join_policy == "open" else "pending"
     now = utcnow()
     existing = _membership_for_update(group, person)
@@ -147,7 +147,7 @@ def change_member(person, group, target, role=None, status=None):
 
 def _activate(target, status):
     if status != "active":
-        raise Invalid(errors={"json": {"status": [str(_l("Only 'active' can be set here."))]}})
+        raise Invalid({"status": [str(_l("Only 'active' can be set here."))]})
     if target.status == "left":
         raise Conflict(_l("This member left the group; they can join again themselves."))
     if target.status in ("pending", "removed"):

@@ -5,8 +5,8 @@ from flask_babel import gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
-from grouptools.core.errors import Invalid
-from grouptools.core.forms import field_errors, read_form
+from grouptools.core.errors import DomainError, Invalid
+from grouptools.core.forms import field_errors, read_form, shown_on_form
 from grouptools.core.groups import moves, service
 from grouptools.core.groups.schemas import (
     TIMEZONES,
@@ -110,7 +110,9 @@ def join_group(gid):
     if not errors and person is not None:
         try:
             membership, _ = service.join_group(person, group, **data)
-        except Invalid as error:
+        except DomainError as error:
+            if not shown_on_form(error):
+                raise
             errors = field_errors(error)
         else:
             if membership.status == "pending":
@@ -168,7 +170,7 @@ def change_member(gid, mid):
         return no_store(render_template("groups/signin_link.html", group=group, target=target,
                                         url=url))
     else:
-        raise Invalid(errors={"action": [gettext("Unknown action.")]})
+        raise Invalid({"action": [gettext("Unknown action.")]})
     return redirect(back, code=303)
 
 
