@@ -5,16 +5,10 @@ import io
 import pytest
 from PIL import Image
 
-from grouptools.core import avatars, render
+from grouptools.core import avatars
 
 
-@pytest.fixture(autouse=True)
-def fresh_fonts(monkeypatch):
-    """Each test finds fonts itself, with no GROUPTOOLS_FONT from the environment."""
-    monkeypatch.delenv("GROUPTOOLS_FONT", raising=False)
-    render.forget_fonts()
-    yield
-    render.forget_fonts()
+pytestmark = pytest.mark.usefixtures("fresh_fonts")
 
 
 def open_png(data):

@@ -8,13 +8,7 @@ from grouptools.core import fonts, render
 NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
 
-@pytest.fixture(autouse=True)
-def fresh_fonts(monkeypatch):
-    """Each test finds fonts itself, with no GROUPTOOLS_FONT from the environment."""
-    monkeypatch.delenv("GROUPTOOLS_FONT", raising=False)
-    render.forget_fonts()
-    yield
-    render.forget_fonts()
+pytestmark = pytest.mark.usefixtures("fresh_fonts")
 
 
 def colourful_pixels(image):
