@@ -78,11 +78,3 @@ class OwnedItem:
     `OWNER_REFUSAL` is what a member who neither owns it nor manages the widget reads."""
 
     OWNER_REFUSAL = None
-
-    @property
-    def widget(self):
-        raise NotImplementedError
-
-    @property
-    def owner_membership_id(self):
-        raise NotImplementedError

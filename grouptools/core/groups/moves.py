@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 
-from grouptools.core.access import Action, authorize, membership_of
+from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.errors import Conflict, NotAllowed, NotFound
 from grouptools.core.models import (
     Membership,
@@ -64,10 +64,10 @@ def move_refusal(link, device):
     """Why the link's membership cannot move to `device` (the device's person, or None),
     as the error to raise; None when it can."""
     membership = link.membership
-    issuer = membership_of(db.session.get(Person, link.issued_by_id), membership.group) \
-        if link.issued_by_id is not None else None
+    issuer = db.session.get(Person, link.issued_by_id) if link.issued_by_id is not None else None
+    # The issuer must still be allowed to issue it: core.access decides, as when issuing.
     if not (membership.is_active and membership.role == "member"
-            and issuer is not None and issuer.is_manager):
+            and can(issuer, Action.ISSUE_SIGNIN_LINK, membership.group)):
         return Conflict(_l("This link no longer works: the membership or the organiser who "
                            "issued it has changed. Ask an organiser for a new one."))
     if device is None:
