@@ -57,6 +57,7 @@ def _register_blueprints(app):
     from grouptools.core.uploads import blp as images_api
     from grouptools.core.uploads import bp as image_pages
     from grouptools.core.uploads import init_app as init_uploads
+    from grouptools.core.widgetpages import init_app as init_widget_pages
 
     api = app.extensions["grouptools_api"]
     api.register_blueprint(people_blp)
@@ -69,6 +70,7 @@ def _register_blueprints(app):
     # Each widget registers its API, its pages and its line on the group page.
     for widget in (poll, relay):
         widget.init_app(app, api)
+    init_widget_pages(app)
 
 
 def _register_pages(app):

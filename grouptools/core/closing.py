@@ -1,11 +1,25 @@
-"""Closing and reopening a widget by hand: one rule for every widget.
+"""Closing, reopening and deleting a widget by hand: one rule for every widget.
 
 Closing sets `closed_at` (closing twice keeps the first time); reopening clears it and,
 for widgets whose `REOPEN_DROPS_PAST_DEADLINE` is set, a deadline already past, which
 would close the widget again at once. What a widget adds — a log line, a version bump,
 counting what waits to be counted — it passes as hooks."""
+from sqlalchemy import delete
+
 from grouptools.core.access import Action, authorize
+from grouptools.core.database import commit_or_conflict
+from grouptools.core.errors import Conflict
 from grouptools.core.timeutil import utcnow
+from grouptools.core.widgets import kind_of
+from grouptools.extensions import db
+
+
+class WidgetClosed(Conflict):
+    """409: a closed widget no longer takes what was sent; the message is its kind's
+    (`WidgetTexts.refused`: "This poll is closed: it no longer accepts votes.")."""
+
+    def __init__(self, widget):
+        super().__init__(kind_of(widget).texts.refused)
 
 
 def close_widget(person, widget, closed=True, *, lock, on_change=None, while_closed=None):
@@ -51,3 +65,15 @@ def set_closed(widget, closed, now=None, while_closed=None):
         changed = widget.closed_at is not None
     widget.closed_at = None
     return changed, settled
+
+
+def delete_widget(person, widget):
+    """Delete `widget` for one of its managers, with everything in it (the database
+    cascades its rows; pictures nothing uses any more go with core.image_cleanup).
+
+    :raise 401/404/403: as core.access decides for Action.MANAGE_WIDGET
+    """
+    authorize(person, Action.MANAGE_WIDGET, widget)
+    model = type(widget)
+    db.session.execute(delete(model).where(model.id == widget.id))
+    commit_or_conflict()

@@ -11,6 +11,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter
 
 from grouptools.core.fields import NOT_TEXT, SURROGATES
+from grouptools.core.identity import require_person
 from grouptools.core.models import PUBLIC_ID_PATTERN
 
 
@@ -62,9 +63,17 @@ class JSONParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     """A flask-smorest blueprint whose JSON routes refuse other content types with 415.
 
-    Left alone, a `text/plain` body reaches marshmallow as "missing" and answers 422."""
+    Left alone, a `text/plain` body reaches marshmallow as "missing" and answers 422.
+    With `needs_person=True` (every widget's API: strangers get 404, nobody gets 401)
+    nobody is refused with 401 before a body is read, so the answer to a request without
+    a name never depends on what it sent."""
 
     ARGUMENTS_PARSER = JSONParser()
+
+    def __init__(self, *args, needs_person=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_person:
+            self.before_request(_refuse_nobody)
 
     def arguments(self, schema, *, location="json", **kwargs):
         parse = super().arguments(schema, location=location, **kwargs)
@@ -83,6 +92,10 @@ class Blueprint(flask_smorest.Blueprint):
             return require_json
 
         return decorator
+
+
+def _refuse_nobody():
+    require_person()  # 401 when nobody is known; the route itself runs otherwise
 
 
 class PublicIdConverter(BaseConverter):

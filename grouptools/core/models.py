@@ -40,6 +40,14 @@ def hash_secret(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def belongs_to(table, index=False):
+    """The foreign key of a row that lives and dies with its `table` row (a poll's
+    option, a relay's entry, a member's vote): deleting the owner deletes it, in the
+    database, on both SQLite and PostgreSQL."""
+    return mapped_column(ForeignKey(f"{table}.id", ondelete="CASCADE"), nullable=False,
+                         index=index)
+
+
 class PublicIdMixin:
     public_id: Mapped[str] = mapped_column(
         String(PUBLIC_ID_LENGTH), unique=True, nullable=False, default=new_public_id

@@ -71,6 +71,14 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
         return widget
 
 
+class WidgetPart:
+    """A row in a widget's own order — a poll's option, a relay's field or slot: its key
+    and its place (`position`, from 0). Its model adds `<widget>_id = belongs_to(…)`."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position: Mapped[int] = mapped_column(nullable=False)
+
+
 class OwnedItem:
     """A row a member owns inside a widget. A model using it says which widget it
     belongs to (`widget`) and which membership owns it (`owner_membership_id`, None when

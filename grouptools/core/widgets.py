@@ -37,6 +37,18 @@ class WidgetSummary:
 
 
 @dataclass(frozen=True, kw_only=True)
+class WidgetTexts:
+    """What the kit's pages say about one kind, as lazy translations (registration runs
+    outside a request). `in_group` takes `%(group)s`."""
+
+    in_group: object  # "A poll in %(group)s": the public card's and the preview's line
+    closed: object  # flashed after closing: what closing means here
+    reopened: object  # flashed after reopening
+    confirm_delete: object  # flashed when the delete form comes without its tick: what is lost
+    refused: object  # the 409 when a closed widget is sent what it no longer takes
+
+
+@dataclass(frozen=True, kw_only=True)
 class WidgetKind:
     """What core knows of one widget.
 
@@ -57,8 +69,19 @@ class WidgetKind:
       holds the thing: `r"/r/+[A-Za-z0-9_-]{10}/+tickets/+"`); the access log masks that
       segment. Repeat slashes with `/+`: the router answers doubled slashes too.
     - `assets`: the widget's own static files ("css/poll.css", "js/poll.js"), paths
-      under the app's static folder. The widget's templates link them on the pages that
-      need them; the registry lists them so checks can walk every widget's files.
+      under the app's static folder; base.html links them on every page of the widget's
+      page blueprint (`pages`).
+    - `model`: its WidgetMixin model; `path`: the first segment of its pages ("p" for
+      `/p/<pid>`); `pages`: the name of its page blueprint; `page(widget, **url_for
+      arguments)` → the path of the widget's page (`_anchor="list"`, …). From these core.widgetpages adds the pages every widget has
+      beneath `/<path>/<id>`: qr.png, qr.svg, poster.png, close, reopen, delete.
+    - `close(person, widget, closed)` closes or reopens (closed=False) for a manager and
+      commits; `texts`: what those pages say (WidgetTexts).
+    - `public_lines(widget)` → the lines under the public card a stranger sees.
+    - `manage_link(widget)` → where the delete form lives (default: the page, #manage).
+    - `api`: the name of its JSON API blueprint; `sample(person, group)` → a small
+      realistic widget made through its service by a manager: what the cross-widget
+      contract test (tests/test_widget_contract.py) walks every route with.
     """
 
     key: str
@@ -69,6 +92,16 @@ class WidgetKind:
     on_member_gone: Callable | None = None
     secret_paths: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()
+    model: type
+    path: str
+    pages: str
+    page: Callable
+    close: Callable
+    texts: WidgetTexts
+    api: str
+    sample: Callable
+    public_lines: Callable = lambda widget: ()
+    manage_link: Callable | None = None
 
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):
@@ -86,6 +119,19 @@ def register_widget(app, kind):
     if kind.key in registry:
         raise ValueError(f"widget {kind.key!r} is registered already")
     registry[kind.key] = kind
+
+
+def kind_of(widget):
+    """The registration of `widget`'s model."""
+    for kind in registered_widgets():
+        if isinstance(widget, kind.model):
+            return kind
+    raise LookupError(f"{type(widget).__name__} is not a registered widget")
+
+
+def kind_for_blueprint(name, app=None):
+    """The registration whose page blueprint is `name`, or None."""
+    return next((kind for kind in registered_widgets(app) if kind.pages == name), None)
 
 
 def registered_widgets(app=None):

@@ -8,21 +8,13 @@ group page's list, create link, export, what a departing member's votes become).
 
 
 def init_app(app, rest_api):
-    from flask_babel import lazy_gettext as _l
-
     from grouptools.core.http import allow_large_body
-    from grouptools.core.widgets import WidgetKind, register_widget
+    from grouptools.core.widgets import register_widget
     from grouptools.poll import api, manage, sharing, views  # noqa: F401  (register the routes)
     from grouptools.poll.blueprints import blp, bp
-    from grouptools.poll.departures import withdraw_departed_votes
-    from grouptools.poll.export import export_for_group
-    from grouptools.poll.listing import create_link, group_listing
+    from grouptools.poll.kind import POLL
 
     rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
-    register_widget(app, WidgetKind(
-        key="poll", label=_l("Poll"), lister=group_listing, create_link=create_link,
-        exporter=export_for_group, on_member_gone=withdraw_departed_votes,
-        assets=("css/poll.css", "js/poll.js"),
-    ))
+    register_widget(app, POLL)
     allow_large_body(app, "poll_pages.create_poll", manage.PHOTOS_MAX_BYTES)

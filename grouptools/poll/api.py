@@ -2,12 +2,12 @@
 from flask import Response, stream_with_context
 
 from grouptools.core.access import Action
-from grouptools.core.groups.service import find_group
-from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.widgetapi import add_widget_api
 from grouptools.poll import results, service, voting
 from grouptools.poll.blueprints import blp
+from grouptools.poll.kind import POLL
 from grouptools.poll.export import csv_filename, export_csv
 from grouptools.poll.models import Poll
 from grouptools.poll.schemas import (
@@ -18,40 +18,10 @@ from grouptools.poll.schemas import (
     VoteSchema,
 )
 
-def _state(person, poll):
-    return results.poll_state(person, poll)
-
-
-@blp.route("/groups/<pid:gid>/polls", methods=["POST"])
-@rate_limited("create_widget")
-@blp.arguments(PollCreateSchema)
-@blp.response(201, PollSchema)
-def create_poll(data, gid):
-    person = require_person()
-    poll = service.create_poll(person, find_group(gid), **data)
-    return _state(person, poll)
-
-
-@blp.route("/polls/<pid:pid>")
-@blp.response(200, PollSchema)
-def get_poll(pid):
-    poll, person, _ = load_widget(Poll, pid)
-    return _state(person, poll)
-
-
-@blp.route("/polls/<pid:pid>", methods=["PATCH"])
-@blp.arguments(PollUpdateSchema)
-@blp.response(200, PollSchema)
-def update_poll(data, pid):
-    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    return _state(person, service.update_poll(person, poll, **data))
-
-
-@blp.route("/polls/<pid:pid>", methods=["DELETE"])
-@blp.response(204)
-def delete_poll(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    service.delete_poll(person, poll)
+add_widget_api(blp, POLL, "polls/<pid:pid>", schema=PollSchema, state=results.poll_state,
+               create_rule="groups/<pid:gid>/polls", create_schema=PollCreateSchema,
+               create=service.create_poll, update_schema=PollUpdateSchema,
+               update=service.update_poll)
 
 
 @blp.route("/polls/<pid:pid>/votes", methods=["POST"])
@@ -62,7 +32,7 @@ def delete_poll(pid):
 def cast_vote(data, pid):
     poll, person, _ = load_widget(Poll, pid, Action.ACT)
     outcome = voting.cast_vote(person, poll, data["option_ids"])
-    return _state(person, poll), 201 if outcome == "created" else 200
+    return results.poll_state(person, poll), 201 if outcome == "created" else 200
 
 
 @blp.route("/polls/<pid:pid>/votes", methods=["DELETE"])
@@ -80,26 +50,12 @@ def get_results(pid):
     return results.poll_results(person, poll)
 
 
-@blp.route("/polls/<pid:pid>/close", methods=["POST"])
-@blp.response(200, PollSchema)
-def close_poll(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    return _state(person, service.close_poll(person, poll))
-
-
-@blp.route("/polls/<pid:pid>/reopen", methods=["POST"])
-@blp.response(200, PollSchema)
-def reopen_poll(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    return _state(person, service.reopen_poll(person, poll))
-
-
 @blp.route("/polls/<pid:pid>/duplicate", methods=["POST"])
 @rate_limited("create_widget")
 @blp.response(201, PollSchema)
 def duplicate_poll(pid):
     poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    return _state(person, service.duplicate_poll(person, poll))
+    return results.poll_state(person, service.duplicate_poll(person, poll))
 
 
 @blp.route("/polls/<pid:pid>/export.csv")

@@ -5,5 +5,6 @@ from flask import Blueprint as PageBlueprint
 
 from grouptools.core.http import Blueprint
 
-blp = Blueprint("polls", __name__, url_prefix="/api/v1", description="Polls")
+blp = Blueprint("polls", __name__, url_prefix="/api/v1", description="Polls",
+                needs_person=True)
 bp = PageBlueprint("poll_pages", __name__, template_folder="templates")

@@ -1,5 +1,5 @@
-"""Organisers' poll pages: create (text or photo options), edit, close, reopen,
-duplicate, delete. Every action is a plain form that redirects (303); a form with
+"""Organisers' poll pages: create (text or photo options), edit, duplicate (closing,
+reopening and deleting are the kit's: core.widgetpages). Every action is a plain form that redirects (303); a form with
 mistakes comes back (422) with what was typed. core.access decides who gets in."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -112,22 +112,6 @@ def edit_poll(pid):
                            errors=errors), status
 
 
-@bp.post("/p/<pid:pid>/close")
-def close(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    service.close_poll(person, poll)
-    flash(gettext("The poll is closed. No more votes are accepted."), "info")
-    return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
-
-
-@bp.post("/p/<pid:pid>/reopen")
-def reopen(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    service.reopen_poll(person, poll)
-    flash(gettext("The poll is open again."), "success")
-    return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
-
-
 @bp.post("/p/<pid:pid>/duplicate")
 @rate_limited("create_widget")
 def duplicate(pid):
@@ -135,16 +119,3 @@ def duplicate(pid):
     copy = service.duplicate_poll(person, poll)
     flash(gettext("This is a copy of the poll, open and without votes."), "success")
     return redirect(url_for("poll_pages.show_poll", pid=copy.public_id), code=303)
-
-
-@bp.post("/p/<pid:pid>/delete")
-def delete(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    if request.form.get("confirm") != "1":
-        flash(gettext("Tick the box to confirm that the poll and its votes will be deleted."),
-              "error")
-        return redirect(url_for("poll_pages.show_poll", pid=pid, _anchor="manage"), code=303)
-    group = poll.group
-    service.delete_poll(person, poll)
-    flash(gettext("The poll was deleted."), "info")
-    return redirect(url_for("group_pages.show_group", gid=group.public_id), code=303)

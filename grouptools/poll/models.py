@@ -20,8 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grouptools.core.models import Image, Membership, PublicIdMixin
-from grouptools.core.widgetbase import WidgetMixin
+from grouptools.core.models import Image, Membership, PublicIdMixin, belongs_to
+from grouptools.core.widgetbase import WidgetMixin, WidgetPart
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.extensions import db
 
@@ -67,18 +67,14 @@ class Poll(WidgetMixin, db.Model):
     )
 
 
-class PollOption(PublicIdMixin, db.Model):
+class PollOption(WidgetPart, PublicIdMixin, db.Model):
     """One answer: a text, a picture, or both, with its vote counter."""
 
     __tablename__ = "poll_option"
 
     TEXT_MAX = 200
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    poll_id: Mapped[int] = mapped_column(
-        ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    poll_id: Mapped[int] = belongs_to("poll", index=True)
     text: Mapped[str] = mapped_column(String(TEXT_MAX), nullable=False, default="")
     image_id: Mapped[int | None] = mapped_column(
         ForeignKey("image.id", ondelete="SET NULL"), index=True
@@ -100,12 +96,8 @@ class Participation(db.Model):
     __tablename__ = "poll_participation"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    poll_id: Mapped[int] = mapped_column(
-        ForeignKey("poll.id", ondelete="CASCADE"), nullable=False
-    )
-    membership_id: Mapped[int] = mapped_column(
-        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    poll_id: Mapped[int] = belongs_to("poll")
+    membership_id: Mapped[int] = belongs_to("membership", index=True)
 
     __table_args__ = (UniqueConstraint("poll_id", "membership_id"),)
 
@@ -118,9 +110,7 @@ class PendingBallot(db.Model):
     __tablename__ = "poll_pending_ballot"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    poll_id: Mapped[int] = mapped_column(
-        ForeignKey("poll.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    poll_id: Mapped[int] = belongs_to("poll", index=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
@@ -130,15 +120,9 @@ class Vote(db.Model):
     __tablename__ = "poll_vote"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    poll_id: Mapped[int] = mapped_column(
-        ForeignKey("poll.id", ondelete="CASCADE"), nullable=False
-    )
-    option_id: Mapped[int] = mapped_column(
-        ForeignKey("poll_option.id", ondelete="CASCADE"), nullable=False
-    )
-    membership_id: Mapped[int] = mapped_column(
-        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    poll_id: Mapped[int] = belongs_to("poll")
+    option_id: Mapped[int] = belongs_to("poll_option")
+    membership_id: Mapped[int] = belongs_to("membership", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     membership: Mapped[Membership] = relationship()

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
 from grouptools.core.links import avatar_url, image_urls
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
-from grouptools.poll import links
+from grouptools.core.widgetpages import widget_link
 from grouptools.poll.models import Poll, PollOption
 from grouptools.poll.results import reminder_text
 
@@ -123,7 +123,7 @@ class ResultsSchema(Schema):
     def reminder(self, results):
         if results.not_voted_count is None:
             return None
-        return reminder_text(results, links.poll_url(results.poll))
+        return reminder_text(results, widget_link(results.poll))
 
 
 class PollSchema(Schema):
@@ -146,4 +146,4 @@ class PollSchema(Schema):
     results = fields.Nested(ResultsSchema, allow_none=True)
     results_visible_when = fields.String(allow_none=True)
     can_manage = fields.Boolean(attribute="manager")
-    url = fields.Function(lambda s: links.poll_url(s.poll))
+    url = fields.Function(lambda s: widget_link(s.poll))

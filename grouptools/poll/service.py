@@ -1,10 +1,10 @@
-"""The rules of polls: create, edit, close, reopen, duplicate, delete (voting.py
+"""The rules of polls: create, edit, close, reopen, duplicate (voting.py
 takes votes, results.py says who sees which results).
 
 Plain functions over the models; each asks core.access before anything and commits its
 own unit of work. A change of settings holds the poll's row (lock_poll), as a vote does."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
@@ -180,10 +180,6 @@ def close_poll(person, poll, closed=True):
     return poll
 
 
-def reopen_poll(person, poll):
-    return close_poll(person, poll, closed=False)
-
-
 def duplicate_poll(person, poll):
     """A new open poll in the same group with the same settings and options, no votes."""
     authorize(person, Action.MANAGE_WIDGET, poll)
@@ -201,7 +197,3 @@ def duplicate_poll(person, poll):
     return copy
 
 
-def delete_poll(person, poll):
-    authorize(person, Action.MANAGE_WIDGET, poll)
-    db.session.execute(delete(Poll).where(Poll.id == poll.id))
-    commit_or_conflict()

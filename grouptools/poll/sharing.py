@@ -1,16 +1,10 @@
-"""The pictures beneath /p/<pid>: the results to post back into the chat, the poll's
-QR code and its poster."""
+"""The results picture beneath /p/<pid>, to post back into the chat (the QR codes and
+the poster are the kit's: core.widgetpages)."""
 from flask_babel import get_locale, gettext
 
-from grouptools.core.identity import require_person
-from grouptools.core.share import (
-    etag_for,
-    poster_response,
-    qr_png_response,
-    qr_svg_response,
-    send_picture,
-)
-from grouptools.poll import links, results
+from grouptools.core.loaders import load_widget
+from grouptools.core.share import etag_for, send_picture
+from grouptools.poll import results
 from grouptools.poll.blueprints import bp
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import voters_label
@@ -23,8 +17,8 @@ PRIVATE_PICTURE = "private, no-cache"
 @bp.get("/p/<pid:pid>/results.png")
 def results_picture(pid):
     """Counts and bars to post back into the chat; hidden exactly when the results are."""
-    poll = Poll.find(pid)
-    state = results.poll_state(require_person(), poll, with_results=False)
+    poll, person, _ = load_widget(Poll, pid)
+    state = results.poll_state(person, poll, with_results=False)
     if state.results_visible_when is not None:
         raise results.ResultsHidden(state.results_visible_when)
     group = poll.group
@@ -46,20 +40,3 @@ def results_picture(pid):
         return results_png(etag, group.name, poll.title, status, rows)
 
     return send_picture(etag, draw, cache_control=PRIVATE_PICTURE)
-
-
-@bp.get("/p/<pid:pid>/qr.png")
-def qr_png(pid):
-    return qr_png_response(links.poll_url(Poll.find(pid)))
-
-
-@bp.get("/p/<pid:pid>/qr.svg")
-def qr_svg(pid):
-    return qr_svg_response(links.poll_url(Poll.find(pid)))
-
-
-@bp.get("/p/<pid:pid>/poster.png")
-def poster(pid):
-    """Only what a stranger may see: the group's name, the poll's title and description."""
-    poll = Poll.find(pid)
-    return poster_response(poll.group.name, poll.title, poll.description, links.poll_url(poll))

@@ -14,9 +14,10 @@ from grouptools.core.forms import field_errors, shown_on_form
 from grouptools.core.identity import current_person
 from grouptools.core.links import avatar_url, image_urls
 from grouptools.core.loaders import load_widget
+from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 from grouptools.core.share import etag_for
 from grouptools.core.ratelimits import rate_limited
-from grouptools.poll import links, results, voting
+from grouptools.poll import results, voting
 from grouptools.poll.blueprints import bp
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import (
@@ -26,21 +27,16 @@ from grouptools.poll.labels import (
     voters_label,
     votes_label,
 )
+from grouptools.poll.kind import POLL
 from grouptools.poll.models import Poll
 from grouptools.poll.schemas import VoteSchema
 
 LIVE_SECONDS = 5
 
 
-def _public_page(poll, person, mine):
-    return render_template("poll/public.html", poll=poll, group=poll.group, person=person,
-                           mine=mine, link=links.poll_url(poll), poster_url=links.poster_url(poll),
-                           notice=privacy_notice(poll))
-
-
 def _show(poll, status=200, vote_error=None, chosen=None):
     state = results.poll_state(current_person(), poll)
-    link = links.poll_url(poll)
+    link = widget_link(poll)
     reminder = None
     if state.results is not None and state.manager:
         reminder = results.reminder_text(state.results, link)
@@ -50,7 +46,7 @@ def _show(poll, status=200, vote_error=None, chosen=None):
                 "chosen": o.public_id in chosen} for o in poll.options]
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
-        results=state.results, link=link, poster_url=links.poster_url(poll), reminder=reminder,
+        results=state.results, link=link, preview=widget_preview(poll), reminder=reminder,
         vote_error=vote_error,
         notice=privacy_notice(poll), choice_hint=choice_hint(poll),
         deadline=poll.deadline, closed_at=poll.closed_at,
@@ -65,12 +61,7 @@ def _show(poll, status=200, vote_error=None, chosen=None):
 
 @bp.get("/p/<pid:pid>")
 def show_poll(pid):
-    poll, person, mine = load_widget(Poll, pid, Action.VIEW_PUBLIC_CARD)
-    if mine is None or not mine.is_active:
-        # Strangers see the public card and "your name → join"
-        # (docs/security.md#who-can-see-what).
-        return _public_page(poll, person, mine)
-    return _show(poll)
+    return member_page_or_public_card(POLL, pid, lambda loaded: _show(loaded.widget))
 
 
 @bp.post("/p/<pid:pid>/vote")

@@ -9,6 +9,7 @@ from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
+from grouptools.core.closing import WidgetClosed
 from grouptools.core.database import unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
@@ -18,10 +19,6 @@ from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
 from grouptools.poll.service import my_option_ids
-
-
-class PollClosed(Conflict):
-    default_message = _l("This poll is closed: it no longer accepts votes.")
 
 
 class AlreadyVoted(Conflict):
@@ -66,7 +63,7 @@ def _claim_open_poll(poll, now, voters_delta):
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise PollClosed()
+        raise WidgetClosed(poll)
 
 
 def _count(poll, plus=(), minus=()):
@@ -85,7 +82,7 @@ def cast_vote(person, poll, option_ids):
     is voted twice, or a change without allow_change; 422 outside min/max."""
     membership = authorize(person, Action.ACT, poll)
     if poll.is_closed():
-        raise PollClosed()
+        raise WidgetClosed(poll)
     chosen = _chosen_options(poll, option_ids)
     with unit_of_work():
         try:
@@ -157,7 +154,7 @@ def withdraw_vote(person, poll):
     if not poll.allow_change:
         raise ChangeNotAllowed()
     if poll.is_closed():
-        raise PollClosed()
+        raise WidgetClosed(poll)
     with unit_of_work():
         taken = db.session.scalar(
             select(Participation).where(Participation.poll_id == poll.id,

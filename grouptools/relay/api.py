@@ -1,11 +1,11 @@
 """/api/v1 routes about relays: parse, ask the service, answer."""
 from grouptools.core.access import Action
-from grouptools.core.groups.service import find_group
-from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.widgetapi import add_widget_api
 from grouptools.relay import places, service, signups
 from grouptools.relay.blueprints import blp
+from grouptools.relay.kind import RELAY
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
 from grouptools.relay.models import Relay
@@ -22,8 +22,10 @@ from grouptools.relay.schemas import (
     TextSchema,
 )
 
-def _state(person, relay):
-    return service.relay_state(person, relay)
+add_widget_api(blp, RELAY, "relays/<pid:rid>", schema=RelaySchema, state=service.relay_state,
+               create_rule="groups/<pid:gid>/relays", create_schema=RelayCreateSchema,
+               create=service.create_relay, update_schema=RelayUpdateSchema,
+               update=service.update_relay)
 
 
 def _created(entry):
@@ -35,51 +37,6 @@ def _entry_view(person, entry):
     """The entry as the asker sees it on the list."""
     state = service.relay_state(person, entry.relay, with_log=False)
     return next(view for view in state.entries if view.entry.id == entry.id)
-
-
-@blp.route("/groups/<pid:gid>/relays", methods=["POST"])
-@rate_limited("create_widget")
-@blp.arguments(RelayCreateSchema)
-@blp.response(201, RelaySchema)
-def create_relay(data, gid):
-    person = require_person()
-    return _state(person, service.create_relay(person, find_group(gid), **data))
-
-
-@blp.route("/relays/<pid:rid>")
-@blp.response(200, RelaySchema)
-def get_relay(rid):
-    relay, person, _ = load_widget(Relay, rid)
-    return _state(person, relay)
-
-
-@blp.route("/relays/<pid:rid>", methods=["PATCH"])
-@blp.arguments(RelayUpdateSchema)
-@blp.response(200, RelaySchema)
-def update_relay(data, rid):
-    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
-    return _state(person, service.update_relay(person, relay, **data))
-
-
-@blp.route("/relays/<pid:rid>", methods=["DELETE"])
-@blp.response(204)
-def delete_relay(rid):
-    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
-    service.delete_relay(person, relay)
-
-
-@blp.route("/relays/<pid:rid>/close", methods=["POST"])
-@blp.response(200, RelaySchema)
-def close_relay(rid):
-    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
-    return _state(person, service.close_relay(person, relay))
-
-
-@blp.route("/relays/<pid:rid>/reopen", methods=["POST"])
-@blp.response(200, RelaySchema)
-def reopen_relay(rid):
-    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
-    return _state(person, service.close_relay(person, relay, closed=False))
 
 
 @blp.route("/relays/<pid:rid>/entries", methods=["POST"])

@@ -5,5 +5,6 @@ from flask import Blueprint as PageBlueprint
 
 from grouptools.core.http import Blueprint
 
-blp = Blueprint("relays", __name__, url_prefix="/api/v1", description="Relay sign-ups")
+blp = Blueprint("relays", __name__, url_prefix="/api/v1", description="Relay sign-ups",
+                needs_person=True)
 bp = PageBlueprint("relay_pages", __name__, template_folder="templates")

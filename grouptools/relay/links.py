@@ -1,12 +1,8 @@
-"""Where a relay's pages and tickets live: the one place that names their addresses."""
+"""Where a ticket lives: the one place that names its address (the relay's own link is
+core.widgetpages.widget_link)."""
 from flask import url_for
 
 from grouptools.core.links import absolute_url
-
-
-def relay_url(relay):
-    """The absolute link people share: what QR codes, posters and the chat text carry."""
-    return absolute_url(url_for("relay_pages.show_relay", rid=relay.public_id))
 
 
 def ticket_url(entry):

@@ -1,5 +1,6 @@
-"""Organisers' pages of a relay: settings (capacity, waitlist, slots, deadline), close,
-delete, adding someone who replied in the chat, importing a pasted relay, exports.
+"""Organisers' pages of a relay: settings (capacity, waitlist, slots, deadline), adding
+someone who replied in the chat, importing a pasted relay, exports (closing and deleting
+are the kit's: core.widgetpages).
 Routes on the relay pages' blueprint (blueprints.bp); core.access decides who gets in."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -78,29 +79,6 @@ def settings(rid):
     return manage_page(relay, person, settings=values, slot_rows=slot_rows,
                        settings_errors=forms.form_errors(errors, slot_rows=slot_index),
                        status=error_status(errors))
-
-
-@bp.post("/r/<pid:rid>/close")
-def close(rid):
-    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
-    relay = service.close_relay(person, relay, closed=request.form.get("closed", "1") == "1")
-    flash(gettext("The list is closed: nobody can sign up or change an entry now.")
-          if relay.closed_at else gettext("The list is open again."), "info")
-    return redirect(url_for("relay_pages.show_relay", rid=rid), code=303)
-
-
-@bp.post("/r/<pid:rid>/delete")
-def delete(rid):
-    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
-    group = relay.group
-    if request.form.get("confirm") != "1":
-        flash(gettext("Tick the box to confirm that the list and every entry will be deleted."),
-              "error")
-        return redirect(url_for("relay_pages.manage", rid=rid), code=303)
-    title = relay.title
-    service.delete_relay(person, relay)
-    flash(gettext("“%(title)s” was deleted.", title=title), "info")
-    return redirect(url_for("group_pages.show_group", gid=group.public_id), code=303)
 
 
 @bp.post("/r/<pid:rid>/import")

@@ -19,8 +19,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grouptools.core.models import Membership, PublicIdMixin, TimestampMixin
-from grouptools.core.widgetbase import OwnedItem, WidgetMixin
+from grouptools.core.models import Membership, PublicIdMixin, TimestampMixin, belongs_to
+from grouptools.core.widgetbase import OwnedItem, WidgetMixin, WidgetPart
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.extensions import db
 
@@ -72,7 +72,7 @@ class Relay(WidgetMixin, db.Model):
     )
 
 
-class RelayField(db.Model):
+class RelayField(WidgetPart, db.Model):
     """One part of the reply format: "手机号, a phone number, only organisers see it"."""
 
     __tablename__ = "relay_field"
@@ -84,11 +84,7 @@ class RelayField(db.Model):
     CHOICES_MAX = 50
     CHOICE_MAX = 100
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    relay_id: Mapped[int] = mapped_column(
-        ForeignKey("relay.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    relay_id: Mapped[int] = belongs_to("relay", index=True)
     key: Mapped[str] = mapped_column(String(KEY_MAX), nullable=False)
     label: Mapped[str] = mapped_column(String(LABEL_MAX), nullable=False)
     type: Mapped[str] = mapped_column(String(16), nullable=False, default="text")
@@ -107,18 +103,14 @@ class RelayField(db.Model):
     )
 
 
-class RelaySlot(PublicIdMixin, db.Model):
+class RelaySlot(WidgetPart, PublicIdMixin, db.Model):
     """A time slot or an item to claim, with its own capacity, numbering and waitlist."""
 
     __tablename__ = "relay_slot"
 
     LABEL_MAX = 60
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    relay_id: Mapped[int] = mapped_column(
-        ForeignKey("relay.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    relay_id: Mapped[int] = belongs_to("relay", index=True)
     label: Mapped[str] = mapped_column(String(LABEL_MAX), nullable=False)
     capacity: Mapped[int | None] = mapped_column(Integer)
     taken: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -143,15 +135,11 @@ class RelayEntry(OwnedItem, PublicIdMixin, TimestampMixin, db.Model):
     TICKET_SECRET_MAX = 32
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    relay_id: Mapped[int] = mapped_column(
-        ForeignKey("relay.id", ondelete="CASCADE"), nullable=False
-    )
+    relay_id: Mapped[int] = belongs_to("relay")
     slot_id: Mapped[int | None] = mapped_column(
         ForeignKey("relay_slot.id", ondelete="CASCADE"), index=True
     )
-    membership_id: Mapped[int] = mapped_column(
-        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True
-    )
+    membership_id: Mapped[int] = belongs_to("membership", index=True)
     for_name: Mapped[str | None] = mapped_column(String(FOR_NAME_MAX))
     values: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     guests: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
@@ -213,9 +201,7 @@ class RelayLog(db.Model):
     __tablename__ = "relay_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    relay_id: Mapped[int] = mapped_column(
-        ForeignKey("relay.id", ondelete="CASCADE"), nullable=False
-    )
+    relay_id: Mapped[int] = belongs_to("relay")
     entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("relay_entry.id", ondelete="SET NULL"), index=True
     )

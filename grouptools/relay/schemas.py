@@ -5,6 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
+from grouptools.core.widgetpages import widget_link
 from grouptools.relay import links
 from grouptools.relay.formats import FormatError, check_pattern
 from grouptools.relay.models import FIELD_TYPES, Relay, RelayEntry, RelayField, RelaySlot
@@ -188,7 +189,7 @@ class RelaySchema(Schema):
     can_sign_up = fields.Boolean()
     entries = fields.List(fields.Nested(EntrySchema))
     log = fields.List(fields.Nested(LogLineSchema))
-    url = fields.Function(lambda s: links.relay_url(s.relay))
+    url = fields.Function(lambda s: widget_link(s.relay))
 
 
 class EntryCreatedSchema(Schema):

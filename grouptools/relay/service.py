@@ -1,4 +1,4 @@
-"""The rules of relays themselves: create, settings, close, delete, and what one asker
+"""The rules of relays themselves: create, settings, close, and what one asker
 sees of a relay (numbers, waitlist, private fields, the log). Entries — signing up,
 editing, withdrawing, promotion, tickets, import — are in signups.py.
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, can, membership_of
@@ -21,10 +21,6 @@ from grouptools.relay import changelog, places
 from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayField, RelaySlot
 
 SETTINGS = ("title", "description", "waitlist", "guests_max", "per_member_max", "deadline")
-
-
-class RelayClosed(Conflict):
-    default_message = _l("This list is closed: it no longer takes sign-ups or changes.")
 
 
 class FormatFixed(Conflict):
@@ -174,13 +170,6 @@ def close_relay(person, relay, closed=True):
                             on_change=partial(_record_closing, person))
     commit_or_conflict()
     return relay
-
-
-def delete_relay(person, relay):
-    """The relay with its entries and log (the database cascades them)."""
-    authorize(person, Action.MANAGE_WIDGET, relay)
-    db.session.execute(delete(Relay).where(Relay.id == relay.id))
-    commit_or_conflict()
 
 
 # --- What one asker sees --------------------------------------------------------------------

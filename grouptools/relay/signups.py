@@ -12,6 +12,7 @@ from flask_babel import gettext, lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.closing import WidgetClosed
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
@@ -21,7 +22,6 @@ from grouptools.extensions import db
 from grouptools.relay import changelog, chattext, places
 from grouptools.relay.formats import clean_values
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
-from grouptools.relay.service import RelayClosed
 
 
 TICKET_SECRET = re.compile(r"[A-Za-z0-9_-]{16,32}")
@@ -144,7 +144,7 @@ def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
         # just withdrawn, and a new one must not slip in behind that.
         raise NotFound()
     if for_name is None and relay.is_closed():
-        raise RelayClosed()
+        raise WidgetClosed(relay)
     clean, slot = validated(relay, values, guests, slot_id)
     if for_name is None:
         mine = db.session.scalar(select(func.count(RelayEntry.id)).where(
@@ -190,7 +190,7 @@ def edit_entry(person, entry, values=None, guests=None, slot_id=None):
     or leaving a slot promotes the waitlist."""
     membership, mine, manager = entrant_or_manager(person, entry)
     if not manager and entry.relay.is_closed():
-        raise RelayClosed()
+        raise WidgetClosed(entry.relay)
     relay = _locked_entry(entry)
     record_activity(membership)
     guests = entry.guests if guests is None else guests

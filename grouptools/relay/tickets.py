@@ -1,4 +1,4 @@
-"""Tickets at the door and the relay's sharing pictures.
+"""Tickets at the door.
 
 A ticket's address carries its own secret: whoever holds it sees the ticket (the
 entrant shows it, or forwards it to a friend they signed up); an organiser who scans
@@ -8,7 +8,7 @@ from flask_babel import gettext
 
 from grouptools.core.access import Action, can, membership_of
 from grouptools.core.identity import current_person, require_person
-from grouptools.core.share import poster_response, qr_png_response, qr_svg_response
+from grouptools.core.share import qr_png_response
 from grouptools.relay import links, places, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.models import Relay
@@ -52,23 +52,3 @@ def attend(rid, secret):
 def ticket_qr(rid, secret):
     entry = signups.find_ticket(Relay.find(rid), secret)
     return qr_png_response(links.ticket_url(entry), cache_control=TICKET_CACHE_CONTROL)
-
-
-# --- Sharing the relay -------------------------------------------------------------------------
-
-@bp.get("/r/<pid:rid>/qr.png")
-def relay_qr_png(rid):
-    return qr_png_response(links.relay_url(Relay.find(rid)))
-
-
-@bp.get("/r/<pid:rid>/qr.svg")
-def relay_qr_svg(rid):
-    return qr_svg_response(links.relay_url(Relay.find(rid)))
-
-
-@bp.get("/r/<pid:rid>/poster.png")
-def relay_poster(rid):
-    """Only what a stranger may see: whoever holds the poster holds all of it."""
-    relay = Relay.find(rid)
-    return poster_response(relay.group.name, relay.title, relay.description,
-                           links.relay_url(relay))

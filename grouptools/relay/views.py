@@ -1,63 +1,31 @@
 """Relay pages: create (from a phone, no JavaScript), the list with its sign-up form,
-editing and withdrawing, the change log, and the group page's lines. Every action is a
-plain form that redirects; a form with mistakes comes back (422) with what was typed.
+editing and withdrawing, the change log. Every action is a plain form that redirects; a
+form with mistakes comes back (422) with what was typed.
 
-Organisers' tools are in manage.py, tickets and sharing pictures in tickets.py."""
+Organisers' tools are in manage.py, tickets in tickets.py, the group page's lines in
+listing.py; sharing, closing and deleting are the kit's (core.widgetpages)."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import error_status, load, shown_on_form
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
-from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
-from grouptools.core.widgets import WidgetSummary
-from grouptools.relay import forms, links, manage, service, signups
+from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
+from grouptools.relay import forms, manage, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.forms import TYPE_LABELS
+from grouptools.relay.kind import RELAY
+from grouptools.relay.listing import status_line
 from grouptools.relay.models import Relay
 from grouptools.relay.places import number_of, position_of
 from grouptools.relay.schemas import EntryCreateSchema, EntryUpdateSchema, RelayCreateSchema
 
 LOG_ON_PAGE = 8
-
-
-# --- The group page ---------------------------------------------------------------------------
-
-def status_line(relay, waitlisted):
-    """"12/20 · 3 on the waitlist", or "12 signed up" without a limit."""
-    if relay.capacity is not None:
-        line = gettext("%(taken)d/%(capacity)d", taken=relay.taken, capacity=relay.capacity)
-    elif relay.slots and all(slot.capacity is not None for slot in relay.slots):
-        line = gettext("%(taken)d/%(capacity)d", taken=relay.taken,
-                       capacity=sum(slot.capacity for slot in relay.slots))
-    else:
-        line = ngettext("%(num)d signed up", "%(num)d signed up", relay.taken)
-    if waitlisted:
-        line += " · " + ngettext("%(num)d on the waitlist", "%(num)d on the waitlist", waitlisted)
-    return line
-
-
-def list_relays(group, person):
-    return [
-        WidgetSummary(
-            title=summary.relay.title,
-            url=url_for("relay_pages.show_relay", rid=summary.relay.public_id),
-            created_at=summary.relay.created_at,
-            status=status_line(summary.relay, summary.waitlisted),
-            closed=summary.relay.is_closed(),
-            needs_me=not summary.mine and not summary.relay.is_closed(),
-        )
-        for summary in service.relay_summaries(group, person)
-    ]
-
-
-def create_link(group):
-    return gettext("New sign-up list"), url_for("relay_pages.create_relay", gid=group.public_id)
 
 
 # --- Creating ---------------------------------------------------------------------------------
@@ -104,22 +72,6 @@ def create_relay(gid):
 
 # --- The relay ---------------------------------------------------------------------------------
 
-def link_preview_of(relay):
-    """What chat apps show for the link, and the share sheet's pictures: only what a
-    stranger may see (group name, title, description)."""
-    rid = relay.public_id
-    return {
-        "title": relay.title,
-        "description": relay.description or gettext("A sign-up list in %(group)s",
-                                                      group=relay.group.name),
-        "url": links.relay_url(relay),
-        "poster": absolute_url(url_for("relay_pages.relay_poster", rid=rid)),
-        "poster_path": url_for("relay_pages.relay_poster", rid=rid),
-        "qr_png": url_for("relay_pages.relay_qr_png", rid=rid),
-        "qr_svg": url_for("relay_pages.relay_qr_svg", rid=rid),
-    }
-
-
 def privacy_line(relay):
     private = [field.label for field in relay.fields if field.private]
     if private:
@@ -132,8 +84,8 @@ def _show_page(state, values=None, errors=None, status=200):
     relay = state.relay
     return render_template(
         "relay/show.html", state=state, relay=relay, group=relay.group,
-        values=values or {}, errors=errors or {}, preview=link_preview_of(relay),
-        link=links.relay_url(relay), chat_text=relay_text(state),
+        values=values or {}, errors=errors or {}, preview=widget_preview(relay),
+        link=widget_link(relay), chat_text=relay_text(state),
         log=state.log[:LOG_ON_PAGE], privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
     ), status
@@ -141,11 +93,8 @@ def _show_page(state, values=None, errors=None, status=200):
 
 @bp.get("/r/<pid:rid>")
 def show_relay(rid):
-    relay, person, mine = load_widget(Relay, rid, Action.VIEW_PUBLIC_CARD)
-    if mine is None or not mine.is_active:
-        return render_template("relay/public.html", relay=relay, group=relay.group, mine=mine,
-                               person=person, preview=link_preview_of(relay))
-    return _show_page(service.relay_state(person, relay))
+    return member_page_or_public_card(
+        RELAY, rid, lambda loaded: _show_page(service.relay_state(loaded.person, loaded.widget)))
 
 
 @bp.post("/r/<pid:rid>/entries")

@@ -5,7 +5,8 @@ import requests
 from gunicorn.config import Config
 
 from grouptools.core.accesslog import RedactingLogger, app_secret_paths, redact
-from grouptools.core.widgets import WidgetKind, register_widget
+from grouptools.core.widgets import register_widget
+from tests.kinds import stand_in_kind
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +59,7 @@ def test_core_alone_knows_only_its_own_secret_paths():
 def test_a_new_widgets_secret_path_is_masked_once_it_registers(make_app):
     """A widget names its secret links in its registration; core needs no change."""
     app = make_app()
-    register_widget(app, WidgetKind(key="card", label="会员卡", lister=lambda group, person: [],
+    register_widget(app, stand_in_kind(key="card", label="会员卡", lister=lambda group, person: [],
                                     secret_paths=(r"/c/+[A-Za-z0-9_-]{10}/+keys/+",)))
     logger = RedactingLogger(Config())
     line = "GET /c/AbCdEfGhIj/%6Beys/k3y-s3cr3t HTTP/1.1"

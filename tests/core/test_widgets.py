@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from grouptools.core.widgets import WidgetKind, WidgetSummary, register_widget, registered_widgets
+from grouptools.core.widgets import WidgetSummary, register_widget, registered_widgets
+from tests.kinds import stand_in_kind
 from tests.conftest import bearer
 
 NOW = datetime(2026, 11, 28, tzinfo=timezone.utc)
@@ -32,36 +33,36 @@ def _group_with_member(client):
 
 def test_a_registered_kind_is_listed_open_first_newest_first_under_its_label(make_app):
     app = make_app()
-    register_widget(app, WidgetKind(
-        key="notice", label="通知", lister=lister,
-        create_link=lambda group: ("发布通知", f"/g/{group.public_id}/notices/new")))
+    register_widget(app, stand_in_kind(
+        key="bulletin", label="通知", lister=lister,
+        create_link=lambda group: ("发布通知", f"/g/{group.public_id}/bulletins/new")))
     client = app.test_client()
     gid, token, member_token = _group_with_member(client)
 
     html = client.get(f"/g/{gid}", headers=bearer(token)).get_data(as_text=True)
     assert html.index("周六羽毛球") < html.index("周末去哪儿") < html.index("已经结束的通知")
     # Every line carries its kind's label and CSS modifier, whatever the lister said.
-    assert len(re.findall(r'<span class="widget-kind widget-kind-notice">通知</span>', html)) == 3
-    assert f'href="/g/{gid}/notices/new"' in html
+    assert len(re.findall(r'<span class="widget-kind widget-kind-bulletin">通知</span>', html)) == 3
+    assert f'href="/g/{gid}/bulletins/new"' in html
 
     member_page = client.get(f"/g/{gid}", headers=bearer(member_token)).get_data(as_text=True)
     assert "周末去哪儿" in member_page
-    assert f"/g/{gid}/notices/new" not in member_page  # members may not create here
+    assert f"/g/{gid}/bulletins/new" not in member_page  # members may not create here
 
 
 def test_a_registered_kind_is_exported_and_told_when_a_member_leaves(make_app):
     app = make_app()
     departures = []
-    register_widget(app, WidgetKind(
-        key="notice", label="通知", lister=lambda group, person: [],
-        exporter=lambda group, person: ("notices", [{"title": "周末去哪儿"}]),
+    register_widget(app, stand_in_kind(
+        key="bulletin", label="通知", lister=lambda group, person: [],
+        exporter=lambda group, person: ("bulletins", [{"title": "周末去哪儿"}]),
         on_member_gone=lambda membership, reason: departures.append(
             (membership.person.name, reason))))
     client = app.test_client()
     gid, token, member_token = _group_with_member(client)
 
     exported = client.get(f"/api/v1/groups/{gid}/export.json", headers=bearer(token)).get_json()
-    assert exported["widgets"]["notices"] == [{"title": "周末去哪儿"}]
+    assert exported["widgets"]["bulletins"] == [{"title": "周末去哪儿"}]
     assert {"polls", "relays"} <= set(exported["widgets"])
 
     assert client.delete(f"/api/v1/groups/{gid}/members/me",
@@ -90,7 +91,7 @@ def test_registering_refuses_what_would_break_later(make_app):
     with pytest.raises(TypeError):
         register_widget(app, lister)  # the old tuple-of-functions call
     with pytest.raises(re.error):
-        WidgetKind(key="notice", label="通知", lister=lister, secret_paths=(r"/n/+([a-z/+",))
+        stand_in_kind(key="bulletin", label="通知", lister=lister, secret_paths=(r"/n/+([a-z/+",))
     with pytest.raises(ValueError, match="widget key"):
-        WidgetKind(key="Notice board", label="通知", lister=lister)
+        stand_in_kind(key="Notice board", label="通知", lister=lister)
     assert [kind.key for kind in registered_widgets(app)] == ["poll", "relay"]

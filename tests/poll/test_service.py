@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text, update
 
+from grouptools.core.closing import WidgetClosed, delete_widget
 from grouptools.core.errors import Invalid, NotAllowed, NotFound
 from grouptools.core.groups import service as groups
 from grouptools.core.images import normalise_image
@@ -173,9 +174,9 @@ def test_a_closed_poll_refuses_votes_and_reopens(world):
     poll = new_poll(world)
     persons = world[1]
     service.close_poll(persons["群主"], poll)
-    with pytest.raises(voting.PollClosed):
+    with pytest.raises(WidgetClosed):
         voting.cast_vote(persons["甲"], poll, ids(poll, 0))
-    service.reopen_poll(persons["群主"], poll)
+    service.close_poll(persons["群主"], poll, closed=False)
     assert voting.cast_vote(persons["甲"], poll, ids(poll, 0)) == "created"
 
 
@@ -188,10 +189,10 @@ def test_a_poll_past_its_deadline_is_closed_though_nothing_ran(world):
                        .values(deadline=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     assert results.poll_state(persons["甲"], poll).closed is True
-    with pytest.raises(voting.PollClosed):
+    with pytest.raises(WidgetClosed):
         voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     # Reopening drops a deadline that would close it again at once.
-    service.reopen_poll(persons["群主"], poll)
+    service.close_poll(persons["群主"], poll, closed=False)
     assert poll.deadline is None and not poll.is_closed()
 
 
@@ -200,7 +201,7 @@ def test_the_closed_check_is_part_of_the_write(world):
     poll = new_poll(world)
     membership = db.session.scalar(select(Membership).where(Membership.person_id == world[1]["甲"].id))
     db.session.execute(update(Poll).where(Poll.id == poll.id).values(closed_at=utcnow()))
-    with pytest.raises(voting.PollClosed):
+    with pytest.raises(WidgetClosed):
         voting._apply_vote(poll, membership, {poll.options[0].id})
 
 
@@ -377,8 +378,8 @@ def test_deleting_takes_options_and_votes_with_it(world):
     persons = world[1]
     voting.cast_vote(persons["甲"], poll, ids(poll, 0))
     with pytest.raises(NotAllowed):
-        service.delete_poll(persons["甲"], poll)
-    service.delete_poll(persons["群主"], poll)
+        delete_widget(persons["甲"], poll)
+    delete_widget(persons["群主"], poll)
     for model in (Poll, PollOption, Vote, Participation):
         assert db.session.scalar(select(func.count()).select_from(model)) == 0
 

@@ -1,5 +1,7 @@
 """Group pages: create, the group itself (a stranger's join prompt or a member's home),
 members and approvals, settings. Every action is a plain form that redirects."""
+from dataclasses import replace
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from marshmallow import ValidationError
@@ -22,13 +24,8 @@ from grouptools.core.avatars import default_avatar_png
 from grouptools.core.ratelimits import person_or_newcomer
 from grouptools.core.security import local_path, no_store
 from grouptools.core.widgets import create_links_for_group, widgets_for_group
-from grouptools.core.share import (
-    etag_for,
-    poster_response,
-    qr_png_response,
-    qr_svg_response,
-    send_picture,
-)
+from grouptools.core.share import etag_for, send_picture
+from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
 
@@ -216,18 +213,15 @@ def _next_or(default):
 
 # --- Sharing: QR codes, the poster, avatars -------------------------------------------
 
+def shared_group(group):
+    """What the group's pictures and link preview show: how to join, nothing inside."""
+    return Shared(group.name, gettext("Join the group"), public_line(group), group_url(group))
+
+
 def link_preview_of(group):
     """What chat apps show for the group's link, and the share sheet's pictures."""
-    gid = group.public_id
-    return {
-        "title": group.name,
-        "description": public_line(group),
-        "url": group_url(group),
-        "poster": absolute_url(url_for("group_pages.group_poster", gid=gid)),
-        "poster_path": url_for("group_pages.group_poster", gid=gid),
-        "qr_png": url_for("group_pages.group_qr_png", gid=gid),
-        "qr_svg": url_for("group_pages.group_qr_svg", gid=gid),
-    }
+    shared = shared_group(group)
+    return link_preview("group_pages", replace(shared, title=group.name), gid=group.public_id)
 
 
 def public_line(group):
@@ -237,22 +231,7 @@ def public_line(group):
     return gettext("Organisers approve each new member.")
 
 
-@bp.get("/g/<pid:gid>/qr.png")
-def group_qr_png(gid):
-    return qr_png_response(group_url(service.find_group(gid)))
-
-
-@bp.get("/g/<pid:gid>/qr.svg")
-def group_qr_svg(gid):
-    return qr_svg_response(group_url(service.find_group(gid)))
-
-
-@bp.get("/g/<pid:gid>/poster.png")
-def group_poster(gid):
-    """Only what a stranger may see: whoever holds the poster holds all of it."""
-    group = service.find_group(gid)
-    return poster_response(group.name, gettext("Join the group"), public_line(group),
-                           group_url(group))
+add_share_routes(bp, "/g/<pid:gid>", lambda gid: shared_group(service.find_group(gid)))
 
 
 @bp.get("/g/<pid:gid>/members/<mid>/avatar.png")

@@ -4,7 +4,8 @@ say what will happen."""
 import pytest
 
 from grouptools.core.errors import Conflict
-from grouptools.core.widgets import WidgetKind, register_widget
+from grouptools.core.widgets import register_widget
+from tests.kinds import stand_in_kind
 from tests.conftest import ApiUser
 from tests.core.groups.test_views import csrf_of, submit
 
@@ -21,7 +22,7 @@ def failing_widget(make_app):
         calls.append((membership.display_name, membership.status, reason))
         raise Conflict("a widget refused")
 
-    register_widget(extra, WidgetKind(key="refuser", label="拒绝", lister=lambda group, person: [],
+    register_widget(extra, stand_in_kind(key="refuser", label="拒绝", lister=lambda group, person: [],
                                       on_member_gone=hook))
     return extra, calls
 

@@ -1,0 +1,61 @@
+"""The three pictures beneath every shareable page, written once: `…/qr.png`,
+`…/qr.svg` and `…/poster.png` for a group and for every widget, and the link-preview
+values (Open Graph tags, the share sheet) that point at them.
+
+A page that is shared describes itself as a `Shared` — only what a stranger may see,
+since whoever holds the poster holds all of it (docs/security.md#who-can-see-what)."""
+from dataclasses import dataclass
+
+from flask import url_for
+
+from grouptools.core.links import absolute_url
+from grouptools.core.share import poster_response, qr_png_response, qr_svg_response
+
+# endpoint → the file name beneath the page
+SHARE_FILES = {"qr_png": "qr.png", "qr_svg": "qr.svg", "poster": "poster.png"}
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the pictures and the preview of one shared page show."""
+
+    group_name: str
+    title: str
+    description: str  # the poster's line; may be empty
+    url: str  # the absolute link the QR code carries
+    preview_line: str = ""  # what chat apps show under the title; the description if empty
+
+
+def add_share_routes(bp, rule, shared_for):
+    """Add `<rule>/qr.png`, `<rule>/qr.svg` and `<rule>/poster.png` to `bp` (endpoints
+    `qr_png`, `qr_svg`, `poster`). `shared_for(**view_args)` → the page's `Shared`, or
+    raises NotFound."""
+
+    def qr_png(**view_args):
+        return qr_png_response(shared_for(**view_args).url)
+
+    def qr_svg(**view_args):
+        return qr_svg_response(shared_for(**view_args).url)
+
+    def poster(**view_args):
+        shared = shared_for(**view_args)
+        return poster_response(shared.group_name, shared.title, shared.description, shared.url)
+
+    for view in (qr_png, qr_svg, poster):
+        bp.add_url_rule(f"{rule}/{SHARE_FILES[view.__name__]}", view.__name__, view,
+                        methods=["GET"])
+
+
+def link_preview(blueprint_name, shared, **view_args):
+    """The values `_share.html` reads: title, description, url, the poster (absolute for
+    chat apps, and as a path for the page) and the QR codes' paths."""
+    poster_path = url_for(f"{blueprint_name}.poster", **view_args)
+    return {
+        "title": shared.title,
+        "description": shared.preview_line or shared.description,
+        "url": shared.url,
+        "poster": absolute_url(poster_path),
+        "poster_path": poster_path,
+        "qr_png": url_for(f"{blueprint_name}.qr_png", **view_args),
+        "qr_svg": url_for(f"{blueprint_name}.qr_svg", **view_args),
+    }

@@ -1,0 +1,79 @@
+"""The JSON routes every widget has, written once: create it in a group, read it, delete
+it, close and reopen it (docs/api.md). A widget's api.py calls
+`add_widget_api(blp, KIND, "polls/<pid:pid>", schema=PollSchema, state=…)` once, when
+it is imported, and writes only its own routes (create, change, responses)."""
+from grouptools.core.access import Action
+from grouptools.core.closing import delete_widget
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import require_person
+from grouptools.core.loaders import load_widget
+from grouptools.core.ratelimits import rate_limited
+
+
+def add_widget_api(blp, kind, rule, *, schema, state, create_rule, create_schema, create,
+                   update_schema, update):
+    """Add to the widget's API blueprint `blp`:
+    - POST `/<create_rule>` ("groups/<pid:gid>/polls"): `create(person, group, **data)`
+      with what `create_schema` loaded → 201, rate limited as "create_widget";
+    - GET, PATCH (managers: `update(person, widget, **data)` with what `update_schema`
+      loaded) and DELETE `/<rule>`, POST `/<rule>/close` and `/<rule>/reopen`; `rule`
+      names the widget's id with one argument ("polls/<pid:pid>", the name the API
+      document shows).
+    `state(person, widget)` → what `schema` dumps: the widget as that person sees it."""
+    rule = "/" + rule
+    noun = kind.key
+
+    def create_widget(data, gid):
+        person = require_person()
+        return state(person, create(person, find_group(gid), **data))
+
+    create_widget.__doc__ = f"A new {noun} in the group (whoever may create there)."
+    # Flask-Limiter knows a route by its function's name: each kind's must be its own.
+    _name(create_widget, f"create_{noun}")
+    limited = rate_limited("create_widget")(create_widget)
+    blp.route("/" + create_rule, methods=["POST"], endpoint=f"create_{noun}")(
+        blp.response(201, schema)(blp.arguments(create_schema)(limited)))
+
+    def get(**ids):
+        (wid,) = ids.values()
+        widget, person, _ = load_widget(kind.model, wid)
+        return state(person, widget)
+
+    @blp.arguments(update_schema)
+    def patch(data, **ids):
+        (wid,) = ids.values()
+        widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
+        return state(person, update(person, widget, **data))
+
+    def delete(**ids):
+        (wid,) = ids.values()
+        widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
+        delete_widget(person, widget)
+
+    def close(**ids):
+        return _set_closed(ids, True)
+
+    def reopen(**ids):
+        return _set_closed(ids, False)
+
+    def _set_closed(ids, closed):
+        (wid,) = ids.values()
+        widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
+        return state(person, kind.close(person, widget, closed))
+
+    get.__doc__ = f"The {noun} as the asker sees it."
+    patch.__doc__ = f"Change the {noun}'s settings (managers)."
+    delete.__doc__ = f"Delete the {noun} with everything in it (managers)."
+    close.__doc__ = f"Close the {noun} now (managers)."
+    reopen.__doc__ = f"Reopen the {noun} (managers)."
+    routes = ((get, "", "GET", 200), (patch, "", "PATCH", 200), (delete, "", "DELETE", 204),
+              (close, "/close", "POST", 200), (reopen, "/reopen", "POST", 200))
+    for view, suffix, method, status in routes:
+        endpoint = _name(view, f"{view.__name__}_{noun}")
+        answered = blp.response(status, schema if status == 200 else None)(view)
+        blp.route(rule + suffix, methods=[method], endpoint=endpoint)(answered)
+
+
+def _name(view, name):
+    view.__name__ = view.__qualname__ = name
+    return name

@@ -1,0 +1,118 @@
+"""The pages every widget has, written once: its share pictures (qr.png, qr.svg,
+poster.png), closing, reopening and deleting beneath `/<path>/<id>`; the branch of its
+page between a member's view and a stranger's public card; its link preview; and the
+widget's own CSS and JS on its pages.
+
+A widget's `kind.py` calls `add_widget_pages(bp, KIND)` once, when it is imported; what
+each page says comes from the registration (core.widgets.WidgetKind,
+docs/architecture.md#adding-a-widget)."""
+from flask import flash, has_request_context, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from grouptools.core.access import Action
+from grouptools.core.closing import delete_widget
+from grouptools.core.links import absolute_url
+from grouptools.core.loaders import load_widget
+from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
+from grouptools.core.widgets import kind_for_blueprint, kind_of
+
+WIDGET_RULE = "/{path}/<pid:wid>"
+
+
+def add_widget_pages(bp, kind):
+    """Add the share pictures and the close, reopen and delete forms' routes to the
+    widget's page blueprint `bp` (endpoints qr_png, qr_svg, poster, close, reopen,
+    delete; the widget's id is the `wid` argument)."""
+    rule = WIDGET_RULE.format(path=kind.path)
+    add_share_routes(bp, rule, lambda wid: shared_widget(kind, kind.model.find(wid)))
+
+    def close(wid):
+        return _set_closed(kind, wid, True)
+
+    def reopen(wid):
+        return _set_closed(kind, wid, False)
+
+    def delete(wid):
+        return _delete(kind, wid)
+
+    for view in (close, reopen, delete):
+        bp.add_url_rule(f"{rule}/{view.__name__}", view.__name__, view, methods=["POST"])
+
+
+def shared_widget(kind, widget):
+    """What the widget's pictures and link preview show: only what a stranger may see."""
+    group = widget.group
+    return Shared(group.name, widget.title, widget.description, widget_link(widget, kind),
+                  preview_line=widget.description or kind.texts.in_group % {"group": group.name})
+
+
+def widget_link(widget, kind=None):
+    """The absolute link people share: what QR codes, posters and chat texts carry."""
+    return absolute_url((kind or kind_of(widget)).page(widget))
+
+
+def widget_preview(widget):
+    """The link-preview values `_share.html` reads, for the widget's pages."""
+    kind = kind_of(widget)
+    return link_preview(kind.pages, shared_widget(kind, widget), wid=widget.public_id)
+
+
+def widget_url(widget, endpoint, **values):
+    """The path of one of the kit's routes beneath the widget ("close", "qr_png", …)."""
+    return url_for(f"{kind_of(widget).pages}.{endpoint}", wid=widget.public_id, **values)
+
+
+def member_page_or_public_card(kind, public_id, member_page):
+    """A widget's page: `member_page(loaded)` for its active members; for strangers and
+    pending, left or removed members its public card with "your name → join", which
+    leads back here (docs/security.md#who-can-see-what).
+
+    :raise 404: the id is unknown
+    """
+    loaded = load_widget(kind.model, public_id, Action.VIEW_PUBLIC_CARD)
+    if loaded.membership is None or not loaded.membership.is_active:
+        widget = loaded.widget
+        return render_template(
+            "widgets/public.html", widget=widget, group=widget.group, kind=kind,
+            person=loaded.person, mine=loaded.membership, preview=widget_preview(widget),
+            in_group=kind.texts.in_group % {"group": widget.group.name},
+            lines=kind.public_lines(widget), page=kind.page(widget))
+    return member_page(loaded)
+
+
+def page_assets():
+    """The widget's own CSS and JS for a page of its blueprint (base.html links them)."""
+    kind = kind_for_blueprint(request.blueprint) if has_request_context() else None
+    return kind.assets if kind is not None else ()
+
+
+def _set_closed(kind, wid, closing):
+    widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
+    widget = kind.close(person, widget, closing)
+    if closing:
+        flash(str(kind.texts.closed), "info")
+    elif widget.is_closed():
+        # Kinds that keep a past deadline on reopening (a relay's sign-up deadline).
+        flash(gettext("It stays closed: its deadline has passed. Change the deadline to "
+                      "open it again."), "error")
+    else:
+        flash(str(kind.texts.reopened), "success")
+    return redirect(kind.page(widget), code=303)
+
+
+def _delete(kind, wid):
+    widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
+    if request.form.get("confirm") != "1":
+        flash(str(kind.texts.confirm_delete), "error")
+        manage = kind.manage_link(widget) if kind.manage_link else kind.page(widget,
+                                                                             _anchor="manage")
+        return redirect(manage, code=303)
+    group, title = widget.group, widget.title
+    delete_widget(person, widget)
+    flash(gettext("“%(title)s” was deleted.", title=title), "info")
+    return redirect(url_for("group_pages.show_group", gid=group.public_id), code=303)
+
+
+def init_app(app):
+    for function in (page_assets, widget_preview, widget_url):
+        app.add_template_global(function)

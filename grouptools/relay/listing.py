@@ -1,0 +1,38 @@
+"""Relays on their group's page (core.widgets): a line per relay, and the create link."""
+from flask import url_for
+from flask_babel import gettext, ngettext
+
+from grouptools.core.widgets import WidgetSummary
+from grouptools.relay import service
+
+
+def status_line(relay, waitlisted):
+    """"12/20 · 3 on the waitlist", or "12 signed up" without a limit."""
+    if relay.capacity is not None:
+        line = gettext("%(taken)d/%(capacity)d", taken=relay.taken, capacity=relay.capacity)
+    elif relay.slots and all(slot.capacity is not None for slot in relay.slots):
+        line = gettext("%(taken)d/%(capacity)d", taken=relay.taken,
+                       capacity=sum(slot.capacity for slot in relay.slots))
+    else:
+        line = ngettext("%(num)d signed up", "%(num)d signed up", relay.taken)
+    if waitlisted:
+        line += " · " + ngettext("%(num)d on the waitlist", "%(num)d on the waitlist", waitlisted)
+    return line
+
+
+def list_relays(group, person):
+    return [
+        WidgetSummary(
+            title=summary.relay.title,
+            url=url_for("relay_pages.show_relay", rid=summary.relay.public_id),
+            created_at=summary.relay.created_at,
+            status=status_line(summary.relay, summary.waitlisted),
+            closed=summary.relay.is_closed(),
+            needs_me=not summary.mine and not summary.relay.is_closed(),
+        )
+        for summary in service.relay_summaries(group, person)
+    ]
+
+
+def create_link(group):
+    return gettext("New sign-up list"), url_for("relay_pages.create_relay", gid=group.public_id)

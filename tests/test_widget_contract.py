@@ -1,0 +1,277 @@
+"""The contract every registered widget keeps, walked from the registry
+(core.widgets): a widget registered tomorrow is tested here without editing this file.
+
+For each kind, on a sample the kind makes itself (`WidgetKind.sample`):
+- every page and API route about the widget, against nobody, a stranger, a pending, a
+  removed member, a member and a manager: 401 / 404 / 403 exactly as
+  docs/security.md#who-can-see-what says, and never a 500 (what the route demands is read
+  from `load_widget`, the one loader);
+- the group page's line (lister), the group export (exporter), the kit's pages beneath
+  the widget (QR codes that decode to its link, poster, close, reopen, delete with its
+  confirmation), the public card, the widget's own assets on its pages;
+- the group page's statement count does not grow with the number of widgets."""
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from grouptools import create_app
+from grouptools.core import loaders
+from grouptools.core.access import Action
+from grouptools.core.models import Group, Person
+from grouptools.core.widgetpages import widget_link
+from grouptools.core.widgets import registered_widgets
+from grouptools.extensions import db
+from tests.conftest import ApiUser
+from tests.core.test_share import png_bytes, rasterise_svg, zbar
+
+KINDS = [kind.key for kind in registered_widgets(create_app({
+    "TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "contract"}))]
+ACTORS = ("nobody", "stranger", "pending", "removed", "member", "manager")
+SHARE_ENDPOINTS = ("qr_png", "qr_svg", "poster")
+UNKNOWN_ID = "Zz9Zz9Zz9Z"
+ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+class World:
+    """A group that needs approval, with one person in each position, and samples."""
+
+    def __init__(self, app, kind):
+        self.app, self.kind = app, kind
+        self.manager = ApiUser(app, "群主")
+        self.gid = self.manager.post("/api/v1/groups", json={
+            "name": "合同测试群", "join_policy": "approval"}).get_json()["id"]
+        self.people = {"manager": self.manager, "stranger": ApiUser(app, "路人")}
+        for name in ("member", "pending", "removed"):
+            person = ApiUser(app, name)
+            mid = person.post(f"/api/v1/groups/{self.gid}/join", json={"answer": "朋友"}
+                              ).get_json()["member_id"]
+            if name != "pending":
+                self.manager.patch(f"/api/v1/groups/{self.gid}/members/{mid}",
+                                   json={"status": "active"})
+            if name == "removed":
+                self.manager.delete(f"/api/v1/groups/{self.gid}/members/{mid}")
+            self.people[name] = person
+        self.nobody = app.test_client()
+
+    def sample(self):
+        """A fresh widget of the kind, made by the manager: its public id."""
+        with self.app.app_context():
+            person = db.session.scalar(select(Person).where(Person.public_id == self.manager.id))
+            group = db.session.scalar(select(Group).where(Group.public_id == self.gid))
+            widget = self.kind.sample(person, group)
+            return widget.public_id
+
+    def call(self, actor, method, path, api):
+        body = {"json": {}} if api else {"data": {}}
+        if actor == "nobody":
+            return self.nobody.open(path, method=method, **body)
+        return self.people[actor].call(method, path, **body)
+
+
+@pytest.fixture(params=KINDS)
+def world(request, app):
+    kind = next(k for k in registered_widgets(app) if k.key == request.param)
+    return World(app, kind)
+
+
+def _routes(app, kind):
+    """(rule, method, about) for every route of the widget's two blueprints; `about` is
+    "group" (the first id is the group's) or "widget"."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in (kind.pages, kind.api):
+            continue
+        about = "group" if ("/g/<" in rule.rule or "/groups/<" in rule.rule) else "widget"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, about
+
+
+def _arguments(rule):
+    """(converter, name) of the rule's arguments, in the order they appear."""
+    return [(m.group(1), m.group(2)) for m in ARGUMENT.finditer(rule.rule)]
+
+
+def _path(app, rule, first_id):
+    """The rule's URL with `first_id` for its first argument and unknown ids after."""
+    names = [name for _, name in _arguments(rule)]
+    values = {name: first_id if i == 0 else UNKNOWN_ID for i, name in enumerate(names)}
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+@contextmanager
+def demanded_actions():
+    """What each load_widget call asked core.access for, in order."""
+    asked = []
+    original = loaders.authorize
+
+    def recording(person, action, thing):
+        asked.append(action)
+        return original(person, action, thing)
+
+    loaders.authorize = recording
+    try:
+        yield asked
+    finally:
+        loaders.authorize = original
+
+
+def _expected(actor, demand, about, only_ids, api, method):
+    """("in" | "not in", statuses): what the access rules allow `actor` on a route that
+    demands `demand` (None: the route is the group's create page or API)."""
+    if actor == "nobody":
+        # A page's form sent without a session is refused by CSRF first (400).
+        return "in", {401} if api or method == "GET" else {400, 401}
+    if actor in ("stranger", "pending", "removed"):
+        return "in", {404}
+    if actor == "member" and (about == "group" or demand == Action.MANAGE_WIDGET):
+        return "in", {403}  # the group lets only managers create
+    # Through the door: whatever the route answers, it is no refusal of access (an
+    # unknown sub-item's id is a 404 of its own).
+    return "not in", {401, 403, 404} if only_ids else {401, 403}
+
+
+def test_every_route_answers_each_kind_of_asker_as_the_access_rules_say(world):
+    app, kind = world.app, world.kind
+    checked = 0
+    for rule, method, about in _routes(app, kind):
+        endpoint = rule.endpoint.split(".")[1]
+        arguments = _arguments(rule)
+        only_ids = len(arguments) == 1
+        # A segment that is not a public id is a secret (a ticket): held, it is the key.
+        secret = any(converter != "pid" for converter, _ in arguments[1:])
+        api = rule.endpoint.startswith(kind.api + ".")
+        public = (not api and method == "GET" and only_ids and about == "widget"
+                  and endpoint in SHARE_ENDPOINTS)
+        wid = world.sample()
+        first = world.gid if about == "group" else wid
+        path = _path(app, rule, first)
+        with demanded_actions() as asked:
+            answer = world.call("manager", method, path, api)
+        demand = asked[0] if asked else None
+        page = not api and method == "GET" and about == "widget" and demand == \
+            Action.VIEW_PUBLIC_CARD
+        # Changing, deleting, closing and exporting a widget are its managers' (docs/security.md).
+        managers_only = (endpoint in ("close", "reopen", "delete") or "export" in endpoint or (
+            api and only_ids and method in ("PATCH", "DELETE") and rule.rule.endswith(">")))
+        if managers_only and answer.status_code != 422:
+            assert demand == Action.MANAGE_WIDGET, f"{method} {rule.rule} asks {demand}"
+        if about == "widget" and not public and not secret and answer.status_code != 422:
+            assert asked, f"{method} {rule.rule} does not load its widget with load_widget"
+        for actor in ACTORS:
+            if actor == "manager":
+                response = answer
+            else:
+                if method != "GET" and about == "widget":  # a change needs a widget of its own
+                    path = _path(app, rule, world.sample())
+                response = world.call(actor, method, path, api)
+            status = response.status_code
+            where = (actor, method, path, status, response.data[:200])
+            assert status < 500, where
+            if secret:
+                assert status in (400, 401, 404), where  # 400: a form sent without a session
+            elif public or page:
+                assert status == 200, where
+            elif api and status == 422 and answer.status_code == 422 and actor != "nobody":
+                # A body refused alike for everyone (the test sends an empty one) may be
+                # refused before access is decided: it tells nobody anything.
+                assert response.get_json()["errors"] == answer.get_json()["errors"], where
+            else:
+                how, statuses = _expected(actor, demand, about, only_ids, api, method)
+                assert (status in statuses) == (how == "in"), where
+        checked += 1
+    assert checked >= 5, "the widget has hardly any routes: is its blueprint registered?"
+
+
+def test_the_public_card_the_pictures_and_the_assets(world, tmp_path):
+    app, kind = world.app, world.kind
+    wid = world.sample()
+    with app.app_context():
+        widget = kind.model.find(wid)
+        title = widget.title
+        with app.test_request_context():
+            link, page = widget_link(widget), kind.page(widget)
+    stranger_view = world.people["stranger"].get(page)
+    assert stranger_view.status_code == 200
+    html = stranger_view.get_data(as_text=True)
+    assert title in html and 'name="nickname"' in html or 'name="your_name"' in html \
+        or f"/g/{world.gid}/join" in html
+    assert f'property="og:url" content="{link}"' in html
+
+    member_view = world.people["member"].get(page).get_data(as_text=True)
+    for asset in kind.assets:
+        assert f"/static/{asset}" in member_view, asset
+
+    base = page.rstrip("/")
+    png = world.nobody.get(f"{base}/qr.png")
+    assert png.status_code == 200 and zbar(png.data, tmp_path) == [link]
+    svg = world.nobody.get(f"{base}/qr.svg")
+    assert zbar(png_bytes(rasterise_svg(svg.data)), tmp_path, "svg.png") == [link]
+    poster = world.nobody.get(f"{base}/poster.png")
+    assert poster.status_code == 200 and poster.mimetype == "image/png"
+    assert world.nobody.get(f"{base}/poster.png", headers={
+        "If-None-Match": poster.headers["ETag"]}).status_code == 304
+
+
+def test_closing_reopening_and_deleting_through_the_kit(world):
+    kind, manager = world.kind, world.manager
+    wid = world.sample()
+    with world.app.app_context(), world.app.test_request_context():
+        base = kind.page(kind.model.find(wid)).rstrip("/")
+
+    def closed():
+        with world.app.app_context():
+            return kind.model.find(wid).is_closed()
+
+    assert manager.post(f"{base}/close", data={}).status_code == 303 and closed()
+    assert manager.post(f"{base}/reopen", data={}).status_code == 303 and not closed()
+    assert world.people["member"].post(f"{base}/close", data={}).status_code == 403
+    assert not closed()
+    unconfirmed = manager.post(f"{base}/delete", data={})
+    assert unconfirmed.status_code == 303 and unconfirmed.headers["Location"] != f"/g/{world.gid}"
+    assert manager.get(base).status_code == 200
+    deleted = manager.post(f"{base}/delete", data={"confirm": "1"})
+    assert deleted.status_code == 303 and deleted.headers["Location"].endswith(f"/g/{world.gid}")
+    assert manager.get(base).status_code == 404
+
+
+def test_the_group_page_lists_it_and_the_export_carries_it(world):
+    kind = world.kind
+    wid = world.sample()
+    with world.app.app_context():
+        title = kind.model.find(wid).title
+    member_page = world.people["member"].get(f"/g/{world.gid}").get_data(as_text=True)
+    assert title in member_page and f"widget-kind-{kind.key}" in member_page
+    stranger_page = world.people["stranger"].get(f"/g/{world.gid}").get_data(as_text=True)
+    assert title not in stranger_page
+    exported = world.manager.get(f"/api/v1/groups/{world.gid}/export.json").get_json()
+    assert wid in str(exported["widgets"]), "the group export does not carry the widget"
+
+
+@contextmanager
+def counted_statements(app):
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def test_the_group_pages_statements_do_not_grow_with_its_widgets(world):
+    member = world.people["member"]
+    world.sample()
+    member.get(f"/g/{world.gid}")  # warm: the first request loads what every later one has
+    with counted_statements(world.app) as one:
+        assert member.get(f"/g/{world.gid}").status_code == 200
+    for _ in range(3):
+        world.sample()
+    with counted_statements(world.app) as four:
+        assert member.get(f"/g/{world.gid}").status_code == 200
+    assert len(four) == len(one), "\n".join(four)
