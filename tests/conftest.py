@@ -16,7 +16,7 @@ import requests
 os.environ.setdefault("GROUPTOOLS_INSTANCE_DIR", tempfile.mkdtemp(prefix="gt-instance-"))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 
 from grouptools import create_app  # noqa: E402
 from grouptools.core.people import service as people  # noqa: E402
@@ -121,6 +121,23 @@ def make_person(app):
             return person.public_id, token
 
     return make
+
+
+@contextmanager
+def statements_run(app):
+    """The SQL statements the block runs, as a list of their texts (filled as they run)."""
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def bearer(token):

@@ -11,9 +11,10 @@ core.widgetbase.OwnedItem: `.widget`, `.owner_membership_id`); or else a widget,
 exposes `.group` and `.created_by_id` (core.widgetbase.WidgetMixin)."""
 from enum import Enum
 
+from flask import has_request_context, request
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from grouptools.core.errors import Conflict, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership, MembershipEvent
@@ -68,13 +69,70 @@ REFUSALS = {
 }
 
 
+MEMBERSHIPS_READ = "grouptools.memberships"
+
+
+def _memberships_read():
+    """{(person id, group id): membership or None} read so far in this request; None
+    outside one (the CLI, services called directly), where every call reads afresh.
+
+    Kept in the request's WSGI environ rather than `g`: `g` belongs to the app context,
+    which a test or a CLI command may hold open across many requests, and a cache there
+    would outlive the request that filled it."""
+    if not has_request_context():
+        return None
+    return request.environ.setdefault(MEMBERSHIPS_READ, {})
+
+
+def _still_current(membership, key):
+    """Whether a remembered row still answers for `key`: not deleted or dropped from
+    the session (a rolled-back insert), not handed to another person (a move)."""
+    if membership is None:
+        return True
+    state = inspect(membership)
+    if state.deleted or state.was_deleted or state.detached or state.transient:
+        return False
+    person_id = state.dict.get("person_id")  # unloaded after a commit: refreshed on use
+    return person_id is None or person_id == key[0]
+
+
 def membership_of(person, group):
-    """The person's membership row in the group, whatever its status, or None."""
+    """The person's membership row in the group, whatever its status, or None.
+
+    Read once per request: the page, `authorize`, the services and the group page's
+    listers all ask, and the row they share is the session's one object, so a status
+    or role written during the request is seen by every later reader. Writes that
+    create a membership, delete one or hand it to another person call
+    `forget_membership` (core.groups.service, core.groups.moves)."""
     if person is None:
         return None
-    return db.session.scalar(
+    read = _memberships_read()
+    key = (person.id, group.id)
+    if read is not None and key in read and _still_current(read[key], key):
+        return read[key]
+    membership = db.session.scalar(
         select(Membership).where(Membership.group_id == group.id, Membership.person_id == person.id)
     )
+    if read is not None:
+        read[key] = membership
+    return membership
+
+
+def forget_membership(group, person=None):
+    """Drop what this request remembers of `person`'s membership in `group` (of every
+    membership in the group when `person` is None): the next `membership_of` reads it."""
+    read = _memberships_read()
+    if not read:
+        return
+    group_id, person_id = _row_id(group), _row_id(person) if person is not None else None
+    for key in [k for k in read if k[1] == group_id and person_id in (None, k[0])]:
+        del read[key]
+
+
+def _row_id(row):
+    """A row's id without reloading it (after a commit every attribute is expired)."""
+    identity = inspect(row).identity
+    return identity[0] if identity is not None else row.id
 
 
 def moved_away_notice(person, group):

@@ -1,5 +1,6 @@
 """Database behaviour that must hold on both engines: SQLite's pragmas and write locks,
-PostgreSQL sessions in UTC; and the one commit/rollback convention of every service.
+PostgreSQL sessions in UTC; the one commit/rollback convention of every service; and
+reading "the first n of each" for many widgets at once.
 
 A service commits its own unit of work with `commit_or_conflict()`; where it writes
 before it may still refuse, it runs inside `unit_of_work()`, so a refusal leaves
@@ -9,7 +10,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from flask import g, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.errors import Conflict, DomainError
@@ -19,6 +20,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30000
 # How long truncating the WAL may wait for readers before leaving it to the next time.
 CHECKPOINT_WAIT_MS = 2000
+# Parts of one UNION ALL: SQLite refuses a compound SELECT of more than 500, and builds
+# before 3.32 more than 999 parameters.
+UNION_PARTS = 100
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,16 @@ def commit_or_conflict():
     except IntegrityError:
         db.session.rollback()
         raise Conflict() from None
+
+
+def first_of_each(queries, limit):
+    """The first `limit` rows of each query (ordered selects) as UNION ALL subqueries,
+    one per UNION_PARTS queries: a page or an export reads "the newest 200 log lines of
+    every relay" with one statement, each part still read by its own index and LIMIT
+    however long the rest is. Rows come in no particular order: select what sorts them."""
+    parts = [select(query.limit(limit).subquery()) for query in queries]
+    return [union_all(*parts[start:start + UNION_PARTS]).subquery()
+            for start in range(0, len(parts), UNION_PARTS)]
 
 
 @contextmanager

@@ -64,6 +64,14 @@ def pending_count(poll):
         select(func.count(PendingBallot.id)).where(PendingBallot.poll_id == poll.id))
 
 
+def pending_counts(polls):
+    """{poll id: ballots waiting} for these polls (those with none are left out)."""
+    return dict(db.session.execute(
+        select(PendingBallot.poll_id, func.count(PendingBallot.id))
+        .where(PendingBallot.poll_id.in_([poll.id for poll in polls]))
+        .group_by(PendingBallot.poll_id)).all())
+
+
 def count_pool(poll, minimum=1):
     """Count every pending ballot of the poll into its counters, if at least `minimum`
     are pending (at close: any), and delete them. The number counted.

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import CSV_BOM, csv_line
@@ -13,7 +14,7 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
 from grouptools.poll.models import Poll, Vote
-from grouptools.poll.results import count_pool_if_closed, poll_results_for, poll_state
+from grouptools.poll.results import count_pool_if_closed, poll_results_for, poll_states
 from grouptools.poll.schemas import PollSchema
 
 
@@ -95,5 +96,6 @@ def _member_rows(poll, group, labels):
 def export_for_group(group, person):
     """("polls", …): each poll of the group as the API shows it to its managers — with
     results; secret ballots as counts only — for the owner's export of the group."""
-    polls = db.session.scalars(select(Poll).where(Poll.group_id == group.id).order_by(Poll.id))
-    return "polls", [PollSchema().dump(poll_state(person, poll)) for poll in polls]
+    polls = db.session.scalars(select(Poll).where(Poll.group_id == group.id)
+                               .options(selectinload(Poll.options)).order_by(Poll.id)).all()
+    return "polls", PollSchema(many=True).dump(poll_states(person, polls))

@@ -7,16 +7,16 @@ Nothing here reads every vote: a handful of indexed queries whatever their numbe
 from dataclasses import dataclass, field
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import exists, func, select, union_all
+from sqlalchemy import exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
-from grouptools.core.database import request_writes_on_read
+from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
 from grouptools.core.models import Membership, Person
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
-from grouptools.poll.service import lock_poll, my_option_ids
+from grouptools.poll.service import lock_poll
 
 VOTERS_SHOWN = 50
 NOT_VOTED_SHOWN = 200
@@ -93,30 +93,69 @@ def results_hidden_until(poll, manager, voted, closed):
     return "never"
 
 
-def _participated(poll, membership):
-    return db.session.scalar(select(
-        exists().where(Participation.poll_id == poll.id,
-                       Participation.membership_id == membership.id)
-    ))
+def _took_part(polls, memberships):
+    """{(poll id, membership id)} of the askers' participations in these polls."""
+    return {tuple(row) for row in db.session.execute(
+        select(Participation.poll_id, Participation.membership_id)
+        .where(Participation.poll_id.in_([poll.id for poll in polls]),
+               Participation.membership_id.in_({m.id for m in memberships})))}
+
+
+def _my_choices(polls, memberships):
+    """{poll id: option ids the asker chose}, open ballots only (a secret one keeps none)."""
+    asker = {poll.id: membership.id for poll, membership in zip(polls, memberships)
+             if not poll.anonymous}
+    if not asker:
+        return {}
+    chosen = {}
+    for poll_id, membership_id, option_id in db.session.execute(
+            select(Vote.poll_id, Vote.membership_id, Vote.option_id)
+            .where(Vote.poll_id.in_(asker), Vote.membership_id.in_(set(asker.values())))):
+        if asker[poll_id] == membership_id:
+            chosen.setdefault(poll_id, set()).add(option_id)
+    return chosen
 
 
 def poll_state(person, poll, with_results=True):
     """The poll as `person` may see it (404 for strangers, 401 for nobody)."""
-    membership = authorize(person, Action.VIEW_GROUP, poll)
-    count_pool_if_closed(poll)
-    manager = can(person, Action.MANAGE_WIDGET, poll, membership)
-    closed = poll.is_closed()
-    voted = _participated(poll, membership)
-    if poll.anonymous:
-        my_vote = None if voted else []
-    else:
-        mine = my_option_ids(poll, membership)
-        my_vote = [o.public_id for o in poll.options if o.id in mine]
-    hidden = results_hidden_until(poll, manager, voted, closed)
-    results = poll_results_for(poll, manager) if with_results and hidden is None else None
-    can_vote = not closed and (not voted or poll.allow_change)
-    return PollState(poll, membership, manager, closed, voted, my_vote, results, hidden,
-                     can_vote)
+    return poll_states(person, [poll], with_results)[0]
+
+
+def poll_states(person, polls, with_results=True):
+    """Each poll as `person` may see it (404 for strangers, 401 for nobody), read with
+    the same handful of statements however many polls there are (the group's export
+    asks for all of them; load their options up front)."""
+    memberships = [authorize(person, Action.VIEW_GROUP, poll) for poll in polls]
+    _count_pools_if_closed(polls)
+    voted = _took_part(polls, memberships) if polls else set()
+    mine = _my_choices(polls, memberships)
+    states = []
+    for poll, membership in zip(polls, memberships):
+        manager = can(person, Action.MANAGE_WIDGET, poll, membership)
+        closed = poll.is_closed()
+        took_part = (poll.id, membership.id) in voted
+        if poll.anonymous:
+            my_vote = None if took_part else []
+        else:
+            my_vote = [o.public_id for o in poll.options if o.id in mine.get(poll.id, ())]
+        hidden = results_hidden_until(poll, manager, took_part, closed)
+        can_vote = not closed and (not took_part or poll.allow_change)
+        states.append(PollState(poll, membership, manager, closed, took_part, my_vote, None,
+                                hidden, can_vote))
+    shown = [state for state in states if with_results and state.results_visible_when is None]
+    for state, results in zip(shown, _results_of([(s.poll, s.manager) for s in shown])):
+        state.results = results
+    return states
+
+
+def _count_pools_if_closed(polls):
+    closed_secret = [poll for poll in polls if poll.anonymous and poll.is_closed()]
+    if not closed_secret:
+        return
+    pending = ballots.pending_counts(closed_secret)
+    for poll in closed_secret:
+        if pending.get(poll.id):
+            count_pool_if_closed(poll)
 
 
 def count_pool_if_closed(poll):
@@ -144,14 +183,43 @@ def poll_results(person, poll):
 def poll_results_for(poll, manager, with_voters=True):
     """Counts from the counters, the first voters of each option by index, the members
     who have not voted: a handful of queries whatever the number of votes."""
+    return _results_of([(poll, manager)], with_voters)[0]
+
+
+def _results_of(polls_and_managers, with_voters=True):
+    """Results of each (poll, whether the asker manages it), read together: the same
+    statements for one poll as for every poll of a group."""
+    polls = [poll for poll, _ in polls_and_managers]
+    managed = [poll for poll, manager in polls_and_managers if manager]
+    open_ballots = [poll for poll in polls if not poll.anonymous]
+    secret = [poll for poll in polls if poll.anonymous]
+    pending = ballots.pending_counts(secret) if secret else {}
+    voters = _first_voters([o for poll in open_ballots for o in poll.options]) \
+        if with_voters else {}
+    not_voted_counts = _not_voted_counts(managed)
+    not_voted = _not_voted([poll for poll in managed if not poll.anonymous])
+    answers = []
+    for poll, manager in polls_and_managers:
+        counted = pending_here = None
+        if poll.anonymous:
+            counted, pending_here = poll.ballots_counted, pending.get(poll.id, 0)
+        shown = voters if with_voters and not poll.anonymous else None
+        results = _results(poll, shown, counted, pending_here)
+        if manager:
+            results.not_voted_count = not_voted_counts[poll.id]
+            if not poll.anonymous:
+                results.not_voted = not_voted.get(poll.id, [])
+        answers.append(results)
+    return answers
+
+
+def _results(poll, voters, counted, pending):
+    """One poll's Results from what was read: `voters` {option id: [Voter]} (None on a
+    secret ballot), `counted`/`pending` on secret ballots."""
     options = poll.options
     voter_count = poll.voter_count
-    counted = pending = None
-    if poll.anonymous:
-        counted, pending = poll.ballots_counted, ballots.pending_count(poll)
     base = voter_count if counted is None else counted
     top = max((o.votes for o in options), default=0)
-    voters = _first_voters(options) if with_voters and not poll.anonymous else None
     rows = []
     for option in options:
         shown = voters.get(option.id, []) if voters is not None else None
@@ -163,12 +231,7 @@ def poll_results_for(poll, manager, with_voters=True):
             voters=shown,
             voters_more=max(0, option.votes - len(shown)) if shown is not None else 0,
         ))
-    results = Results(poll, voter_count, rows, counted=counted, pending=pending)
-    if manager:
-        results.not_voted_count = _not_voted_count(poll)
-        if not poll.anonymous:
-            results.not_voted = _not_voted(poll)
-    return results
+    return Results(poll, voter_count, rows, counted=counted, pending=pending)
 
 
 def _voter_columns():
@@ -179,19 +242,13 @@ def _voter_columns():
 def _first_voters(options):
     """{option id: [Voter]}, the first VOTERS_SHOWN of each option in voting order: one
     statement, each part read by the (option_id, id) index however many votes there are."""
-    if not options:
-        return {}
-    parts = []
-    for option in options:
-        first = (select(Vote.option_id, Vote.membership_id, Vote.id)
-                 .where(Vote.option_id == option.id).order_by(Vote.id).limit(VOTERS_SHOWN)
-                 .subquery())
-        parts.append(select(first))
-    shown = union_all(*parts).subquery()
-    rows = db.session.execute(
+    firsts = first_of_each([select(Vote.option_id, Vote.membership_id, Vote.id)
+                            .where(Vote.option_id == option.id).order_by(Vote.id)
+                            for option in options], VOTERS_SHOWN)
+    rows = [row for shown in firsts for row in db.session.execute(
         select(shown.c.option_id, shown.c.id, *_voter_columns())
         .join(Membership, Membership.id == shown.c.membership_id)
-        .join(Person, Person.id == Membership.person_id)).all()
+        .join(Person, Person.id == Membership.person_id))]
     voters = {}
     for option_id, _, *voter in sorted(rows, key=lambda row: row[1]):
         voters.setdefault(option_id, []).append(Voter(*voter))
@@ -201,20 +258,33 @@ def _first_voters(options):
 def _not_voted_query(poll, *columns):
     took_part = exists().where(Participation.poll_id == poll.id,
                                Participation.membership_id == Membership.id)
-    return (select(*columns)
+    return (select(literal(poll.id).label("poll_id"), *columns)
             .where(Membership.group_id == poll.group_id, Membership.status == "active",
                    ~took_part))
 
 
-def _not_voted(poll):
-    query = (_not_voted_query(poll, *_voter_columns())
-             .join(Person, Person.id == Membership.person_id)
-             .order_by(Membership.joined_at, Membership.id).limit(NOT_VOTED_SHOWN))
-    return [Voter(*row) for row in db.session.execute(query)]
+def _not_voted(polls):
+    """{poll id: [Voter]}, the first NOT_VOTED_SHOWN active members of each poll's group
+    who have not taken part, in joining order."""
+    order = (Membership.joined_at, Membership.id)
+    # Each part numbers its rows, so the joining order is the database's own, NULLs and all.
+    firsts = first_of_each([_not_voted_query(poll, func.row_number().over(order_by=order)
+                                             .label("rank"), *_voter_columns())
+                            .join(Person, Person.id == Membership.person_id).order_by(*order)
+                            for poll in polls], NOT_VOTED_SHOWN)
+    rows = [row for shown in firsts for row in db.session.execute(select(shown))]
+    not_voted = {}
+    for poll_id, _, *voter in sorted(rows, key=lambda row: row[:2]):
+        not_voted.setdefault(poll_id, []).append(Voter(*voter))
+    return not_voted
 
 
-def _not_voted_count(poll):
-    return db.session.scalar(_not_voted_query(poll, func.count(Membership.id)))
+def _not_voted_counts(polls):
+    """{poll id: how many active members have not taken part}."""
+    queries = [_not_voted_query(poll, func.count(Membership.id).label("count")) for poll in polls]
+    return {poll_id: count for start in range(0, len(queries), UNION_PARTS)
+            for poll_id, count in db.session.execute(
+                union_all(*queries[start:start + UNION_PARTS]))}
 
 
 def reminder_text(results, url):

@@ -6,11 +6,11 @@ own unit of work. A change of settings holds the poll's row (lock_poll), as a vo
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from grouptools.core.access import Action, authorize, can
+from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid
-from grouptools.core.models import Image, Membership
+from grouptools.core.models import Image
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
@@ -37,8 +37,7 @@ def my_option_ids(poll, membership):
 def polls_for_group(group, person):
     """The group's polls, newest first, as [(poll, closed, voted)]; empty for anyone who
     may not see the group. listing.group_listing turns them into the group page's lines."""
-    membership = db.session.scalar(select(Membership).where(
-        Membership.group_id == group.id, Membership.person_id == person.id)) if person else None
+    membership = membership_of(person, group)
     if membership is None or not can(person, Action.VIEW_GROUP, group, membership):
         return []
     polls = list(db.session.scalars(

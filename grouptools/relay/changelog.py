@@ -11,6 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from grouptools.core.database import first_of_each
 from grouptools.core.models import Membership
 from grouptools.extensions import db
 from grouptools.relay.models import RelayEntry, RelayLog
@@ -110,23 +111,29 @@ def _text(kind, params):
 
 def log_lines(relay, limit=LOG_SHOWN):
     """The newest lines first, written out for the reader."""
-    rows = db.session.scalars(
-        select(RelayLog).where(RelayLog.relay_id == relay.id)
+    return log_lines_of([relay], limit)[relay.id]
+
+
+def log_lines_of(relays, limit=LOG_SHOWN):
+    """{relay id: its newest `limit` lines, newest first}, read together for many relays."""
+    newest = first_of_each([select(RelayLog.id).where(RelayLog.relay_id == relay.id)
+                            .order_by(RelayLog.id.desc()) for relay in relays], limit)
+    rows = [row for ids in newest for row in db.session.scalars(
+        select(RelayLog).where(RelayLog.id.in_(select(ids)))
         .options(joinedload(RelayLog.entry).joinedload(RelayEntry.membership)
                  .joinedload(Membership.person))
-        .order_by(RelayLog.id.desc()).limit(limit)
-    ).all()
+        .order_by(RelayLog.id.desc()))]
     promoted_ids = {p["entry"] for row in rows for p in row.params.get("promoted") or []}
     promoted_names = {}
     if promoted_ids:
         promoted_names = {e.public_id: e.name for e in db.session.scalars(
             select(RelayEntry).where(RelayEntry.public_id.in_(promoted_ids))
             .options(joinedload(RelayEntry.membership).joinedload(Membership.person)))}
-    lines = []
+    lines = {relay.id: [] for relay in relays}
     for row in rows:
         names = [row.entry.name] if row.entry is not None else []
         names += [promoted_names[p["entry"]] for p in row.params.get("promoted") or []
                   if p["entry"] in promoted_names]
-        lines.append(LogLine(row.created_at, row.kind, _text(row.kind, row.params),
-                             " → ".join(names)))
+        lines[row.relay_id].append(LogLine(row.created_at, row.kind, _text(row.kind, row.params),
+                                           " → ".join(names)))
     return lines

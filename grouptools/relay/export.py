@@ -10,6 +10,7 @@ from decimal import Decimal
 from flask import send_file
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import CSV_MIMETYPE, XLSX_MIMETYPE, csv_text, xlsx_bytes
@@ -17,7 +18,7 @@ from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
 from grouptools.relay.models import Relay
 from grouptools.relay.schemas import RelaySchema
-from grouptools.relay.service import relay_state
+from grouptools.relay.service import relay_state, relay_states
 
 SAFE_FILENAME = re.compile(r"[^\w\- ]+")
 
@@ -67,5 +68,7 @@ def download(person, relay, kind):
 def export_for_group(group, person):
     """("relays", …): each relay of the group as the API shows it to its managers
     (entries with private fields, the change log), for the owner's export of the group."""
-    relays = db.session.scalars(select(Relay).where(Relay.group_id == group.id).order_by(Relay.id))
-    return "relays", [RelaySchema().dump(relay_state(person, relay)) for relay in relays]
+    relays = db.session.scalars(select(Relay).where(Relay.group_id == group.id)
+                                .options(selectinload(Relay.fields), selectinload(Relay.slots))
+                                .order_by(Relay.id)).all()
+    return "relays", RelaySchema(many=True).dump(relay_states(person, relays))

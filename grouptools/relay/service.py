@@ -9,7 +9,7 @@ from functools import partial
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget, set_closed
@@ -242,15 +242,19 @@ def shown_values(relay, entry, manager, mine):
     return {key: value for key, value in entry.values.items() if key not in private}
 
 
-def active_entries(relay):
-    return db.session.scalars(
+def active_entries(relays):
+    """{relay id: its confirmed and waitlisted entries}, with their members' names."""
+    by_relay = {relay.id: [] for relay in relays}
+    for entry in db.session.scalars(
         select(RelayEntry)
-        .where(RelayEntry.relay_id == relay.id, RelayEntry.status.in_(ACTIVE_STATUSES))
+        .where(RelayEntry.relay_id.in_(by_relay), RelayEntry.status.in_(ACTIVE_STATUSES))
         .options(joinedload(RelayEntry.membership).joinedload(Membership.person))
-    ).all()
+    ):
+        by_relay[entry.relay_id].append(entry)
+    return by_relay
 
 
-def numbered_sections(relay, membership, manager):
+def numbered_sections(relay, membership, manager, entries):
     """The list in order: per slot, confirmed 1…n by confirmation, waitlist 1…k by when
     each joined it — recomputed from the order, so numbers are always contiguous."""
     sections = {slot.id: Section(slot) for slot in relay.slots} or {None: Section(None)}
@@ -260,7 +264,6 @@ def numbered_sections(relay, membership, manager):
         return EntryView(entry, number, position, shown_values(relay, entry, manager, owned),
                          owned and entry.for_name is None, owned or manager)
 
-    entries = active_entries(relay)
     for entry in sorted((e for e in entries if e.status == "confirmed"),
                         key=lambda e: e.confirmed_seq):
         confirmed = sections[entry.slot_id].confirmed
@@ -285,14 +288,25 @@ def _refusal(relay, closed, mine):
 
 def relay_state(person, relay, with_log=True):
     """The relay as `person` may see it (404 for strangers, 401 for nobody)."""
-    membership = authorize(person, Action.VIEW_GROUP, relay)
-    manager = can(person, Action.MANAGE_WIDGET, relay, membership)
-    closed = relay.is_closed()
-    sections = numbered_sections(relay, membership, manager)
-    mine = [e for s in sections for e in (*s.confirmed, *s.waitlisted) if e.mine]
-    log = changelog.log_lines(relay) if with_log else []
-    return RelayState(relay, membership, manager, closed, sections, mine, log,
-                      _refusal(relay, closed, mine))
+    return relay_states(person, [relay], with_log)[0]
+
+
+def relay_states(person, relays, with_log=True):
+    """Each relay as `person` may see it (404 for strangers, 401 for nobody), read with
+    the same few statements however many there are (the group's export reads them all;
+    load their fields and slots up front)."""
+    memberships = [authorize(person, Action.VIEW_GROUP, relay) for relay in relays]
+    entries = active_entries(relays) if relays else {}
+    logs = changelog.log_lines_of(relays) if with_log and relays else {}
+    states = []
+    for relay, membership in zip(relays, memberships):
+        manager = can(person, Action.MANAGE_WIDGET, relay, membership)
+        closed = relay.is_closed()
+        sections = numbered_sections(relay, membership, manager, entries[relay.id])
+        mine = [e for s in sections for e in (*s.confirmed, *s.waitlisted) if e.mine]
+        states.append(RelayState(relay, membership, manager, closed, sections, mine,
+                                 logs.get(relay.id, []), _refusal(relay, closed, mine)))
+    return states
 
 
 # --- The group page's list -------------------------------------------------------------------
@@ -309,7 +323,9 @@ def relay_summaries(group, person):
     membership = membership_of(person, group)
     if not can(person, Action.VIEW_GROUP, group, membership):
         return []
+    # The group page's line reads each relay's slots (their capacities sum up).
     relays = db.session.scalars(select(Relay).where(Relay.group_id == group.id)
+                                .options(selectinload(Relay.slots))
                                 .order_by(Relay.created_at.desc())).all()
     if not relays:
         return []

@@ -11,7 +11,7 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 
-from grouptools.core.access import Action, authorize, can, membership_of
+from grouptools.core.access import Action, authorize, can, forget_membership, membership_of
 from grouptools.core.errors import Conflict, NotAllowed, NotFound
 from grouptools.core.models import (
     Membership,
@@ -151,7 +151,11 @@ def redeem_move_link(secret, device):
         .where(SigninLink.membership_id == membership.id, SigninLink.used_at.is_(None))
         .values(used_at=now)
     )
+    group = membership.group
     db.session.commit()
+    # The membership now answers for the device, and no longer for its old person.
+    forget_membership(group, old_person)
+    forget_membership(group, device)
     return membership, device, created
 
 

@@ -5,8 +5,9 @@ anything; each commits its own unit of work."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
-from grouptools.core.access import Action, authorize
+from grouptools.core.access import Action, authorize, forget_membership
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership, is_public_id
 from grouptools.core.timeutil import utcnow
@@ -67,6 +68,7 @@ def delete_group(person, group):
     authorize(person, Action.DELETE_GROUP, group)
     db.session.execute(delete(Group).where(Group.id == group.id))
     db.session.commit()
+    forget_membership(group)
 
 
 def join_group(person, group, nickname=None, answer=None):
@@ -74,6 +76,14 @@ def join_group(person, group, nickname=None, answer=None):
 
     Under `approval` the joiner waits as pending; a removed member may not come back
     until a manager restores them; one who left may."""
+    try:
+        return _join(person, group, nickname, answer)
+    finally:
+        # This request read "not a member" (or the old status) before: read it again.
+        forget_membership(group, person)
+
+
+def _join(person, group, nickname, answer):
     authorize(person, Action.JOIN, group)
     if group.join_question and not (answer or "").strip():
         raise Invalid({"answer": [str(_l("Please answer the group's question."))]})
@@ -121,6 +131,8 @@ def roster(person, group):
     if not mine.is_manager:
         query = query.where(Membership.status == "active")
     order = [Membership.joined_at.is_(None), Membership.joined_at, Membership.id]
+    # Names are the person's unless a nickname is set: read them with the roster.
+    query = query.options(joinedload(Membership.person))
     return db.session.scalars(query.order_by(*order)).all(), mine
 
 
@@ -142,6 +154,7 @@ def change_member(person, group, target, role=None, status=None):
             mine.role = "admin"
         target.role = role
     db.session.commit()
+    forget_membership(group)  # the asker's role and the target's may both have changed
     return target
 
 
@@ -182,9 +195,11 @@ def _depart(membership, status):
     two cannot deadlock on PostgreSQL."""
     if membership.status == "active":
         member_gone(membership, status)
+    group, person = membership.group, membership.person
     membership.status = status
     membership.role = "member"
     db.session.commit()
+    forget_membership(group, person)
 
 
 def record_activity(membership):
