@@ -14,7 +14,7 @@ import re
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from grouptools import create_app
 from grouptools.core import loaders
@@ -23,7 +23,7 @@ from grouptools.core.models import Group, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.core.widgets import registered_widgets
 from grouptools.extensions import db
-from tests.conftest import ApiUser
+from tests.conftest import ApiUser, statements_run
 from tests.core.test_share import png_bytes, rasterise_svg, zbar
 
 KINDS = [kind.key for kind in registered_widgets(create_app({
@@ -248,30 +248,14 @@ def test_the_group_page_lists_it_and_the_export_carries_it(world):
     assert wid in str(exported["widgets"]), "the group export does not carry the widget"
 
 
-@contextmanager
-def counted_statements(app):
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_the_group_pages_statements_do_not_grow_with_its_widgets(world):
     member = world.people["member"]
     world.sample()
     member.get(f"/g/{world.gid}")  # warm: the first request loads what every later one has
-    with counted_statements(world.app) as one:
+    with statements_run(world.app) as one:
         assert member.get(f"/g/{world.gid}").status_code == 200
     for _ in range(3):
         world.sample()
-    with counted_statements(world.app) as four:
+    with statements_run(world.app) as four:
         assert member.get(f"/g/{world.gid}").status_code == 200
     assert len(four) == len(one), "\n".join(four)
