@@ -16,7 +16,7 @@ import requests
 os.environ.setdefault("GROUPTOOLS_INSTANCE_DIR", tempfile.mkdtemp(prefix="gt-instance-"))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 
 from grouptools import create_app  # noqa: E402
 from grouptools.core.people import service as people  # noqa: E402
@@ -121,6 +121,24 @@ def make_person(app):
             return person.public_id, token
 
     return make
+
+
+@contextmanager
+def counted_statements(app):
+    """The SQL statements the app sends inside the block, as a list that fills up:
+    for "the same number of statements, whatever the number of rows" checks."""
+    with app.app_context():
+        engine = db.engine
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def bearer(token):

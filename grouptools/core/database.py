@@ -10,6 +10,8 @@ from contextlib import contextmanager
 
 from flask import g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.errors import Conflict, DomainError
@@ -44,6 +46,17 @@ def unit_of_work():
     except DomainError:
         db.session.rollback()
         raise
+
+
+def insert_unless_present(model, **values):
+    """INSERT a row unless one with the same unique key is there already; True when this
+    statement inserted it. `ON CONFLICT DO NOTHING` on both databases: two requests
+    inserting the same row at once never fail (the second waits for the first on
+    PostgreSQL, then does nothing), where check-then-insert would answer one a 500."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing()
+    return db.session.execute(statement).rowcount == 1
 
 
 def request_writes_on_read():

@@ -33,7 +33,7 @@ def _group_with_member(client):
 def test_a_registered_kind_is_listed_open_first_newest_first_under_its_label(make_app):
     app = make_app()
     register_widget(app, WidgetKind(
-        key="notice", label="通知", lister=lister,
+        key="bulletin", label="通知", lister=lister,
         create_link=lambda group: ("发布通知", f"/g/{group.public_id}/notices/new")))
     client = app.test_client()
     gid, token, member_token = _group_with_member(client)
@@ -41,7 +41,7 @@ def test_a_registered_kind_is_listed_open_first_newest_first_under_its_label(mak
     html = client.get(f"/g/{gid}", headers=bearer(token)).get_data(as_text=True)
     assert html.index("周六羽毛球") < html.index("周末去哪儿") < html.index("已经结束的通知")
     # Every line carries its kind's label and CSS modifier, whatever the lister said.
-    assert len(re.findall(r'<span class="widget-kind widget-kind-notice">通知</span>', html)) == 3
+    assert len(re.findall(r'<span class="widget-kind widget-kind-bulletin">通知</span>', html)) == 3
     assert f'href="/g/{gid}/notices/new"' in html
 
     member_page = client.get(f"/g/{gid}", headers=bearer(member_token)).get_data(as_text=True)
@@ -53,33 +53,37 @@ def test_a_registered_kind_is_exported_and_told_when_a_member_leaves(make_app):
     app = make_app()
     departures = []
     register_widget(app, WidgetKind(
-        key="notice", label="通知", lister=lambda group, person: [],
-        exporter=lambda group, person: ("notices", [{"title": "周末去哪儿"}]),
+        key="bulletin", label="通知", lister=lambda group, person: [],
+        exporter=lambda group, person: ("bulletins", [{"title": "周末去哪儿"}]),
         on_member_gone=lambda membership, reason: departures.append(
             (membership.person.name, reason))))
     client = app.test_client()
     gid, token, member_token = _group_with_member(client)
 
     exported = client.get(f"/api/v1/groups/{gid}/export.json", headers=bearer(token)).get_json()
-    assert exported["widgets"]["notices"] == [{"title": "周末去哪儿"}]
-    assert {"polls", "relays"} <= set(exported["widgets"])
+    assert exported["widgets"]["bulletins"] == [{"title": "周末去哪儿"}]
+    assert {"polls", "relays", "notices"} <= set(exported["widgets"])
 
     assert client.delete(f"/api/v1/groups/{gid}/members/me",
                          headers=bearer(member_token)).status_code == 204
     assert departures == [("成员", "left")]
 
 
-def test_the_app_registers_polls_and_relays_with_labels_in_the_readers_language(app):
+def test_the_app_registers_its_widgets_with_labels_in_the_readers_language(app):
     kinds = {kind.key: kind for kind in registered_widgets(app)}
-    assert list(kinds) == ["poll", "relay"]
+    assert list(kinds) == ["poll", "relay", "notice"]
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
-        assert [str(kind.label) for kind in kinds.values()] == ["投票", "接龙"]
+        assert [str(kind.label) for kind in kinds.values()] == ["投票", "接龙", "通知"]
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert [str(kind.label) for kind in kinds.values()] == ["Poll", "Sign-up"]
+        assert [str(kind.label) for kind in kinds.values()] == ["Poll", "Sign-up", "Notice"]
     static = Path(app.static_folder)
+    # Notices have no pages yet (their create link and assets come with them).
+    with_pages = [kinds["poll"], kinds["relay"]]
     for kind in kinds.values():
-        assert callable(kind.lister) and callable(kind.create_link) and callable(kind.exporter)
-        assert kind.assets and all((static / asset).is_file() for asset in kind.assets), kind.key
+        assert callable(kind.lister) and callable(kind.exporter)
+        assert all((static / asset).is_file() for asset in kind.assets), kind.key
+    for kind in with_pages:
+        assert callable(kind.create_link) and kind.assets, kind.key
 
 
 def test_registering_refuses_what_would_break_later(make_app):
@@ -93,4 +97,4 @@ def test_registering_refuses_what_would_break_later(make_app):
         WidgetKind(key="notice", label="通知", lister=lister, secret_paths=(r"/n/+([a-z/+",))
     with pytest.raises(ValueError, match="widget key"):
         WidgetKind(key="Notice board", label="通知", lister=lister)
-    assert [kind.key for kind in registered_widgets(app)] == ["poll", "relay"]
+    assert [kind.key for kind in registered_widgets(app)] == ["poll", "relay", "notice"]

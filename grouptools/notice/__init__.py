@@ -1,0 +1,26 @@
+"""Notices (群通知): an announcement to the group or to chosen members, read receipts,
+confirmations revision by revision, and the reminder for those who have not confirmed.
+
+`blp` is the JSON API (/api/v1, routes in api.py), `bp` the pages (to come), both defined
+in blueprints.py. `init_app` imports the route modules and registers both — the package
+imports no module of its own when imported, so none imports it back half-built — and
+registers the notice kind with core.widgets (the group page's list, the group export,
+what a departing member's place in chosen audiences becomes)."""
+
+
+def init_app(app, rest_api):
+    from flask_babel import lazy_gettext as _l
+
+    from grouptools.core.widgets import WidgetKind, register_widget
+    from grouptools.notice import api  # noqa: F401  (register the routes)
+    from grouptools.notice.blueprints import blp, bp
+    from grouptools.notice.departures import leave_chosen_audiences
+    from grouptools.notice.export import export_for_group
+    from grouptools.notice.listing import group_listing
+
+    rest_api.register_blueprint(blp)
+    app.register_blueprint(bp)
+    register_widget(app, WidgetKind(
+        key="notice", label=_l("Notice"), lister=group_listing,
+        exporter=export_for_group, on_member_gone=leave_chosen_audiences,
+    ))
