@@ -55,8 +55,11 @@ def insert_unless_present(model, **values):
     PostgreSQL, then does nothing), where check-then-insert would answer one a 500."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing()
-    return db.session.execute(statement).rowcount == 1
+    # RETURNING says whether a row went in: PostgreSQL's driver gives no row count for
+    # an INSERT that SQLAlchemy already made return its new key.
+    key = list(model.__table__.primary_key.columns)
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(*key)
+    return db.session.execute(statement).first() is not None
 
 
 def request_writes_on_read():
