@@ -24,7 +24,8 @@ EXAMPLES_PER_OPERATION = 60
 
 @pytest.fixture
 def seeded(group_with):
-    """An owner's group with a member, an open poll, a secret poll and a relay with an entry."""
+    """An owner's group with a member, an open poll, a relay with an entry and a notice
+    addressed to the member."""
     gid, owner, people = group_with(members=["李四"])
     member, mid = people["李四"]
     pid = owner.post(f"/api/v1/groups/{gid}/polls", json={
@@ -40,7 +41,10 @@ def seeded(group_with):
     }).get_json()["id"]
     eid = member.post(f"/api/v1/relays/{rid}/entries", json={
         "values": {"name": "李四", "phone": "13800138000", "size": "M"}}).get_json()["id"]
-    return {"token": owner.token, "ids": {"gid": gid, "mid": mid, "pid": pid, "rid": rid, "eid": eid}}
+    nid = owner.post(f"/api/v1/groups/{gid}/notices", json={
+        "title": "周六改期", "body": "改到周日", "audience_member_ids": [mid]}).get_json()["id"]
+    return {"token": owner.token,
+            "ids": {"gid": gid, "mid": mid, "pid": pid, "rid": rid, "eid": eid, "nid": nid}}
 
 
 # One test per operation, parametrized from the document; schemathesis's own

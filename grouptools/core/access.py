@@ -8,7 +8,8 @@ sees it but may not do this → 403, so a member learns why a button is refused.
 A thing asked about is one of three kinds, by what it is, not by the attributes it
 happens to have: a `Group`; an item a member owns inside a widget (a
 core.widgetbase.OwnedItem: `.widget`, `.owner_membership_id`); or else a widget, which
-exposes `.group` and `.created_by_id` (core.widgetbase.WidgetMixin)."""
+exposes `.group` and `.created_by_id` (core.widgetbase.WidgetMixin) and may be meant for
+some members only (`addressed_to`)."""
 from enum import Enum
 
 from flask import has_request_context, request
@@ -57,6 +58,7 @@ MANAGER_ACTIONS = {Action.MANAGE_GROUP, Action.ISSUE_SIGNIN_LINK}
 OWNER_ACTIONS = {Action.CHANGE_ROLES, Action.DELETE_GROUP, Action.EXPORT_GROUP}
 
 REFUSALS = {
+    Action.ACT: _l("This is addressed to other members of the group."),
     Action.CREATE_WIDGET: _l("Only the group's organisers may create here."),
     Action.MANAGE_GROUP: _l("Only the group's owner and admins may do this."),
     Action.ISSUE_SIGNIN_LINK: _l("Only the group's owner and admins may do this."),
@@ -180,6 +182,14 @@ def _decide(person, action, thing, membership):
         return True, None  # withdrawing one's own request to join
     if membership is None or not membership.is_active:
         return False, 404
+    widget = widget_of(thing)
+    if widget is not None and not widget.addressed_to(membership):
+        # Meant for other members: hidden like from a stranger, except from those who
+        # manage it, who see it but do not act in it.
+        if not _manages_widget(person, membership, widget):
+            return False, 404
+        if action is Action.ACT:
+            return False, 403
     if action in MEMBER_ACTIONS:
         if action is Action.LEAVE and membership.role == "owner":
             return False, 409

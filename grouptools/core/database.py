@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 from flask import g, has_request_context, request
 from sqlalchemy import event, select, union_all
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.errors import Conflict, DomainError
@@ -58,6 +60,20 @@ def unit_of_work():
     except DomainError:
         db.session.rollback()
         raise
+
+
+def insert_unless_present(model, **values):
+    """INSERT a row unless one with the same unique key is there already; True when this
+    statement inserted it. `ON CONFLICT DO NOTHING` on both databases: two requests
+    inserting the same row at once never fail (the second waits for the first on
+    PostgreSQL, then does nothing), where check-then-insert would answer one a 500."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    # RETURNING says whether a row went in: PostgreSQL's driver gives no row count for
+    # an INSERT that SQLAlchemy already made return its new key.
+    key = list(model.__table__.primary_key.columns)
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(*key)
+    return db.session.execute(statement).first() is not None
 
 
 def request_writes_on_read():

@@ -14,6 +14,7 @@ import io
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -97,3 +98,11 @@ def xlsx_bytes(header, rows, title):
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def attachment_disposition(title, fallback, extension):
+    """Content-Disposition of a download: `fallback` (ASCII) for old clients, the title
+    (what people recognise, Chinese included) for the rest."""
+    name = "".join(c for c in title if c.isprintable() and c not in '\\/:*?"<>|')[:60].strip()
+    return (f'attachment; filename="{fallback}.{extension}"; '
+            f"filename*=UTF-8''{quote(name or fallback)}.{extension}")

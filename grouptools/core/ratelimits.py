@@ -36,6 +36,7 @@ ACTIONS = {action.name: action for action in (
     Limited("create_widget", "60 per hour"),
     Limited("vote", "60 per minute"),
     Limited("sign_up", "60 per minute"),
+    Limited("confirm", "60 per minute"),
     # Counted in pictures, not requests (core.uploads).
     Limited("upload", "300 per hour"),
 )}

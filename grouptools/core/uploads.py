@@ -14,7 +14,7 @@ from marshmallow import fields
 from sqlalchemy import select
 
 from grouptools.core.access import Action, authorize, can
-from grouptools.core.errors import DomainError
+from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.fields import Schema
 from grouptools.core.http import Blueprint as ApiBlueprint
 from grouptools.core.http import allow_large_body
@@ -153,6 +153,23 @@ def visible_image(person, public_id):
     ):
         abort(404)
     return image
+
+
+def group_images(group, public_ids, field="image_ids"):
+    """The group's pictures named by `public_ids` (uploaded with POST /api/v1/images for
+    this group), in the order given: what a widget attaches. One naming a picture of no
+    group, of another group, or none at all, is refused under `field`, by position.
+
+    :raise Invalid: {field: {position: [message]}}
+    """
+    found = {image.public_id: image for image in db.session.scalars(
+        select(Image).where(Image.public_id.in_(set(public_ids)),
+                            Image.group_id == group.id))} if public_ids else {}
+    missing = {position: [str(_l("No such picture in this group."))]
+               for position, public_id in enumerate(public_ids) if public_id not in found}
+    if missing:
+        raise Invalid({field: missing})
+    return [found[public_id] for public_id in public_ids]
 
 
 @blp.route("/images", methods=["POST"])

@@ -7,6 +7,8 @@ as SQL in `still_open`), and loading by public id (`find`, 404 when unknown). A 
 sets `TITLE_MAX` (and `DESCRIPTION_MAX`, read by its forms and schemas) as class
 attributes; the mixin reads them.
 
+A widget meant for some members only overrides `addressed_to(membership)`.
+
 `OwnedItem` marks a row a member owns inside a widget (a relay entry; later a check-in,
 a card): core.access lets its owner change it, and the widget's managers
 (`Action.CHANGE_OWN_ITEM`)."""
@@ -30,6 +32,9 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
     DESCRIPTION_MAX = 4000
     # Reopening by hand also drops a deadline already past (core.closing).
     REOPEN_DROPS_PAST_DEADLINE = True
+    # Whether passing the deadline closes the widget. A notice's deadline closes
+    # nothing: it only makes missing confirmations overdue.
+    DEADLINE_CLOSES = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(
@@ -53,14 +58,23 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
 
     def is_closed(self, now=None):
         """Closed by hand, or past its deadline — whether or not anything ran then."""
-        now = now or utcnow()
-        return self.closed_at is not None or (self.deadline is not None and self.deadline <= now)
+        if self.closed_at is not None or not self.DEADLINE_CLOSES:
+            return self.closed_at is not None
+        return self.deadline is not None and self.deadline <= (now or utcnow())
 
     @classmethod
     def still_open(cls, now=None):
         """`not is_closed(now)` as a SQL condition, for listers and departures."""
+        if not cls.DEADLINE_CLOSES:
+            return cls.closed_at.is_(None)
         now = now or utcnow()
         return and_(cls.closed_at.is_(None), or_(cls.deadline.is_(None), cls.deadline > now))
+
+    def addressed_to(self, membership):
+        """Whether the widget is meant for this active member. Every member by default;
+        a widget for chosen members only (a notice) narrows it, and core.access then
+        answers others as it answers strangers (404), its managers aside."""
+        return True
 
     @classmethod
     def find(cls, public_id):

@@ -70,10 +70,29 @@ def test_members_may_create_where_the_group_allows(world):
 
 
 class Widget:
-    """Stands in for any widget: it belongs to a group and remembers its creator."""
+    """Stands in for any widget: it belongs to a group, remembers its creator, and is
+    meant for every member unless told whom it is addressed to."""
 
-    def __init__(self, group, creator):
-        self.group, self.created_by_id = group, creator.id
+    def __init__(self, group, creator, addressed=None):
+        self.group, self.created_by_id, self.addressed = group, creator.id, addressed
+
+    def addressed_to(self, membership):
+        return self.addressed is None or membership.person_id in self.addressed
+
+
+def test_a_widget_for_chosen_members_is_hidden_from_the_others_but_not_its_managers(world):
+    widget = Widget(world["group"], world["owner"], addressed={world["owner"].id})
+    with pytest.raises(NotFound):
+        authorize(world["member"], Action.VIEW_GROUP, widget)
+    with pytest.raises(NotFound):
+        authorize(world["member"], Action.ACT, widget)
+    # Its managers see it, and are told why they may not act in it.
+    assert can(world["admin"], Action.VIEW_GROUP, widget)
+    assert can(world["admin"], Action.MANAGE_WIDGET, widget)
+    with pytest.raises(NotAllowed) as refused:
+        authorize(world["admin"], Action.ACT, widget)
+    assert refused.value.status == 403
+    assert can(world["owner"], Action.ACT, widget)
 
 
 def test_a_widgets_creator_manages_it_even_as_a_plain_member(world):

@@ -95,7 +95,9 @@ def has_activity(membership):
     core needs to know no widget) refers to the membership: entries, votes, …"""
     target = Membership.__table__
     for table in db.metadata.sorted_tables:
-        if table.name in NOT_ACTIVITY:
+        # A widget marks tables that are not a member's doing (a notice's chosen audience)
+        # with `info={"not_activity": True}`.
+        if table.name in NOT_ACTIVITY or table.info.get("not_activity"):
             continue
         for column in table.c:
             if any(fk.references(target) for fk in column.foreign_keys):

@@ -1,0 +1,58 @@
+"""/api/v1 routes about notices: parse, ask the service, answer."""
+from grouptools.core.access import Action
+from grouptools.core.loaders import load_widget
+from grouptools.core.ratelimits import rate_limited
+from grouptools.core.widgetapi import add_widget_api
+from grouptools.notice import receipts, service
+from grouptools.notice.blueprints import blp
+from grouptools.notice.export import download_receipts
+from grouptools.notice.kind import NOTICE
+from grouptools.notice.models import Notice
+from grouptools.notice.schemas import (
+    ConfirmationSchema,
+    NoticeCreateSchema,
+    NoticeSchema,
+    NoticeUpdateSchema,
+    ReceiptsSchema,
+    RevisionSchema,
+)
+
+
+add_widget_api(blp, NOTICE, "notices/<pid:nid>", schema=NoticeSchema, state=service.notice_state,
+               create_rule="groups/<pid:gid>/notices", create_schema=NoticeCreateSchema,
+               create=service.publish, update_schema=NoticeUpdateSchema,
+               update=service.update_notice)
+
+
+@blp.route("/notices/<pid:nid>/confirm", methods=["POST"])
+@rate_limited("confirm")
+@blp.response(201, ConfirmationSchema, description="First confirmation of this revision")
+@blp.alt_response(200, schema=ConfirmationSchema, description="Confirmed before: the same time")
+def confirm_notice(nid):
+    notice, person, _ = load_widget(Notice, nid, Action.ACT)
+    receipt, first = receipts.confirm(person, notice)
+    answer = {"revision": receipt.revision, "confirmed_at": receipt.confirmed_at,
+              "late": receipts.is_late(notice, receipt.confirmed_at)}
+    return answer, 201 if first else 200
+
+
+@blp.route("/notices/<pid:nid>/receipts")
+@blp.response(200, ReceiptsSchema)
+def get_receipts(nid):
+    notice, person, _ = load_widget(Notice, nid, Action.MANAGE_WIDGET)
+    return receipts.receipts(person, notice)
+
+
+@blp.route("/notices/<pid:nid>/revisions")
+@blp.response(200, RevisionSchema(many=True))
+def get_revisions(nid):
+    notice, person, _ = load_widget(Notice, nid)
+    return receipts.revisions(person, notice)
+
+
+@blp.route("/notices/<pid:nid>/export.csv")
+@blp.response(200, content_type="text/csv",
+              description="Managers: one row per audience member, current revision")
+def export_receipts(nid):
+    notice, person, _ = load_widget(Notice, nid, Action.MANAGE_WIDGET)
+    return download_receipts(person, notice)

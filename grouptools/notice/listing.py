@@ -1,0 +1,41 @@
+"""Notices on their group's page (core.widgets): a line per notice the member may see,
+saying whether it waits for their confirmation, and the create link."""
+from flask import url_for
+from flask_babel import gettext
+
+from grouptools.core.access import Action, authorize
+from grouptools.core.errors import DomainError
+from grouptools.core.i18n import format_local
+from grouptools.core.widgets import WidgetSummary
+from grouptools.notice.service import notices_for_group
+
+
+def _status(notice, addressed, confirmed):
+    if not (addressed and notice.require_confirmation):
+        return ""
+    if confirmed:
+        return gettext("You confirmed")
+    if notice.deadline:
+        return gettext("Please confirm by %(when)s", when=format_local(notice.group, notice.deadline))
+    return gettext("Please confirm")
+
+
+def group_listing(group, person):
+    """The group's notices as lines of its page, for whoever may see them; `needs_me`
+    when the notice asks its reader to confirm and they have not confirmed this revision."""
+    try:
+        membership = authorize(person, Action.VIEW_GROUP, group)
+    except DomainError:
+        return []
+    items = []
+    for notice, addressed, confirmed in notices_for_group(group, person, membership):
+        items.append(WidgetSummary(
+            title=notice.title, url=url_for("notice_pages.show_notice", nid=notice.public_id), created_at=notice.created_at,
+            status=_status(notice, addressed, confirmed),
+            needs_me=addressed and notice.require_confirmation and not confirmed,
+        ))
+    return items
+
+
+def create_link(group):
+    return gettext("New notice"), url_for("notice_pages.create_notice", gid=group.public_id)

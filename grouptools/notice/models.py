@@ -1,0 +1,166 @@
+"""The tables of notices (群通知): the notice, its pictures, the members it is addressed
+to, its earlier revisions, and who has read and confirmed which revision.
+
+The text members read is `body`, not the kit's `description`: a widget's description is
+what strangers see on its public card, and a notice's text (times, places, phone
+numbers) is for its audience only. `description` stays empty, so the card shows the title.
+
+A notice's `deadline` closes nothing (`DEADLINE_CLOSES`): it is when confirmations are
+due. A member may still confirm after it; their receipt is then late."""
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    exists,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grouptools.core.models import Image, Membership
+from grouptools.core.timeutil import UTCDateTime, utcnow
+from grouptools.core.widgetbase import WidgetMixin
+from grouptools.extensions import db
+
+
+class Notice(WidgetMixin, db.Model):
+    """An announcement to the group or to chosen members, confirmed revision by revision."""
+
+    __tablename__ = "notice"
+
+    TITLE_MAX = 200
+    BODY_MAX = 5000
+    IMAGES_MAX = 9
+    AUDIENCES = ("all", "chosen")
+    DEADLINE_CLOSES = False
+
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    require_confirmation: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    pinned: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    audience: Mapped[str] = mapped_column(String(8), nullable=False, default="all")
+    # Receipts belong to a revision: a new one asks everyone to confirm again.
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # When the current revision was published (a correction keeps it).
+    revised_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    images: Mapped[list["NoticeImage"]] = relationship(
+        order_by="NoticeImage.position", cascade="all, delete-orphan", passive_deletes=True,
+        lazy="selectin",
+    )
+
+    __table_args__ = (
+        CheckConstraint("audience IN ('all', 'chosen')", name="audience"),
+        CheckConstraint("revision >= 1", name="revision"),
+    )
+
+    @classmethod
+    def addressed_to_clause(cls, membership_id):
+        """`addressed_to` as SQL: everyone, or a chosen member."""
+        chosen = exists().where(NoticeAudience.notice_id == cls.id,
+                                NoticeAudience.membership_id == membership_id)
+        return or_(cls.audience == "all", chosen)
+
+    def addressed_to(self, membership):
+        """core.access asks it: a member outside a chosen audience sees no such notice."""
+        if self.audience == "all":
+            return True
+        return db.session.scalar(select(exists().where(
+            NoticeAudience.notice_id == self.id, NoticeAudience.membership_id == membership.id)))
+
+    def audience_members(self, *columns):
+        """SELECT `columns` over the current audience: the group's active members (those
+        who joined later included), or the chosen ones still active."""
+        query = select(*columns).select_from(Membership).where(
+            Membership.group_id == self.group_id, Membership.status == "active")
+        if self.audience == "chosen":
+            query = query.where(exists().where(NoticeAudience.notice_id == self.id,
+                                               NoticeAudience.membership_id == Membership.id))
+        return query
+
+
+class NoticeImage(db.Model):
+    """A picture of a notice, in the order it was given (at most Notice.IMAGES_MAX)."""
+
+    __tablename__ = "notice_image"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notice.id", ondelete="CASCADE"), nullable=False
+    )
+    image_id: Mapped[int] = mapped_column(
+        ForeignKey("image.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    image: Mapped[Image] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("notice_id", "position"),
+        UniqueConstraint("notice_id", "image_id"),
+    )
+
+
+class NoticeAudience(db.Model):
+    """A member a notice with a chosen audience is addressed to. Being chosen is not
+    something the member did: moving their membership to another device ignores it."""
+
+    __tablename__ = "notice_audience"
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notice.id", ondelete="CASCADE"), primary_key=True
+    )
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+    __table_args__ = {"info": {"not_activity": True}}
+
+
+class NoticeRevision(db.Model):
+    """An earlier revision's text, kept when a new revision replaced it (history; the
+    current revision's text is the notice's own)."""
+
+    __tablename__ = "notice_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notice.id", ondelete="CASCADE"), nullable=False
+    )
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(String(Notice.TITLE_MAX), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (UniqueConstraint("notice_id", "revision"),)
+
+
+class NoticeReceipt(db.Model):
+    """That a member opened one revision of a notice, and when they confirmed it.
+    One per (notice, member, revision): the database keeps "once", not Python. Rows of
+    members who left stay as history; counts only ever read the current audience."""
+
+    __tablename__ = "notice_receipt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notice.id", ondelete="CASCADE"), nullable=False
+    )
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("notice_id", "membership_id", "revision"),
+        # Counting one revision's receipts reads this index, however many there are.
+        Index("ix_notice_receipt_notice_id_revision", "notice_id", "revision"),
+    )

@@ -1,0 +1,222 @@
+"""Who has read and who has confirmed a notice: recording both, and counting them for
+its managers against the current audience (active members, or the chosen ones still
+active), so a member who left drops out of every count while their rows stay as history.
+
+Counts are SQL COUNTs and each list reads at most its first LIST_MAX rows: the answer
+runs the same few statements for 5 members and for 5,000. "Once per revision" is the
+database's unique key; parallel first views or confirmations insert with
+ON CONFLICT DO NOTHING (core.database.insert_unless_present), never check-then-insert."""
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from flask_babel import gettext, lazy_gettext as _l
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from grouptools.core.access import Action, authorize
+from grouptools.core.closing import WidgetClosed
+from grouptools.core.database import (
+    commit_or_conflict,
+    insert_unless_present,
+    request_writes_on_read,
+    unit_of_work,
+)
+from grouptools.core.errors import Conflict, NotFound
+from grouptools.core.groups.service import record_activity
+from grouptools.core.models import Membership, Person
+from grouptools.core.timeutil import utcnow
+from grouptools.core.widgetpages import widget_link
+from grouptools.extensions import db
+from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision
+
+LIST_MAX = 200
+
+
+class NoConfirmationAsked(Conflict):
+    default_message = _l("This notice asks nobody to confirm it.")
+
+
+class Counts(NamedTuple):
+    audience: int
+    viewed: int  # opened the current revision (those who confirmed included)
+    confirmed: int
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A member as receipts name them: only what is shown, read without whole rows."""
+
+    public_id: str
+    display_name: str
+    at: object = None  # confirmed_at or viewed_at, by list
+
+
+@dataclass
+class Receipts:
+    notice: Notice
+    counts: Counts
+    confirmed: list
+    viewed: list  # opened, not confirmed
+    not_viewed: list
+    unconfirmed: list | None  # for the reminder; None when no confirmation is asked
+
+    @property
+    def overdue(self):
+        return is_overdue(self.notice, self.counts)
+
+
+def is_overdue(notice, counts, now=None):
+    """Past the deadline while someone in the audience has not confirmed."""
+    return bool(notice.require_confirmation and notice.deadline is not None
+                and notice.deadline <= (now or utcnow()) and counts.confirmed < counts.audience)
+
+
+def is_late(notice, confirmed_at):
+    return bool(confirmed_at and notice.deadline and confirmed_at > notice.deadline)
+
+
+def current_receipt(notice, membership_id):
+    """The receipt of `membership_id` (a column or a value) for the current revision."""
+    return and_(NoticeReceipt.notice_id == notice.id,
+                NoticeReceipt.membership_id == membership_id,
+                NoticeReceipt.revision == notice.revision)
+
+
+def confirmed_clause(membership_id):
+    """Whether the member confirmed each notice's current revision, as SQL."""
+    return exists().where(NoticeReceipt.notice_id == Notice.id,
+                          NoticeReceipt.membership_id == membership_id,
+                          NoticeReceipt.revision == Notice.revision,
+                          NoticeReceipt.confirmed_at.is_not(None))
+
+
+def receipt_of(notice, membership):
+    return db.session.scalar(select(NoticeReceipt).where(current_receipt(notice, membership.id)))
+
+
+def record_view(notice, membership):
+    """The member's receipt of the current revision, made on their first opening of it.
+
+    A GET that writes: the reading transaction ends first and the write takes SQLite's
+    lock up front (core.database.request_writes_on_read); two first views at once insert
+    one row between them (the unique key), and neither fails."""
+    receipt = receipt_of(notice, membership)
+    if receipt is not None:
+        return receipt
+    values = {"notice_id": notice.id, "membership_id": membership.id,
+              "revision": notice.revision}
+    db.session.commit()
+    request_writes_on_read()
+    try:
+        insert_unless_present(NoticeReceipt, viewed_at=utcnow(), **values)
+        db.session.commit()
+    except IntegrityError:  # the notice was deleted in between
+        db.session.rollback()
+        raise NotFound() from None
+    return db.session.scalar(select(NoticeReceipt).filter_by(**values))
+
+
+def confirm(person, notice):
+    """(receipt, first): the member confirms the current revision, which also records
+    reading it. Confirming again changes nothing (first is False, same time); after the
+    deadline it is still taken, and shown as late."""
+    membership = authorize(person, Action.ACT, notice)
+    if not notice.require_confirmation:
+        raise NoConfirmationAsked()
+    if notice.is_closed():
+        raise WidgetClosed(notice)
+    now = utcnow()
+    values = {"notice_id": notice.id, "membership_id": membership.id,
+              "revision": notice.revision}
+    with unit_of_work():  # a notice deleted meanwhile: 409, not a 500
+        first = insert_unless_present(NoticeReceipt, viewed_at=now, confirmed_at=now, **values)
+        if not first:
+            # Read before, or confirmed by a parallel request: only one UPDATE finds it
+            # unconfirmed (PostgreSQL re-checks the condition after waiting for the row).
+            first = db.session.execute(
+                update(NoticeReceipt).filter_by(**values)
+                .where(NoticeReceipt.confirmed_at.is_(None)).values(confirmed_at=now)
+                .execution_options(synchronize_session=False)).rowcount == 1
+        record_activity(membership)
+    commit_or_conflict()
+    receipt = db.session.scalar(select(NoticeReceipt).filter_by(**values)
+                                .execution_options(populate_existing=True))
+    return receipt, first
+
+
+def counts(notice):
+    """Audience, opened and confirmed, for the current revision: one statement."""
+    row = db.session.execute(
+        notice.audience_members(func.count(Membership.id), func.count(NoticeReceipt.id),
+                                func.count(NoticeReceipt.confirmed_at))
+        .outerjoin(NoticeReceipt, current_receipt(notice, Membership.id))).one()
+    return Counts(*row)
+
+
+def _listed(notice, at_column, condition, order):
+    query = (notice.audience_members(Membership.public_id,
+                                     func.coalesce(Membership.nickname, Person.name), at_column)
+             .join(Person, Person.id == Membership.person_id)
+             .outerjoin(NoticeReceipt, current_receipt(notice, Membership.id))
+             .where(condition).order_by(*order, Membership.id).limit(LIST_MAX))
+    return [Listed(*row) for row in db.session.execute(query)]
+
+
+def receipts(person, notice):
+    """For managers (403 for members): the counts, who confirmed, who only opened it, who
+    has not opened it (each list its first LIST_MAX), and who to remind."""
+    authorize(person, Action.MANAGE_WIDGET, notice)
+    confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
+    never = NoticeReceipt.id.is_(None)
+    return Receipts(
+        notice=notice, counts=counts(notice),
+        confirmed=_listed(notice, confirmed_at, confirmed_at.is_not(None), [confirmed_at]),
+        viewed=_listed(notice, viewed_at, and_(~never, confirmed_at.is_(None)), [viewed_at]),
+        not_viewed=_listed(notice, viewed_at, never, [Membership.joined_at]),
+        unconfirmed=(_listed(notice, viewed_at, confirmed_at.is_(None), [Membership.joined_at])
+                     if notice.require_confirmation else None),
+    )
+
+
+def reminder_text(report):
+    """`@张三 @李四 请确认收到《标题》 <link>`, in the asker's language, naming exactly the
+    members who have not confirmed (the first LIST_MAX, then "…"); None when there is
+    nobody to remind."""
+    if not report.unconfirmed:
+        return None
+    names = [f"@{member.display_name}" for member in report.unconfirmed]
+    if report.counts.audience - report.counts.confirmed > len(names):
+        names.append("…")
+    line = gettext("please confirm you have read “%(title)s”: %(link)s",
+                   title=report.notice.title, link=widget_link(report.notice))
+    return " ".join([*names, line])
+
+
+def revisions(person, notice):
+    """[{revision, title, body, published_at, confirmed_count}], newest first, for anyone
+    who may see the notice; counts against the current audience."""
+    authorize(person, Action.VIEW_GROUP, notice)
+    confirmed = dict(db.session.execute(
+        notice.audience_members(NoticeReceipt.revision, func.count(NoticeReceipt.confirmed_at))
+        .join(NoticeReceipt, and_(NoticeReceipt.notice_id == notice.id,
+                                  NoticeReceipt.membership_id == Membership.id))
+        .group_by(NoticeReceipt.revision)).all())
+    history = db.session.scalars(select(NoticeRevision).where(
+        NoticeRevision.notice_id == notice.id).order_by(NoticeRevision.revision.desc()))
+    current = {"revision": notice.revision, "title": notice.title, "body": notice.body,
+               "published_at": notice.revised_at}
+    return [{**row, "confirmed_count": confirmed.get(row["revision"], 0)} for row in [
+        current, *({"revision": r.revision, "title": r.title, "body": r.body,
+                    "published_at": r.published_at} for r in history)]]
+
+
+def all_receipts(notice):
+    """Every receipt of every revision with its member's name, oldest first: the history
+    the group's export keeps (departed members included)."""
+    return db.session.execute(
+        select(Membership.public_id, func.coalesce(Membership.nickname, Person.name),
+               NoticeReceipt.revision, NoticeReceipt.viewed_at, NoticeReceipt.confirmed_at)
+        .join(Membership, Membership.id == NoticeReceipt.membership_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(NoticeReceipt.notice_id == notice.id)
+        .order_by(NoticeReceipt.revision, NoticeReceipt.id)).all()

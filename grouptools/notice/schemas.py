@@ -1,0 +1,138 @@
+"""What the notice API accepts and answers (docs/api.md). The body is plain text: it is
+stored and answered as typed, and pages escape it like every user text. Who sees what is
+decided by the service (NoticeState, receipts.Receipts) and shown here."""
+from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
+
+from grouptools.core.fields import Boolean, Deadline, Schema, Text
+from grouptools.core.links import image_urls
+from grouptools.core.widgetpages import widget_link
+from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
+from grouptools.notice.models import Notice
+from grouptools.notice.receipts import is_late, reminder_text
+
+LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field is required."),
+                 "null": _l("This field may not be empty.")}
+PUBLIC_ID = validate.Regexp(rf"^{PUBLIC_ID_PATTERN}$", error=_l("Not a valid id."))
+# A chosen audience names members: as many as a large group holds.
+AUDIENCE_MAX = 5000
+
+
+def _ids(maximum, **kwargs):
+    return fields.List(Text(max_length=PUBLIC_ID_LENGTH, validate=[PUBLIC_ID]),
+                       error_messages=LIST_MESSAGES, validate=[validate.Length(
+                           max=maximum, error=_l("At most {max}."))], **kwargs)
+
+
+def _time(value):
+    return value.isoformat() if value else None
+
+
+class NoticeFieldsSchema(Schema):
+    title = Text(min_length=1, max_length=Notice.TITLE_MAX)
+    body = Text(max_length=Notice.BODY_MAX)
+    image_ids = _ids(Notice.IMAGES_MAX, metadata={
+        "description": "Pictures uploaded with POST /api/v1/images for this group, in order"})
+    require_confirmation = Boolean()
+    deadline = Deadline(allow_none=True, metadata={
+        "description": "When confirmations are due; reading stays open after it"})
+    pinned = Boolean()
+    audience_member_ids = _ids(AUDIENCE_MAX, allow_none=True, metadata={
+        "description": "Member ids of a chosen audience; null or absent: every active member"})
+
+
+class NoticeCreateSchema(NoticeFieldsSchema):
+    title = Text(required=True, min_length=1, max_length=Notice.TITLE_MAX)
+
+
+class NoticeUpdateSchema(NoticeFieldsSchema):
+    new_revision = Boolean(metadata={
+        "description": "Publish as revision n+1: everyone confirms again; without it, a "
+                       "correction that keeps the receipts"})
+
+
+class ImageSchema(Schema):
+    id = fields.Function(lambda i: i.image.public_id)
+    url = fields.Function(lambda i: image_urls(i.image, absolute=True)[0])
+    thumb_url = fields.Function(lambda i: image_urls(i.image, absolute=True)[1])
+
+
+def _my_receipt(state):
+    receipt = state.receipt
+    if receipt is None:
+        return None
+    return {"viewed_at": _time(receipt.viewed_at), "confirmed_at": _time(receipt.confirmed_at),
+            "late": is_late(state.notice, receipt.confirmed_at)}
+
+
+class NoticeSchema(Schema):
+    """A notice as one asker sees it (a service.NoticeState)."""
+
+    id = fields.Function(lambda s: s.notice.public_id)
+    title = fields.Function(lambda s: s.notice.title)
+    body = fields.Function(lambda s: s.notice.body)
+    images = fields.Function(lambda s: ImageSchema(many=True).dump(s.notice.images))
+    require_confirmation = fields.Function(lambda s: s.notice.require_confirmation)
+    deadline = fields.Function(lambda s: _time(s.notice.deadline))
+    pinned = fields.Function(lambda s: s.notice.pinned)
+    audience = fields.Function(lambda s: s.notice.audience)
+    audience_member_ids = fields.Function(lambda s: s.chosen, metadata={
+        "description": "Managers, chosen audience: who it is addressed to"})
+    revision = fields.Function(lambda s: s.notice.revision)
+    revised_at = fields.Function(lambda s: _time(s.notice.revised_at), metadata={
+        "description": "When the current revision was published"})
+    my_receipt = fields.Function(_my_receipt, metadata={
+        "description": "{viewed_at, confirmed_at, late} for the current revision; null for "
+                       "managers outside the audience"})
+    confirmed_count = fields.Function(lambda s: s.counts.confirmed)
+    audience_count = fields.Function(lambda s: s.counts.audience)
+    overdue = fields.Boolean()
+    can_manage = fields.Boolean(attribute="manager")
+    url = fields.Function(lambda s: widget_link(s.notice))
+
+
+class ConfirmationSchema(Schema):
+    revision = fields.Integer()
+    confirmed_at = fields.DateTime()
+    late = fields.Boolean(metadata={"description": "Confirmed after the deadline"})
+
+
+class ListedSchema(Schema):
+    member_id = fields.String(attribute="public_id")
+    name = fields.String(attribute="display_name")
+
+
+class ConfirmedSchema(ListedSchema):
+    confirmed_at = fields.Function(lambda m: _time(m.at))
+
+
+class ViewedSchema(ListedSchema):
+    viewed_at = fields.Function(lambda m: _time(m.at))
+
+
+class ReceiptsSchema(Schema):
+    """A receipts.Receipts for managers."""
+
+    revision = fields.Function(lambda r: r.notice.revision)
+    audience_count = fields.Function(lambda r: r.counts.audience)
+    confirmed_count = fields.Function(lambda r: r.counts.confirmed)
+    viewed_count = fields.Function(lambda r: r.counts.viewed, metadata={
+        "description": "Opened the current revision, those who confirmed included"})
+    not_viewed_count = fields.Function(lambda r: r.counts.audience - r.counts.viewed)
+    confirmed = fields.List(fields.Nested(ConfirmedSchema),
+                            metadata={"description": "First 200, by time of confirming"})
+    viewed = fields.List(fields.Nested(ViewedSchema),
+                         metadata={"description": "Opened, not confirmed: first 200"})
+    not_viewed = fields.List(fields.Nested(ListedSchema), metadata={"description": "First 200"})
+    overdue = fields.Boolean()
+    reminder_text = fields.Function(reminder_text, metadata={
+        "description": "@-mentions the members who have not confirmed (first 200); null "
+                       "when nobody is left or no confirmation is asked"})
+
+
+class RevisionSchema(Schema):
+    revision = fields.Integer()
+    title = fields.String()
+    body = fields.String()
+    published_at = fields.Function(lambda r: _time(r["published_at"]))
+    confirmed_count = fields.Integer()

@@ -1,0 +1,193 @@
+"""The rules of notices: publish, correct or revise, delete, and a notice as one asker
+sees it (receipts.py records views and confirmations and counts them).
+
+Plain functions over the models; each asks core.access before anything and commits its
+own unit of work. A change holds the notice's row (lock_notice), so two new revisions
+asked at once make two revisions one after the other, never one lost."""
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from grouptools.core.access import Action, authorize, can
+from grouptools.core.closing import close_widget
+from grouptools.core.database import commit_or_conflict
+from grouptools.core.errors import Invalid
+from grouptools.core.models import Membership
+from grouptools.core.timeutil import utcnow
+from grouptools.core.uploads import group_images
+from grouptools.extensions import db
+from grouptools.notice import receipts
+from grouptools.notice.models import Notice, NoticeAudience, NoticeImage, NoticeRevision
+
+TEXT_FIELDS = ("title", "body")
+SETTING_FIELDS = ("require_confirmation", "deadline", "pinned")
+
+
+@dataclass
+class NoticeState:
+    """A notice as one asker sees it: what the page and the JSON show."""
+
+    notice: Notice
+    membership: Membership
+    manager: bool
+    addressed: bool  # the asker is in its audience
+    receipt: object  # receipts.Receipt of the current revision, or None
+    counts: receipts.Counts
+    chosen: list | None  # managers, chosen audience: the members' public ids
+
+    @property
+    def overdue(self):
+        return receipts.is_overdue(self.notice, self.counts)
+
+
+def notice_state(person, notice, record_view=True):
+    """The notice as `person` may see it (404 outside its audience, 401 for nobody).
+    An audience member's reading is recorded once per revision unless `record_view` is
+    off (the group's export reads without anyone reading)."""
+    membership = authorize(person, Action.VIEW_GROUP, notice)
+    manager = can(person, Action.MANAGE_WIDGET, notice, membership)
+    addressed = notice.audience == "all" or notice.addressed_to(membership)
+    receipt = None
+    if addressed:
+        receipt = (receipts.record_view(notice, membership) if record_view
+                   else receipts.receipt_of(notice, membership))
+    chosen = chosen_member_ids(notice) if manager and notice.audience == "chosen" else None
+    return NoticeState(notice, membership, manager, addressed, receipt,
+                       receipts.counts(notice), chosen)
+
+
+def chosen_member_ids(notice):
+    return list(db.session.scalars(
+        select(Membership.public_id).join(NoticeAudience,
+                                          NoticeAudience.membership_id == Membership.id)
+        .where(NoticeAudience.notice_id == notice.id).order_by(Membership.id)))
+
+
+def notices_for_group(group, person, membership):
+    """The group's notices the member may see, newest first, as
+    [(notice, addressed to them, confirmed by them)]: one statement, and core.access
+    asked only about those not addressed to them (which their managers see)."""
+    addressed = Notice.addressed_to_clause(membership.id)
+    rows = db.session.execute(
+        select(Notice, addressed.label("addressed"),
+               receipts.confirmed_clause(membership.id).label("confirmed"))
+        .where(Notice.group_id == group.id)
+        .order_by(Notice.created_at.desc(), Notice.id.desc())).all()
+    return [(notice, bool(to_me), bool(confirmed)) for notice, to_me, confirmed in rows
+            if to_me or can(person, Action.VIEW_GROUP, notice, membership)]
+
+
+# --- Publishing and managing -------------------------------------------------------------
+
+def _check_deadline(deadline, errors):
+    if deadline is not None and deadline <= utcnow():
+        errors["deadline"] = [str(_l("The deadline must be in the future."))]
+
+
+def _chosen_memberships(group, member_ids, errors):
+    """Active members of the group named by `member_ids` (public ids), once each."""
+    if not member_ids:
+        errors["audience_member_ids"] = [str(_l("Choose at least one member."))]
+        return []
+    wanted = list(dict.fromkeys(member_ids))
+    found = {m.public_id: m for m in db.session.scalars(select(Membership).where(
+        Membership.group_id == group.id, Membership.status == "active",
+        Membership.public_id.in_(wanted)))}
+    missing = {position: [str(_l("Not an active member of this group."))]
+               for position, member_id in enumerate(member_ids) if member_id not in found}
+    if missing:
+        errors["audience_member_ids"] = missing
+    return [found[member_id] for member_id in wanted if member_id in found]
+
+
+def _attach_images(notice, group, image_ids):
+    if len(set(image_ids)) != len(image_ids):
+        raise Invalid({"image_ids": [str(_l("Each picture only once."))]})
+    images = group_images(group, image_ids)
+    if notice.id is not None:
+        # Old rows out first: new ones take their positions (unique per notice).
+        db.session.execute(delete(NoticeImage).where(NoticeImage.notice_id == notice.id))
+        db.session.expire(notice, ["images"])
+    notice.images = [NoticeImage(image=image, position=position)
+                     for position, image in enumerate(images)]
+
+
+def _set_audience(notice, memberships):
+    """Everyone (`memberships` None) or the chosen members."""
+    notice.audience = "all" if memberships is None else "chosen"
+    if notice.id is not None:
+        db.session.execute(delete(NoticeAudience).where(NoticeAudience.notice_id == notice.id))
+    db.session.flush()
+    db.session.add_all(NoticeAudience(notice_id=notice.id, membership_id=m.id)
+                       for m in memberships or ())
+
+
+def publish(person, group, *, title, body="", image_ids=None, require_confirmation=True,
+            deadline=None, pinned=False, audience_member_ids=None):
+    """A new notice, revision 1; to everyone in the group, or to the chosen members."""
+    authorize(person, Action.CREATE_WIDGET, group)
+    errors = {}
+    _check_deadline(deadline, errors)
+    chosen = (_chosen_memberships(group, audience_member_ids, errors)
+              if audience_member_ids is not None else None)
+    if errors:
+        raise Invalid(errors)
+    now = utcnow()
+    notice = Notice(group=group, created_by_id=person.id, title=title, body=body or "",
+                    require_confirmation=require_confirmation, deadline=deadline,
+                    pinned=pinned, revision=1, revised_at=now)
+    _attach_images(notice, group, image_ids or [])
+    db.session.add(notice)
+    _set_audience(notice, chosen)
+    commit_or_conflict()
+    return notice
+
+
+def lock_notice(notice):
+    """Hold the notice's row until the transaction ends, read afresh."""
+    db.session.execute(select(Notice.id).where(Notice.id == notice.id).with_for_update())
+    db.session.refresh(notice)
+    return notice
+
+
+def update_notice(person, notice, *, new_revision=False, **changes):
+    """Without `new_revision`, a correction: the text and settings change, the receipts
+    stay (what members confirmed still stands). With it, revision n+1: the text so far is
+    kept as history and everyone confirms again."""
+    authorize(person, Action.MANAGE_WIDGET, notice)
+    lock_notice(notice)
+    errors = {}
+    if "deadline" in changes:
+        _check_deadline(changes["deadline"], errors)
+    chosen = "unchanged"
+    if "audience_member_ids" in changes:
+        member_ids = changes.pop("audience_member_ids")
+        chosen = (_chosen_memberships(notice.group, member_ids, errors)
+                  if member_ids is not None else None)
+    if errors:
+        raise Invalid(errors)
+    if new_revision:
+        db.session.add(NoticeRevision(notice_id=notice.id, revision=notice.revision,
+                                      title=notice.title, body=notice.body,
+                                      published_at=notice.revised_at))
+        notice.revision = notice.revision + 1
+        notice.revised_at = utcnow()
+    for key in TEXT_FIELDS + SETTING_FIELDS:
+        if key in changes:
+            value = changes[key]
+            setattr(notice, key, (value or "") if key == "body" else value)
+    if "image_ids" in changes:
+        _attach_images(notice, notice.group, changes["image_ids"] or [])
+    if chosen != "unchanged":
+        _set_audience(notice, chosen)
+    commit_or_conflict()
+    return notice
+
+
+def close_notice(person, notice, closed=True):
+    """Closing stops confirmations (the notice stays readable); reopening takes them
+    again. A deadline closes nothing (Notice.DEADLINE_CLOSES)."""
+    notice, _ = close_widget(person, notice, closed, lock=lock_notice)
+    commit_or_conflict()
+    return notice
