@@ -22,13 +22,13 @@ class WidgetClosed(Conflict):
         super().__init__(kind_of(widget).texts.refused)
 
 
-def close_widget(person, widget, closed=True, *, lock, on_change=None, while_closed=None):
+def close_widget(person, widget, closed=True, *, on_change=None, while_closed=None):
     """Close (or, with closed=False, reopen) `widget` for one of its managers, inside the
     caller's transaction: the caller commits. (the locked widget, what `while_closed`
     returned).
 
-    - `lock(widget)` → the widget's row, locked until the transaction ends and read
-      afresh, so a vote or a sign-up waiting on the same lock sees the new state.
+    The widget's row is locked (WidgetMixin.lock) until the caller's transaction ends,
+    so a vote or a sign-up waiting on the same lock sees the new state.
     - `while_closed(widget)` runs under the lock at a moment the widget is closed: right
       after closing, right before reopening (a poll counts its pending secret ballots).
     - `on_change(widget, closed)` runs when the state changed.
@@ -36,7 +36,7 @@ def close_widget(person, widget, closed=True, *, lock, on_change=None, while_clo
     :raise 401/404/403: as core.access decides for Action.MANAGE_WIDGET
     """
     authorize(person, Action.MANAGE_WIDGET, widget)
-    widget = lock(widget)
+    widget = widget.lock()
     changed, settled = set_closed(widget, closed, while_closed=while_closed)
     if changed and on_change is not None:
         on_change(widget, closed)

@@ -2,12 +2,30 @@
 it, close and reopen it (docs/api.md). A widget's api.py calls
 `add_widget_api(blp, KIND, "polls/<pid:pid>", schema=PollSchema, state=…)` once, when
 it is imported, and writes only its own routes (create, change, responses)."""
+from marshmallow import fields
+
 from grouptools.core.access import Action
 from grouptools.core.closing import delete_widget
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
+from grouptools.core.fields import Schema
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.widgetpages import widget_link
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+class WidgetStateSchema(Schema):
+    """What every widget's JSON begins with, read from a state object — the widget as one
+    asker sees it — whose `widget` is the widget; a kind's schema adds its own fields."""
+
+    id = fields.Function(lambda s: s.widget.public_id)
+    title = fields.Function(lambda s: s.widget.title)
+    deadline = fields.Function(lambda s: _iso(s.widget.deadline))
+    url = fields.Function(lambda s: widget_link(s.widget))
 
 
 def add_widget_api(blp, kind, rule, *, schema, state, create_rule, create_schema, create,

@@ -76,6 +76,18 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
         answers others as it answers strangers (404), its managers aside."""
         return True
 
+    def lock(self):
+        """This widget's row, locked until the transaction ends and read afresh (the
+        same object, refreshed), so a vote or a sign-up waiting on the same lock sees
+        the change. 404 when it was deleted meanwhile. (SQLite holds the whole database
+        from BEGIN IMMEDIATE on, so the lock is PostgreSQL's FOR UPDATE.)"""
+        model = type(self)
+        locked = db.session.scalar(select(model).where(model.id == self.id).with_for_update()
+                                   .execution_options(populate_existing=True))
+        if locked is None:
+            raise NotFound()
+        return locked
+
     @classmethod
     def find(cls, public_id):
         """The widget with this public id, or 404."""

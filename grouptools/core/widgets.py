@@ -73,8 +73,9 @@ class WidgetKind:
       page blueprint (`pages`).
     - `model`: its WidgetMixin model; `path`: the first segment of its pages ("p" for
       `/p/<pid>`); `pages`: the name of its page blueprint; `page(widget, **url_for
-      arguments)` → the path of the widget's page (`_anchor="list"`, …). From these core.widgetpages adds the pages every widget has
-      beneath `/<path>/<id>`: qr.png, qr.svg, poster.png, close, reopen, delete.
+      arguments)` → the path of the widget's page (`_anchor="list"`, …). From these
+      core.widgetpages adds the pages every widget has beneath `/<path>/<id>`: qr.png,
+      qr.svg, poster.png, close, reopen, delete.
     - `close(person, widget, closed)` closes or reopens (closed=False) for a manager and
       commits; `texts`: what those pages say (WidgetTexts).
     - `public_lines(widget)` → the lines under the public card a stranger sees.

@@ -3,31 +3,23 @@ from grouptools.core.access import Action
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
-from grouptools.notice import receipts, service
+from grouptools.notice import receipts, schemas, service
 from grouptools.notice.blueprints import blp
 from grouptools.notice.export import download_receipts
 from grouptools.notice.kind import NOTICE
 from grouptools.notice.models import Notice
-from grouptools.notice.schemas import (
-    ConfirmationSchema,
-    NoticeCreateSchema,
-    NoticeSchema,
-    NoticeUpdateSchema,
-    ReceiptsSchema,
-    RevisionSchema,
-)
 
-
-add_widget_api(blp, NOTICE, "notices/<pid:nid>", schema=NoticeSchema, state=service.notice_state,
-               create_rule="groups/<pid:gid>/notices", create_schema=NoticeCreateSchema,
-               create=service.publish, update_schema=NoticeUpdateSchema,
-               update=service.update_notice)
+add_widget_api(blp, NOTICE, "notices/<pid:nid>", state=service.notice_state,
+               schema=schemas.NoticeSchema, create_rule="groups/<pid:gid>/notices",
+               create_schema=schemas.NoticeCreateSchema, create=service.publish,
+               update_schema=schemas.NoticeUpdateSchema, update=service.update_notice)
 
 
 @blp.route("/notices/<pid:nid>/confirm", methods=["POST"])
 @rate_limited("confirm")
-@blp.response(201, ConfirmationSchema, description="First confirmation of this revision")
-@blp.alt_response(200, schema=ConfirmationSchema, description="Confirmed before: the same time")
+@blp.response(201, schemas.ConfirmationSchema, description="First confirmation of this revision")
+@blp.alt_response(200, schema=schemas.ConfirmationSchema,
+                  description="Confirmed before: the same time")
 def confirm_notice(nid):
     notice, person, _ = load_widget(Notice, nid, Action.ACT)
     receipt, first = receipts.confirm(person, notice)
@@ -37,14 +29,14 @@ def confirm_notice(nid):
 
 
 @blp.route("/notices/<pid:nid>/receipts")
-@blp.response(200, ReceiptsSchema)
+@blp.response(200, schemas.ReceiptsSchema)
 def get_receipts(nid):
     notice, person, _ = load_widget(Notice, nid, Action.MANAGE_WIDGET)
     return receipts.receipts(person, notice)
 
 
 @blp.route("/notices/<pid:nid>/revisions")
-@blp.response(200, RevisionSchema(many=True))
+@blp.response(200, schemas.RevisionSchema(many=True))
 def get_revisions(nid):
     notice, person, _ = load_widget(Notice, nid)
     return receipts.revisions(person, notice)

@@ -6,8 +6,8 @@ from marshmallow import fields, validate
 
 from grouptools.core.fields import Boolean, Deadline, Schema, Text
 from grouptools.core.links import image_urls
-from grouptools.core.widgetpages import widget_link
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
+from grouptools.core.widgetapi import WidgetStateSchema
 from grouptools.notice.models import Notice
 from grouptools.notice.receipts import is_late, reminder_text
 
@@ -65,15 +65,12 @@ def _my_receipt(state):
             "late": is_late(state.notice, receipt.confirmed_at)}
 
 
-class NoticeSchema(Schema):
+class NoticeSchema(WidgetStateSchema):
     """A notice as one asker sees it (a service.NoticeState)."""
 
-    id = fields.Function(lambda s: s.notice.public_id)
-    title = fields.Function(lambda s: s.notice.title)
     body = fields.Function(lambda s: s.notice.body)
     images = fields.Function(lambda s: ImageSchema(many=True).dump(s.notice.images))
     require_confirmation = fields.Function(lambda s: s.notice.require_confirmation)
-    deadline = fields.Function(lambda s: _time(s.notice.deadline))
     pinned = fields.Function(lambda s: s.notice.pinned)
     audience = fields.Function(lambda s: s.notice.audience)
     audience_member_ids = fields.Function(lambda s: s.chosen, metadata={
@@ -88,7 +85,6 @@ class NoticeSchema(Schema):
     audience_count = fields.Function(lambda s: s.counts.audience)
     overdue = fields.Boolean()
     can_manage = fields.Boolean(attribute="manager")
-    url = fields.Function(lambda s: widget_link(s.notice))
 
 
 class ConfirmationSchema(Schema):

@@ -2,7 +2,7 @@
 sees it (receipts.py records views and confirmations and counts them).
 
 Plain functions over the models; each asks core.access before anything and commits its
-own unit of work. A change holds the notice's row (lock_notice), so two new revisions
+own unit of work. A change holds the notice's row (Notice.lock), so two new revisions
 asked at once make two revisions one after the other, never one lost."""
 from dataclasses import dataclass
 
@@ -35,6 +35,10 @@ class NoticeState:
     receipt: object  # receipts.Receipt of the current revision, or None
     counts: receipts.Counts
     chosen: list | None  # managers, chosen audience: the members' public ids
+
+    @property
+    def widget(self):
+        return self.notice
 
     @property
     def overdue(self):
@@ -144,19 +148,12 @@ def publish(person, group, *, title, body="", image_ids=None, require_confirmati
     return notice
 
 
-def lock_notice(notice):
-    """Hold the notice's row until the transaction ends, read afresh."""
-    db.session.execute(select(Notice.id).where(Notice.id == notice.id).with_for_update())
-    db.session.refresh(notice)
-    return notice
-
-
 def update_notice(person, notice, *, new_revision=False, **changes):
     """Without `new_revision`, a correction: the text and settings change, the receipts
     stay (what members confirmed still stands). With it, revision n+1: the text so far is
     kept as history and everyone confirms again."""
     authorize(person, Action.MANAGE_WIDGET, notice)
-    lock_notice(notice)
+    notice.lock()
     errors = {}
     if "deadline" in changes:
         _check_deadline(changes["deadline"], errors)
@@ -188,6 +185,6 @@ def update_notice(person, notice, *, new_revision=False, **changes):
 def close_notice(person, notice, closed=True):
     """Closing stops confirmations (the notice stays readable); reopening takes them
     again. A deadline closes nothing (Notice.DEADLINE_CLOSES)."""
-    notice, _ = close_widget(person, notice, closed, lock=lock_notice)
+    notice, _ = close_widget(person, notice, closed)
     commit_or_conflict()
     return notice

@@ -5,30 +5,23 @@ from grouptools.core.access import Action
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
-from grouptools.poll import results, service, voting
+from grouptools.poll import results, schemas, service, voting
 from grouptools.poll.blueprints import blp
-from grouptools.poll.kind import POLL
 from grouptools.poll.export import csv_filename, export_csv
+from grouptools.poll.kind import POLL
 from grouptools.poll.models import Poll
-from grouptools.poll.schemas import (
-    PollCreateSchema,
-    PollSchema,
-    PollUpdateSchema,
-    ResultsSchema,
-    VoteSchema,
-)
 
-add_widget_api(blp, POLL, "polls/<pid:pid>", schema=PollSchema, state=results.poll_state,
-               create_rule="groups/<pid:gid>/polls", create_schema=PollCreateSchema,
-               create=service.create_poll, update_schema=PollUpdateSchema,
-               update=service.update_poll)
+add_widget_api(blp, POLL, "polls/<pid:pid>", state=results.poll_state,
+               schema=schemas.PollSchema, create_rule="groups/<pid:gid>/polls",
+               create_schema=schemas.PollCreateSchema, create=service.create_poll,
+               update_schema=schemas.PollUpdateSchema, update=service.update_poll)
 
 
 @blp.route("/polls/<pid:pid>/votes", methods=["POST"])
 @rate_limited("vote")
-@blp.arguments(VoteSchema)
-@blp.response(201, PollSchema, description="First vote")
-@blp.alt_response(200, schema=PollSchema, description="Changed, or the same choices again")
+@blp.arguments(schemas.VoteSchema)
+@blp.response(201, schemas.PollSchema, description="First vote")
+@blp.alt_response(200, schema=schemas.PollSchema, description="Changed, or the same choices again")
 def cast_vote(data, pid):
     poll, person, _ = load_widget(Poll, pid, Action.ACT)
     outcome = voting.cast_vote(person, poll, data["option_ids"])
@@ -44,7 +37,7 @@ def withdraw_vote(pid):
 
 
 @blp.route("/polls/<pid:pid>/results")
-@blp.response(200, ResultsSchema)
+@blp.response(200, schemas.ResultsSchema)
 def get_results(pid):
     poll, person, _ = load_widget(Poll, pid)
     return results.poll_results(person, poll)
@@ -52,7 +45,7 @@ def get_results(pid):
 
 @blp.route("/polls/<pid:pid>/duplicate", methods=["POST"])
 @rate_limited("create_widget")
-@blp.response(201, PollSchema)
+@blp.response(201, schemas.PollSchema)
 def duplicate_poll(pid):
     poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
     return results.poll_state(person, service.duplicate_poll(person, poll))

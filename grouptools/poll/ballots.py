@@ -9,7 +9,7 @@ Moved only by a batch, a change is the sum of at least BATCH ballots; a sum keep
 order, so a batch is counted as shuffled. The counted rows are deleted (SQLite
 overwrites them: core.database sets secure_delete) and SQLite's WAL is emptied after.
 
-Callers hold the poll's lock (the vote's claim on the poll row, or service.lock_poll)
+Callers hold the poll's lock (the vote's claim on the poll row, or Poll.lock)
 and commit; after a commit that counted, call after_counting."""
 import logging
 from collections import Counter

@@ -16,7 +16,6 @@ from grouptools.core.models import Membership, Person
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
-from grouptools.poll.service import lock_poll
 
 VOTERS_SHOWN = 50
 NOT_VOTED_SHOWN = 200
@@ -78,6 +77,10 @@ class PollState:
     results: Results | None
     results_visible_when: str | None
     can_vote: bool = field(default=False)
+
+    @property
+    def widget(self):
+        return self.poll
 
 
 def results_hidden_until(poll, manager, voted, closed):
@@ -166,7 +169,7 @@ def count_pool_if_closed(poll):
         return
     db.session.commit()  # end this reading transaction: the next one takes the write lock
     request_writes_on_read()
-    lock_poll(poll)
+    poll.lock()
     counted = ballots.count_pool(poll) if poll.is_closed() else 0
     db.session.commit()
     ballots.after_counting(counted)

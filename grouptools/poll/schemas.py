@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
 from grouptools.core.links import avatar_url, image_urls
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
+from grouptools.core.widgetapi import WidgetStateSchema
 from grouptools.core.widgetpages import widget_link
 from grouptools.poll.models import Poll, PollOption
 from grouptools.poll.results import reminder_text
@@ -126,11 +127,9 @@ class ResultsSchema(Schema):
         return reminder_text(results, widget_link(results.poll))
 
 
-class PollSchema(Schema):
+class PollSchema(WidgetStateSchema):
     """A poll as one asker sees it (a service.PollState)."""
 
-    id = fields.Function(lambda s: s.poll.public_id)
-    title = fields.Function(lambda s: s.poll.title)
     description = fields.Function(lambda s: s.poll.description)
     options = fields.Function(lambda s: OptionSchema(many=True).dump(s.poll.options))
     multiple = fields.Function(lambda s: s.poll.multiple)
@@ -139,11 +138,9 @@ class PollSchema(Schema):
     anonymous = fields.Function(lambda s: s.poll.anonymous)
     results_visibility = fields.Function(lambda s: s.poll.results_visibility)
     allow_change = fields.Function(lambda s: s.poll.allow_change)
-    deadline = fields.Function(lambda s: s.poll.deadline.isoformat() if s.poll.deadline else None)
     closed = fields.Boolean()
     voter_count = fields.Function(lambda s: s.poll.voter_count)
     my_vote = fields.List(fields.String(), allow_none=True)
     results = fields.Nested(ResultsSchema, allow_none=True)
     results_visible_when = fields.String(allow_none=True)
     can_manage = fields.Boolean(attribute="manager")
-    url = fields.Function(lambda s: widget_link(s.poll))

@@ -2,7 +2,7 @@
 takes votes, results.py says who sees which results).
 
 Plain functions over the models; each asks core.access before anything and commits its
-own unit of work. A change of settings holds the poll's row (lock_poll), as a vote does."""
+own unit of work. A change of settings holds the poll's row (Poll.lock), as a vote does."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -115,18 +115,11 @@ def create_poll(person, group, *, title, options, description="", multiple=False
     return poll
 
 
-def lock_poll(poll):
-    """Hold the poll row: voters update it first, so they wait for this change."""
-    db.session.execute(select(Poll.id).where(Poll.id == poll.id).with_for_update())
-    db.session.refresh(poll)
-    return poll
-
-
 def update_poll(person, poll, **changes):
     """Title, description, deadline and visibility at any time; options and voting rules
     only while nobody has voted (409 after)."""
     authorize(person, Action.MANAGE_WIDGET, poll)
-    lock_poll(poll)
+    poll.lock()
     rules = {k: v for k, v in changes.items() if k in RULE_FIELDS}
     if rules and poll.voter_count > 0:
         raise OptionsFixed()
@@ -172,7 +165,7 @@ def close_poll(person, poll, closed=True):
     """Close, or reopen (closed=False; a deadline already past is dropped: it would close
     it at once). A closed secret ballot's pool is counted while it is closed — at close,
     and before reopening, whether or not anyone looked."""
-    poll, counted = close_widget(person, poll, closed, lock=lock_poll, on_change=_bump_version,
+    poll, counted = close_widget(person, poll, closed, on_change=_bump_version,
                                  while_closed=_count_pool_if_closed)
     commit_or_conflict()
     ballots.after_counting(counted)

@@ -3,29 +3,17 @@ from grouptools.core.access import Action
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
-from grouptools.relay import places, service, signups
+from grouptools.relay import places, schemas, service, signups
 from grouptools.relay.blueprints import blp
-from grouptools.relay.kind import RELAY
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
+from grouptools.relay.kind import RELAY
 from grouptools.relay.models import Relay
-from grouptools.relay.schemas import (
-    EntryCreatedSchema,
-    EntryCreateSchema,
-    EntrySchema,
-    EntryUpdateSchema,
-    ImportResultSchema,
-    ImportSchema,
-    RelayCreateSchema,
-    RelaySchema,
-    RelayUpdateSchema,
-    TextSchema,
-)
 
-add_widget_api(blp, RELAY, "relays/<pid:rid>", schema=RelaySchema, state=service.relay_state,
-               create_rule="groups/<pid:gid>/relays", create_schema=RelayCreateSchema,
-               create=service.create_relay, update_schema=RelayUpdateSchema,
-               update=service.update_relay)
+add_widget_api(blp, RELAY, "relays/<pid:rid>", state=service.relay_state,
+               schema=schemas.RelaySchema, create_rule="groups/<pid:gid>/relays",
+               create_schema=schemas.RelayCreateSchema, create=service.create_relay,
+               update_schema=schemas.RelayUpdateSchema, update=service.update_relay)
 
 
 def _created(entry):
@@ -41,8 +29,8 @@ def _entry_view(person, entry):
 
 @blp.route("/relays/<pid:rid>/entries", methods=["POST"])
 @rate_limited("sign_up")
-@blp.arguments(EntryCreateSchema)
-@blp.response(201, EntryCreatedSchema)
+@blp.arguments(schemas.EntryCreateSchema)
+@blp.response(201, schemas.EntryCreatedSchema)
 def sign_up(data, rid):
     relay, person, _ = load_widget(Relay, rid, Action.ACT)
     entry = signups.sign_up(person, relay, **data)
@@ -51,8 +39,8 @@ def sign_up(data, rid):
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>", methods=["PATCH"])
 @rate_limited("sign_up")
-@blp.arguments(EntryUpdateSchema)
-@blp.response(200, EntrySchema)
+@blp.arguments(schemas.EntryUpdateSchema)
+@blp.response(200, schemas.EntrySchema)
 def edit_entry(data, rid, eid):
     relay, person, _ = load_widget(Relay, rid)
     entry = signups.edit_entry(person, signups.find_entry(relay, eid), **data)
@@ -68,7 +56,7 @@ def withdraw_entry(rid, eid):
 
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>/attend", methods=["POST"])
-@blp.response(200, EntrySchema)
+@blp.response(200, schemas.EntrySchema)
 def attend(rid, eid):
     relay, person, _ = load_widget(Relay, rid)
     entry = signups.mark_attended(person, signups.find_entry(relay, eid))
@@ -76,7 +64,7 @@ def attend(rid, eid):
 
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>/attend", methods=["DELETE"])
-@blp.response(200, EntrySchema)
+@blp.response(200, schemas.EntrySchema)
 def undo_attend(rid, eid):
     relay, person, _ = load_widget(Relay, rid)
     entry = signups.mark_attended(person, signups.find_entry(relay, eid), attended=False)
@@ -84,7 +72,7 @@ def undo_attend(rid, eid):
 
 
 @blp.route("/relays/<pid:rid>/text")
-@blp.response(200, TextSchema)
+@blp.response(200, schemas.TextSchema)
 def chat_text(rid):
     relay, person, _ = load_widget(Relay, rid)
     state = service.relay_state(person, relay, with_log=False)
@@ -93,8 +81,8 @@ def chat_text(rid):
 
 @blp.route("/relays/<pid:rid>/import", methods=["POST"])
 @rate_limited("sign_up")
-@blp.arguments(ImportSchema)
-@blp.response(200, ImportResultSchema)
+@blp.arguments(schemas.ImportSchema)
+@blp.response(200, schemas.ImportResultSchema)
 def import_text(data, rid):
     relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
     created, rejected = signups.import_text(person, relay, data["text"])

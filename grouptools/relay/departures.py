@@ -32,7 +32,7 @@ def withdraw_departed_entries(membership, reason):
         .order_by(Relay.id)  # one lock order for every removal
     ).all()
     for relay_id in relay_ids:
-        relay = places.lock(db.session.get(Relay, relay_id))
+        relay = db.session.get(Relay, relay_id).lock()
         if relay.is_closed(now):
             continue  # closed while this waited for its lock: history now
         entries = db.session.scalars(

@@ -8,23 +8,11 @@ lock could not over-fill a list, and a CHECK constraint stands behind both
 (docs/architecture.md#traps-of-this-stack)."""
 from sqlalchemy import func, or_, select, update
 
-from grouptools.core.errors import NotFound
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay.models import Relay, RelayEntry, RelaySlot
 
 NO_SYNC = {"synchronize_session": False}
-
-
-def lock(relay):
-    """The relay's row, locked until the transaction ends and read afresh."""
-    locked = db.session.scalar(
-        select(Relay).where(Relay.id == relay.id).with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    if locked is None:
-        raise NotFound()
-    return locked
 
 
 def _take(model, row_id, places):

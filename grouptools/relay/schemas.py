@@ -5,7 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
-from grouptools.core.widgetpages import widget_link
+from grouptools.core.widgetapi import WidgetStateSchema
 from grouptools.relay import links
 from grouptools.relay.formats import FormatError, check_pattern
 from grouptools.relay.models import FIELD_TYPES, Relay, RelayEntry, RelayField, RelaySlot
@@ -166,11 +166,9 @@ class LogLineSchema(Schema):
     names = fields.String()
 
 
-class RelaySchema(Schema):
+class RelaySchema(WidgetStateSchema):
     """A relay as one asker sees it (a service.RelayState)."""
 
-    id = fields.Function(lambda s: s.relay.public_id)
-    title = fields.Function(lambda s: s.relay.title)
     description = fields.Function(lambda s: s.relay.description)
     fields_ = fields.Function(lambda s: FieldSchema(many=True).dump(s.relay.fields),
                               data_key="fields")
@@ -180,7 +178,6 @@ class RelaySchema(Schema):
     guests_max = fields.Function(lambda s: s.relay.guests_max)
     per_member_max = fields.Function(lambda s: s.relay.per_member_max)
     slots = fields.Function(lambda s: SlotSchema(many=True).dump(s.relay.slots))
-    deadline = fields.Function(lambda s: s.relay.deadline.isoformat() if s.relay.deadline else None)
     closed = fields.Boolean()
     confirmed_count = fields.Integer()
     waitlist_count = fields.Integer()
@@ -189,7 +186,6 @@ class RelaySchema(Schema):
     can_sign_up = fields.Boolean()
     entries = fields.List(fields.Nested(EntrySchema))
     log = fields.List(fields.Nested(LogLineSchema))
-    url = fields.Function(lambda s: widget_link(s.relay))
 
 
 class EntryCreatedSchema(Schema):

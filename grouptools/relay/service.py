@@ -3,7 +3,7 @@ sees of a relay (numbers, waitlist, private fields, the log). Entries — signin
 editing, withdrawing, promotion, tickets, import — are in signups.py.
 
 Plain functions over the models; each asks core.access first and commits its own unit
-of work. Anything that moves places holds the relay's row lock (places.lock)."""
+of work. Anything that moves places holds the relay's row lock (Relay.lock)."""
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -132,7 +132,7 @@ def update_relay(person, relay, **changes):
     """Settings (managers). Capacity may not drop below what is taken (409); the reply
     format and slots are replaced only while nobody has signed up."""
     authorize(person, Action.MANAGE_WIDGET, relay)
-    relay = places.lock(relay)
+    relay = relay.lock()
     for key in SETTINGS:
         if key in changes:
             setattr(relay, key, changes[key])
@@ -166,7 +166,7 @@ def _set_closed(person, relay, closed):
 
 
 def close_relay(person, relay, closed=True):
-    relay, _ = close_widget(person, relay, closed, lock=places.lock,
+    relay, _ = close_widget(person, relay, closed,
                             on_change=partial(_record_closing, person))
     commit_or_conflict()
     return relay
@@ -211,6 +211,10 @@ class RelayState:
     mine: list
     log: list
     refusal: str | None  # why the asker cannot sign up now: closed, limit, full; or None
+
+    @property
+    def widget(self):
+        return self.relay
 
     @property
     def entries(self):

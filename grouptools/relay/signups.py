@@ -1,7 +1,7 @@
 """The rules of entries: sign up, edit, withdraw or remove, check in at the door, and
 import a relay pasted from a chat.
 
-Each change takes the relay's row lock first (places.lock), so per-member limits, the
+Each change takes the relay's row lock first (Relay.lock), so per-member limits, the
 waitlist order and promotions see every committed entry; places move only through the
 conditional UPDATEs in places.py, and promotions happen in the same transaction as the
 withdrawal that freed them."""
@@ -137,7 +137,7 @@ def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
     membership = authorize(person, Action.ACT, relay)
     if for_name is not None:
         authorize(person, Action.MANAGE_WIDGET, relay)
-    relay = places.lock(relay)
+    relay = relay.lock()
     db.session.refresh(membership)
     if not membership.is_active:
         # Removed (or left) while this request waited for the lock: their entries were
@@ -173,7 +173,7 @@ def entrant_or_manager(person, entry):
 
 
 def _locked_entry(entry):
-    relay = places.lock(entry.relay)
+    relay = entry.relay.lock()
     db.session.refresh(entry)
     if not entry.is_active:
         raise NotOnList()
@@ -306,7 +306,7 @@ def import_text(person, relay, text):
     created (owned by the importing organiser, carrying the line's name), and every
     refused line comes back with its reason. Lines already on the list are skipped."""
     membership = authorize(person, Action.MANAGE_WIDGET, relay)
-    relay = places.lock(relay)
+    relay = relay.lock()
     slots = {slot.label: slot for slot in relay.slots}
     existing = {_signature(e.name, e.values, e.slot_id) for e in db.session.scalars(
         select(RelayEntry).where(RelayEntry.relay_id == relay.id,

@@ -143,7 +143,7 @@ def test_closing_and_reopening_by_hand(world, model):
     changes, settled_while = [], []
 
     def close(closed, who="owner"):
-        result = close_widget(world[who], widget, closed, lock=lambda w: w,
+        result = close_widget(world[who], widget, closed,
                               on_change=lambda w, c: changes.append(c),
                               while_closed=lambda w: settled_while.append(w.is_closed()))
         db.session.commit()
