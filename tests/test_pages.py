@@ -153,16 +153,16 @@ def test_error_pages_answer_in_the_readers_language(client, accept, lang, headli
 
 
 def test_home_lists_only_the_widgets_that_exist(client):
-    """Polls and sign-up lists are there; notices, check-ins and member cards are not yet,
-    and the start page promises nothing a group cannot do."""
+    """Polls, sign-up lists and notices are there; check-ins and member cards are not
+    yet, and the start page promises nothing a group cannot do."""
     english = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Polls" in english and "Sign-up relays" in english
-    assert "Polls and sign-up lists for your chat group" in english
-    for missing in ("notice", "check-in", "member card"):
+    assert "Polls" in english and "Sign-up relays" in english and "Notices" in english
+    assert "Polls, sign-up lists and notices for your chat group" in english
+    for missing in ("check-in", "member card"):
         assert missing not in english.lower()
     chinese = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "群投票" in chinese and "群接龙" in chinese
-    for missing in ("通知", "打卡", "名片"):
+    assert "群投票" in chinese and "群接龙" in chinese and "群通知" in chinese
+    for missing in ("打卡", "名片"):
         assert missing not in chinese
 
 
