@@ -1,6 +1,8 @@
 """The layout on a phone: fits a 390 px screen without sideways scrolling, breaks no CSP
-rule, has thumb-sized tap targets, and switches language from the footer."""
+rule, has thumb-sized tap targets, passes axe-core's WCAG 2 A/AA rules, and switches
+language from the footer."""
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +21,21 @@ SMALL_TAP_TARGETS = """
 """
 
 
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE = Axe()
+
+
+def assert_accessible(device):
+    """No WCAG 2 A/AA violation that axe-core finds on the page as it is now."""
+    results = AXE.run(device.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                            "resultTypes": ["violations"]})
+    problems = [f"{v['id']}: {v['help']} — " + "; ".join(n["html"][:120] for n in v["nodes"][:3])
+                for v in results.response["violations"]]
+    assert problems == [], f"{device.page.url}\n" + "\n".join(problems)
+
+
 def assert_fits_a_phone(device):
+    assert_accessible(device)
     assert device.horizontal_overflow() == 0
     assert device.csp_violations() == []
     assert device.console_errors() == []
