@@ -151,3 +151,18 @@ class ScheduleDate(_Bounded, _ListedMessages, fields.Date):
         "invalid": _l("Not a valid date: use e.g. 2026-12-01."),
         "out_of_range": _l("Choose a date from the year 2000 up to 5 years ahead."),
     }
+
+
+class PlainList(fields.List):
+    """A list of many small items (voters, receipts: up to hundreds an answer) written
+    straight to dicts by `item_dict`: a nested schema per item was most of such an
+    answer's time (bench/). The OpenAPI document still describes each item with `schema`."""
+
+    def __init__(self, schema, item_dict, **kwargs):
+        super().__init__(fields.Nested(schema), **kwargs)
+        self.item_dict = item_dict
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return [self.item_dict(item) for item in value]

@@ -139,6 +139,9 @@ class Membership(PublicIdMixin, TimestampMixin, db.Model):
 
     __table_args__ = (
         UniqueConstraint("group_id", "person_id"),
+        # A group's active members in the order they joined: the first 200 who have not
+        # read or voted are found by walking it, not by sorting the whole group (bench/).
+        Index("ix_membership_group_id_status_joined_at", "group_id", "status", "joined_at", "id"),
         CheckConstraint("role IN ('owner', 'admin', 'member')", name="role"),
         CheckConstraint("status IN ('pending', 'active', 'left', 'removed')", name="status"),
     )

@@ -2,8 +2,9 @@
 
 Each widget package describes itself in one `WidgetKind` and registers it in its
 `init_app` (`register_widget(app, WidgetKind(...))`), which `create_app` calls. Core
-reads only the registry: the group page lists every kind's items (open ones first,
-newest first) and offers their create links; the group's export asks every exporter;
+reads only the registry: the group page lists every kind's items (`group_order`:
+pinned first, then what waits for the reader, open before closed, newest first) and
+offers their create links; the group's export asks every exporter;
 leaving or removal tells every `on_member_gone` hook
 (docs/security.md#leaving-and-removal); the access log masks every kind's
 `secret_paths`. `registered_widgets()` lets tests walk them all."""
@@ -32,6 +33,7 @@ class WidgetSummary:
     status: str = ""  # translated one-liner: "12 voted · closes 20:00"
     closed: bool = False
     needs_me: bool = False  # the person has not acted on it yet
+    pinned: bool = False  # a manager keeps it at the top of the group page
     kind: str = ""  # "poll", "relay", … — also the CSS modifier of its label
     kind_label: str = ""  # translated: "Poll", "接龙", …
 
@@ -56,7 +58,8 @@ class WidgetKind:
       `widget-kind-<key>`) and in the registry; unique.
     - `label`: the singular name shown beside each item on the group page, a lazy
       translation (`lazy_gettext("Poll")`) since registration runs outside a request.
-    - `lister(group, person)` → WidgetSummary items the person may see.
+    - `lister(group, person)` → WidgetSummary items the person may see, in any order:
+      core orders them (`group_order`) by their `pinned`, `needs_me`, `closed` and age.
     - `create_link(group)` → (translated label, url) of the create page; core offers it
       only to those who may create widgets in the group.
     - `exporter(group, person)` → (section name, [JSON-ready items]) for the group's
@@ -169,7 +172,15 @@ def widgets_for_group(group, person):
         label = str(kind.label)
         items.extend(replace(item, kind=kind.key, kind_label=label)
                      for item in kind.lister(group, person))
-    return sorted(items, key=lambda item: (item.closed, -item.created_at.timestamp()))
+    return sorted(items, key=group_order)
+
+
+def group_order(item):
+    """Where a line goes on the group page: pinned lines on top, then among open lines
+    those that wait for the reader ("needs me"), then the other open lines, closed ones
+    last; newest first within each. A closed line never waits for anyone."""
+    return (not item.pinned, item.closed, item.closed or not item.needs_me,
+            -item.created_at.timestamp())
 
 
 def create_links_for_group(group, person):

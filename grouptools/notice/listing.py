@@ -10,29 +10,34 @@ from grouptools.core.widgets import WidgetSummary
 from grouptools.notice.service import notices_for_group
 
 
-def _status(notice, addressed, confirmed):
+def _status(notice, addressed, confirmed, closed):
     if not (addressed and notice.require_confirmation):
         return ""
     if confirmed:
         return gettext("You confirmed")
+    if closed:  # a closed notice takes no confirmation: asking for one would mislead
+        return ""
     if notice.deadline:
         return gettext("Please confirm by %(when)s", when=format_local(notice.group, notice.deadline))
     return gettext("Please confirm")
 
 
 def group_listing(group, person):
-    """The group's notices as lines of its page, for whoever may see them; `needs_me`
-    when the notice asks its reader to confirm and they have not confirmed this revision."""
+    """The group's notices as lines of its page, for whoever may see them: `pinned` as
+    its managers set it; `needs_me` while the notice is open, asks its reader to confirm
+    and they have not confirmed this revision."""
     try:
         membership = authorize(person, Action.VIEW_GROUP, group)
     except DomainError:
         return []
     items = []
     for notice, addressed, confirmed in notices_for_group(group, person, membership):
+        closed = notice.is_closed()
         items.append(WidgetSummary(
-            title=notice.title, url=url_for("notice_pages.show_notice", nid=notice.public_id), created_at=notice.created_at,
-            status=_status(notice, addressed, confirmed),
-            needs_me=addressed and notice.require_confirmation and not confirmed,
+            title=notice.title, url=url_for("notice_pages.show_notice", nid=notice.public_id),
+            created_at=notice.created_at, status=_status(notice, addressed, confirmed, closed),
+            closed=closed, pinned=notice.pinned,
+            needs_me=addressed and notice.require_confirmation and not confirmed and not closed,
         ))
     return items
 

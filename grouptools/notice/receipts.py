@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
@@ -30,6 +30,7 @@ from grouptools.extensions import db
 from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision
 
 LIST_MAX = 200
+GONE_OR_WAITING = tuple(status for status in Membership.STATUSES if status != "active")
 
 
 class NoConfirmationAsked(Conflict):
@@ -42,8 +43,7 @@ class Counts(NamedTuple):
     confirmed: int
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """A member as receipts name them: only what is shown, read without whole rows."""
 
     public_id: str
@@ -145,20 +145,46 @@ def confirm(person, notice):
 
 
 def counts(notice):
-    """Audience, opened and confirmed, for the current revision: one statement."""
-    row = db.session.execute(
-        notice.audience_members(func.count(Membership.id), func.count(NoticeReceipt.id),
-                                func.count(NoticeReceipt.confirmed_at))
-        .outerjoin(NoticeReceipt, current_receipt(notice, Membership.id))).one()
-    return Counts(*row)
+    """Audience, opened and confirmed, for the current revision: one statement, which
+    reads the members' and the receipts' indexes and no member who has not opened it."""
+    audience = notice.audience_members(func.count(Membership.id)).scalar_subquery()
+    answered = (func.count(), func.count(NoticeReceipt.confirmed_at))
+    if notice.audience == "all":
+        # Every receipt of a notice to everyone is a group member's: count them off the
+        # receipts' index, leaving out those of the few members who have gone, rather
+        # than look up each reader's membership (bench/README.md, "Notice receipts").
+        gone = select(Membership.id).where(Membership.group_id == notice.group_id,
+                                           Membership.status.in_(GONE_OR_WAITING))
+        answered = select(*answered).where(NoticeReceipt.notice_id == notice.id,
+                                           NoticeReceipt.revision == notice.revision,
+                                           NoticeReceipt.membership_id.not_in(gone))
+    else:
+        answered = (notice.audience_members(*answered)
+                    .join(NoticeReceipt, current_receipt(notice, Membership.id)))
+    answered = answered.subquery()
+    return Counts(*db.session.execute(select(audience, *answered.c)).one())
 
 
-def _listed(notice, at_column, condition, order):
+def _readers(notice, at_column, condition, order):
+    """The first LIST_MAX audience members whose receipt meets `condition`, in `order`:
+    read off a receipts' index in that order, so the database stops at LIST_MAX."""
     query = (notice.audience_members(Membership.public_id,
                                      func.coalesce(Membership.nickname, Person.name), at_column)
+             .join(NoticeReceipt, current_receipt(notice, Membership.id))
              .join(Person, Person.id == Membership.person_id)
-             .outerjoin(NoticeReceipt, current_receipt(notice, Membership.id))
-             .where(condition).order_by(*order, Membership.id).limit(LIST_MAX))
+             .where(condition).order_by(*order).limit(LIST_MAX))
+    return [Listed(*row) for row in db.session.execute(query)]
+
+
+def _members_without(notice, condition):
+    """The first LIST_MAX audience members, in the order they joined, with no receipt
+    meeting `condition`: the group's members walked in that order off their index until
+    LIST_MAX are found, never sorted whole."""
+    query = (notice.audience_members(Membership.public_id,
+                                     func.coalesce(Membership.nickname, Person.name))
+             .join(Person, Person.id == Membership.person_id)
+             .where(~exists().where(current_receipt(notice, Membership.id), condition))
+             .order_by(Membership.joined_at, Membership.id).limit(LIST_MAX))
     return [Listed(*row) for row in db.session.execute(query)]
 
 
@@ -167,13 +193,14 @@ def receipts(person, notice):
     has not opened it (each list its first LIST_MAX), and who to remind."""
     authorize(person, Action.MANAGE_WIDGET, notice)
     confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
-    never = NoticeReceipt.id.is_(None)
     return Receipts(
         notice=notice, counts=counts(notice),
-        confirmed=_listed(notice, confirmed_at, confirmed_at.is_not(None), [confirmed_at]),
-        viewed=_listed(notice, viewed_at, and_(~never, confirmed_at.is_(None)), [viewed_at]),
-        not_viewed=_listed(notice, viewed_at, never, [Membership.joined_at]),
-        unconfirmed=(_listed(notice, viewed_at, confirmed_at.is_(None), [Membership.joined_at])
+        confirmed=_readers(notice, confirmed_at, confirmed_at.is_not(None),
+                           [confirmed_at, NoticeReceipt.membership_id]),
+        viewed=_readers(notice, viewed_at, confirmed_at.is_(None),
+                        [viewed_at, NoticeReceipt.membership_id]),
+        not_viewed=_members_without(notice, true()),
+        unconfirmed=(_members_without(notice, confirmed_at.is_not(None))
                      if notice.require_confirmation else None),
     )
 

@@ -4,7 +4,7 @@ decided by the service (NoticeState, receipts.Receipts) and shown here."""
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
-from grouptools.core.fields import Boolean, Deadline, Schema, Text
+from grouptools.core.fields import Boolean, Deadline, PlainList, Schema, Text
 from grouptools.core.links import image_urls
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from grouptools.core.widgetapi import WidgetStateSchema
@@ -93,6 +93,10 @@ class ConfirmationSchema(Schema):
     late = fields.Boolean(metadata={"description": "Confirmed after the deadline"})
 
 
+def _listed(member):
+    return {"member_id": member.public_id, "name": member.display_name}
+
+
 class ListedSchema(Schema):
     member_id = fields.String(attribute="public_id")
     name = fields.String(attribute="display_name")
@@ -115,11 +119,11 @@ class ReceiptsSchema(Schema):
     viewed_count = fields.Function(lambda r: r.counts.viewed, metadata={
         "description": "Opened the current revision, those who confirmed included"})
     not_viewed_count = fields.Function(lambda r: r.counts.audience - r.counts.viewed)
-    confirmed = fields.List(fields.Nested(ConfirmedSchema),
-                            metadata={"description": "First 200, by time of confirming"})
-    viewed = fields.List(fields.Nested(ViewedSchema),
-                         metadata={"description": "Opened, not confirmed: first 200"})
-    not_viewed = fields.List(fields.Nested(ListedSchema), metadata={"description": "First 200"})
+    confirmed = PlainList(ConfirmedSchema, lambda m: {**_listed(m), "confirmed_at": _time(m.at)},
+                          metadata={"description": "First 200, by time of confirming"})
+    viewed = PlainList(ViewedSchema, lambda m: {**_listed(m), "viewed_at": _time(m.at)},
+                       metadata={"description": "Opened, not confirmed: first 200"})
+    not_viewed = PlainList(ListedSchema, _listed, metadata={"description": "First 200"})
     overdue = fields.Boolean()
     reminder_text = fields.Function(reminder_text, metadata={
         "description": "@-mentions the members who have not confirmed (first 200); null "

@@ -86,3 +86,22 @@ def test_a_departed_member_leaves_chosen_audiences_and_is_not_brought_back(make_
     assert world.read(world.member("甲")).status_code == 404
     report = world.receipts().get_json()
     assert report["audience_count"] == 1 and names(report["not_viewed"]) == ["乙"]
+
+
+def test_a_pinned_notice_stays_on_top_and_a_closed_one_waits_for_nobody(app, make_notice):
+    world = make_notice(members=("甲",), pinned=True, title="群规")
+    newer = world.owner.post(f"/api/v1/groups/{world.gid}/notices",
+                             json={"title": "周日改期"}).get_json()
+    closed = world.owner.post(f"/api/v1/groups/{world.gid}/notices",
+                              json={"title": "已结束的通知"}).get_json()
+    assert world.owner.post(f"/api/v1/notices/{closed['id']}/close").status_code == 200
+
+    page = world.member("甲").get(f"/g/{world.gid}?lang=en").get_data(as_text=True)
+    assert page.index("群规") < page.index(">Pinned<") < page.index("周日改期") < page.index("已结束的通知")
+    assert page.count(">Your turn<") == 2  # the pinned notice and the newer one; not the closed
+    with app.test_request_context("/?lang=en"):
+        jia = db.session.scalar(select(Person).where(Person.public_id == world.member("甲").id))
+        lines = {item.title: item for item in widgets_for_group(find_group(world.gid), jia)}
+    assert lines["群规"].pinned and not lines["周日改期"].pinned
+    assert lines["已结束的通知"].closed and not lines["已结束的通知"].needs_me
+    assert lines["已结束的通知"].status == ""  # no "please confirm" for what takes no confirmation

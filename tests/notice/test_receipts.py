@@ -177,8 +177,23 @@ def test_a_manager_outside_a_chosen_audience_sees_it_but_does_not_confirm(make_n
     assert world.receipts(admin).get_json()["audience_count"] == 1
 
 
+def test_everyone_audience_counts_drop_those_who_left_or_were_removed(make_notice):
+    world = make_notice(members=("甲", "乙", "丙", "丁"))
+    world.confirm(world.member("甲"))
+    world.confirm(world.member("乙"))
+    world.read(world.member("丙"))
+    assert world.member("乙").delete(f"/api/v1/groups/{world.gid}/members/me").status_code == 204
+    world.remove("丙")
+    report = world.receipts().get_json()
+    assert (report["audience_count"], report["confirmed_count"], report["viewed_count"]) == \
+        (3, 1, 2)  # 甲, and 群主 (publishing counts as opening it)
+    assert names(report["confirmed"]) == ["甲"] and names(report["viewed"]) == ["群主"]
+    assert names(report["not_viewed"]) == ["丁"]
+
+
 @pytest.mark.parametrize("size", [5, 60])
-def test_receipts_run_the_same_statements_however_large_the_audience(app, make_notice, size):
+def test_receipts_and_the_page_run_the_same_statements_however_large_the_audience(
+        app, make_notice, size):
     members = [f"成员{i}" for i in range(size)]
     world = make_notice(members=members)
     for name in members[: size // 3]:
@@ -189,7 +204,10 @@ def test_receipts_run_the_same_statements_however_large_the_audience(app, make_n
         report = world.receipts()
     assert report.status_code == 200
     assert report.get_json()["audience_count"] == size + 1
-    STATEMENT_COUNTS[size] = len(statements)
+    world.owner.get(f"/n/{world.nid}")  # the page records the owner's view once
+    with statements_run(app) as page:
+        assert world.owner.get(f"/n/{world.nid}").status_code == 200
+    STATEMENT_COUNTS[size] = (len(statements), len(page))
     assert len(statements) <= 12, statements
 
 
