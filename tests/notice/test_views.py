@@ -2,60 +2,34 @@
 their fields, nothing published), pictures and chosen members, the confirm button, the
 text kept as text, what only managers see, and the edit page's correction and new
 revision. Forms carry CSRF and answer 303 after success."""
-import io
 import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.notice import receipts
 from grouptools.notice.models import Notice, NoticeReceipt
 from tests.conftest import statements_run
-from tests.core.groups.test_views import csrf_of, submit
+from tests.core.groups.test_views import csrf_of
 from tests.poll.conftest import png_bytes
+# A group made on the page by its owner's phone, members joining on theirs, forms posted
+# as multipart: the same steps as the poll's pages.
+from tests.poll.test_views import join, owner_phone, post_form  # noqa: F401  (a fixture)
 from tests.test_pages import assert_csp_clean
 
 EN = {"Accept-Language": "en"}
 ZH = {"Accept-Language": "zh-CN"}
 
 
-@pytest.fixture
-def owner_phone(app):
-    """A phone that created a group through the page: (client, gid)."""
-    phone = app.test_client()
-    created = submit(phone, "/groups/new", "/groups/new",
-                     {"your_name": "王老师", "name": "三年二班家长群", "join_policy": "open",
-                      "timezone": "Asia/Shanghai"}, headers=EN)
-    assert created.status_code == 303
-    return phone, created.headers["Location"].rsplit("/", 1)[1]
-
-
-def join(app, gid, name):
-    phone = app.test_client()
-    assert submit(phone, f"/g/{gid}", f"/g/{gid}/join", {"your_name": name}).status_code == 303
-    return phone
-
-
 def publish(phone, gid, files=(), **fields):
     """Post the publish form as multipart, as a phone's browser does."""
-    page = f"/g/{gid}/notices/new"
     fields.setdefault("title", "周六活动改期")
     fields.setdefault("require_confirmation", "1")
-    data = MultiDict({"csrf_token": csrf_of(phone.get(page, headers=EN))})
-    for name, value in fields.items():
-        for one in value if isinstance(value, list) else [value]:
-            data.add(name, one)
-    for name, content in files:
-        data.add("photos", FileStorage(io.BytesIO(content), filename=name,
-                                       content_type="application/octet-stream"))
-    boundary, body = encode_multipart(data)
-    return phone.post(page, data=body, headers=EN,
-                      content_type=f"multipart/form-data; boundary={boundary}")
+    page = f"/g/{gid}/notices/new"
+    return post_form(phone, page, page, fields, files, headers=EN)
 
 
 def published_nid(response):
