@@ -29,7 +29,16 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from grouptools.core import database, errors, http, i18n, identity, ratelimits, security
+    from grouptools.core import (
+        database,
+        errors,
+        http,
+        i18n,
+        identity,
+        plaintext,
+        ratelimits,
+        security,
+    )
     from grouptools.extensions import babel, csrf, db, limiter, migrate
 
     http.init_app(app)
@@ -38,6 +47,7 @@ def _init_extensions(app):
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    plaintext.init_app(app)
     csrf.init_app(app)
     # Identity before the limiter: limits are per person where there is one.
     identity.init_app(app)

@@ -31,7 +31,7 @@ NOTICE = WidgetKind(
     key="notice", label=_l("Notice"), model=Notice, path="n", pages=bp.name, page=notice_page,
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     on_member_gone=leave_chosen_audiences, close=service.close_notice,
-    public_lines=public_lines, sample=sample_notice, assets=("css/notice.css",),
+    public_lines=public_lines, sample=sample_notice, assets=("css/notice.css", "js/photos.js"),
     texts=WidgetTexts(
         in_group=_l("A notice in %(group)s"),
         closed=_l("The notice is closed: it takes no more confirmations."),

@@ -116,6 +116,16 @@ def record_view(notice, membership):
     return db.session.scalar(select(NoticeReceipt).filter_by(**values))
 
 
+def confirmed_earlier(notice, membership):
+    """Whether the member confirmed an earlier revision: their page then says the notice
+    changed and asks them to confirm again."""
+    if notice.revision <= 1:
+        return False
+    return bool(db.session.scalar(select(exists().where(
+        NoticeReceipt.notice_id == notice.id, NoticeReceipt.membership_id == membership.id,
+        NoticeReceipt.revision < notice.revision, NoticeReceipt.confirmed_at.is_not(None)))))
+
+
 def confirm(person, notice):
     """(receipt, first): the member confirms the current revision, which also records
     reading it. Confirming again changes nothing (first is False, same time); after the

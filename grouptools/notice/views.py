@@ -1,16 +1,14 @@
-"""Notice pages: publishing from a phone, the notice as its audience reads it with the
-big confirm button, and what its managers see of who has confirmed. Every action is a
-plain form that redirects; a form with mistakes comes back (422) with what was typed.
+"""Notice pages as the audience reads them: the notice with its pictures and the big
+confirm button, what changed in a new revision and the history; for its managers, on the
+same page, who has confirmed, who only opened it, who has not opened it, the reminder
+and the export. Every action is a plain form that redirects.
 
-Sharing, closing and deleting are the kit's (core.widgetpages)."""
-from flask import flash, redirect, render_template, request, url_for
+Publishing and editing are manage.py; sharing, closing and deleting the kit's
+(core.widgetpages)."""
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext
 
-from grouptools.core.access import Action, authorize
-from grouptools.core.errors import DomainError
-from grouptools.core.forms import deadline_payload, error_status, field_errors, load, shown_on_form
-from grouptools.core.groups.service import find_group
-from grouptools.core.identity import require_person
+from grouptools.core.access import Action
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
@@ -18,55 +16,21 @@ from grouptools.notice import receipts, service
 from grouptools.notice.blueprints import bp
 from grouptools.notice.kind import NOTICE
 from grouptools.notice.models import Notice
-from grouptools.notice.schemas import NoticeCreateSchema
-
-BOOLEANS = ("require_confirmation", "pinned")
-
-
-def _read_notice_form(group):
-    """(payload for the API's schema, what was typed)."""
-    typed = {name: request.form.get(name, "") for name in ("title", "body", "deadline")}
-    typed.update({name: name in request.form for name in BOOLEANS})
-    payload = {"title": typed["title"], "body": typed["body"],
-               "require_confirmation": typed["require_confirmation"],
-               "pinned": typed["pinned"], "deadline": deadline_payload(group, typed["deadline"])}
-    return payload, typed
-
-
-@bp.route("/g/<pid:gid>/notices/new", methods=["GET", "POST"])
-@rate_limited("create_widget")
-def create_notice(gid):
-    group = find_group(gid)
-    person = require_person()
-    authorize(person, Action.CREATE_WIDGET, group)
-    typed, errors, status = {"require_confirmation": True}, {}, 200
-    if request.method == "POST":
-        payload, typed = _read_notice_form(group)
-        data, errors = load(NoticeCreateSchema(), payload)
-        if not errors:
-            try:
-                notice = service.publish(person, group, **data)
-            except DomainError as error:
-                if not shown_on_form(error):
-                    raise
-                errors = error
-            else:
-                flash(gettext("Your notice is published. Share its link in the chat."),
-                      "success")
-                return redirect(url_for("notice_pages.show_notice", nid=notice.public_id),
-                                code=303)
-        errors, status = field_errors(errors), error_status(errors)
-    return render_template("notice/create.html", group=group, values=typed,
-                           errors=errors), status
 
 
 def _show(loaded):
     state = service.notice_state(loaded.person, loaded.widget)
-    report = receipts.receipts(loaded.person, loaded.widget) if state.manager else None
-    reminder = receipts.reminder_text(report) if report else None
-    return render_template("notice/show.html", state=state, notice=loaded.widget,
-                           group=loaded.widget.group, report=report, reminder=reminder,
-                           preview=widget_preview(loaded.widget), link=widget_link(loaded.widget))
+    notice = loaded.widget
+    report = receipts.receipts(loaded.person, notice) if state.manager else None
+    confirmed = bool(state.receipt and state.receipt.confirmed_at)
+    # "Please confirm again": a member who confirmed an earlier revision of the text.
+    again = (state.addressed and notice.require_confirmation and not confirmed
+             and receipts.confirmed_earlier(notice, state.membership))
+    return render_template(
+        "notice/show.html", state=state, notice=notice, group=notice.group, report=report,
+        reminder=receipts.reminder_text(report) if report else None, confirm_again=again,
+        late=receipts.is_late(notice, state.receipt.confirmed_at) if confirmed else False,
+        preview=widget_preview(notice), link=widget_link(notice))
 
 
 @bp.get("/n/<pid:nid>")
@@ -82,3 +46,10 @@ def confirm(nid):
     flash(gettext("Thank you: your confirmation was recorded.") if first
           else gettext("You had confirmed already."), "success")
     return redirect(url_for("notice_pages.show_notice", nid=nid), code=303)
+
+
+@bp.get("/n/<pid:nid>/revisions")
+def revisions(nid):
+    notice, person, _ = load_widget(Notice, nid)
+    return render_template("notice/revisions.html", notice=notice, group=notice.group,
+                           revisions=receipts.revisions(person, notice))

@@ -8,7 +8,7 @@ group page's list, create link, export, what a departing member's votes become).
 
 
 def init_app(app, rest_api):
-    from grouptools.core.http import allow_large_body
+    from grouptools.core.pickedphotos import allow_photo_form
     from grouptools.core.widgets import register_widget
     from grouptools.poll import api, manage, sharing, views  # noqa: F401  (register the routes)
     from grouptools.poll.blueprints import blp, bp
@@ -17,4 +17,4 @@ def init_app(app, rest_api):
     rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
     register_widget(app, POLL)
-    allow_large_body(app, "poll_pages.create_poll", manage.PHOTOS_MAX_BYTES)
+    allow_photo_form(app, "poll_pages.create_poll")

@@ -1,12 +1,9 @@
 """The create and edit forms read into the API's shape, so the page and the JSON API
 refuse alike (same schemas, same service); and mistakes mapped back onto the fields."""
 from flask import request
-from sqlalchemy import select
 
 from grouptools.core.forms import deadline_payload, deadline_unchanged, field_errors, load
-from grouptools.core.links import image_urls
-from grouptools.core.models import Image
-from grouptools.extensions import db
+from grouptools.core.pickedphotos import kept_photos, photo_value
 from grouptools.poll.models import Poll
 from grouptools.poll.schemas import PollCreateSchema, PollSettingsSchema
 
@@ -24,23 +21,9 @@ def _whole_number(value):
 
 def _photos(group, values):
     """Photos uploaded earlier in this form ({id, caption}), those of the group only."""
-    ids = request.form.getlist("photo_id")[:Poll.OPTIONS_MAX]
     captions = request.form.getlist("photo_caption")
-    removed = set(request.form.getlist("remove_photo"))
-    known = {i.public_id: i for i in db.session.scalars(
-        select(Image).where(Image.public_id.in_(ids), Image.group_id == group.id))} if ids else {}
-    photos = []
-    for index, image_id in enumerate(ids):
-        if image_id in known and image_id not in removed:
-            caption = captions[index] if index < len(captions) else ""
-            photos.append(photo_value(known[image_id], caption))
-    values["photos"] = photos
-
-
-def photo_value(image, caption=""):
-    full, thumb = image_urls(image)
-    return {"id": image.public_id, "caption": caption, "url": full, "thumb_url": thumb,
-            "width": image.thumb_width, "height": image.thumb_height}
+    values["photos"] = [photo_value(image, captions[index] if index < len(captions) else "")
+                        for index, image in kept_photos(group, Poll.OPTIONS_MAX)]
 
 
 def read_create_form(group):

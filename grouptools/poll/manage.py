@@ -9,33 +9,22 @@ from grouptools.core.errors import DomainError
 from grouptools.core.forms import deadline_input, shown_on_form
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
-from grouptools.core.images import MAX_UPLOAD_BYTES
 from grouptools.core.loaders import load_widget
-from grouptools.core.uploads import TooManyPixelsAtOnce, files_in, limit_uploads, store_images
+from grouptools.core.pickedphotos import limit_photo_uploads, photo_value, store_picked_photos
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.uploads import TooManyPixelsAtOnce
 from grouptools.poll import forms, service
 from grouptools.poll.blueprints import bp
 from grouptools.poll.models import Poll
-
-# Photos picked at once on the create form: the route's own request size limit.
-PHOTOS_MAX_BYTES = 80 * 1024 * 1024
-
 
 # --- Creating ---------------------------------------------------------------------------
 
 def _upload_photos(person, group, values):
     """Save the photos picked in this submission, all in one go; (how many, their
     mistakes). Raises TooManyPixelsAtOnce, having stored nothing."""
-    picked = [upload for upload in request.files.getlist("photos") if upload and upload.filename]
-    problems = []
-    room = max(0, Poll.OPTIONS_MAX - len(values["photos"]))
-    if len(picked) > room:
-        picked = picked[:room]
-        problems.append(gettext("A poll has at most 50 options."))
-    images, refused = store_images(
-        person, [(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1)) for upload in picked], group)
-    values["photos"] += [forms.photo_value(image) for image in images]
-    problems = [f"{name}: {error.message}" for name, error in refused] + problems
+    images, problems = store_picked_photos(person, group, Poll.OPTIONS_MAX - len(values["photos"]),
+                                           gettext("A poll has at most 50 options."))
+    values["photos"] += [photo_value(image) for image in images]
     return len(images), problems
 
 
@@ -53,7 +42,7 @@ def _option_inputs(values):
 
 @bp.route("/g/<pid:gid>/polls/new", methods=["GET", "POST"])
 @rate_limited("create_widget")
-@limit_uploads(files_in("photos"))
+@limit_photo_uploads()
 def create_poll(gid):
     group = find_group(gid)
     person = require_person()

@@ -1,6 +1,6 @@
 /* Poll pages: live results (a small JSON asked every few seconds with If-None-Match,
- * so an unchanged poll costs a 304), an "add an option" button on the create form, and
- * photos sent one request each before the form (so no request carries many pictures).
+ * so an unchanged poll costs a 304) and an "add an option" button on the create form
+ * (its photos go up one by one with photos.js).
  * Plain ES5 for old chat-app browsers; every page works without it. */
 (function () {
   "use strict";
@@ -107,110 +107,6 @@
     update();
   }
 
-  // The photos picked on the create form go to the upload API one at a time; the form
-  // then brings only their ids (and the server shows them for captions, as without JS).
-  function startPhotoUploads(picker) {
-    var input = picker.querySelector("input[type=file]");
-    var form = input && input.form;
-    var status = document.getElementById("f-photos-status");
-    if (!form || !status || !window.FormData) { return; }
-    var busy = false;
-
-    function say(text) {
-      status.textContent = text;
-      status.hidden = !text;
-    }
-
-    function showErrors(problems) {
-      var error = document.getElementById("f-photos-error");
-      if (!error) {
-        error = document.createElement("span");
-        error.className = "field-error";
-        error.id = "f-photos-error";
-        input.parentNode.insertBefore(error, input.nextSibling);
-      }
-      error.textContent = problems.join(" ");
-      picker.className += picker.className.indexOf("field-invalid") < 0 ? " field-invalid" : "";
-      input.setAttribute("aria-describedby", "f-photos-error f-photos-hint");
-    }
-
-    function keep(name, value) {
-      var hidden = document.createElement("input");
-      hidden.type = "hidden";
-      hidden.name = name;
-      hidden.value = value;
-      form.appendChild(hidden);
-      return hidden;
-    }
-
-    function messageOf(request) {
-      try { return JSON.parse(request.responseText).message; } catch (e) { return null; }
-    }
-
-    form.addEventListener("submit", function (event) {
-      if (busy) { event.preventDefault(); return; }
-      if (!input.files || !input.files.length) { return; }
-      event.preventDefault();
-      busy = true;
-      var files = Array.prototype.slice.call(input.files);
-      var room = parseInt(picker.getAttribute("data-room"), 10) -
-        form.querySelectorAll('input[name="photo_id"][data-uploaded]').length;
-      var problems = [];
-      var token = form.querySelector('input[name="csrf_token"]').value;
-      var sent = 0;
-      if (files.length > room) {
-        files = files.slice(0, Math.max(0, room));
-        problems.push(picker.getAttribute("data-too-many"));
-      }
-
-      function next(index) {
-        if (index >= files.length) { finish(); return; }
-        var file = files[index];
-        say(picker.getAttribute("data-uploading")
-          .replace("{num}", String(index + 1)).replace("{total}", String(files.length)));
-        var data = new FormData();
-        data.append("file", file, file.name);
-        data.append("group_id", picker.getAttribute("data-group"));
-        var request = new XMLHttpRequest();
-        request.open("POST", picker.getAttribute("data-photo-upload"), true);
-        request.setRequestHeader("Accept", "application/json");
-        request.setRequestHeader("X-CSRFToken", token);
-        request.onload = function () {
-          var body = null;
-          if (request.status === 201) {
-            try { body = JSON.parse(request.responseText); } catch (e) { body = null; }
-          }
-          if (body && body.id) {
-            keep("photo_id", body.id).setAttribute("data-uploaded", "");
-            sent += 1;
-          } else {
-            problems.push(file.name + ": " + (messageOf(request) || picker.getAttribute("data-upload-failed")));
-            // Over the upload limit every later photo would be refused too.
-            if (request.status === 429) { finish(); return; }
-          }
-          next(index + 1);
-        };
-        request.onerror = function () {
-          problems.push(file.name + ": " + picker.getAttribute("data-upload-failed"));
-          next(index + 1);
-        };
-        request.send(data);
-      }
-
-      function finish() {
-        busy = false;
-        input.value = "";
-        say("");
-        if (sent && !form.querySelector('input[name="photos_uploaded"]')) { keep("photos_uploaded", "1"); }
-        // The photos that went up are kept in the form; the next "create" shows them.
-        if (problems.length) { showErrors(problems); return; }
-        form.submit();
-      }
-
-      next(0);
-    });
-  }
-
   function start() {
     var choiceForms = document.querySelectorAll("form");
     for (var k = 0; k < choiceForms.length; k++) {
@@ -220,8 +116,6 @@
     for (var i = 0; i < live.length; i++) { startLiveResults(live[i]); }
     var more = document.querySelectorAll("[data-more-options]");
     for (var j = 0; j < more.length; j++) { startMoreOptions(more[j]); }
-    var pickers = document.querySelectorAll("[data-photo-upload]");
-    for (var m = 0; m < pickers.length; m++) { startPhotoUploads(pickers[m]); }
   }
 
   if (document.readyState === "loading") {

@@ -1,0 +1,46 @@
+"""People's plain text as pages show it: escaped like every user text, with its web
+links made tappable (`{{ text|linkify }}`; line breaks are kept by CSS, `.prewrap`).
+
+Jinja's `urlize` finds a link only between spaces, and Chinese text puts none around
+it ("报名：https://…，截止周五"): here a link starts at http(s):// wherever it is and
+ends at the first space, quote, angle bracket or full-width punctuation."""
+import re
+
+from markupsafe import Markup, escape
+
+LINK = re.compile(r"https?://[^\s<>\"'\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
+                  r"\uff5b-\uff65]+", re.IGNORECASE)
+# Punctuation that ends a sentence rather than the link ("见 https://a.cn/x.").
+TRAILING = ".,;:!?)]}"
+
+
+def _without_trailing(url):
+    """The link without the sentence's closing punctuation; a ")" stays when the link
+    opened one itself (https://zh.wikipedia.org/wiki/X_(Y))."""
+    while url and url[-1] in TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def linkify(text):
+    """Markup: `text` escaped, each http(s) link an <a> that opens without handing the
+    page to the linked site (rel noopener) and without telling it where it came from."""
+    if not text:
+        return Markup("")
+    parts, last = [], 0
+    for match in LINK.finditer(text):
+        url = _without_trailing(match.group(0))
+        start, end = match.start(), match.start() + len(url)
+        if len(url) <= len("https://"):
+            continue
+        parts.append(escape(text[last:start]))
+        parts.append(Markup('<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>').format(url))
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
+def init_app(app):
+    app.jinja_env.filters["linkify"] = linkify
