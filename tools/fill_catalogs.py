@@ -29,7 +29,13 @@ def fill(language, translations):
             message.string = message.id
         elif key in translations:
             value = translations[key]
-            message.string = value if isinstance(message.id, str) else tuple(value)
+            if isinstance(message.id, str):
+                message.string = value
+            else:
+                # A plural: a list gives each form; one string serves every form (Chinese
+                # has one). tuple("…") would split the string into characters.
+                forms = [value] if isinstance(value, str) else list(value)
+                message.string = tuple(forms + forms[-1:] * (catalog.num_plurals - len(forms)))
         if not is_complete(message.string):
             missing.append(key)
         message.flags.discard("fuzzy")
