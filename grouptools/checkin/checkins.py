@@ -147,7 +147,7 @@ def check_in(person, habit, *, text="", image_ids=None, date=None, now=None):
     now = now or utcnow()
     today = local_today(habit.group, now)
     day = date or today
-    text = text or ""
+    text = (text or "").strip()
     if day > today:
         raise Invalid({"date": [str(_l("That day has not come yet."))]})
     with unit_of_work():

@@ -164,6 +164,7 @@ class HabitMember(db.Model):
     streak: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     longest_streak: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_day: Mapped[date | None] = mapped_column(Date)
+    streak_end: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
         Index("ix_habit_member_leaderboard", "habit_id", "total_days"),

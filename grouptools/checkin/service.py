@@ -71,7 +71,7 @@ def my_figures(habit, membership, today):
     if row is None:
         return Me(False, 0, 0, 0, left)
     return Me(done_today=row.last_day == today,
-              current_streak=current_streak(habit, row.last_day, row.streak, today),
+              current_streak=current_streak(habit, row.streak_end, row.streak, today),
               longest_streak=row.longest_streak, total_days=row.total_days, makeups_left=left)
 
 

@@ -150,7 +150,7 @@ def calendar(person, habit, month=None, member_id=None, now=None):
     return {
         "month": first.strftime("%Y-%m"),
         "days": [{"date": day.isoformat(), "makeup": makeup} for day, makeup in days],
-        "current_streak": current_streak(habit, row.last_day, row.streak, today) if row else 0,
+        "current_streak": current_streak(habit, row.streak_end, row.streak, today) if row else 0,
         "longest_streak": row.longest_streak if row else 0,
         "total_days": row.total_days if row else 0,
     }

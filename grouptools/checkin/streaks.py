@@ -1,13 +1,14 @@
-"""The day and streak rules of a habit, as plain functions over dates.
+"""The day and streak rules of a habit, as plain functions over dates; and each
+member's figures worked out from their stored days with them.
 
 - A *day* is a calendar date in the group's time zone (core.timeutil.local_today):
   daylight-saving changes shift hours, never dates, so no day is doubled or lost.
 - A *scheduled day* is one of the habit's weekdays between `starts_on` and `ends_on`.
 - A *streak* counts consecutive scheduled days with a check-in: a scheduled day
   without one breaks it; other days are passed over (they neither break nor extend
-  it). Check-ins stored before the schedule changed keep counting: streaks are always
-  worked out afresh from the stored dates with the schedule in force, so changing the
-  weekdays or `starts_on` applies from then on to what breaks a streak.
+  it). Streaks are worked out afresh from the stored dates with the schedule in force:
+  after the weekdays or `starts_on` change, check-ins already stored stay (and count in
+  the total days), while the new schedule decides which days make or break a streak.
 - Today not yet done breaks nothing: the streak is current while no scheduled day has
   passed since the latest check-in."""
 from datetime import timedelta
@@ -24,10 +25,11 @@ WEEK = 7
 
 
 class Figures(NamedTuple):
-    total_days: int
-    streak: int  # the streak ending at the latest check-in
+    total_days: int  # every check-in counts, on whatever day
+    streak: int  # the streak ending at `streak_end`
     longest_streak: int
     last_day: object  # the latest check-in's day, or None
+    streak_end: object  # the latest check-in on a scheduled day, or None
 
 
 def on_weekday(habit, day):
@@ -79,23 +81,26 @@ def continues(habit, earlier, later):
 
 
 def figures(habit, days):
-    """A member's Figures from their check-in days (dates, in any order)."""
+    """A member's Figures from their check-in days (dates, in any order). A check-in on
+    a day the schedule in force does not name (stored before it changed) counts in the
+    total and is passed over by streaks."""
     days = sorted(set(days))
-    if not days:
-        return Figures(0, 0, 0, None)
-    streak = longest = 1
-    for earlier, later in zip(days, days[1:]):
-        streak = streak + 1 if continues(habit, earlier, later) else 1
-        longest = max(longest, streak)
-    return Figures(len(days), streak, longest, days[-1])
+    streak = longest = 0
+    end = None
+    for day in days:
+        if not is_scheduled(habit, day):
+            continue
+        streak = streak + 1 if end is not None and continues(habit, end, day) else 1
+        longest, end = max(longest, streak), day
+    return Figures(len(days), streak, longest, days[-1] if days else None, end)
 
 
-def current_streak(habit, last_day, streak, today):
-    """The streak that ended at `last_day`, if it still runs today; else 0."""
-    if last_day is None:
+def current_streak(habit, streak_end, streak, today):
+    """The streak that ended at `streak_end`, if it still runs today; else 0."""
+    if streak_end is None:
         return 0
     previous = previous_scheduled_day(habit, today)
-    return streak if previous is None or last_day >= previous else 0
+    return streak if previous is None or streak_end >= previous else 0
 
 
 def current_streak_clause(habit, today):
@@ -103,7 +108,7 @@ def current_streak_clause(habit, today):
     previous = previous_scheduled_day(habit, today)
     if previous is None:
         return HabitMember.streak
-    return case((HabitMember.last_day >= literal(previous), HabitMember.streak), else_=0)
+    return case((HabitMember.streak_end >= literal(previous), HabitMember.streak), else_=0)
 
 
 # --- Keeping each member's figures -------------------------------------------------------

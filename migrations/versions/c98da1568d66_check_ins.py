@@ -96,6 +96,7 @@ def upgrade():
     sa.Column('streak', sa.Integer(), nullable=False),
     sa.Column('longest_streak', sa.Integer(), nullable=False),
     sa.Column('last_day', sa.Date(), nullable=True),
+    sa.Column('streak_end', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['habit_id'], ['habit.id'], name=op.f('fk_habit_member_habit_id_habit'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['membership_id'], ['membership.id'], name=op.f('fk_habit_member_membership_id_membership'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('habit_id', 'membership_id', name=op.f('pk_habit_member')),
