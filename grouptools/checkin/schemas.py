@@ -1,4 +1,4 @@
-"""What the check-in API accepts and answers (docs/api.md#check-ins). Who sees what is
+"""What the check-in API accepts and answers (docs/api.md#routes). Who sees what is
 decided by the services (service.HabitState, stats.HabitStats) and shown here."""
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
@@ -105,7 +105,7 @@ def checkin_images(checkin):
 
 
 def achievement_links(achievement, habit):
-    """The certificate picture and its public verification page (docs/api.md#check-ins)."""
+    """The certificate picture and its public verification page (docs/api.md#routes)."""
     return {"card_url": absolute_url(f"/h/{habit.public_id}/a/{achievement.public_id}/card.png"),
             "verify_url": absolute_url(f"/a/{achievement.public_id}")}
 

@@ -1,4 +1,4 @@
-"""The check-in API as clients use it (docs/api.md#check-ins) and the first pages: a
+"""The check-in API as clients use it (docs/api.md#routes) and the first pages: a
 habit's settings and figures, checking in twice, make-ups, refusals with their
 statuses, the roll call in the asker's language, achievements, undoing."""
 import re
