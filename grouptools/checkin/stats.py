@@ -9,6 +9,7 @@ each check-in), never the check-ins themselves, in the same few statements for 2
 members or 2,000."""
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import gettext
 from sqlalchemy import and_, case, func, or_, select
@@ -31,8 +32,7 @@ FEED_MAX = 200
 NAME = func.coalesce(Membership.nickname, Person.name)
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
     member_id: str
     name: str
     total_days: int
@@ -41,8 +41,7 @@ class Standing:
     done_today: bool
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     member_id: str
     name: str
 
@@ -76,14 +75,22 @@ def habit_stats(person, habit, now=None):
                                                           else_=0)), 0))
         .select_from(Membership).outerjoin(HabitMember, figures)
         .where(_active_members(habit))).one()
+    ranked = (select(HabitMember.total_days).select_from(HabitMember)
+              .join(Membership, Membership.id == HabitMember.membership_id)
+              .where(HabitMember.habit_id == habit.id, HabitMember.total_days > 0,
+                     _active_members(habit)))
+    # The 100th best total, read from the (habit_id, total_days) index from the top: only
+    # members at or above it (ties included) are sorted by their current streak.
+    threshold = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
+        LEADERBOARD_MAX - 1).correlate(None).scalar_subquery()
     rows = db.session.execute(
         select(Membership.public_id, NAME, HabitMember.total_days, current,
                HabitMember.longest_streak, HabitMember.last_day == today)
         .select_from(HabitMember)
         .join(Membership, Membership.id == HabitMember.membership_id)
         .join(Person, Person.id == Membership.person_id)
-        .where(HabitMember.habit_id == habit.id, HabitMember.total_days > 0,
-               _active_members(habit))
+        .where(HabitMember.habit_id == habit.id,
+               HabitMember.total_days >= func.coalesce(threshold, 1), _active_members(habit))
         .order_by(HabitMember.total_days.desc(), current.desc(), Membership.id)
         .limit(LEADERBOARD_MAX)).all()
     leaderboard = [Standing(*row[:5], bool(row[5])) for row in rows]
@@ -98,7 +105,9 @@ def habit_stats(person, habit, now=None):
                 .outerjoin(HabitMember, figures)
                 .where(_active_members(habit),
                        or_(HabitMember.last_day.is_(None), HabitMember.last_day < today))
-                .order_by(Membership.joined_at, Membership.id).limit(NOT_DONE_MAX))]
+                # In the order members came (ids grow as they join): read from the
+                # group's index, stopping at the first NOT_DONE_MAX.
+                .order_by(Membership.id).limit(NOT_DONE_MAX))]
     stats = HabitStats(habit, today, scheduled, done_count, member_count, leaderboard,
                        not_done, None)
     if manager and scheduled:
