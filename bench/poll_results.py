@@ -128,9 +128,22 @@ def summary(samples):
     return statistics.median(wall), wall[int(0.95 * (len(wall) - 1))], statistics.median(cpu)
 
 
-def main(runs):
-    url = os.environ.get("GROUPTOOLS_BENCH_DATABASE_URL") or \
+def print_table(label, sizes, timings):
+    """One line per size: the member's and the organiser's median, p95 and CPU time."""
+    print(f"{label}    member: median  p95   CPU    organiser: median  p95   CPU  (ms)")
+    for size in sizes:
+        m, o = summary(timings[(size, "member")]), summary(timings[(size, "organiser")])
+        print(f"{size:>7,}   {m[0]:12.2f} {m[1]:5.2f} {m[2]:5.2f}   {o[0]:17.2f} {o[1]:5.2f} {o[2]:5.2f}")
+
+
+def bench_url():
+    """GROUPTOOLS_BENCH_DATABASE_URL, else a new SQLite file in the instance folder."""
+    return os.environ.get("GROUPTOOLS_BENCH_DATABASE_URL") or \
         f"sqlite:///{Path(os.environ['GROUPTOOLS_INSTANCE_DIR']) / 'bench.db'}"
+
+
+def main(runs):
+    url = bench_url()
     app = bench_app(url)
     client = app.test_client()
     polls = {}
@@ -148,10 +161,7 @@ def main(runs):
         assert organiser["not_voted_count"] == NOT_VOTED + 2  # and owner and reader
     timings = time_all(client, polls, runs)
     print(f"database: {url.split('@')[-1]}; {runs} requests per poll, round-robin")
-    print("votes      member: median  p95   CPU    organiser: median  p95   CPU  (ms)")
-    for size in SIZES:
-        m, o = summary(timings[(size, "member")]), summary(timings[(size, "organiser")])
-        print(f"{size:>7,}   {m[0]:12.2f} {m[1]:5.2f} {m[2]:5.2f}   {o[0]:17.2f} {o[1]:5.2f} {o[2]:5.2f}")
+    print_table("votes  ", SIZES, timings)
     first, last = summary(timings[(SIZES[0], "member")]), summary(timings[(SIZES[-1], "member")])
     ratio = last[0] / first[0]
     print(f"member: {SIZES[-1]:,} votes take {ratio:.2f}× the time of {SIZES[0]} "

@@ -11,6 +11,7 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
+from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from grouptools.core.timeutil import deadline_bounds, schedule_bounds, schedule_date_bounds
 
 SURROGATES = re.compile("[\ud800-\udfff]")
@@ -166,3 +167,36 @@ class PlainList(fields.List):
         if value is None:
             return None
         return [self.item_dict(item) for item in value]
+
+
+class ClockTime(_ListedMessages, fields.Time):
+    """A time of day as "HH:MM" (a habit's check-in window), in the group's zone."""
+
+    default_error_messages = {**BASE_MESSAGES, "invalid": _l("Not a valid time: use e.g. 06:30.")}
+    CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.strftime("%H:%M") if value is not None else None
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not self.CLOCK.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field is required."),
+                 "null": _l("This field may not be empty.")}
+
+
+def public_id(**kwargs):
+    """A row's public id (core.models.new_public_id) named in a body or a query."""
+    valid = validate.Regexp(rf"^{PUBLIC_ID_PATTERN}$", error=_l("Not a valid id."))
+    return Text(max_length=PUBLIC_ID_LENGTH, validate=[valid], **kwargs)
+
+
+def public_ids(maximum, **kwargs):
+    """A list of at most `maximum` public ids (pictures, members) named in a body."""
+    return fields.List(public_id(),
+                       error_messages=LIST_MESSAGES,
+                       validate=[validate.Length(max=maximum, error=_l("At most {max}."))],
+                       **kwargs)

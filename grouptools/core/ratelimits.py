@@ -37,6 +37,8 @@ ACTIONS = {action.name: action for action in (
     Limited("vote", "60 per minute"),
     Limited("sign_up", "60 per minute"),
     Limited("confirm", "60 per minute"),
+    # Checking in and making up days; undoing one counts too.
+    Limited("check_in", "60 per minute"),
     # Counted in pictures, not requests (core.uploads).
     Limited("upload", "300 per hour"),
 )}

@@ -82,3 +82,9 @@ def local_time(group, at):
     except (OverflowError, ValueError):
         return at
 
+
+
+def local_today(group, now=None):
+    """The calendar date it is in the group's zone at `now` (default: this instant):
+    what "today" means for its check-ins, whatever the server's or the client's clock."""
+    return local_time(group, now or utcnow()).date()

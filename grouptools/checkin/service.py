@@ -1,0 +1,149 @@
+"""The rules of habits: create one, change its settings, close it, and a habit as one
+asker sees it (`today` in the group's zone and the asker's own figures).
+
+Checking in lives in checkins.py, the day and streak rules in streaks.py, what the
+group sees (calendar, feed, leaderboard, roll call) in stats.py. Each function asks
+core.access first and commits its own unit of work; those that depend on the date take
+an optional `now`, so tests can stand at any instant."""
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from grouptools.checkin.models import Checkin, Habit, HabitMember
+from grouptools.checkin.streaks import current_streak, refresh_everyone
+from grouptools.core.access import Action, authorize, can
+from grouptools.core.closing import close_widget
+from grouptools.core.database import commit_or_conflict
+from grouptools.core.errors import Invalid
+from grouptools.core.timeutil import local_today
+from grouptools.extensions import db
+
+SETTINGS = ("title", "description", "proof", "weekdays", "window_start", "window_end",
+            "starts_on", "ends_on", "makeups_per_month", "makeup_days_back", "milestones")
+# Settings that change which days are scheduled: streaks are worked out again.
+SCHEDULE = ("weekdays", "starts_on", "ends_on")
+
+
+@dataclass(frozen=True)
+class Me:
+    """The asker's own figures in a habit."""
+
+    done_today: bool
+    current_streak: int
+    longest_streak: int
+    total_days: int
+    makeups_left: int
+
+
+@dataclass(frozen=True)
+class HabitState:
+    """A habit as one asker sees it: what the page and the JSON show."""
+
+    habit: Habit
+    today: date
+    me: Me | None  # None for anyone who is not an active member
+    manager: bool
+
+
+def month_bounds(day):
+    """(first day, first day of the next month) of `day`'s month."""
+    first = day.replace(day=1)
+    following = (first.replace(year=first.year + 1, month=1) if first.month == 12
+                 else first.replace(month=first.month + 1))
+    return first, following
+
+
+def makeups_in_month(habit, membership_id, day):
+    """Make-ups the member made for days of `day`'s month: the month of the day made up
+    counts, not the month it was made in."""
+    first, following = month_bounds(day)
+    return db.session.scalar(select(func.count()).select_from(Checkin).where(
+        Checkin.habit_id == habit.id, Checkin.membership_id == membership_id,
+        Checkin.makeup.is_(True), Checkin.day >= first, Checkin.day < following))
+
+
+def my_figures(habit, membership, today):
+    row = db.session.get(HabitMember, (habit.id, membership.id))
+    used = makeups_in_month(habit, membership.id, today)
+    left = max(habit.makeups_per_month - used, 0)
+    if row is None:
+        return Me(False, 0, 0, 0, left)
+    return Me(done_today=row.last_day == today,
+              current_streak=current_streak(habit, row.streak_end, row.streak, today),
+              longest_streak=row.longest_streak, total_days=row.total_days, makeups_left=left)
+
+
+def habit_state(person, habit, now=None):
+    """The habit as `person` may see it (404 for strangers, 401 for nobody)."""
+    membership = authorize(person, Action.VIEW_GROUP, habit)
+    today = local_today(habit.group, now)
+    me = my_figures(habit, membership, today) if membership is not None else None
+    return HabitState(habit, today, me, can(person, Action.MANAGE_WIDGET, habit, membership))
+
+
+# --- Creating and changing ---------------------------------------------------------------
+
+def _check_settings(habit):
+    """Rules over several settings at once, on the habit as it would be saved."""
+    errors = {}
+    if (habit.window_start is None) != (habit.window_end is None):
+        missing = "window_end" if habit.window_end is None else "window_start"
+        errors[missing] = [str(_l("Give both the start and the end of the window, or neither."))]
+    elif habit.window_start is not None and habit.window_end <= habit.window_start:
+        errors["window_end"] = [str(_l("The window must end after it starts, on the same day."))]
+    if habit.starts_on and habit.ends_on and habit.ends_on < habit.starts_on:
+        errors["ends_on"] = [str(_l("The habit must end on or after the day it starts."))]
+    if errors:
+        raise Invalid(errors)
+
+
+def _apply(habit, settings):
+    for key, value in settings.items():
+        if key not in SETTINGS:
+            raise TypeError(f"unknown habit setting {key!r}")
+        if key == "description":
+            value = value or ""
+        if key in ("weekdays", "milestones") and value is None:
+            value = Habit.DEFAULT_MILESTONES if key == "milestones" else range(1, 8)
+        setattr(habit, key, value)
+
+
+def create_habit(person, group, **settings):
+    """A new habit in the group, for whoever may create there. Unset settings take the
+    defaults: every weekday, no window, 2 make-ups a month up to 3 days back,
+    milestones at 7, 21, 30 and 100 days."""
+    authorize(person, Action.CREATE_WIDGET, group)
+    habit = Habit(group=group, created_by_id=person.id, proof="none", weekdays=range(1, 8),
+                  makeups_per_month=2, makeup_days_back=3, milestones=Habit.DEFAULT_MILESTONES)
+    _apply(habit, settings)
+    _check_settings(habit)
+    db.session.add(habit)
+    commit_or_conflict()
+    return habit
+
+
+def update_habit(person, habit, **changes):
+    """Change settings (managers). A new schedule applies from then on: stored days keep
+    their check-ins, and every member's streaks are worked out again from them."""
+    authorize(person, Action.MANAGE_WIDGET, habit)
+    habit.lock()
+    before = {key: getattr(habit, key) for key in SCHEDULE}
+    _apply(habit, changes)
+    try:
+        _check_settings(habit)
+    except Invalid:
+        db.session.rollback()
+        raise
+    if any(getattr(habit, key) != value for key, value in before.items()):
+        refresh_everyone(habit)
+    commit_or_conflict()
+    return habit
+
+
+def close_habit(person, habit, closed=True):
+    """Closing stops check-ins (everything stays readable); reopening takes them again."""
+    habit, _ = close_widget(person, habit, closed)
+    commit_or_conflict()
+    return habit

@@ -1,0 +1,174 @@
+"""Check-in pages: creating a habit from a phone, and the habit's page — the member's
+own figures, the check-in form with the proof the habit asks for, a missed day to make
+up, today's check-ins and the leaderboard; for managers the roll call to paste in the
+chat. Every action is a plain form that redirects; a form with mistakes comes back
+(422 or 409) with what was typed.
+
+Sharing, closing and deleting are the kit's (core.widgetpages)."""
+from datetime import timedelta
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext, ngettext
+from sqlalchemy import select
+
+from grouptools.checkin import checkins, service, stats
+from grouptools.checkin.blueprints import bp
+from grouptools.checkin.kind import CHECKIN
+from grouptools.checkin.models import Checkin, Habit
+from grouptools.checkin.schemas import CheckinCreateSchema, HabitCreateSchema
+from grouptools.checkin.streaks import is_scheduled
+from grouptools.core.access import Action, authorize
+from grouptools.core.errors import DomainError
+from grouptools.core.forms import error_status, field_errors, load, shown_on_form
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import require_person
+from grouptools.core.loaders import load_widget
+from grouptools.core.ratelimits import rate_limited
+from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
+from grouptools.extensions import db
+
+LEADERBOARD_SHOWN = 10
+INTEGERS = ("makeups_per_month", "makeup_days_back")
+OPTIONAL = ("window_start", "window_end", "starts_on", "ends_on")
+
+
+def _number(typed):
+    """A typed whole number as a number; anything else as typed, for the schema to refuse."""
+    typed = typed.strip()
+    return int(typed) if typed.isdigit() and len(typed) < 10 else typed
+
+
+def _read_habit_form():
+    """(payload for the API's schema, what was typed)."""
+    form = request.form
+    typed = {name: form.get(name, "") for name in
+             ("title", "description", "proof", "milestones", *INTEGERS, *OPTIONAL)}
+    typed["weekdays"] = form.getlist("weekdays")
+    payload = {"title": typed["title"], "description": typed["description"],
+               "proof": typed["proof"] or "none",
+               "weekdays": [_number(day) for day in typed["weekdays"]],
+               "milestones": [_number(days) for days in
+                              typed["milestones"].replace("，", ",").split(",") if days.strip()]}
+    payload.update({name: _number(typed[name]) for name in INTEGERS if typed[name].strip()})
+    payload.update({name: typed[name].strip() or None for name in OPTIONAL})
+    return payload, typed
+
+
+@bp.route("/g/<pid:gid>/habits/new", methods=["GET", "POST"])
+@rate_limited("create_widget")
+def create_habit(gid):
+    group = find_group(gid)
+    person = require_person()
+    authorize(person, Action.CREATE_WIDGET, group)
+    typed = {"proof": "none", "weekdays": [str(day) for day in range(1, 8)],
+             "makeups_per_month": "2", "makeup_days_back": "3", "milestones": "7, 21, 30, 100"}
+    errors, status = {}, 200
+    if request.method == "POST":
+        payload, typed = _read_habit_form()
+        data, errors = load(HabitCreateSchema(), payload)
+        if not errors:
+            try:
+                habit = service.create_habit(person, group, **data)
+            except DomainError as error:
+                if not shown_on_form(error):
+                    raise
+                errors = error
+            else:
+                flash(gettext("Your check-in is ready. Share its link in the chat."), "success")
+                return redirect(url_for("checkin_pages.show_habit", hid=habit.public_id), code=303)
+        errors, status = _flat(field_errors(errors)), error_status(errors)
+    return render_template("checkin/create.html", group=group, values=typed, errors=errors,
+                           proofs=proof_labels(), weekday_choices=checkins.weekday_choices()
+                           ), status
+
+
+def _flat(errors):
+    """Messages about one item of a list (a weekday, a milestone) shown beside the list."""
+    for key in ("weekdays", "milestones"):
+        if isinstance(errors.get(key), dict):
+            errors[key] = sorted({str(message) for messages in errors[key].values()
+                                  for message in messages})
+    return errors
+
+
+def proof_labels():
+    return [("none", gettext("Nothing: a tap is enough")), ("text", gettext("A few words")),
+            ("photo", gettext("A photo")), ("text_photo", gettext("A few words and a photo"))]
+
+
+def makeup_days(habit, membership, state):
+    """(value, label) of past days the member may still make up: scheduled, theirs, not checked in, within
+    the habit's range (the monthly count is checked when they try)."""
+    if state.me is None or habit.makeup_days_back == 0 or state.me.makeups_left == 0:
+        return []
+    today = state.today
+    candidates = [today - timedelta(days=back) for back in range(1, habit.makeup_days_back + 1)]
+    done = set(db.session.scalars(select(Checkin.day).where(
+        Checkin.habit_id == habit.id, Checkin.membership_id == membership.id,
+        Checkin.day >= candidates[-1], Checkin.day < today)))
+    joined = checkins.joined_on(membership)
+    return [(day.isoformat(), format_date(day, "full")) for day in candidates
+            if is_scheduled(habit, day) and day not in done and (joined is None or day >= joined)]
+
+
+def _show(loaded, typed=None, errors=None, status=200):
+    habit, person = loaded.widget, loaded.person
+    state = service.habit_state(person, habit)
+    board = stats.habit_stats(person, habit)
+    today = stats.feed(person, habit)
+    mine = next((checkin for checkin, member in today if member.id == loaded.membership.id), None)
+    return render_template(
+        "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
+        leaderboard=board.leaderboard[:LEADERBOARD_SHOWN], feed=today,
+        my_checkin=mine, makeups=makeup_days(habit, loaded.membership, state),
+        scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
+        window=checkins.window_text(habit) if habit.window_start else None,
+        values=typed or {}, errors=errors or {}, preview=widget_preview(habit),
+        link=widget_link(habit)), status
+
+
+@bp.get("/h/<pid:hid>")
+def show_habit(hid):
+    return member_page_or_public_card(CHECKIN, hid, _show)
+
+
+@bp.post("/h/<pid:hid>/checkin")
+@rate_limited("check_in")
+def check_in(hid):
+    loaded = load_widget(Habit, hid, Action.ACT)
+    typed = {"text": request.form.get("text", ""), "date": request.form.get("date", "")}
+    payload = {"text": typed["text"]}
+    if typed["date"]:
+        payload["date"] = typed["date"]
+    data, errors = load(CheckinCreateSchema(), payload)
+    if not errors:
+        try:
+            done = checkins.check_in(loaded.person, loaded.widget, **data)
+        except DomainError as error:
+            if not shown_on_form(error):
+                raise
+            errors = error
+        else:
+            _flash_checked_in(done)
+            return redirect(url_for("checkin_pages.show_habit", hid=hid), code=303)
+    return _show(loaded, typed, field_errors(errors), error_status(errors))
+
+
+def _flash_checked_in(done):
+    if not done.created:
+        flash(gettext("That day was checked in already."), "info")
+        return
+    flash(gettext("Made up.") if done.checkin.makeup else gettext("Checked in. Well done!"),
+          "success")
+    for achievement in done.achievements:
+        flash(ngettext("Achievement: %(num)d day of check-ins!",
+                       "Achievement: %(num)d days of check-ins!", achievement.days), "success")
+
+
+@bp.post("/h/<pid:hid>/checkins/<pid:cid>/delete")
+@rate_limited("check_in")
+def delete_checkin(hid, cid):
+    habit, person, _ = load_widget(Habit, hid)
+    checkins.delete_checkin(person, habit, cid)
+    flash(gettext("The check-in was undone."), "info")
+    return redirect(url_for("checkin_pages.show_habit", hid=hid), code=303)

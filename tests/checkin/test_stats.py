@@ -1,0 +1,116 @@
+"""What members see of each other: the leaderboard, today's count and the roll call,
+calendars, the feed, achievements; a departed member drops out; the statements run do
+not grow with the number of members."""
+from datetime import date
+
+from sqlalchemy import func, select
+
+from grouptools.checkin import stats
+from grouptools.checkin.models import Achievement, Checkin
+from grouptools.core.errors import NotFound
+from grouptools.extensions import db
+from tests.checkin.conftest import at
+from tests.conftest import statements_run
+
+import pytest
+
+
+def test_the_leaderboard_ranks_by_total_days_then_current_streak(world):
+    w = world()
+    habit = w.habit()
+    steady, broken, fresh = w.member("甲"), w.member("乙"), w.member("丙")
+    for d in (2, 3, 4, 5):
+        w.check_in(steady, habit, at(f"2026-03-0{d} 07:00"))
+    for d in (1, 2, 4, 5):
+        w.check_in(broken, habit, at(f"2026-03-0{d} 07:00"))
+    w.check_in(fresh, habit, at("2026-03-05 07:00"))
+    board = w.stats(habit, at("2026-03-05 22:00"))
+    assert [(row.name, row.total_days, row.current_streak, row.longest_streak, row.done_today)
+            for row in board.leaderboard] == [("甲", 4, 4, 4, True), ("乙", 4, 2, 2, True),
+                                              ("丙", 1, 1, 1, True)]
+    assert (board.done_count, board.member_count) == (3, 4)
+    # The next evening, nobody has checked in yet: the streaks still run.
+    board = w.stats(habit, at("2026-03-06 22:00"))
+    assert board.done_count == 0 and board.leaderboard[0].current_streak == 4
+    assert [m.name for m in board.not_done] == ["群主", "甲", "乙", "丙"]
+
+
+def test_the_roll_call_names_who_has_not_checked_in_today(world):
+    w = world()
+    habit = w.habit()
+    w.member("乙"), w.member("丙")
+    runner = w.member("甲")
+    w.check_in(runner, habit, at("2026-03-02 07:00"))
+    board = w.stats(habit, at("2026-03-02 20:00"))
+    line, link = board.roll_call_text.split("\n")
+    assert line == "Checked in 1/4, not yet: @群主 @乙 @丙"
+    assert link.endswith(f"/h/{habit.public_id}")
+    member_view = w.stats(habit, at("2026-03-02 20:00"), person=runner)
+    assert member_view.not_done is None and member_view.roll_call_text is None
+
+
+def test_no_roll_call_on_a_day_off(world):
+    w = world()
+    habit = w.habit(weekdays=[1, 2, 3, 4, 5])
+    w.member("甲")
+    board = w.stats(habit, at("2026-03-07 20:00"))  # Saturday
+    assert not board.scheduled_today and board.not_done == [] and board.roll_call_text is None
+
+
+def test_a_departed_member_drops_out_and_their_history_stays(world):
+    w = world()
+    habit = w.habit(milestones=[1])
+    leaver, stayer = w.member("甲"), w.member("乙")
+    leaver_id = w.membership(leaver).public_id
+    w.check_in(leaver, habit, at("2026-03-02 07:00"))
+    w.check_in(stayer, habit, at("2026-03-02 07:00"))
+    w.remove(leaver)
+    board = w.stats(habit, at("2026-03-02 20:00"))
+    assert [row.name for row in board.leaderboard] == ["乙"]
+    assert (board.done_count, board.member_count) == (1, 2)
+    assert [m.name for m in board.not_done] == ["群主"]
+    assert [member.display_name for _, member in stats.feed(w.owner, habit, date(2026, 3, 2))] \
+        == ["乙"]
+    with pytest.raises(NotFound):
+        stats.calendar(w.owner, habit, member_id=leaver_id, now=at("2026-03-02 20:00"))
+    # Stored as history: the check-in and the achievement (still verifiable by its id).
+    assert db.session.scalar(select(func.count()).select_from(Checkin)) == 2
+    assert db.session.scalar(select(func.count()).select_from(Achievement)) == 2
+    assert [member.display_name for _, member in stats.achievements(w.owner, habit)] == ["乙"]
+
+
+def test_another_members_calendar_and_a_days_feed(world):
+    w = world()
+    habit = w.habit()
+    runner = w.member("甲")
+    w.check_in(runner, habit, at("2026-02-28 07:00"))
+    w.check_in(runner, habit, at("2026-03-01 07:00"), text="一")
+    w.check_in(runner, habit, at("2026-03-03 07:00"), date=date(2026, 3, 2))
+    calendar = stats.calendar(w.owner, habit, date(2026, 3, 1),
+                              member_id=w.membership(runner).public_id,
+                              now=at("2026-03-03 08:00"))
+    assert calendar == {"month": "2026-03", "days": [
+        {"date": "2026-03-01", "makeup": False}, {"date": "2026-03-02", "makeup": True}],
+        "current_streak": 3, "longest_streak": 3, "total_days": 3}
+    mine = stats.calendar(w.owner, habit, now=at("2026-03-03 08:00"))
+    assert mine["days"] == [] and mine["total_days"] == 0
+    feed = stats.feed(runner, habit, date(2026, 3, 1))
+    assert [(c.text, m.display_name) for c, m in feed] == [("一", "甲")]
+
+
+@pytest.mark.parametrize("route", ["stats", "", "calendar", "feed", "achievements"])
+def test_statements_do_not_grow_with_the_members(app, group_with, route):
+    def statements(count):
+        gid, owner, people = group_with(members=[f"成员{i}" for i in range(count)])
+        hid = owner.post(f"/api/v1/groups/{gid}/habits", json={
+            "title": "读书", "milestones": [1]}).get_json()["id"]
+        for person, _ in people.values():
+            assert person.post(f"/api/v1/habits/{hid}/checkins", json={}).status_code == 201
+        path = f"/api/v1/habits/{hid}" + (f"/{route}" if route else "")
+        owner.get(path)
+        with statements_run(app) as run:
+            response = owner.get(path)
+        assert response.status_code == 200
+        return len(run)
+
+    assert statements(5) == statements(50)
