@@ -49,7 +49,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from grouptools import notice, poll, relay
+    from grouptools import card, notice, poll, relay
     from grouptools.core.groups.api import blp as groups_blp
     from grouptools.core.groups.views import bp as group_pages
     from grouptools.core.people.api import blp as people_blp
@@ -68,7 +68,7 @@ def _register_blueprints(app):
     app.register_blueprint(people_pages)
     app.register_blueprint(group_pages)
     # Each widget registers its API, its pages and its line on the group page.
-    for widget in (poll, relay, notice):
+    for widget in (poll, relay, notice, card):
         widget.init_app(app, api)
     init_widget_pages(app)
 

@@ -37,6 +37,7 @@ ACTIONS = {action.name: action for action in (
     Limited("vote", "60 per minute"),
     Limited("sign_up", "60 per minute"),
     Limited("confirm", "60 per minute"),
+    Limited("save_card", "60 per minute"),
     # Counted in pictures, not requests (core.uploads).
     Limited("upload", "300 per hour"),
 )}
