@@ -23,7 +23,7 @@ STANDARD_FIELDS = {
     "school": (_l("School"), "text"),
     "intro": (_l("Introduction"), "text"),
 }
-# DESIGN §6: name (required), phone (private), company, title, city, intro.
+# The defaults docs/api.md#routes names (member cards): name (required), phone (private), company, title, city, intro.
 DEFAULT_FIELDS = (
     {"key": "name", "required": True},
     {"key": "phone", "private": True},
@@ -31,7 +31,8 @@ DEFAULT_FIELDS = (
 )
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 # What is left at either end of a display name when a part of its format was empty.
-FORMAT_SEPARATORS = " -_/|·—–:：,，、()（）[]【】"
+FORMAT_SEPARATORS = " -_/|·—–:：,，、"
+EMPTY_BRACKETS = re.compile(r"\(\s*\)|（\s*）|\[\s*\]|【\s*】")
 PHONE_REGION = "CN"  # a number without a country code is read as a Chinese one
 URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
@@ -142,7 +143,7 @@ def display_name(fmt, values, fallback, limit):
     built = ""
     if fmt:
         built = PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), fmt)
-        built = built.strip(FORMAT_SEPARATORS)
+        built = EMPTY_BRACKETS.sub("", built).strip(FORMAT_SEPARATORS)
     built = built or values.get("name", "") or fallback
     return built[:limit]
 
