@@ -9,7 +9,7 @@ owner and the folder's managers may change it.
 What the folder's list and search read is kept on the card row (`complete`, `missing`,
 `search_visible`, `search_all`), recomputed whenever the card or the settings change,
 so listing and searching a 2,000-member folder reads one indexed table."""
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grouptools.core.models import Membership, PublicIdMixin, TimestampMixin, belongs_to
@@ -66,7 +66,11 @@ class Card(PublicIdMixin, TimestampMixin, OwnedItem, db.Model):
     folder: Mapped[CardFolder] = relationship()
     owner: Mapped[Membership] = relationship(lazy="joined")
 
-    __table_args__ = (UniqueConstraint("folder_id", "owner_membership_id"),)
+    __table_args__ = (
+        UniqueConstraint("folder_id", "owner_membership_id"),
+        # The folder's list is read in display-name order, a page at a time.
+        Index("ix_card_folder_id_display_name", "folder_id", "display_name", "id"),
+    )
 
     @property
     def widget(self):

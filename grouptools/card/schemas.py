@@ -1,13 +1,13 @@
 """What the member-card API accepts and answers (docs/api.md). Which values a reader
 sees is decided by the service (service.CardView.values); these schemas show it."""
-from flask import url_for
+from flask import g, url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from grouptools.card.models import FIELD_TYPES, VISIBILITIES, CardFolder
 from grouptools.card.settings import STANDARD_FIELDS
 from grouptools.core.fields import Boolean, Deadline, Schema, Text
-from grouptools.core.links import absolute_url
+from grouptools.core.links import MEMBER_PLACEHOLDER, absolute_url
 from grouptools.core.valueformats import check_field_spec
 from grouptools.core.widgetapi import WidgetStateSchema
 
@@ -78,13 +78,19 @@ class MyCardInSchema(Schema):
     public = Boolean(metadata={"description": "Show the card's non-private values to anyone "
                                               "at /c/{id} (default false)"})
 
-def _card_url(view):
-    card = view.card
-    return absolute_url(url_for("card_pages.show_card", cid=card.public_id)) if card else None
+def _link(endpoint, view):
+    """A card's absolute address: the folder lists 50 cards, so each address is built
+    once per request and endpoint, then only the card's id changes (core.links does the
+    same for avatars)."""
+    if view.card is None:
+        return None
+    built = g.setdefault("card_links", {})
+    if endpoint not in built:
+        built[endpoint] = absolute_url(url_for(endpoint, cid=MEMBER_PLACEHOLDER)).rsplit(
+            MEMBER_PLACEHOLDER, 1)
+    before, after = built[endpoint]
+    return f"{before}{view.card.public_id}{after}"
 
-def _vcf_url(view):
-    card = view.card
-    return absolute_url(url_for("cards.card_vcf", cid=card.public_id)) if card else None
 
 class CardSchema(Schema):
     """A service.CardView."""
@@ -96,8 +102,8 @@ class CardSchema(Schema):
     complete = fields.Boolean()
     missing = fields.List(fields.String(), metadata={"description": "Required keys left empty"})
     public = fields.Function(lambda v: bool(v.card and v.card.public))
-    url = fields.Function(_card_url)
-    vcf_url = fields.Function(_vcf_url)
+    url = fields.Function(lambda v: _link("card_pages.show_card", v))
+    vcf_url = fields.Function(lambda v: _link("cards.card_vcf", v))
 
 class CardMemberSchema(Schema):
     member_id = fields.String(attribute="public_id")
