@@ -191,7 +191,7 @@ def test_flash_messages_are_shown_with_their_category(app):
         flash("Saved <ok>", "success")
         flash("Plain")
         html = render_template("home.html")
-    assert '<li class="flash flash-success" role="status">Saved &lt;ok&gt;</li>' in html
+    assert '<p class="flash flash-success" role="status">Saved &lt;ok&gt;</p>' in html
     assert 'class="flash flash-message"' in html
 
 

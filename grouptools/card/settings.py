@@ -21,7 +21,7 @@ STANDARD_FIELDS = {
     "title": (_l("Job title"), "text"),
     "city": (_l("City"), "text"),
     "school": (_l("School"), "text"),
-    "intro": (_l("Introduction"), "text"),
+    "intro": (_l("About me"), "text"),
 }
 # The defaults docs/api.md#routes names (member cards): name (required), phone (private), company, title, city, intro.
 DEFAULT_FIELDS = (
