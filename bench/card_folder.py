@@ -22,27 +22,12 @@ os.environ.setdefault("GROUPTOOLS_INSTANCE_DIR", tempfile.mkdtemp(prefix="gt-ben
 
 from sqlalchemy import insert, text  # noqa: E402
 
+from bench.poll_results import bench_app, one_request  # noqa: E402  (the same set-up)
+
 SIZES = (20, 2_000)
 TARGET_RATIO = 1.5
 CITIES = ("上海", "北京", "深圳", "杭州", "成都")
 COMPANIES = ("星辰科技", "云帆教育", "青禾设计", "远山咨询")
-
-
-def bench_app(url):
-    from flask_migrate import upgrade
-
-    from grouptools import create_app
-    from grouptools.extensions import db
-
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
-    return app
 
 
 def build(app, size):
@@ -93,14 +78,6 @@ def build(app, size):
             db.session.execute(text("ANALYZE"))
             db.session.commit()
         return group.public_id, reader_token
-
-
-def one_request(client, path, headers):
-    wall, cpu = time.perf_counter(), time.process_time()
-    response = client.get(path, headers=headers)
-    elapsed = ((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
-    assert response.status_code == 200, response.get_data(as_text=True)[:200]
-    return elapsed, response
 
 
 def main(runs):

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_layout import LANGUAGES, assert_fits_a_phone
+from tests.e2e.test_relay import api
 
 pytestmark = pytest.mark.browser
 AXE = Axe()
@@ -22,12 +23,6 @@ TEXT = {
            "create": "Create the group", "save_settings": "Save settings",
            "save_card": "Save my card", "others": ["Meimei", "Wei"]},
 }
-
-
-def api(base, method, path, token=None, **body):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return requests.request(method, f"{base}{path}", json=body if method != "GET" else None,
-                            headers=headers, timeout=30)
 
 
 def check(device):
