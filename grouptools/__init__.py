@@ -59,7 +59,7 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from grouptools import checkin, notice, poll, relay
+    from grouptools import card, checkin, notice, poll, relay
     from grouptools.core.groups.api import blp as groups_blp
     from grouptools.core.groups.views import bp as group_pages
     from grouptools.core.people.api import blp as people_blp
@@ -78,7 +78,7 @@ def _register_blueprints(app):
     app.register_blueprint(people_pages)
     app.register_blueprint(group_pages)
     # Each widget registers its API, its pages and its line on the group page.
-    for widget in (poll, relay, notice, checkin):
+    for widget in (poll, relay, notice, checkin, card):
         widget.init_app(app, api)
     init_widget_pages(app)
 

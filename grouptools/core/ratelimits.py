@@ -39,6 +39,7 @@ ACTIONS = {action.name: action for action in (
     Limited("confirm", "60 per minute"),
     # Checking in and making up days; undoing one counts too.
     Limited("check_in", "60 per minute"),
+    Limited("save_card", "60 per minute"),
     # Counted in pictures, not requests (core.uploads).
     Limited("upload", "300 per hour"),
 )}

@@ -10,6 +10,7 @@ from flask import current_app, request
 from flask_babel import get_locale, gettext
 from PIL import Image, ImageDraw
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
 from werkzeug.urls import iri_to_uri
 
 from grouptools.core import render
@@ -50,17 +51,32 @@ def qr_modules(url, error_correction=ERROR_CORRECT_M):
 
     qrcode only ever makes full-size codes (never Micro QR); the smallest version
     that holds the URL is chosen."""
+    return data_modules(qr_payload(url), error_correction)
+
+
+def data_modules(data, error_correction=ERROR_CORRECT_M):
+    """The modules of a code carrying `data` (text goes in as UTF-8 bytes) — a vCard a
+    phone's camera imports, rather than a link; ValueError when it cannot fit in any
+    QR version."""
     code = qrcode.QRCode(error_correction=error_correction, border=QR_BORDER_MODULES)
-    code.add_data(qr_payload(url))
-    code.make(fit=True)
+    code.add_data(data)
+    try:
+        code.make(fit=True)
+    except DataOverflowError as error:
+        raise ValueError("too much data for a QR code") from error
     return code.get_matrix()
 
 
 def qr_image(url, size_px=QR_DEFAULT_PX, logo=None):
     """The QR code as a square Pillow image of about `size_px` (clamped): every module
     the same whole number of pixels, the remainder added to the quiet zone."""
-    size_px = clamp_qr_size(size_px)
     modules = qr_modules(url, ERROR_CORRECT_H if logo is not None else ERROR_CORRECT_M)
+    return modules_image(modules, size_px, logo)
+
+
+def modules_image(modules, size_px=QR_DEFAULT_PX, logo=None):
+    """A code's modules (qr_modules, data_modules) drawn as qr_image describes."""
+    size_px = clamp_qr_size(size_px)
     count = len(modules)
     # The longest URLs need more modules than QR_MIN_PX: one pixel each, then.
     module_px = max(1, size_px // count)
@@ -97,7 +113,11 @@ def _overlay_logo(image, logo, code_px):
 def qr_png(url, size_px=QR_DEFAULT_PX, logo=None):
     """PNG bytes of the QR code for `url`; `logo` (an image or its bytes) is set in the
     middle, with error correction H so the code still reads."""
-    image = qr_image(url, size_px, logo)
+    return image_png(qr_image(url, size_px, logo))
+
+
+def image_png(image):
+    """PNG bytes of a drawn code: a code without a logo as a 1-bit picture."""
     if image.mode == "L":
         image = image.convert("1", dither=Image.Dither.NONE)
     out = io.BytesIO()

@@ -83,6 +83,10 @@ class WidgetKind:
       commits; `texts`: what those pages say (WidgetTexts).
     - `public_lines(widget)` → the lines under the public card a stranger sees.
     - `manage_link(widget)` → where the delete form lives (default: the page, #manage).
+    - `more_pages`: names of the widget's other page blueprints, whose pages also get
+      its `assets` (member cards keep the pages named by the group, /g/<gid>/cards …,
+      and by a card, /c/<cid>, apart from the folder's own: their access is the group's
+      and the card's, not the one the cross-widget contract test walks).
     - `api`: the name of its JSON API blueprint; `sample(person, group)` → a small
       realistic widget made through its service by a manager: what the cross-widget
       contract test (tests/test_widget_contract.py) walks every route with.
@@ -106,6 +110,7 @@ class WidgetKind:
     sample: Callable
     public_lines: Callable = lambda widget: ()
     manage_link: Callable | None = None
+    more_pages: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):
@@ -134,8 +139,9 @@ def kind_of(widget):
 
 
 def kind_for_blueprint(name, app=None):
-    """The registration whose page blueprint is `name`, or None."""
-    return next((kind for kind in registered_widgets(app) if kind.pages == name), None)
+    """The registration whose page blueprint (or one of its `more_pages`) is `name`, or None."""
+    return next((kind for kind in registered_widgets(app)
+                 if name == kind.pages or name in kind.more_pages), None)
 
 
 def registered_widgets(app=None):

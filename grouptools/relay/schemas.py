@@ -7,7 +7,7 @@ from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from grouptools.core.widgetapi import WidgetStateSchema
 from grouptools.relay import links
-from grouptools.relay.formats import FormatError, check_pattern
+from grouptools.core.valueformats import check_field_spec
 from grouptools.relay.models import FIELD_TYPES, Relay, RelayEntry, RelayField, RelaySlot
 
 LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field is required."),
@@ -38,18 +38,7 @@ class FieldInSchema(Schema):
 
     @validates_schema
     def check_format(self, data, **kwargs):
-        if data.get("pattern"):
-            try:
-                check_pattern(data["pattern"])
-            except FormatError as error:
-                raise ValidationError(str(error.message), "pattern") from None
-        choices = data.get("choices") or []
-        if data.get("type") == "choice" and len(choices) < 2:
-            raise ValidationError(_l("Give at least two choices."), "choices")
-        if data.get("type") != "choice" and choices:
-            raise ValidationError(_l("Only a field of type choice has choices."), "choices")
-        if len(set(choices)) != len(choices):
-            raise ValidationError(_l("Each choice must be different."), "choices")
+        check_field_spec(data)
 
 
 class SlotInSchema(Schema):

@@ -20,7 +20,7 @@ from grouptools.core.models import is_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay import changelog, chattext, places
-from grouptools.relay.formats import clean_values
+from grouptools.core.valueformats import clean_values
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
 
 

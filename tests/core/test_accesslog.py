@@ -59,13 +59,14 @@ def test_core_alone_knows_only_its_own_secret_paths():
 def test_a_new_widgets_secret_path_is_masked_once_it_registers(make_app):
     """A widget names its secret links in its registration; core needs no change."""
     app = make_app()
-    register_widget(app, stand_in_kind(key="card", label="会员卡", lister=lambda group, person: [],
-                                    secret_paths=(r"/c/+[A-Za-z0-9_-]{10}/+keys/+",)))
+    # A kind no real widget uses (member cards are "card" at /c/ now).
+    register_widget(app, stand_in_kind(key="keyring", label="钥匙", lister=lambda group, person: [],
+                                    secret_paths=(r"/k/+[A-Za-z0-9_-]{10}/+keys/+",)))
     logger = RedactingLogger(Config())
-    line = "GET /c/AbCdEfGhIj/%6Beys/k3y-s3cr3t HTTP/1.1"
+    line = "GET /k/AbCdEfGhIj/%6Beys/k3y-s3cr3t HTTP/1.1"
     assert "k3y-s3cr3t" in redact(line, logger.secret_paths)  # before the worker knows the app
     logger.use_app(app)
-    assert redact(line, logger.secret_paths) == "GET /c/AbCdEfGhIj/keys/[redacted] HTTP/1.1"
+    assert redact(line, logger.secret_paths) == "GET /k/AbCdEfGhIj/keys/[redacted] HTTP/1.1"
     assert "t1ck3t" not in redact("GET /r/AbCdEfGhIj/tickets/t1ck3t HTTP/1.1", logger.secret_paths)
     assert "s3cr3t" not in redact("GET /signin/s3cr3t HTTP/1.1", logger.secret_paths)
 

@@ -12,7 +12,7 @@ def test_defaults_keep_the_numbers_the_routes_had():
         "create_person": "120 per minute;2000 per day", "signin": "120 per minute;2000 per day",
         "create_group": "30 per hour", "join_group": "120 per hour",
         "create_widget": "60 per hour", "vote": "60 per minute", "sign_up": "60 per minute",
-        "confirm": "60 per minute", "check_in": "60 per minute",
+        "confirm": "60 per minute", "check_in": "60 per minute", "save_card": "60 per minute",
         "upload": "300 per hour",
     }
     per_address = {name for name, action in ACTIONS.items() if action.per_address}

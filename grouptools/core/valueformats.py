@@ -1,4 +1,9 @@
-"""The reply format: checking each value against its field's type and pattern.
+"""Typed values that members type into a form an organiser designed (a relay's reply
+format, a member card's fields): checking each value against its field's type and
+pattern, and checking the field's own description (pattern, choices).
+
+A field is anything with `key`, `type`, `required`, `pattern`, `hint` and `choices`.
+A widget may add or replace types with its own cleaners (`clean_values(..., cleaners)`).
 
 A pattern is a regular expression an organiser writes, run on what members type. Python's
 `re` backtracks, and `(a|a)*b` or `\\w*\\w*\\w*\\w*\\w*!` takes seconds on a short
@@ -11,6 +16,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext, lazy_gettext as _l
+from marshmallow import ValidationError
 
 VALUE_MAX = 200
 EMAIL_MAX = 254
@@ -143,8 +149,26 @@ def _choice(value, field):
 CLEANERS = {"number": _number, "phone": _phone, "email": _email, "date": _date}
 
 
-def clean_value(field, value):
-    """The value as stored ("" when left empty), or FormatError for the person."""
+def check_field_spec(data):
+    """A field's description as an organiser sent it ({type, pattern, choices, …}):
+    ValidationError under the part to change. For a schema's `validates_schema`."""
+    if data.get("pattern"):
+        try:
+            check_pattern(data["pattern"])
+        except FormatError as error:
+            raise ValidationError(str(error.message), "pattern") from None
+    choices = data.get("choices") or []
+    if data.get("type") == "choice" and len(choices) < 2:
+        raise ValidationError(_l("Give at least two choices."), "choices")
+    if data.get("type") != "choice" and choices:
+        raise ValidationError(_l("Only a field of type choice has choices."), "choices")
+    if len(set(choices)) != len(choices):
+        raise ValidationError(_l("Each choice must be different."), "choices")
+
+
+def clean_value(field, value, cleaners=CLEANERS):
+    """The value as stored ("" when left empty), or FormatError for the person.
+    `cleaners`: {type: function(text) -> stored text}, for types beyond these."""
     text = _text(value, numbers_too=field.type in ("number", "phone"))
     if not text:
         if field.required:
@@ -154,8 +178,8 @@ def clean_value(field, value):
         raise FormatError(gettext("Use at most %(max)d characters.", max=VALUE_MAX))
     if field.type == "choice":
         text = _choice(text, field)
-    elif field.type in CLEANERS:
-        text = CLEANERS[field.type](text)
+    elif field.type in cleaners:
+        text = cleaners[field.type](text)
     if field.pattern:
         try:
             matched = check_pattern(field.pattern).fullmatch(text)
@@ -167,14 +191,14 @@ def clean_value(field, value):
     return text
 
 
-def clean_values(fields, values):
+def clean_values(fields, values, cleaners=CLEANERS):
     """(clean values by key, errors by key). Unknown keys are errors too."""
     by_key = {field.key: field for field in fields}
     errors = {key: [str(_l("Unknown field."))] for key in values if key not in by_key}
     clean = {}
     for field in fields:
         try:
-            clean[field.key] = clean_value(field, values.get(field.key))
+            clean[field.key] = clean_value(field, values.get(field.key), cleaners)
         except FormatError as error:
             errors[field.key] = [str(error.message)]
     return clean, errors

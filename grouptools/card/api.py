@@ -1,0 +1,103 @@
+"""/api/v1 routes about member cards: parse, ask the service, answer.
+
+The folder's own routes (create, read, change, close, reopen, delete) are the kit's
+(core.widgetapi); the rest are the group's cards and one card (docs/api.md)."""
+from flask import Response
+
+from grouptools.card import export, folder, schemas, service
+from grouptools.card.blueprints import blp, cards_api
+from grouptools.card.kind import CARD
+from grouptools.card.listing import folder_state
+from grouptools.card.vcards import vcard
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import current_person, require_person
+from grouptools.core.ratelimits import rate_limited
+from grouptools.core.widgetapi import add_widget_api
+
+add_widget_api(blp, CARD, "card-folders/<pid:fid>", state=folder_state,
+               schema=schemas.CardFolderSchema, create_rule="groups/<pid:gid>/card-folder",
+               create_schema=schemas.CardFolderCreateSchema, create=service.create_folder,
+               update_schema=schemas.CardFolderUpdateSchema, update=service.update_folder)
+
+
+@cards_api.route("/groups/<pid:gid>/card-settings", methods=["GET"])
+@cards_api.response(200, schemas.CardSettingsSchema)
+def get_settings(gid):
+    """The group's card settings (members; the defaults before cards are set up)."""
+    return service.card_settings(require_person(), find_group(gid))
+
+
+@cards_api.route("/groups/<pid:gid>/card-settings", methods=["PUT"])
+@cards_api.arguments(schemas.CardSettingsInSchema)
+@cards_api.response(200, schemas.CardSettingsSchema)
+def put_settings(data, gid):
+    """Replace the card settings (owner and admins); sets member cards up if needed."""
+    return service.save_settings(require_person(), find_group(gid), **data)
+
+
+@cards_api.route("/groups/<pid:gid>/cards/me", methods=["GET"])
+@cards_api.response(200, schemas.CardSchema)
+def get_my_card(gid):
+    """My card; before I filled it in, `id: null` and values pre-filled from my cards in
+    other groups."""
+    return service.my_card(require_person(), find_group(gid))
+
+
+@cards_api.route("/groups/<pid:gid>/cards/me", methods=["PUT"])
+@rate_limited("save_card")
+@cards_api.arguments(schemas.MyCardInSchema)
+@cards_api.response(201, schemas.CardSchema, description="My card, filled in for the first time")
+@cards_api.alt_response(200, schema=schemas.CardSchema, description="My card, changed")
+def put_my_card(data, gid):
+    """Fill in or change my card; refused values come back under errors.json.values.<key>."""
+    view, created = service.save_my_card(require_person(), find_group(gid), **data)
+    return view, 201 if created else 200
+
+
+@cards_api.route("/groups/<pid:gid>/cards", methods=["GET"])
+@cards_api.arguments(schemas.CardFolderQuerySchema, location="query")
+@cards_api.response(200, schemas.CardSchema(many=True))
+def list_cards(args, gid):
+    """The folder, 50 a page, searching every value the asker may see; 403 for members
+    when the folder is for managers. The total is in the X-Total-Count header."""
+    page = folder.folder_page(require_person(), find_group(gid), args["q"], args["page"])
+    return page.cards, 200, {"X-Total-Count": str(page.total)}
+
+
+@cards_api.route("/groups/<pid:gid>/cards/incomplete", methods=["GET"])
+@cards_api.response(200, schemas.IncompleteCardsSchema)
+def incomplete(gid):
+    """Managers: who has no card, whose card lacks a required value, and the reminder."""
+    report = folder.incomplete_cards(require_person(), find_group(gid))
+    report.reminder_text = folder.reminder_text(report)
+    return report
+
+
+@cards_api.route("/groups/<pid:gid>/cards/export.csv", methods=["GET"])
+@cards_api.response(200, content_type="text/csv", description="Managers: every card")
+def export_csv(gid):
+    return export.folder_csv(require_person(), find_group(gid))
+
+
+@cards_api.route("/groups/<pid:gid>/cards/export.vcf", methods=["GET"])
+@cards_api.response(200, content_type="text/vcard", description="Managers: every card")
+def export_vcf(gid):
+    return export.folder_vcf(require_person(), find_group(gid))
+
+
+@cards_api.route("/cards/<pid:cid>", methods=["GET"])
+@cards_api.response(200, schemas.CardSchema)
+def get_card(cid):
+    """One card, with the values the asker may see (a public card: anyone)."""
+    return service.card_view(current_person(), service.find_card(cid))
+
+
+@cards_api.route("/cards/<pid:cid>.vcf", methods=["GET"])
+@cards_api.response(200, content_type="text/vcard", description="vCard 3.0")
+def card_vcf(cid):
+    """The card as a vCard 3.0, with the values the asker may see."""
+    view = service.card_view(current_person(), service.find_card(cid))
+    response = Response(vcard(view), mimetype="text/vcard; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{cid}.vcf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

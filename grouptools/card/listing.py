@@ -1,0 +1,67 @@
+"""Member cards on their group's page (core.widgets): the folder's line — how many
+cards are complete, and whether mine waits to be filled in — and the link that sets
+cards up (or changes their settings)."""
+from dataclasses import dataclass
+
+from flask import url_for
+from flask_babel import gettext
+from sqlalchemy import select
+
+from grouptools.core.access import Action, authorize, can
+from grouptools.core.errors import DomainError
+from grouptools.core.widgets import WidgetSummary
+from grouptools.card import service
+from grouptools.card.folder import completion
+from grouptools.card.models import Card, CardFolder
+from grouptools.extensions import db
+
+
+@dataclass
+class FolderState:
+    """The folder as the kit's API answers it."""
+
+    widget: CardFolder
+    settings: service.Settings
+    complete_count: int
+    member_count: int
+
+
+def folder_state(person, folder):
+    authorize(person, Action.VIEW_GROUP, folder)
+    complete, members = completion(folder)
+    return FolderState(folder, service.card_settings(person, folder.group), complete, members)
+
+
+def folder_page(folder, **values):
+    return url_for("card_folder_pages.show_folder", fid=folder.public_id, **values)
+
+
+def group_listing(group, person):
+    try:
+        membership = authorize(person, Action.VIEW_GROUP, group)
+    except DomainError:
+        return []
+    folder = service.folder_of(group)
+    if folder is None:
+        return []
+    complete, members = completion(folder)
+    mine = db.session.scalar(select(Card.complete).where(
+        Card.folder_id == folder.id, Card.owner_membership_id == membership.id))
+    status = gettext("%(complete)d/%(members)d cards complete", complete=complete, members=members)
+    if mine is None:
+        status = gettext("Fill in your card") + " · " + status
+    elif not mine:
+        status = gettext("Complete your card") + " · " + status
+    return [WidgetSummary(title=folder.title, url=folder_page(folder), created_at=folder.created_at,
+                          status=status, closed=folder.is_closed(),
+                          needs_me=not mine and not folder.is_closed())]
+
+
+def create_link(group):
+    label = (gettext("Member card settings") if service.folder_of(group) is not None
+             else gettext("Member cards"))
+    return label, url_for("card_pages.settings", gid=group.public_id)
+
+
+def may_manage(person, folder):
+    return person is not None and can(person, Action.MANAGE_WIDGET, folder)

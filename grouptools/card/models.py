@@ -1,0 +1,77 @@
+"""The tables of member cards (群名片): one card folder per group, holding the group's
+card settings, and one card per member in it.
+
+A folder is the group's card widget (core.widgetbase.WidgetMixin): its settings say which
+fields a card has, which are required or private, how a display name is built and who
+may open the folder. A card is a member's item in it (core.widgetbase.OwnedItem): its
+owner and the folder's managers may change it.
+
+What the folder's list and search read is kept on the card row (`complete`, `missing`,
+`search_visible`, `search_all`), recomputed whenever the card or the settings change,
+so listing and searching a 2,000-member folder reads one indexed table."""
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grouptools.core.models import Membership, PublicIdMixin, TimestampMixin, belongs_to
+from grouptools.core.widgetbase import OwnedItem, WidgetMixin
+from grouptools.extensions import db
+
+FIELD_TYPES = ("text", "phone", "email", "url", "choice")
+VISIBILITIES = ("members", "managers")
+
+
+class CardFolder(WidgetMixin, db.Model):
+    """A group's member cards and their settings; one per group."""
+
+    __tablename__ = "card_folder"
+
+    TITLE_MAX = 200
+    DESCRIPTION_MAX = 2000
+    FIELDS_MAX = 20
+    FORMAT_MAX = 100
+
+    # [{key, label, type, required, private, pattern, hint, choices}] in their order.
+    fields: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    display_name_format: Mapped[str] = mapped_column(String(FORMAT_MAX), nullable=False,
+                                                     default="")
+    folder_visibility: Mapped[str] = mapped_column(String(16), nullable=False,
+                                                   default="members")
+
+    __table_args__ = (UniqueConstraint("group_id"),)
+
+
+class Card(PublicIdMixin, TimestampMixin, OwnedItem, db.Model):
+    """A member's card in their group's folder; one per (folder, member)."""
+
+    __tablename__ = "card"
+
+    VALUE_MAX = 200
+    INTRO_MAX = 1000
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    folder_id: Mapped[int] = belongs_to("card_folder", index=True)
+    owner_membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), nullable=False, index=True)
+    values: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    display_name: Mapped[str] = mapped_column(String(Membership.NICKNAME_MAX), nullable=False,
+                                              default="")
+    # Shown at /c/<cid> to anyone, its non-private values only: the owner's choice.
+    public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    complete: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    missing: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    # Lower-cased values for the folder's search: members search what they may see.
+    search_visible: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    search_all: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    folder: Mapped[CardFolder] = relationship()
+    owner: Mapped[Membership] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("folder_id", "owner_membership_id"),
+        # The folder's list is read in display-name order, a page at a time.
+        Index("ix_card_folder_id_display_name", "folder_id", "display_name", "id"),
+    )
+
+    @property
+    def widget(self):
+        return self.folder

@@ -1,0 +1,271 @@
+"""The rules of member cards: the group's folder and its settings, a member's own card
+(pre-filled from their cards in other groups), and one card as one reader sees it.
+
+Plain functions over the models; each asks core.access first and commits its own unit
+of work. Who sees a private value is core.access's answer to "may this person change
+the card" (Action.CHANGE_OWN_ITEM: its owner and the folder's managers): the same people.
+
+The folder is made by an owner or admin — from the group page's create link, through
+the API, or by the first save of the card settings — never by a member reading."""
+from dataclasses import dataclass
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from grouptools.core.access import Action, authorize, can, membership_of
+from grouptools.core.closing import WidgetClosed, close_widget
+from grouptools.core.database import commit_or_conflict
+from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from grouptools.core.models import Membership
+from grouptools.card import settings as rules
+from grouptools.card.models import Card, CardFolder
+from grouptools.extensions import db
+
+
+class NoFolder(NotFound):
+    default_message = _l("Member cards are not set up in this group yet.")
+
+
+class FolderExists(Conflict):
+    default_message = _l("The group has its member cards already.")
+
+
+class FolderForManagers(NotAllowed):
+    default_message = _l("Only the group's organisers may open the member cards here.")
+
+
+@dataclass
+class Settings:
+    folder: CardFolder | None  # None until an owner or admin sets cards up
+    fields: list  # [settings.CardField]
+    display_name_format: str
+    folder_visibility: str
+
+
+@dataclass
+class CardView:
+    """A card as one reader sees it: what the pages, the JSON and the vCard show."""
+
+    card: Card | None  # None: my card before I filled it in
+    folder: CardFolder
+    fields: list
+    values: dict  # what this reader may see
+    sees_private: bool
+    display_name: str
+
+    @property
+    def complete(self):
+        return self.card is not None and self.card.complete
+
+    @property
+    def missing(self):
+        if self.card is None:
+            return [f.key for f in self.fields if f.required]
+        return list(self.card.missing)
+
+    @property
+    def shown_fields(self):
+        """(field, value) of every filled value this reader may see, in order."""
+        return [(f, self.values[f.key]) for f in self.fields if f.key in self.values]
+
+
+# --- The folder ----------------------------------------------------------------------------
+
+def folder_of(group):
+    return db.session.scalar(select(CardFolder).where(CardFolder.group_id == group.id))
+
+
+def require_folder(group):
+    folder = folder_of(group)
+    if folder is None:
+        raise NoFolder()
+    return folder
+
+
+def _new_folder(person, group, title=None, description=""):
+    folder = CardFolder(group_id=group.id, created_by_id=person.id,
+                        title=title or gettext("Member cards"), description=description or "",
+                        fields=rules.default_fields())
+    db.session.add(folder)
+    return folder
+
+
+def create_folder(person, group, title=None, description=None):
+    """The group's card folder with the default settings (owner and admins); 409 when
+    the group has one."""
+    authorize(person, Action.MANAGE_GROUP, group)
+    if folder_of(group) is not None:
+        raise FolderExists()
+    folder = _new_folder(person, group, title, description)
+    commit_or_conflict()  # two at once: the unique group_id refuses the second
+    return folder
+
+
+def ensure_folder(person, group):
+    """The group's folder, made with the defaults if there is none (owner and admins)."""
+    authorize(person, Action.MANAGE_GROUP, group)
+    folder = folder_of(group)
+    if folder is None:
+        folder = _new_folder(person, group)
+        commit_or_conflict()
+    return folder
+
+
+def update_folder(person, folder, **changes):
+    authorize(person, Action.MANAGE_WIDGET, folder)
+    for name in ("title", "description", "deadline"):
+        if name in changes:
+            setattr(folder, name, changes[name] if name == "deadline" else changes[name] or "")
+    commit_or_conflict()
+    return folder
+
+
+def close_folder(person, folder, closed):
+    folder, _ = close_widget(person, folder, closed)
+    commit_or_conflict()
+    return folder
+
+
+def card_settings(person, group):
+    """The settings members read (the defaults before the folder exists)."""
+    authorize(person, Action.VIEW_GROUP, group)
+    folder = folder_of(group)
+    return Settings(folder, rules.fields_of(folder),
+                    folder.display_name_format if folder else "",
+                    folder.folder_visibility if folder else "members")
+
+
+def save_settings(person, group, field_list, display_name_format="", folder_visibility="members"):
+    """Replace the card settings (owner and admins): the folder is made if needed and
+    every card is measured again against the new fields — what is missing, what search
+    reads, its display name and so the member's nickname in the group."""
+    authorize(person, Action.MANAGE_GROUP, group)
+    chosen = [rules.card_field(item) for item in field_list]
+    problem = rules.format_errors(display_name_format, chosen)
+    if problem:
+        raise Invalid({"display_name_format": [str(problem)]})
+    folder = folder_of(group) or _new_folder(person, group)
+    folder = folder.lock() if folder.id else folder
+    folder.fields = [field.as_stored() for field in chosen]
+    folder.display_name_format = display_name_format
+    folder.folder_visibility = folder_visibility
+    db.session.flush()
+    cards = db.session.scalars(select(Card).where(Card.folder_id == folder.id)).all()
+    for card in cards:
+        _measure(card, folder, chosen)
+    commit_or_conflict()
+    return card_settings(person, group)
+
+
+def _measure(card, folder, fields):
+    """What a card's row keeps for lists and search, and the owner's nickname."""
+    owner = card.owner
+    card.missing = rules.missing_keys(fields, card.values)
+    card.complete = not card.missing
+    card.display_name = rules.display_name(folder.display_name_format, card.values,
+                                           owner.person.name, Membership.NICKNAME_MAX)
+    card.search_visible, card.search_all = rules.search_texts(fields, card.values,
+                                                              card.display_name)
+    if card.values:
+        owner.nickname = card.display_name
+
+
+# --- My card -------------------------------------------------------------------------------
+
+def _card_of(folder, membership):
+    return db.session.scalar(select(Card).where(Card.folder_id == folder.id,
+                                                Card.owner_membership_id == membership.id))
+
+
+def prefill(person, folder, fields):
+    """Values for a card not yet filled in: from the person's cards in other groups,
+    the most recently changed first, each field from the first card that has it."""
+    others = db.session.scalars(
+        select(Card.values).join(Membership, Membership.id == Card.owner_membership_id)
+        .where(Membership.person_id == person.id, Card.folder_id != folder.id)
+        .order_by(Card.updated_at.desc()).limit(20)).all()
+    values = {}
+    for field in fields:
+        for stored in others:
+            if stored.get(field.key):
+                values[field.key] = stored[field.key]
+                break
+    if "name" in {f.key for f in fields} and not values.get("name"):
+        values["name"] = person.name
+    return values
+
+
+def my_card(person, group):
+    """My card (all of it), or — before I filled it in — a CardView with no card and
+    pre-filled values."""
+    folder = require_folder(group)
+    membership = authorize(person, Action.VIEW_GROUP, folder)
+    fields = rules.fields_of(folder)
+    card = _card_of(folder, membership)
+    if card is None:
+        values = prefill(person, folder, fields)
+        return CardView(None, folder, fields, values, True,
+                        rules.display_name(folder.display_name_format, values,
+                                           membership.display_name, Membership.NICKNAME_MAX))
+    return CardView(card, folder, fields, rules.visible_values(fields, card.values, True), True,
+                    card.display_name)
+
+
+def save_my_card(person, group, values, public=None):
+    """Fill in or change my card: (CardView, created). Every value is checked against
+    its field; refusals come back under `values.<key>` (422). The display name becomes
+    my nickname in the group."""
+    folder = require_folder(group)
+    membership = authorize(person, Action.ACT, folder)
+    if folder.is_closed():
+        raise WidgetClosed(folder)
+    fields = rules.fields_of(folder)
+    clean, errors = rules.check_values(fields, values)
+    if errors:
+        raise Invalid({"values": errors})
+    card = _card_of(folder, membership)
+    created = card is None
+    if created:
+        card = Card(folder_id=folder.id, owner_membership_id=membership.id, owner=membership)
+        db.session.add(card)
+    card.values = {key: value for key, value in clean.items() if value}
+    if public is not None:
+        card.public = public
+    _measure(card, folder, fields)
+    commit_or_conflict()  # two first saves at once: the unique (folder, member) says 409
+    return my_card(person, group), created
+
+
+# --- One card, as one reader sees it ------------------------------------------------------
+
+def find_card(public_id):
+    card = db.session.scalar(select(Card).where(Card.public_id == public_id))
+    # A departed member's card drops out with them (docs/security.md#leaving-and-removal).
+    if card is None or not card.owner.is_active:
+        raise NotFound()
+    return card
+
+
+def card_view(person, card):
+    """The card as `person` may see it. A public card shows its non-private values to
+    anyone; otherwise members of the group see it (when the folder is open to members),
+    and its owner and the managers see every value.
+
+    :raise 401/404: as core.access decides for members' things; 403: a members' card
+        in a folder for managers only"""
+    folder = card.folder
+    if not card.public:
+        authorize(person, Action.VIEW_GROUP, card)
+        if folder.folder_visibility == "managers" and not can(person, Action.CHANGE_OWN_ITEM,
+                                                              card):
+            raise FolderForManagers()
+    sees_private = person is not None and can(person, Action.CHANGE_OWN_ITEM, card)
+    fields = rules.fields_of(folder)
+    return CardView(card, folder, fields, rules.visible_values(fields, card.values, sees_private),
+                    sees_private, card.display_name)
+
+
+def is_member_of(person, card):
+    membership = membership_of(person, card.folder.group)
+    return membership is not None and membership.is_active
