@@ -15,7 +15,7 @@ def test_home_page_in_both_languages(client):
     zh = client.get("/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     en = client.get("/", headers={"Accept-Language": "en-US"}).get_data(as_text=True)
     assert "群投票" in zh
-    assert "Polls, sign-up lists and notices" in en
+    assert "Polls, sign-up lists, notices, check-ins and member cards" in en
 
 
 def test_openapi_document_describes_the_api(client):
