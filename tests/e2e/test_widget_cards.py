@@ -36,4 +36,4 @@ def test_each_widgets_public_card_on_a_phone(app, phone, accept_language, lang):
         assert_fits_a_phone(stranger)
         assert stranger.page.locator("h1").inner_text() == title
         assert stranger.page.locator("#f-your_name").is_visible()
-        stranger.screenshot(f"{key}-public-{lang}")
+        stranger.screenshot(f"stranger-{key}-{lang}")
