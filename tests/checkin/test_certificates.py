@@ -98,3 +98,28 @@ def test_the_verify_page_shows_the_facts_and_nothing_private(earned, app):
     zh = app.test_client().get(path_of(achievement["verify_url"]),
                                headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "成就证书" in zh or "证书" in zh
+
+
+def test_the_habit_page_lists_my_certificates_with_their_pictures(earned):
+    hid, _, people, achievement, _ = earned
+    html = people["张小明"][0].get(f"/h/{hid}?lang=en").get_data(as_text=True)
+    assert f'src="{path_of(achievement["card_url"])}"' in html
+    assert f'href="{path_of(achievement["verify_url"])}"' in html
+    other = people["乙"][0].get(f"/h/{hid}?lang=en").get_data(as_text=True)
+    assert path_of(achievement["card_url"]) not in other and "No certificate yet" in other
+
+
+def test_the_calendar_marks_my_days_and_moves_between_months(earned, app):
+    hid, _, people, achievement, gid = earned
+    runner = people["张小明"][0]
+    html = runner.get(f"/h/{hid}?lang=en").get_data(as_text=True)
+    earned_on = achievement["earned_on"]
+    assert '<table class="habit-calendar">' in html and 'scope="col"' in html
+    assert html.count("is-done") >= 2 and ": checked in" in html  # the day and the legend
+    year, month = int(earned_on[:4]), int(earned_on[5:7])
+    previous = f"{year - (month == 1)}-{(month - 2) % 12 + 1:02d}"
+    assert f"month={previous}#calendar" in html
+    before = runner.get(f"/h/{hid}?lang=en&month={previous}").get_data(as_text=True)
+    assert ": checked in" not in before and "Next month" in before
+    for odd in ("2026-13", "x", "0000-01", "9999-12", "2026-1"):
+        assert runner.get(f"/h/{hid}?month={odd}").status_code == 200
