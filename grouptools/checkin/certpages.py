@@ -6,8 +6,9 @@ An earned certificate stays verifiable, and its picture stays its earner's, afte
 leave the group (docs/security.md#certificates); it goes only with the habit (deleting a habit deletes its
 achievements). docs/security.md#certificates says why the picture is not public."""
 from flask import render_template, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale, gettext, ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grouptools.checkin.blueprints import bp
 from grouptools.checkin.certificate import Certificate, draw_certificate
@@ -15,7 +16,9 @@ from grouptools.checkin.models import Achievement, Habit
 from grouptools.core.errors import NotFound
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_earned
+from grouptools.core.models import Membership
 from grouptools.core.share import etag_for, send_picture
+from grouptools.core.widgets import MeItem, MeSection
 from grouptools.extensions import db
 
 
@@ -53,6 +56,28 @@ def my_certificates(habit, membership):
                                   Achievement.membership_id == membership.id)
         .order_by(Achievement.days))
     return [(row, card_path(row), verify_path(row)) for row in rows]
+
+
+ME_PAGE_MAX = 50
+
+
+def certificates_on_me(person):
+    """The "Me" page's section (core.widgets.on_me_page): the person's latest
+    certificates in every group, those of groups they left included (still theirs)."""
+    rows = db.session.scalars(
+        select(Achievement).join(Membership, Membership.id == Achievement.membership_id)
+        .where(Membership.person_id == person.id)
+        .options(joinedload(Achievement.habit).joinedload(Habit.group))
+        .order_by(Achievement.earned_on.desc(), Achievement.id.desc()).limit(ME_PAGE_MAX)).all()
+    items = [MeItem(
+        title=row.habit.title,
+        detail=ngettext("%(num)d day", "%(num)d days", row.days) + " · " + row.habit.group.name
+        + " · " + format_date(row.earned_on),
+        url=verify_path(row), picture=card_path(row),
+        alt=ngettext("Certificate of achievement: %(num)d day of check-ins",
+                     "Certificate of achievement: %(num)d days of check-ins", row.days))
+        for row in rows]
+    return MeSection("certificates", gettext("My certificates"), items)
 
 
 @bp.get("/h/<pid:hid>/a/<pid:aid>/card.png")

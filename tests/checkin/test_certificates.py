@@ -123,3 +123,15 @@ def test_the_calendar_marks_my_days_and_moves_between_months(earned, app):
     assert ": checked in" not in before and "Next month" in before
     for odd in ("2026-13", "x", "0000-01", "9999-12", "2026-1"):
         assert runner.get(f"/h/{hid}?month={odd}").status_code == 200
+
+
+def test_me_lists_my_certificates_even_after_i_left(earned):
+    _, _, people, achievement, gid = earned
+    runner = people["张小明"][0]
+    for _ in range(2):
+        html = runner.get("/me?lang=en").get_data(as_text=True)
+        assert "My certificates" in html and "每天跑步 5 公里" in html
+        assert f'src="{path_of(achievement["card_url"])}"' in html
+        assert f'href="{path_of(achievement["verify_url"])}"' in html
+        runner.delete(f"/api/v1/groups/{gid}/members/me")
+    assert "My certificates" not in people["乙"][0].get("/me?lang=en").get_data(as_text=True)

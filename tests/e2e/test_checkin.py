@@ -78,8 +78,13 @@ def test_a_habit_from_joining_to_a_certificate(phone, live_server, accept_langua
     runner.page.locator("#certificates").screenshot(
         path=str(runner.screenshot(f"checkin-certificates-{lang}")))
 
-    # Whoever scans the certificate: no cookie, no name.
     verify = runner.page.locator(".habit-certificates a[href^='/a/']").get_attribute("href")
+    # "Me" lists it too, with the others of every group.
+    runner.open("/me")
+    assert runner.page.locator(".me-certificates img").count() == 1
+    settle(runner, f"checkin-me-{lang}")
+
+    # Whoever scans the certificate: no cookie, no name.
     scanner = phone(accept_language)
     scanner.open(verify)
     assert words["genuine"] in scanner.page.locator(".certificate-genuine").inner_text()
