@@ -135,3 +135,23 @@ def test_me_lists_my_certificates_even_after_i_left(earned):
         assert f'href="{path_of(achievement["verify_url"])}"' in html
         runner.delete(f"/api/v1/groups/{gid}/members/me")
     assert "My certificates" not in people["乙"][0].get("/me?lang=en").get_data(as_text=True)
+
+
+def test_the_calendar_marks_a_made_up_day(world):
+    from datetime import timedelta
+
+    from grouptools.checkin.calendar import month_view
+    from grouptools.core.timeutil import local_today
+
+    w = world()
+    runner = w.member("跑者")
+    habit = w.habit()
+    today = local_today(w.group)
+    w.check_in(runner, habit, None, date=today - timedelta(days=1))
+    w.check_in(runner, habit, None)
+    cells = {cell.day: cell for week in month_view(runner, habit, today, (
+        today - timedelta(days=1)).strftime("%Y-%m")).weeks for cell in week if cell}
+    made_up = cells[today - timedelta(days=1)]
+    assert made_up.makeup and made_up.done and "made up" in made_up.label
+    if today in cells:
+        assert cells[today].done and not cells[today].makeup and cells[today].today
