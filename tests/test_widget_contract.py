@@ -83,8 +83,14 @@ def _routes(app, kind):
         if rule.endpoint.split(".")[0] not in (kind.pages, kind.api):
             continue
         about = "group" if ("/g/<" in rule.rule or "/groups/<" in rule.rule) else "widget"
+        if not api_rule(rule, kind) and not rule.rule.startswith(f"/{kind.path}/"):
+            about = "item"  # a top-level page about a thing inside the widget (/a/<aid>)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule, method, about
+
+
+def api_rule(rule, kind):
+    return rule.endpoint.startswith(kind.api + ".")
 
 
 def _arguments(rule):
@@ -144,6 +150,14 @@ def test_every_route_answers_each_kind_of_asker_as_the_access_rules_say(world):
         public = (not api and method == "GET" and only_ids and about == "widget"
                   and endpoint in SHARE_ENDPOINTS)
         wid = world.sample()
+        if about == "item":
+            # Its id is not the widget's: an unknown one is 404 for every asker, nobody
+            # included, whether the page is public or not; never a 500.
+            for actor in ACTORS:
+                status = world.call(actor, method, _path(app, rule, UNKNOWN_ID), api).status_code
+                assert status in ((404,) if method == "GET" else (400, 404)), (actor, rule.rule)
+            checked += 1
+            continue
         first = world.gid if about == "group" else wid
         path = _path(app, rule, first)
         with demanded_actions() as asked:

@@ -7,7 +7,7 @@ and registers the check-in kind with core.widgets."""
 
 
 def init_app(app, rest_api):
-    from grouptools.checkin import api, views  # noqa: F401  (register the routes)
+    from grouptools.checkin import api, certpages, views  # noqa: F401  (register the routes)
     from grouptools.checkin.blueprints import blp, bp
     from grouptools.checkin.kind import CHECKIN
     from grouptools.core.widgets import register_widget

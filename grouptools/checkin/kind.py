@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from grouptools.checkin import service
 from grouptools.checkin.blueprints import blp, bp
+from grouptools.checkin.certpages import certificates_on_me
 from grouptools.checkin.export import export_for_group
 from grouptools.checkin.listing import create_link, group_listing
 from grouptools.checkin.models import Habit
@@ -35,7 +36,7 @@ CHECKIN = WidgetKind(
     key="checkin", label=_l("Check-in"), model=Habit, path="h", pages=bp.name, page=habit_page,
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
-    assets=("css/checkin.css",),
+    assets=("css/checkin.css",), on_me_page=certificates_on_me,
     texts=WidgetTexts(
         in_group=_l("A check-in in %(group)s"),
         closed=_l("The check-in is closed: it takes no more check-ins."),

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from grouptools.core.models import Image, PublicIdMixin, belongs_to
+from grouptools.core.models import Image, Membership, PublicIdMixin, belongs_to
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.core.widgetbase import OwnedItem, WidgetMixin
 from grouptools.extensions import db
@@ -91,7 +91,20 @@ class Habit(WidgetMixin, db.Model):
         return self.proof in ("photo", "text_photo")
 
 
-class Checkin(OwnedItem, PublicIdMixin, db.Model):
+class HabitItem(OwnedItem):
+    """A member's row inside a habit (a check-in, an achievement): `habit` its widget,
+    `membership_id` its owner (core.access)."""
+
+    @property
+    def widget(self):
+        return self.habit
+
+    @property
+    def owner_membership_id(self):
+        return self.membership_id
+
+
+class Checkin(HabitItem, PublicIdMixin, db.Model):
     """A member's check-in of one day. `makeup` when it was made on a later day (补卡)."""
 
     __tablename__ = "checkin"
@@ -120,13 +133,6 @@ class Checkin(OwnedItem, PublicIdMixin, db.Model):
         Index("ix_checkin_habit_id_day", "habit_id", "day"),
     )
 
-    @property
-    def widget(self):
-        return self.habit
-
-    @property
-    def owner_membership_id(self):
-        return self.membership_id
 
 
 class CheckinImage(db.Model):
@@ -172,10 +178,10 @@ class HabitMember(db.Model):
     )
 
 
-class Achievement(PublicIdMixin, db.Model):
+class Achievement(HabitItem, PublicIdMixin, db.Model):
     """A milestone a member reached (total check-in days), earned once: deleting a
     check-in later never takes it back, and its public id is what a certificate's
-    verification page names."""
+    verification page names. Its earner owns it (core.access Action.VIEW_EARNED)."""
 
     __tablename__ = "achievement"
 
@@ -186,4 +192,8 @@ class Achievement(PublicIdMixin, db.Model):
     earned_on: Mapped[date] = mapped_column(Date, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
+    habit: Mapped[Habit] = relationship()
+    membership: Mapped[Membership] = relationship()
+
     __table_args__ = (UniqueConstraint("habit_id", "membership_id", "days"),)
+

@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
+from grouptools.checkin.calendar import month_view
+from grouptools.checkin.certpages import my_certificates
 from grouptools.checkin.kind import CHECKIN
 from grouptools.checkin.models import Checkin, Habit
 from grouptools.checkin.schemas import CheckinCreateSchema, HabitCreateSchema
@@ -123,6 +125,8 @@ def _show(loaded, typed=None, errors=None, status=200):
         my_checkin=mine, makeups=makeup_days(habit, loaded.membership, state),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,
+        calendar=month_view(person, habit, state.today, request.args.get("month")),
+        certificates=my_certificates(habit, loaded.membership),
         values=typed or {}, errors=errors or {}, preview=widget_preview(habit),
         link=widget_link(habit)), status
 

@@ -38,6 +38,9 @@ class Action(Enum):
     VIEW_ROSTER = "view_roster"
     ACT = "act"
     LEAVE = "leave"
+    # Something a member earned (a certificate): the group's active members, and its
+    # earner whatever their status now (docs/security.md#certificates).
+    VIEW_EARNED = "view_earned"
     CREATE_WIDGET = "create_widget"
     # Managers (owner and admins).
     MANAGE_GROUP = "manage_group"  # settings, approvals, removals, private roster fields
@@ -53,7 +56,8 @@ class Action(Enum):
 
 PUBLIC_ACTIONS = {Action.VIEW_PUBLIC_CARD}
 IDENTIFIED_ACTIONS = {Action.JOIN}
-MEMBER_ACTIONS = {Action.VIEW_GROUP, Action.VIEW_ROSTER, Action.ACT, Action.LEAVE}
+MEMBER_ACTIONS = {Action.VIEW_GROUP, Action.VIEW_ROSTER, Action.ACT, Action.LEAVE,
+                  Action.VIEW_EARNED}
 MANAGER_ACTIONS = {Action.MANAGE_GROUP, Action.ISSUE_SIGNIN_LINK}
 OWNER_ACTIONS = {Action.CHANGE_ROLES, Action.DELETE_GROUP, Action.EXPORT_GROUP}
 
@@ -180,6 +184,9 @@ def _decide(person, action, thing, membership):
         return True, None
     if action is Action.LEAVE and membership is not None and membership.status == "pending":
         return True, None  # withdrawing one's own request to join
+    if (action is Action.VIEW_EARNED and membership is not None
+            and thing.owner_membership_id == membership.id):
+        return True, None
     if membership is None or not membership.is_active:
         return False, 404
     widget = widget_of(thing)

@@ -5,8 +5,12 @@ instead of repeating "who is asking, find it, may they": what it answers when re
 then the same on every route of every widget (docs/api.md#errors)."""
 from typing import NamedTuple
 
+from sqlalchemy import select
+
 from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize
+from grouptools.core.errors import NotFound
 from grouptools.core.identity import current_person, require_person
+from grouptools.extensions import db
 
 
 class Loaded(NamedTuple):
@@ -27,3 +31,23 @@ def load_widget(model, public_id, action=Action.VIEW_GROUP):
     person = current_person() if action in PUBLIC_ACTIONS else require_person()
     widget = model.find(public_id)
     return Loaded(widget, person, authorize(person, action, widget))
+
+
+def load_earned(model, public_id, widget_model, widget_id):
+    """(item, asker's membership) for something a member earned inside a widget (a
+    certificate): `model` is a core.widgetbase.OwnedItem with a public id. Action
+    VIEW_EARNED: the widget's active members, and the item's earner whatever their
+    status now.
+
+    :raise 401: nobody is known
+    :raise 404: either id is unknown, the item is another widget's, or the asker may
+        not see it (an unknown item is checked as the widget's page would be first, so
+        its id cannot be probed by a stranger)
+    """
+    person = require_person()
+    widget = widget_model.find(widget_id)
+    item = db.session.scalar(select(model).where(model.public_id == public_id))
+    if item is None or item.widget is not widget:
+        authorize(person, Action.VIEW_GROUP, widget)
+        raise NotFound()
+    return item, authorize(person, Action.VIEW_EARNED, item)

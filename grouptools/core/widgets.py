@@ -90,6 +90,8 @@ class WidgetKind:
     - `api`: the name of its JSON API blueprint; `sample(person, group)` → a small
       realistic widget made through its service by a manager: what the cross-widget
       contract test (tests/test_widget_contract.py) walks every route with.
+    - `on_me_page(person)` → a MeSection of what the person keeps from this kind (a
+      check-in's certificates), or None: "Me" shows it without knowing the kind.
     """
 
     key: str
@@ -111,6 +113,7 @@ class WidgetKind:
     public_lines: Callable = lambda widget: ()
     manage_link: Callable | None = None
     more_pages: tuple[str, ...] = ()
+    on_me_page: Callable | None = None
 
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):
@@ -142,6 +145,31 @@ def kind_for_blueprint(name, app=None):
     """The registration whose page blueprint (or one of its `more_pages`) is `name`, or None."""
     return next((kind for kind in registered_widgets(app)
                  if name == kind.pages or name in kind.more_pages), None)
+
+
+@dataclass(frozen=True)
+class MeItem:
+    """One thing on the "Me" page: `title`, `detail` (translated), where it leads
+    (`url`) and a picture (`picture`, a site address, or None) with its `alt` text."""
+
+    title: str
+    detail: str
+    url: str
+    picture: str | None = None
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class MeSection:
+    key: str  # the section's id on the page
+    heading: str
+    items: list
+
+
+def me_sections(person):
+    """[MeSection] every kind shows a person on "Me", those with items only."""
+    sections = (kind.on_me_page(person) for kind in registered_widgets() if kind.on_me_page)
+    return [section for section in sections if section is not None and section.items]
 
 
 def registered_widgets(app=None):

@@ -15,6 +15,7 @@ from grouptools.core.people.schemas import PersonUpdateSchema
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.security import no_store
 from grouptools.core.share import qr_png_response
+from grouptools.core.widgets import me_sections
 
 bp = Blueprint("people_pages", __name__, template_folder="templates")
 
@@ -46,6 +47,7 @@ def me():
     return no_store(render_template(
         "people/me.html", person=person, groups=my_group_items(person),
         signin_url=personal_signin_url(person), values={"name": person.name}, errors={},
+        sections=me_sections(person),
     ))
 
 

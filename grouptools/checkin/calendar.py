@@ -1,0 +1,76 @@
+"""A member's month of check-ins as the habit page draws it: weeks from Monday (the ISO
+week, as Chinese calendars start it), each day marked done, made up, not scheduled or
+today, with the month before and after to link to."""
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from babel.dates import format_skeleton, get_day_names
+from flask_babel import format_date, get_locale, gettext
+
+from grouptools.checkin import stats
+from grouptools.checkin.service import month_bounds
+from grouptools.checkin.streaks import is_scheduled
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class Day:
+    day: date
+    done: bool
+    makeup: bool
+    scheduled: bool
+    today: bool
+
+    @property
+    def label(self):
+        """What a screen reader says for the cell."""
+        when = format_date(self.day, "full")
+        if self.makeup:
+            return gettext("%(date)s: made up", date=when)
+        if self.done:
+            return gettext("%(date)s: checked in", date=when)
+        return gettext("%(date)s: not checked in", date=when) if self.scheduled else when
+
+
+@dataclass(frozen=True)
+class Month:
+    title: str
+    value: str
+    weeks: list  # of 7 cells: a Day, or None outside the month
+    weekdays: list  # (short name, full name) from Monday
+    previous: str
+    following: str | None  # None: the month is this one
+
+
+def read_month(typed):
+    """The first day of the month typed as YYYY-MM, or None (then: this month)."""
+    match = MONTH.match(typed or "")
+    if not match or int(match.group(1)) < 1900:
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def month_view(person, habit, today, typed_month=None):
+    """The asker's month `typed_month` (YYYY-MM; anything else: this month, as is a month
+    still to come) of the habit, `today` being the group's local date."""
+    month = read_month(typed_month)
+    figures = stats.calendar(person, habit, month if month and month <= today else None)
+    first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
+    done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
+    cells = [None] * first.weekday()
+    day = first
+    while day < following:
+        cells.append(Day(day, day in done, done.get(day, False), is_scheduled(habit, day),
+                         day == today))
+        day += timedelta(days=1)
+    cells += [None] * (-len(cells) % 7)
+    locale = get_locale()
+    short, full = get_day_names("narrow", locale=locale), get_day_names("wide", locale=locale)
+    previous = (first - timedelta(days=1)).strftime("%Y-%m")
+    return Month(
+        title=format_skeleton("yMMMM", first, locale=locale), value=first.strftime("%Y-%m"),
+        weeks=[cells[i:i + 7] for i in range(0, len(cells), 7)],
+        weekdays=[(short[i], full[i]) for i in range(7)], previous=previous,
+        following=following.strftime("%Y-%m") if following <= today else None)

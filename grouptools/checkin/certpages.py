@@ -1,0 +1,96 @@
+"""Certificates of achievements: the picture (/h/<hid>/a/<aid>/card.png) for the group's
+members and its earner, and the public verification page (/a/<aid>) its QR code
+carries — what the certificate shows, nothing more, for anyone.
+
+An earned certificate stays verifiable, and its picture stays its earner's, after they
+leave the group (docs/security.md#certificates); it goes only with the habit (deleting a habit deletes its
+achievements). docs/security.md#certificates says why the picture is not public."""
+from flask import render_template, url_for
+from flask_babel import format_date, get_locale, gettext, ngettext
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from grouptools.checkin.blueprints import bp
+from grouptools.checkin.certificate import Certificate, draw_certificate
+from grouptools.checkin.models import Achievement, Habit
+from grouptools.core.errors import NotFound
+from grouptools.core.links import absolute_url
+from grouptools.core.loaders import load_earned
+from grouptools.core.models import Membership
+from grouptools.core.share import etag_for, send_picture
+from grouptools.core.widgets import MeItem, MeSection
+from grouptools.extensions import db
+
+
+def find_achievement(aid):
+    """The achievement with this public id (its habit and member loaded), or 404."""
+    achievement = db.session.scalar(select(Achievement).where(Achievement.public_id == aid))
+    if achievement is None:
+        raise NotFound()
+    return achievement
+
+
+def verify_path(achievement):
+    return url_for("checkin_pages.verify_certificate", aid=achievement.public_id)
+
+
+def card_path(achievement):
+    return url_for("checkin_pages.certificate_picture", hid=achievement.habit.public_id,
+                   aid=achievement.public_id)
+
+
+def certificate_of(achievement):
+    """What the certificate and its verification page show."""
+    member = achievement.membership
+    return Certificate(
+        member_name=member.display_name, member_seed=member.public_id,
+        group_name=achievement.habit.group.name, habit_title=achievement.habit.title,
+        days=achievement.days, earned_on=achievement.earned_on,
+        verify_url=absolute_url(verify_path(achievement)))
+
+
+def my_certificates(habit, membership):
+    """[(achievement, picture address, verification address)] the member earned here."""
+    rows = db.session.scalars(
+        select(Achievement).where(Achievement.habit_id == habit.id,
+                                  Achievement.membership_id == membership.id)
+        .order_by(Achievement.days))
+    return [(row, card_path(row), verify_path(row)) for row in rows]
+
+
+ME_PAGE_MAX = 50
+
+
+def certificates_on_me(person):
+    """The "Me" page's section (core.widgets.on_me_page): the person's latest
+    certificates in every group, those of groups they left included (still theirs)."""
+    rows = db.session.scalars(
+        select(Achievement).join(Membership, Membership.id == Achievement.membership_id)
+        .where(Membership.person_id == person.id)
+        .options(joinedload(Achievement.habit).joinedload(Habit.group))
+        .order_by(Achievement.earned_on.desc(), Achievement.id.desc()).limit(ME_PAGE_MAX)).all()
+    items = [MeItem(
+        title=row.habit.title,
+        detail=ngettext("%(num)d day", "%(num)d days", row.days) + " · " + row.habit.group.name
+        + " · " + format_date(row.earned_on),
+        url=verify_path(row), picture=card_path(row),
+        alt=ngettext("Certificate of achievement: %(num)d day of check-ins",
+                     "Certificate of achievement: %(num)d days of check-ins", row.days))
+        for row in rows]
+    return MeSection("certificates", gettext("My certificates"), items)
+
+
+@bp.get("/h/<pid:hid>/a/<pid:aid>/card.png")
+def certificate_picture(hid, aid):
+    achievement, _ = load_earned(Achievement, aid, Habit, hid)
+    certificate = certificate_of(achievement)
+    etag = etag_for(*certificate.etag_parts(), str(get_locale()))
+    # Private: the member's name is for the group and whoever they hand the picture to.
+    return send_picture(etag, lambda: draw_certificate(certificate),
+                        cache_control="private, max-age=86400")
+
+
+@bp.get("/a/<pid:aid>")
+def verify_certificate(aid):
+    achievement = find_achievement(aid)
+    return render_template("checkin/verify.html", certificate=certificate_of(achievement))
