@@ -1,0 +1,83 @@
+"""Event sign-in pages: the event's page — for a member who scanned the display, the
+"Sign in" button carrying the code from the QR code's URL, and their status; for
+managers who signed in, who is missing, the reminder and the CSV — and the display, the
+rotating QR code big on the organiser's screen.
+
+The display refreshes itself with a meta refresh when its code rotates, so it works
+without JavaScript under the CSP. Signing in is a POST (a chat app fetching the link for
+its preview signs nobody in) and redirects. Sharing, closing and deleting are the kit's
+(core.widgetpages)."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from markupsafe import Markup
+
+from grouptools.checkin import events
+from grouptools.checkin.blueprints import event_bp as bp
+from grouptools.checkin.eventapi import signin_url
+from grouptools.checkin.eventcode import seconds_to_next_code
+from grouptools.checkin.eventmodels import Event
+from grouptools.checkin.kind import EVENT
+from grouptools.core.access import Action
+from grouptools.core.errors import DomainError
+from grouptools.core.loaders import load_widget
+from grouptools.core.ratelimits import rate_limited
+from grouptools.core.share import qr_svg
+from grouptools.core.timeutil import utcnow
+from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
+
+CODE_MAX = 16
+
+
+def _code_from(values):
+    code = values.get("code", "").strip()
+    return code if len(code) <= CODE_MAX else ""
+
+
+def _show(loaded, error=None, status=200):
+    event = loaded.widget
+    state = events.event_state(loaded.person, event)
+    report = events.attendance(loaded.person, event) if state.manager else None
+    now = utcnow()
+    return render_template(
+        "checkin/event.html", event=event, group=event.group, state=state, report=report,
+        code=_code_from(request.args), error=error, now=now,
+        open_now=not event.is_closed(now) and event.starts_at <= now <= event.ends_at,
+        preview=widget_preview(event), link=widget_link(event)), status
+
+
+@bp.get("/e/<pid:eid>")
+def show_event(eid):
+    return member_page_or_public_card(EVENT, eid, _show)
+
+
+@bp.post("/e/<pid:eid>/signin")
+@rate_limited("check_in")
+def sign_in(eid):
+    loaded = load_widget(Event, eid, Action.ACT)
+    try:
+        signed, created = events.sign_in(loaded.person, loaded.widget,
+                                         _code_from(request.form))
+    except DomainError as error:
+        if error.status != 409:
+            raise
+        return _show(loaded, error.message, 409)
+    if created:
+        flash(gettext("You are signed in.") if not signed.late else
+              gettext("You are signed in, late."), "success")
+    else:
+        flash(gettext("You had signed in already."), "info")
+    return redirect(url_for("event_pages.show_event", eid=eid), code=303)
+
+
+@bp.get("/e/<pid:eid>/display")
+def display(eid):
+    event, person, _ = load_widget(Event, eid, Action.MANAGE_WIDGET)
+    state = events.event_state(person, event)
+    now = utcnow()
+    code, expires_at = events.display_code(person, event, now)
+    url = signin_url(event, code)
+    return render_template(
+        "checkin/event_display.html", event=event, group=event.group, state=state,
+        code=code, url=url, qr=Markup(qr_svg(url).decode("ascii")),
+        refresh=seconds_to_next_code(now),
+        open_now=not event.is_closed(now) and event.starts_at <= now <= event.ends_at)
