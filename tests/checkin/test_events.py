@@ -1,7 +1,8 @@
 """Event sign-ins (docs/api.md#routes): the rotating code accepted for 40 seconds and no
 longer, wrong codes and times outside the event refused, signing in twice, late marking,
 a chosen roster, attendance with its reminder and CSV, departures — through the service
-with a frozen `now`, and through the API and pages as clients use them."""
+with a frozen `now`, through the API and pages as clients use them, and eight taps at
+once through gunicorn (marker `server`)."""
 import csv
 import io
 from datetime import datetime, timedelta, timezone
@@ -11,12 +12,13 @@ from sqlalchemy import func, select
 
 from grouptools.checkin import events
 from grouptools.checkin.eventcode import current_code
-from grouptools.checkin.eventmodels import Event, EventSignin
-from grouptools.core.errors import Conflict
+from grouptools.checkin.eventmodels import EventSignin
+from grouptools.core.errors import Conflict, NotFound
 from grouptools.core.groups.service import create_group, join_group, remove_member
 from grouptools.core.models import Membership
 from grouptools.core.people.service import create_person
 from grouptools.extensions import db
+from tests.poll.test_race import at_once, group_with_members
 
 START = datetime(2026, 6, 6, 1, 0, tzinfo=timezone.utc)  # 09:00 in Shanghai
 
@@ -89,11 +91,10 @@ def test_signing_in_again_answers_the_first_time_and_late_is_marked(world):
     assert (state.me, state.signed_in_count, state.roster_count) == (signed, 2, 3)
 
 
-def test_a_chosen_roster_hides_the_event_from_others(world, app):
+def test_a_chosen_roster_hides_the_event_from_others(world):
     chosen, other = world.member("甲"), world.member("乙")
     event = world.event(roster_member_ids=[world.membership(chosen).public_id])
     assert events.event_state(chosen, event).roster_count == 1
-    from grouptools.core.errors import NotFound
     with pytest.raises(NotFound):
         events.event_state(other, event)
     with pytest.raises(NotFound):
@@ -196,3 +197,33 @@ def test_the_scan_page_signs_a_member_in_and_the_display_shows_the_code(event_of
     assert "You signed in at" in member.get(f"/e/{event['id']}").get_data(as_text=True)
     manager_page = owner.get(f"/e/{event['id']}").get_data(as_text=True)
     assert "export.csv" in manager_page and "@乙" in manager_page
+
+
+@pytest.mark.server
+def test_eight_taps_at_once_through_gunicorn_sign_in_once(app, live_server):
+    owner, gid, (member,) = group_with_members(live_server, 1)
+    now = datetime.now(timezone.utc)
+    event = owner.call("POST", f"/api/v1/groups/{gid}/events", {
+        "title": "并发签到", "starts_at": (now - timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=1)).isoformat()}).json()
+    code = owner.call("GET", f"/api/v1/events/{event['id']}/code").json()["code"]
+    path = f"/api/v1/events/{event['id']}/signin"
+    responses = at_once([(lambda: member.call("POST", path, {"code": code}))] * 8)
+    assert sorted(r.status_code for r in responses) == [200] * 7 + [201], [r.text for r in responses]
+    assert len({r.json()["signed_in_at"] for r in responses}) == 1
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(EventSignin)) == 1
+
+
+def test_members_outside_a_chosen_roster_get_404_and_a_patch_widens_it(event_of, group_with):
+    event, owner, people = event_of()
+    (chosen, chosen_id), (other, _) = people["甲"], people["乙"]
+    path = f"/api/v1/events/{event['id']}"
+    narrowed = owner.patch(path, json={"roster_member_ids": [chosen_id]}).get_json()
+    assert (narrowed["roster"], narrowed["roster_count"]) == ("chosen", 1)
+    assert chosen.get(path).status_code == 200
+    assert other.get(path).status_code == 404 and other.get(f"/e/{event['id']}").status_code == 404
+    assert other.post(f"{path}/signin", json={"code": "123456"}).status_code == 404
+    widened = owner.patch(path, json={"roster_member_ids": None}).get_json()
+    assert (widened["roster"], widened["roster_count"]) == ("group", 3)
+    assert other.get(path).status_code == 200
