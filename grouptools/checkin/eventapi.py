@@ -1,6 +1,4 @@
 """/api/v1 routes about event sign-ins: parse, ask the service, answer."""
-from flask import Response, stream_with_context
-
 from grouptools.checkin import events
 from grouptools.checkin.blueprints import event_blp as blp
 from grouptools.checkin.eventexport import attendance_csv
@@ -16,7 +14,7 @@ from grouptools.checkin.eventschemas import (
 )
 from grouptools.checkin.kind import EVENT
 from grouptools.core.access import Action
-from grouptools.core.export import CSV_MIMETYPE, attachment_disposition
+from grouptools.core.export import csv_download
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
@@ -67,9 +65,4 @@ def get_attendance(eid):
               description="Managers: one row per roster member")
 def export_attendance(eid):
     event, person, _ = load_widget(Event, eid, Action.MANAGE_WIDGET)
-    response = Response(stream_with_context(attendance_csv(person, event)),
-                        mimetype=CSV_MIMETYPE)
-    response.headers["Content-Disposition"] = attachment_disposition(
-        event.title, f"event-{event.public_id}", "csv")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(attendance_csv(person, event), event.title, f"event-{event.public_id}")

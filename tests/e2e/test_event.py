@@ -13,7 +13,7 @@ import requests
 
 from tests.core.test_share import zbar
 from tests.e2e.test_layout import LANGUAGES, assert_fits_a_phone
-from tests.e2e.test_notice import api_member, settle, submit
+from tests.e2e.test_notice import api_member, new_group, settle, submit
 
 pytestmark = pytest.mark.browser
 
@@ -38,12 +38,7 @@ def test_the_display_and_a_member_signing_in(phone, live_server, accept_language
                                              tmp_path):
     words = WORDS[lang]
     owner = phone(accept_language)
-    owner.open("/groups/new")
-    owner.page.fill("#f-your_name", words["owner"])
-    owner.page.fill("#f-name", words["group"])
-    owner.page.locator("form.card button[type=submit]").click()
-    owner.page.wait_for_load_state("load")
-    gid = owner.page.url.rsplit("/", 1)[1]
+    gid = new_group(owner, words["owner"], words["group"])
     others = [api_member(live_server, gid, name) for name in words["others"]]
 
     # The organiser's session makes the event through the API (CSRF token from a page).
