@@ -3,8 +3,9 @@
 managers who signed in, who is missing, the reminder and the CSV — and the display, the
 rotating QR code big on the organiser's screen.
 
-The display refreshes itself with a meta refresh when its code rotates, so it works
-without JavaScript under the CSP. Signing in is a POST (a chat app fetching the link for
+The display fetches its next code in place when its code rotates (js/event-display.js,
+a static file: the CSP allows no inline script), and without JavaScript reloads itself by
+a meta refresh inside <noscript>. Signing in is a POST (a chat app fetching the link for
 its preview signs nobody in) and redirects. Sharing, closing and deleting are the kit's
 (core.widgetpages)."""
 from flask import flash, redirect, render_template, request, url_for

@@ -73,7 +73,7 @@ EVENT = WidgetKind(
     page=event_page, api=event_blp.name, lister=eventlisting.group_listing,
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,
-    assets=("css/checkin.css",),
+    assets=("css/checkin.css", "js/event-display.js"),
     texts=WidgetTexts(
         in_group=_l("An event sign-in in %(group)s"),
         closed=_l("The sign-in is closed: nobody more can sign in."),

@@ -185,7 +185,8 @@ def test_the_scan_page_signs_a_member_in_and_the_display_shows_the_code(event_of
     display = owner.get(f"/e/{event['id']}/display")
     assert display.status_code == 200
     html = display.get_data(as_text=True)
-    assert '<meta http-equiv="refresh"' in html and "<svg" in html
+    assert '<noscript><meta http-equiv="refresh"' in html and "<svg" in html
+    assert "/static/js/event-display.js" in html
     assert member.get(f"/e/{event['id']}/display").status_code == 403
     code = owner.get(f"/api/v1/events/{event['id']}/code").get_json()["code"]
     page = member.get(f"/e/{event['id']}?code={code}").get_data(as_text=True)

@@ -25,19 +25,17 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE = Axe()
 
 
-def assert_accessible(device, essential=()):
-    """No WCAG 2 A/AA violation that axe-core finds on the page as it is now. `essential`
-    names rules a page breaks by its very purpose, each under an exception WCAG itself
-    makes (an event's display refreshes itself: 2.2.1's real-time exception)."""
+def assert_accessible(device):
+    """No WCAG 2 A/AA violation that axe-core finds on the page as it is now."""
     results = AXE.run(device.page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
                                             "resultTypes": ["violations"]})
     problems = [f"{v['id']}: {v['help']} — " + "; ".join(n["html"][:120] for n in v["nodes"][:3])
-                for v in results.response["violations"] if v["id"] not in essential]
+                for v in results.response["violations"]]
     assert problems == [], f"{device.page.url}\n" + "\n".join(problems)
 
 
-def assert_fits_a_phone(device, essential=()):
-    assert_accessible(device, essential)
+def assert_fits_a_phone(device):
+    assert_accessible(device)
     assert device.horizontal_overflow() == 0
     assert device.csp_violations() == []
     assert device.console_errors() == []
