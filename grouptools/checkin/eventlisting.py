@@ -53,6 +53,10 @@ def group_listing(group, person):
     return items
 
 
+def create_link(group):
+    return gettext("New event sign-in"), url_for("event_pages.create_event", gid=group.public_id)
+
+
 def export_for_group(group, person):
     """("events", [event with its "signins"])."""
     exported = []

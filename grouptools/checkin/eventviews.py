@@ -18,8 +18,12 @@ from grouptools.checkin.eventapi import signin_url
 from grouptools.checkin.eventcode import seconds_to_next_code
 from grouptools.checkin.eventmodels import Event
 from grouptools.checkin.kind import EVENT
-from grouptools.core.access import Action
+from grouptools.checkin.eventschemas import EventCreateSchema
+from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
+from grouptools.core.forms import deadline_payload, error_status, field_errors, load, shown_on_form
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.share import qr_svg
@@ -27,6 +31,35 @@ from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 
 CODE_MAX = 16
+TIMES = ("starts_at", "ends_at", "late_after")
+
+
+@bp.route("/g/<pid:gid>/events/new", methods=["GET", "POST"])
+@rate_limited("create_widget")
+def create_event(gid):
+    group = find_group(gid)
+    person = require_person()
+    authorize(person, Action.CREATE_WIDGET, group)
+    typed, errors, status = {}, {}, 200
+    if request.method == "POST":
+        typed = {name: request.form.get(name, "") for name in ("title", *TIMES)}
+        payload = {"title": typed["title"]}
+        payload.update({name: deadline_payload(group, typed[name]) for name in TIMES})
+        data, errors = load(EventCreateSchema(), payload)
+        if not errors:
+            try:
+                event = events.create_event(person, group, **data)
+            except DomainError as error:
+                if not shown_on_form(error):
+                    raise
+                errors = error
+            else:
+                flash(gettext("Your event is ready. Show its sign-in code on a screen."),
+                      "success")
+                return redirect(url_for("event_pages.display", eid=event.public_id), code=303)
+        errors, status = field_errors(errors), error_status(errors)
+    return render_template("checkin/event_create.html", group=group, values=typed,
+                           errors=errors), status
 
 
 def _code_from(values):

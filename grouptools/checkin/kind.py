@@ -71,6 +71,7 @@ def sample_event(person, group):
 EVENT = WidgetKind(
     key="event", label=_l("Event sign-in"), model=Event, path="e", pages=event_bp.name,
     page=event_page, api=event_blp.name, lister=eventlisting.group_listing,
+    create_link=eventlisting.create_link,
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,
     assets=("css/checkin.css", "js/event-display.js"),

@@ -228,3 +228,21 @@ def test_members_outside_a_chosen_roster_get_404_and_a_patch_widens_it(event_of,
     widened = owner.patch(path, json={"roster_member_ids": None}).get_json()
     assert (widened["roster"], widened["roster_count"]) == ("group", 3)
     assert other.get(path).status_code == 200
+
+
+def test_an_organiser_creates_an_event_from_the_page_in_the_groups_time(group_with, app):
+    gid, owner, people = group_with(members=("甲",), timezone="Asia/Shanghai")
+    assert f"/g/{gid}/events/new" in owner.get(f"/g/{gid}").get_data(as_text=True)
+    page = owner.get(f"/g/{gid}/events/new")
+    assert page.status_code == 200 and 'type="datetime-local"' in page.get_data(as_text=True)
+    refused = owner.post(f"/g/{gid}/events/new", data={
+        "title": "周会", "starts_at": "2026-06-06T09:00", "ends_at": "2026-06-06T08:00"})
+    assert refused.status_code == 422 and "must end after it starts" in refused.get_data(as_text=True)
+    made = owner.post(f"/g/{gid}/events/new", data={
+        "title": "周会", "starts_at": "2026-06-06T09:00", "ends_at": "2026-06-06T11:00",
+        "late_after": ""})
+    assert made.status_code == 303 and made.headers["Location"].endswith("/display")
+    eid = made.headers["Location"].split("/")[-2]
+    event = owner.get(f"/api/v1/events/{eid}").get_json()
+    assert (event["starts_at"], event["late_after"]) == ("2026-06-06T01:00:00+00:00", None)
+    assert people["甲"][0].post(f"/g/{gid}/events/new", data={"title": "x"}).status_code == 403
