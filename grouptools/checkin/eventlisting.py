@@ -22,6 +22,8 @@ def _status(event, signed_in_at, now):
         return gettext("You signed in")
     if event.is_closed(now) or now > event.ends_at:
         return ""
+    if now >= event.starts_at:
+        return gettext("Sign-in is open")
     return gettext("Sign-in opens %(time)s", time=local_datetime(event.starts_at, event.group))
 
 
