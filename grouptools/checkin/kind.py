@@ -1,19 +1,24 @@
-"""What core knows of check-ins: the registration (core.widgets.WidgetKind) and, from
-it, the pages every widget has beneath /h/<hid> (core.widgetpages).
+"""What core knows of check-ins: two registrations (core.widgets.WidgetKind) — habits
+(CHECKIN) and event sign-ins (EVENT) — and, from each, the pages every widget has beneath
+/h/<hid> and /e/<eid> (core.widgetpages).
 
 No `on_member_gone` hook: a member's check-ins and achievements are history and stay
 when they leave, and every count, leaderboard and roll call is taken over the group's
 active members, so a departed member drops out of them with nothing to withdraw."""
+from datetime import timedelta
+
 from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from grouptools.checkin import service
-from grouptools.checkin.blueprints import blp, bp
+from grouptools.checkin import eventlisting, events, service
+from grouptools.checkin.blueprints import blp, bp, event_blp, event_bp
 from grouptools.checkin.certpages import certificates_on_me
+from grouptools.checkin.eventmodels import Event
 from grouptools.checkin.export import export_for_group
 from grouptools.checkin.listing import create_link, group_listing
 from grouptools.checkin.models import Habit
+from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
 
@@ -47,3 +52,37 @@ CHECKIN = WidgetKind(
     ),
 )
 add_widget_pages(bp, CHECKIN)
+
+
+def event_page(event, **values):
+    return url_for("event_pages.show_event", eid=event.public_id, **values)
+
+
+def event_public_lines(event):
+    return (gettext("Join the group to sign in at the event."),)
+
+
+def sample_event(person, group):
+    now = utcnow()
+    return events.create_event(person, group, title="周六读书会签到",
+                               starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=2),
+                               late_after=now + timedelta(minutes=10))
+
+
+EVENT = WidgetKind(
+    key="event", label=_l("Event sign-in"), model=Event, path="e", pages=event_bp.name,
+    page=event_page, api=event_blp.name, lister=eventlisting.group_listing,
+    create_link=eventlisting.create_link,
+    exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
+    close=events.close_event, public_lines=event_public_lines, sample=sample_event,
+    assets=("css/checkin.css", "js/event-display.js"),
+    texts=WidgetTexts(
+        in_group=_l("An event sign-in in %(group)s"),
+        closed=_l("The sign-in is closed: nobody more can sign in."),
+        reopened=_l("The sign-in is open again."),
+        refused=_l("This sign-in is closed: nobody more can sign in."),
+        confirm_delete=_l("Tick the box to confirm that the event and its sign-ins will be "
+                          "deleted."),
+    ),
+)
+add_widget_pages(event_bp, EVENT)

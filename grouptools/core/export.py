@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from urllib.parse import quote
 
+from flask import Response, stream_with_context
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
@@ -106,3 +107,12 @@ def attachment_disposition(title, fallback, extension):
     name = "".join(c for c in title if c.isprintable() and c not in '\\/:*?"<>|')[:60].strip()
     return (f'attachment; filename="{fallback}.{extension}"; '
             f"filename*=UTF-8''{quote(name or fallback)}.{extension}")
+
+
+def csv_download(lines, title, fallback):
+    """A streamed CSV download of `lines` (BOM first, as csv_line writes them) named
+    after `title`, never kept by a shared cache: it lists people."""
+    response = Response(stream_with_context(lines), mimetype=CSV_MIMETYPE)
+    response.headers["Content-Disposition"] = attachment_disposition(title, fallback, "csv")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -2,12 +2,11 @@
 audience, for the current revision — and every notice with its whole receipt history for
 the owner's export of the group. Cells are written by core.export (no text ever becomes
 a formula, a BOM so Excel reads Chinese)."""
-from flask import Response, stream_with_context
 from flask_babel import gettext
 from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize
-from grouptools.core.export import CSV_BOM, CSV_MIMETYPE, attachment_disposition, csv_line
+from grouptools.core.export import CSV_BOM, csv_download, csv_line
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
@@ -49,11 +48,7 @@ def receipts_csv(person, notice):
 
 
 def download_receipts(person, notice):
-    response = Response(stream_with_context(receipts_csv(person, notice)), mimetype=CSV_MIMETYPE)
-    response.headers["Content-Disposition"] = attachment_disposition(
-        notice.title, f"notice-{notice.public_id}", "csv")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return csv_download(receipts_csv(person, notice), notice.title, f"notice-{notice.public_id}")
 
 
 def export_for_group(group, person):

@@ -13,6 +13,7 @@ from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
+from grouptools.core.groups.service import chosen_members
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.core.uploads import group_images
@@ -89,22 +90,6 @@ def _check_deadline(deadline, errors):
         errors["deadline"] = [str(_l("The deadline must be in the future."))]
 
 
-def _chosen_memberships(group, member_ids, errors):
-    """Active members of the group named by `member_ids` (public ids), once each."""
-    if not member_ids:
-        errors["audience_member_ids"] = [str(_l("Choose at least one member."))]
-        return []
-    wanted = list(dict.fromkeys(member_ids))
-    found = {m.public_id: m for m in db.session.scalars(select(Membership).where(
-        Membership.group_id == group.id, Membership.status == "active",
-        Membership.public_id.in_(wanted)))}
-    missing = {position: [str(_l("Not an active member of this group."))]
-               for position, member_id in enumerate(member_ids) if member_id not in found}
-    if missing:
-        errors["audience_member_ids"] = missing
-    return [found[member_id] for member_id in wanted if member_id in found]
-
-
 def _attach_images(notice, group, image_ids):
     if len(set(image_ids)) != len(image_ids):
         raise Invalid({"image_ids": [str(_l("Each picture only once."))]})
@@ -133,7 +118,7 @@ def publish(person, group, *, title, body="", image_ids=None, require_confirmati
     authorize(person, Action.CREATE_WIDGET, group)
     errors = {}
     _check_deadline(deadline, errors)
-    chosen = (_chosen_memberships(group, audience_member_ids, errors)
+    chosen = (chosen_members(group, audience_member_ids, "audience_member_ids", errors)
               if audience_member_ids is not None else None)
     if errors:
         raise Invalid(errors)
@@ -160,7 +145,8 @@ def update_notice(person, notice, *, new_revision=False, **changes):
     chosen = "unchanged"
     if "audience_member_ids" in changes:
         member_ids = changes.pop("audience_member_ids")
-        chosen = (_chosen_memberships(notice.group, member_ids, errors)
+        chosen = (chosen_members(notice.group, member_ids, "audience_member_ids",
+                                    errors)
                   if member_ids is not None else None)
     if errors:
         raise Invalid(errors)

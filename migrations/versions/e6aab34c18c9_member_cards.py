@@ -4,7 +4,7 @@ Member cards (群名片): one card folder per group holding its card settings, a
 card per (folder, member).
 
 Revision ID: e6aab34c18c9
-Revises: c98da1568d66
+Revises: 5f379d3da920
 Create Date: 2026-12-02 17:12:38.427961
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e6aab34c18c9'
-down_revision = "c98da1568d66"
+down_revision = "5f379d3da920"
 branch_labels = None
 depends_on = None
 

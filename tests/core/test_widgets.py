@@ -128,7 +128,7 @@ def test_a_registered_kind_is_exported_and_told_when_a_member_leaves(make_app):
 
     exported = client.get(f"/api/v1/groups/{gid}/export.json", headers=bearer(token)).get_json()
     assert exported["widgets"]["bulletins"] == [{"title": "周末去哪儿"}]
-    assert {"polls", "relays", "notices", "habits"} <= set(exported["widgets"])
+    assert {"polls", "relays", "notices", "habits", "events"} <= set(exported["widgets"])
 
     assert client.delete(f"/api/v1/groups/{gid}/members/me",
                          headers=bearer(member_token)).status_code == 204
@@ -137,12 +137,13 @@ def test_a_registered_kind_is_exported_and_told_when_a_member_leaves(make_app):
 
 def test_the_app_registers_its_widgets_with_labels_in_the_readers_language(app):
     kinds = {kind.key: kind for kind in registered_widgets(app)}
-    assert list(kinds) == ["poll", "relay", "notice", "checkin", "card"]
+    assert list(kinds) == ["poll", "relay", "notice", "checkin", "event", "card"]
     with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
-        assert [str(kind.label) for kind in kinds.values()] == ["投票", "接龙", "通知", "打卡", "群名片"]
+        assert [str(kind.label) for kind in kinds.values()] == [
+            "投票", "接龙", "通知", "打卡", "活动签到", "群名片"]
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert [str(kind.label) for kind in kinds.values()] == [
-            "Poll", "Sign-up", "Notice", "Check-in", "Member cards"]
+            "Poll", "Sign-up", "Notice", "Check-in", "Event sign-in", "Member cards"]
     static = Path(app.static_folder)
     for kind in kinds.values():
         assert callable(kind.lister) and callable(kind.exporter) and callable(kind.create_link)
@@ -161,4 +162,4 @@ def test_registering_refuses_what_would_break_later(make_app):
     with pytest.raises(ValueError, match="widget key"):
         stand_in_kind(key="Notice board", label="通知", lister=lister)
     assert [kind.key for kind in registered_widgets(app)] == [
-        "poll", "relay", "notice", "checkin", "card"]
+        "poll", "relay", "notice", "checkin", "event", "card"]

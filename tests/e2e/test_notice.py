@@ -53,6 +53,16 @@ def submit(device, label):
         device.page.get_by_role("button", name=label, exact=True).click()
 
 
+def new_group(device, your_name, name):
+    """The group's id, made on `device` from the new-group page by `your_name`."""
+    device.open("/groups/new")
+    device.page.fill("#f-your_name", your_name)
+    device.page.fill("#f-name", name)
+    device.page.locator("form.card button[type=submit]").click()
+    device.page.wait_for_load_state("load")
+    return device.page.url.rsplit("/", 1)[1]
+
+
 def api_member(base, gid, name):
     token = requests.post(f"{base}/api/v1/people", json={"name": name}, timeout=30).json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
@@ -66,12 +76,7 @@ def test_a_notice_from_publishing_to_a_revision(phone, live_server, accept_langu
                                                tmp_path):
     words = WORDS[lang]
     owner = phone(accept_language)
-    owner.open("/groups/new")
-    owner.page.fill("#f-your_name", words["owner"])
-    owner.page.fill("#f-name", words["group"])
-    owner.page.locator("form.card button[type=submit]").click()
-    owner.page.wait_for_load_state("load")
-    gid = owner.page.url.rsplit("/", 1)[1]
+    gid = new_group(owner, words["owner"], words["group"])
     others = [api_member(live_server, gid, name) for name in words["others"]]
 
     # Publishing, with two pictures picked at once.

@@ -39,6 +39,24 @@ def member_for(person, group, member_id):
     return membership
 
 
+def chosen_members(group, member_ids, field, errors):
+    """Active members of the group named by `member_ids` (public ids), once each, for a
+    widget meant for chosen members (a notice's audience, an event's roster); what is
+    wrong goes to `errors[field]`."""
+    if not member_ids:
+        errors[field] = [str(_l("Choose at least one member."))]
+        return []
+    wanted = list(dict.fromkeys(member_ids))
+    found = {m.public_id: m for m in db.session.scalars(select(Membership).where(
+        Membership.group_id == group.id, Membership.status == "active",
+        Membership.public_id.in_(wanted)))}
+    missing = {position: [str(_l("Not an active member of this group."))]
+               for position, member_id in enumerate(member_ids) if member_id not in found}
+    if missing:
+        errors[field] = missing
+    return [found[member_id] for member_id in wanted if member_id in found]
+
+
 def create_group(person, **settings):
     """A new group whose creator is its active owner."""
     group = Group(**{k: v for k, v in settings.items() if k in SETTINGS and v is not None})

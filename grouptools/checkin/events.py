@@ -1,0 +1,248 @@
+"""The rules of event sign-ins: create an event, change it, close it; sign in with the
+code on the display; who signed in and who is missing; an event as one asker sees it.
+
+Each function asks core.access first and commits its own unit of work; those that depend
+on the time take an optional `now`, so tests can stand at any instant (a code's life is
+40 seconds)."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, delete, func, select
+
+from grouptools.checkin.eventcode import code_accepted, current_code
+from grouptools.checkin.eventmodels import Event, EventRoster, EventSignin
+from grouptools.core.access import Action, authorize, can
+from grouptools.core.closing import WidgetClosed, close_widget
+from grouptools.core.database import commit_or_conflict, insert_unless_present
+from grouptools.core.errors import Conflict, Invalid
+from grouptools.core.groups.service import chosen_members
+from grouptools.core.i18n import local_datetime
+from grouptools.core.models import Membership, Person
+from grouptools.core.timeutil import utcnow
+from grouptools.core.widgetpages import widget_link
+from grouptools.extensions import db
+
+NAME = func.coalesce(Membership.nickname, Person.name)
+TIMES = ("starts_at", "ends_at", "late_after")
+# Named in the reminder; the rest are "…".
+REMINDER_NAMES_MAX = 50
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    signed_in_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class EventState:
+    """An event as one asker sees it: what the page and the JSON show."""
+
+    event: Event
+    me: SignedIn | None  # None until the asker signs in, and for non-members
+    addressed: bool  # the asker is on the roster
+    manager: bool
+    signed_in_count: int
+    roster_count: int
+
+    @property
+    def widget(self):
+        return self.event
+
+
+@dataclass(frozen=True)
+class Attendee:
+    member_id: str
+    name: str
+    signed_in_at: datetime | None = None
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Attendance:
+    event: Event
+    signed_in: list
+    missing: list
+    reminder_text: str | None
+
+
+def _signed_in(event, signin):
+    return SignedIn(signin.signed_in_at, event.is_late(signin.signed_in_at)) if signin else None
+
+
+def counts(event):
+    """(on the roster, signed in): over the roster's active members only."""
+    return tuple(db.session.execute(
+        event.roster_members(func.count(Membership.id), func.count(EventSignin.membership_id))
+        .outerjoin(EventSignin, _signin_of_member(event))).one())
+
+
+def _signin_of_member(event):
+    return and_(EventSignin.event_id == event.id, EventSignin.membership_id == Membership.id)
+
+
+def event_state(person, event):
+    """The event as `person` may see it (404 outside a chosen roster, 401 for nobody)."""
+    membership = authorize(person, Action.VIEW_GROUP, event)
+    addressed = event.addressed_to(membership)
+    signin = db.session.get(EventSignin, (event.id, membership.id)) if addressed else None
+    roster_count, signed_count = counts(event)
+    return EventState(event, _signed_in(event, signin), addressed,
+                      can(person, Action.MANAGE_WIDGET, event, membership),
+                      signed_count, roster_count)
+
+
+# --- Creating and changing ---------------------------------------------------------------
+
+def _check_times(event, errors):
+    if event.ends_at <= event.starts_at:
+        errors["ends_at"] = [str(_l("The event must end after it starts."))]
+    elif event.late_after is not None and not event.starts_at <= event.late_after <= event.ends_at:
+        errors["late_after"] = [str(_l("Choose a time between the start and the end."))]
+
+
+def _set_roster(event, memberships):
+    """The whole group (`memberships` None) or the chosen members."""
+    event.roster = "group" if memberships is None else "chosen"
+    if event.id is not None:
+        db.session.execute(delete(EventRoster).where(EventRoster.event_id == event.id))
+    db.session.flush()
+    db.session.add_all(EventRoster(event_id=event.id, membership_id=m.id)
+                       for m in memberships or ())
+
+
+def create_event(person, group, *, title, starts_at, ends_at, late_after=None,
+                 roster_member_ids=None):
+    """A new event in the group; its roster is the group, or the chosen members."""
+    authorize(person, Action.CREATE_WIDGET, group)
+    event = Event(group=group, created_by_id=person.id, title=title, starts_at=starts_at,
+                  ends_at=ends_at, late_after=late_after)
+    errors = {}
+    _check_times(event, errors)
+    chosen = (chosen_members(group, roster_member_ids, "roster_member_ids", errors)
+              if roster_member_ids is not None else None)
+    if errors:
+        raise Invalid(errors)
+    db.session.add(event)
+    _set_roster(event, chosen)
+    commit_or_conflict()
+    return event
+
+
+def update_event(person, event, **changes):
+    """Change the title, the times or the roster (managers). Sign-ins stay."""
+    authorize(person, Action.MANAGE_WIDGET, event)
+    event = event.lock()
+    errors = {}
+    chosen = "unchanged"
+    if "roster_member_ids" in changes:
+        member_ids = changes.pop("roster_member_ids")
+        chosen = (chosen_members(event.group, member_ids, "roster_member_ids", errors)
+                  if member_ids is not None else None)
+    for key, value in changes.items():
+        if key not in ("title", *TIMES):
+            raise TypeError(f"unknown event setting {key!r}")
+        setattr(event, key, value)
+    _check_times(event, errors)
+    if errors:
+        db.session.rollback()
+        raise Invalid(errors)
+    if chosen != "unchanged":
+        _set_roster(event, chosen)
+    commit_or_conflict()
+    return event
+
+
+def close_event(person, event, closed=True):
+    """Closing stops sign-ins (the attendance stays readable); reopening takes them again."""
+    event, _ = close_widget(person, event, closed)
+    commit_or_conflict()
+    return event
+
+
+def leave_chosen_rosters(membership, reason):
+    """The core.widgets `on_member_gone` hook (in the caller's transaction): a departed
+    member leaves chosen rosters, so a restored member is not on them again. Their
+    sign-ins stay as history; every list is taken over active members."""
+    db.session.execute(
+        delete(EventRoster)
+        .where(EventRoster.membership_id == membership.id,
+               EventRoster.event_id.in_(select(Event.id).where(
+                   Event.group_id == membership.group_id)))
+        .execution_options(synchronize_session=False))
+
+
+# --- Signing in ---------------------------------------------------------------------------
+
+def display_code(person, event, now=None):
+    """Managers: (the code to show now, when it stops being accepted)."""
+    authorize(person, Action.MANAGE_WIDGET, event)
+    return current_code(event, now)
+
+
+def sign_in(person, event, code, now=None):
+    """Sign the member in with the display's code: (SignedIn, whether this was the first
+    time). Signing in again answers the first time, whatever the code. 409 when the code
+    is wrong or past its 40 seconds, outside the event's times, or the event is closed."""
+    membership = authorize(person, Action.ACT, event)
+    now = now or utcnow()
+    existing = db.session.get(EventSignin, (event.id, membership.id))
+    if existing is not None:
+        return _signed_in(event, existing), False
+    if event.is_closed(now):
+        raise WidgetClosed(event)
+    if not event.starts_at <= now <= event.ends_at:
+        raise Conflict(gettext("Sign-in is open from %(start)s to %(end)s.",
+                               start=local_datetime(event.starts_at, event.group),
+                               end=local_datetime(event.ends_at, event.group)))
+    if not code_accepted(event, code, now):
+        raise Conflict(gettext("This code is wrong or has expired: scan the code on the "
+                               "screen again."))
+    # ON CONFLICT DO NOTHING: parallel taps insert one row; every tap reads that row.
+    created = insert_unless_present(EventSignin, event_id=event.id,
+                                    membership_id=membership.id, signed_in_at=now)
+    commit_or_conflict()
+    signin = db.session.get(EventSignin, (event.id, membership.id), populate_existing=True)
+    return _signed_in(event, signin), created
+
+
+# --- Attendance ---------------------------------------------------------------------------
+
+def attendance_rows(event):
+    """(member id, name, signed_in_at or None) of every roster member, in joining order."""
+    return db.session.execute(
+        event.roster_members(Membership.public_id, NAME, EventSignin.signed_in_at)
+        .join(Person, Person.id == Membership.person_id)
+        .outerjoin(EventSignin, _signin_of_member(event))
+        .order_by(Membership.id)).all()
+
+
+def attendance(person, event):
+    """Managers (403 for members): who signed in (in the order they came, late marked),
+    who is missing, and the reminder to paste in the chat."""
+    authorize(person, Action.MANAGE_WIDGET, event)
+    signed, missing = [], []
+    for member_id, name, signed_in_at in attendance_rows(event):
+        if signed_in_at is None:
+            missing.append(Attendee(member_id, name))
+        else:
+            signed.append(Attendee(member_id, name, signed_in_at, event.is_late(signed_in_at)))
+    signed.sort(key=lambda attendee: attendee.signed_in_at)
+    return Attendance(event, signed, missing, reminder_text(event, signed, missing))
+
+
+def reminder_text(event, signed, missing):
+    """`已签到 23/30，未签到：@张三 @李四` and the event's link, in the asker's language."""
+    roster = len(signed) + len(missing)
+    names = [f"@{attendee.name}" for attendee in missing[:REMINDER_NAMES_MAX]]
+    if len(missing) > len(names):
+        names.append("…")
+    if names:
+        line = gettext("Signed in %(signed)d/%(roster)d, not yet: %(names)s",
+                       signed=len(signed), roster=roster, names=" ".join(names))
+    else:
+        line = gettext("Signed in %(signed)d/%(roster)d: everyone is here",
+                       signed=len(signed), roster=roster)
+    return f"{line}\n{widget_link(event)}"
