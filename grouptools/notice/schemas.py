@@ -1,27 +1,16 @@
 """What the notice API accepts and answers (docs/api.md). The body is plain text: it is
 stored and answered as typed, and pages escape it like every user text. Who sees what is
 decided by the service (NoticeState, receipts.Receipts) and shown here."""
-from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
+from marshmallow import fields
 
-from grouptools.core.fields import Boolean, Deadline, PlainList, Schema, Text
+from grouptools.core.fields import Boolean, Deadline, PlainList, Schema, Text, public_ids
 from grouptools.core.links import image_urls
-from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from grouptools.core.widgetapi import WidgetStateSchema
 from grouptools.notice.models import Notice
 from grouptools.notice.receipts import is_late, reminder_text
 
-LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field is required."),
-                 "null": _l("This field may not be empty.")}
-PUBLIC_ID = validate.Regexp(rf"^{PUBLIC_ID_PATTERN}$", error=_l("Not a valid id."))
 # A chosen audience names members: as many as a large group holds.
 AUDIENCE_MAX = 5000
-
-
-def _ids(maximum, **kwargs):
-    return fields.List(Text(max_length=PUBLIC_ID_LENGTH, validate=[PUBLIC_ID]),
-                       error_messages=LIST_MESSAGES, validate=[validate.Length(
-                           max=maximum, error=_l("At most {max}."))], **kwargs)
 
 
 def _time(value):
@@ -31,13 +20,13 @@ def _time(value):
 class NoticeFieldsSchema(Schema):
     title = Text(min_length=1, max_length=Notice.TITLE_MAX)
     body = Text(max_length=Notice.BODY_MAX)
-    image_ids = _ids(Notice.IMAGES_MAX, metadata={
+    image_ids = public_ids(Notice.IMAGES_MAX, metadata={
         "description": "Pictures uploaded with POST /api/v1/images for this group, in order"})
     require_confirmation = Boolean()
     deadline = Deadline(allow_none=True, metadata={
         "description": "When confirmations are due; reading stays open after it"})
     pinned = Boolean()
-    audience_member_ids = _ids(AUDIENCE_MAX, allow_none=True, metadata={
+    audience_member_ids = public_ids(AUDIENCE_MAX, allow_none=True, metadata={
         "description": "Member ids of a chosen audience; null or absent: every active member"})
 
 

@@ -3,22 +3,28 @@ by the service (PollState) and shown here, never by deleting keys in a route."""
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from grouptools.core.fields import Boolean, Deadline, Integer, PlainList, Schema, Text
+from grouptools.core.fields import (
+    Boolean,
+    Deadline,
+    Integer,
+    LIST_MESSAGES,
+    PlainList,
+    Schema,
+    Text,
+    public_id,
+)
 from grouptools.core.links import avatar_url, image_urls
-from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
+from grouptools.core.models import PUBLIC_ID_LENGTH
 from grouptools.core.widgetapi import WidgetStateSchema
 from grouptools.core.widgetpages import widget_link
 from grouptools.poll.models import Poll, PollOption
 from grouptools.poll.results import reminder_text
 
-LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field is required."),
-                 "null": _l("This field may not be empty.")}
-PUBLIC_ID = validate.Regexp(rf"^{PUBLIC_ID_PATTERN}$", error=_l("Not a valid id."))
 
 
 class OptionInSchema(Schema):
     text = Text(max_length=PollOption.TEXT_MAX)
-    image_id = Text(max_length=PUBLIC_ID_LENGTH, validate=[PUBLIC_ID])
+    image_id = public_id()
 
     @validates_schema
     def has_text_or_picture(self, data, **kwargs):

@@ -3,16 +3,20 @@ decided by the service (service.shown_values, RelayState); these schemas show it
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from grouptools.core.fields import Boolean, Deadline, Integer, Schema, Text
-from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
+from grouptools.core.fields import (
+    Boolean,
+    Deadline,
+    Integer,
+    LIST_MESSAGES,
+    Schema,
+    Text,
+    public_id,
+)
 from grouptools.core.widgetapi import WidgetStateSchema
 from grouptools.relay import links
 from grouptools.core.valueformats import check_field_spec
 from grouptools.relay.models import FIELD_TYPES, Relay, RelayEntry, RelayField, RelaySlot
 
-LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field is required."),
-                 "null": _l("This field may not be empty.")}
-PUBLIC_ID = validate.Regexp(rf"^{PUBLIC_ID_PATTERN}$", error=_l("Not a valid id."))
 KEY = validate.Regexp(r"^[a-z][a-z0-9_]*$",
                       error=_l("Use lower-case letters, digits and _ (e.g. phone)."))
 IMPORT_MAX = 50_000
@@ -42,7 +46,7 @@ class FieldInSchema(Schema):
 
 
 class SlotInSchema(Schema):
-    id = Text(max_length=PUBLIC_ID_LENGTH, validate=[PUBLIC_ID])
+    id = public_id()
     label = Text(required=True, min_length=1, max_length=RelaySlot.LABEL_MAX)
     capacity = Integer(minimum=1, maximum=Relay.CAPACITY_MAX, allow_none=True)
 
@@ -99,7 +103,7 @@ class EntryUpdateSchema(Schema):
                          error_messages={"invalid": _l("Not a valid mapping of fields to values.")},
                          validate=[validate.Length(max=Relay.FIELDS_MAX * 2)])
     guests = Integer(minimum=0, maximum=Relay.GUESTS_MAX)
-    slot_id = Text(max_length=PUBLIC_ID_LENGTH, validate=[PUBLIC_ID])
+    slot_id = public_id()
 
 
 class EntryCreateSchema(EntryUpdateSchema):
