@@ -12,6 +12,7 @@ inside a repetition, no alternatives inside a repetition, no back-references or
 look-arounds, at most three repetitions of varying length, and it only ever runs on a
 value of at most VALUE_MAX characters (about a million steps in the worst case)."""
 import re
+import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -139,11 +140,19 @@ def _date(value):
     return day.isoformat()
 
 
+def _loose(text):
+    """What a person means by a choice, whatever the case, width and spacing they typed
+    (`ｓ` and `s` are `S`)."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 def _choice(value, field):
-    if value not in (field.choices or []):
-        raise FormatError(gettext("Choose one of: %(choices)s.",
-                                  choices=" / ".join(field.choices or [])))
-    return value
+    """The organiser's spelling of the choice the value names."""
+    for choice in field.choices or []:
+        if choice == value or _loose(choice) == _loose(value):
+            return choice
+    raise FormatError(gettext("Choose one of: %(choices)s.",
+                              choices=" / ".join(field.choices or [])))
 
 
 CLEANERS = {"number": _number, "phone": _phone, "email": _email, "date": _date}
@@ -162,7 +171,7 @@ def check_field_spec(data):
         raise ValidationError(_l("Give at least two choices."), "choices")
     if data.get("type") != "choice" and choices:
         raise ValidationError(_l("Only a field of type choice has choices."), "choices")
-    if len(set(choices)) != len(choices):
+    if len({_loose(choice) for choice in choices}) != len(choices):
         raise ValidationError(_l("Each choice must be different."), "choices")
 
 

@@ -3,6 +3,7 @@ from grouptools.core.access import Action
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
+from grouptools.core.widgetpages import widget_link
 from grouptools.relay import places, schemas, service, signups
 from grouptools.relay.blueprints import blp
 from grouptools.relay.chattext import relay_text
@@ -76,7 +77,7 @@ def undo_attend(rid, eid):
 def chat_text(rid):
     relay, person, _ = load_widget(Relay, rid)
     state = service.relay_state(person, relay, with_log=False)
-    return {"text": relay_text(state)}
+    return {"text": relay_text(state, widget_link(relay))}
 
 
 @blp.route("/relays/<pid:rid>/import", methods=["POST"])

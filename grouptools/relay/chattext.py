@@ -1,15 +1,17 @@
 """The relay as chat text (`#接龙`, numbered lines, a 候补 section) and back again.
 
 Writing: a header line, the title, the description, then per slot the numbered confirmed
-entries and the waitlist. A line is the name, then each field that is not private in
-order ("-" for one left empty, so the positions still line up), then "+2" for guests.
-Private fields never appear, whoever asks.
+entries and the waitlist, and last the relay's link. A line is the name, then each field
+that is not private in order ("-" for one left empty, so the positions still line up),
+then "+2" for guests. Private fields never appear, whoever asks.
 
 Reading: what people paste from a chat; after the name come the fields in the text's own
-order (those everyone sees, then the private ones), so the text of a list reads back. Lines before the first numbered line are the
-header (title, description, "例 张三 138…"); a numbered line ("1. ", "1、", "1）",
-"(1)", "候补1.") is an entry; "【slot】" starts a slot's section and "候补" the waitlist;
-any other line after the list started is refused with its reason."""
+order (those everyone sees, then the private ones), so the text of a list reads back.
+Lines before the first numbered line are the header (title, description, "例 张三 138…");
+a numbered line ("1. ", "1、", "1）", "(1)", "候补1.") is an entry, whose name may be
+quoted when it has spaces ("Mary Ann" 138…); "【slot】" starts a slot's section and "候补"
+the waitlist; a line that is only a link is skipped; any other line after the list
+started is refused with its reason."""
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +27,9 @@ WAITLIST_HEADER = re.compile(r"^\s*(候补|候補|waitlist|waiting list)(名单)
 SLOT_HEADER = re.compile(r"^\s*[【\[]\s*(?P<label>[^】\]]+?)\s*[】\]]\s*$")
 GUESTS = re.compile(r"(?:^|\s)[+＋]\s*(?P<guests>[0-9]{1,2})\s*$")
 SEPARATOR = re.compile(r"\s*[,，;；]\s*|\s+")
+LINK = re.compile(r"^https?://\S+$")
+# A name with spaces is written in quotes: "Mary Ann" 138…, “张 三”, 「张三」.
+QUOTED_NAME = re.compile(r'^(?:"(?P<a>[^"]+)"|“(?P<b>[^”]+)”|「(?P<c>[^」]+)」|\'(?P<d>[^\']+)\')\s*')
 LINES_MAX = 1000
 
 
@@ -47,8 +52,9 @@ def entry_line(relay, view):
     return " ".join(parts)
 
 
-def relay_text(state):
-    """The `#接龙` text of the list the asker sees, without any private field."""
+def relay_text(state, link):
+    """The `#接龙` text of the list the asker sees, without any private field, ending with
+    the relay's link so that people in the chat tap through to sign up."""
     relay = state.relay
     lines = [gettext("#Sign-up"), relay.title]
     if relay.description:
@@ -63,7 +69,20 @@ def relay_text(state):
             lines.append(gettext("Waitlist"))
             for view in section.waitlisted:
                 lines.append(f"{view.waitlist_position}. {entry_line(relay, view)}")
-    return "\n".join(lines).rstrip() + "\n"
+    lines.extend(["", link])
+    return "\n".join(lines) + "\n"
+
+
+def retry_text(rejected):
+    """The refused lines of an import, each under its 【slot】 line, ready to fix and paste
+    again."""
+    lines, slot = [], None
+    for line in rejected:
+        if line["slot"] is not None and line["slot"] != slot:
+            lines.append(f"【{line['slot']}】")
+        slot = line["slot"]
+        lines.append(line["text"])
+    return "\n".join(lines)
 
 
 # --- Reading -----------------------------------------------------------------------------
@@ -94,7 +113,13 @@ def _split(relay, content, number, text, slot_label):
     if not fields:
         entry.name = content
         return entry
-    parts = SEPARATOR.split(content, maxsplit=len(fields))
+    quoted = QUOTED_NAME.match(content)
+    if quoted:
+        name = next(group for group in quoted.groups() if group is not None).strip()
+        rest = content[quoted.end():].strip()
+        parts = [name, *(SEPARATOR.split(rest, maxsplit=len(fields) - 1) if rest else [])]
+    else:
+        parts = SEPARATOR.split(content, maxsplit=len(fields))
     entry.name = parts[0]
     entry.values = {f.key: ("" if value == EMPTY else value) for f, value in zip(fields, parts[1:])}
     return entry
@@ -108,7 +133,7 @@ def parse_relay_text(relay, text):
     slot_label = None
     for number, raw in enumerate(lines, start=1):
         line = raw.strip()
-        if not line or line.startswith("#"):
+        if not line or line.startswith("#") or LINK.match(line):
             continue
         if WAITLIST_HEADER.match(line):
             started = True

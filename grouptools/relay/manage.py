@@ -10,7 +10,7 @@ from grouptools.core.errors import DomainError
 from grouptools.core.forms import deadline_input, error_status, load, shown_on_form
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
-from grouptools.relay import forms, service, signups
+from grouptools.relay import chattext, forms, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import line_fields
 from grouptools.relay.models import Relay
@@ -93,4 +93,5 @@ def import_text(rid):
         return manage_page(relay, person, import_text=text, import_errors=errors, status=422)
     created, rejected = signups.import_text(person, relay, data["text"])
     return render_template("relay/imported.html", relay=relay, group=relay.group,
-                           created=created, rejected=rejected)
+                           created=created, rejected=rejected,
+                           retry_text=chattext.retry_text(rejected))

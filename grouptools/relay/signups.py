@@ -314,7 +314,8 @@ def import_text(person, relay, text):
     created, rejected = [], []
 
     def refuse(line, reason):
-        rejected.append({"line": line.line, "text": line.text, "reason": reason})
+        rejected.append({"line": line.line, "text": line.text, "reason": reason,
+                         "slot": line.slot_label})
 
     for line in chattext.parse_relay_text(relay, text):
         if line.error:

@@ -82,10 +82,11 @@ def privacy_line(relay):
 
 def _show_page(state, values=None, errors=None, status=200):
     relay = state.relay
+    link = widget_link(relay)
     return render_template(
         "relay/show.html", state=state, relay=relay, group=relay.group,
         values=values or {}, errors=errors or {}, preview=widget_preview(relay),
-        link=widget_link(relay), chat_text=relay_text(state),
+        link=link, chat_text=relay_text(state, link),
         log=state.log[:LOG_ON_PAGE], privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
     ), status

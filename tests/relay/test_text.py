@@ -79,6 +79,8 @@ def test_a_pasted_relay_of_30_lines_imports_and_the_text_gives_the_valid_ones_ba
     text = owner.get(f"/api/v1/relays/{rid}/text").get_json()["text"]
     lines = text.splitlines()
     assert lines[:3] == ["#Sign-up", "周六香山徒步", ""]
+    # It ends with the relay's link: people in the chat tap through to sign up.
+    assert lines[-2:] == ["", f"http://localhost/r/{rid}"]
     entries = [line for line in lines if re.match(r"^\d+\. ", line)]
     assert [without_number(line) for line in entries] == VALID
     assert "Waitlist" in lines
@@ -113,7 +115,7 @@ def test_the_text_has_slots_and_a_waitlist_and_never_private_fields(relay_with):
     sign_up(people["丙"], rid, slot_id=hot, values={"dish": "红烧肉"})
     text = people["丙"].get(f"/api/v1/relays/{rid}/text").get_json()["text"]
     assert text == ("#Sign-up\n周六羽毛球\n带一个菜\n\n【凉菜】\n1. 甲 拍黄瓜\nWaitlist\n1. 乙\n\n"
-                    "【热菜】\n1. 丙 红烧肉\n")
+                    f"【热菜】\n1. 丙 红烧肉\n\nhttp://localhost/r/{rid}\n")
     assert "138" not in owner.get(f"/api/v1/relays/{rid}/text").get_json()["text"]
     # Imported lines find their slot by the 【】 line above them.
     pasted = "1. 没有分组的人\n【热菜】\n1. 丁 鱼香肉丝\n【甜点】\n1. 戊 蛋糕"
@@ -148,3 +150,24 @@ def test_a_full_list_without_waitlist_reports_the_lines_that_did_not_fit(relay_w
     assert [c["status"] for c in result["created"]] == ["confirmed"]
     assert result["rejected"] == [{"line": 2, "text": "2. 乙",
                                    "reason": "The list is full, and it has no waitlist."}]
+
+
+def test_names_with_spaces_in_quotes_and_choices_in_any_case_or_width(relay_with):
+    rid, owner, _, _ = relay_with(fields=[
+        {"key": "size", "label": "尺码", "type": "choice", "choices": ["S", "M", "XL"]},
+        {"key": "note", "label": "备注"}])
+    pasted = '1. "Mary Ann" s 素食\n2. “张 三” ＸＬ\n3. 「李四」 m\n4. 王五 XXL'
+    result = owner.post(f"/api/v1/relays/{rid}/import", json={"text": pasted}).get_json()
+    assert [r["line"] for r in result["rejected"]] == [4]
+    assert "Choose one of: S / M / XL." in result["rejected"][0]["reason"]
+    entries = owner.get(f"/api/v1/relays/{rid}").get_json()["entries"]
+    assert [(e["name"], e["values"]["size"]) for e in entries] == [
+        ("Mary Ann", "S"), ("张 三", "XL"), ("李四", "M")]
+    assert entries[0]["values"]["note"] == "素食"
+
+
+def test_choices_that_differ_only_in_case_or_width_are_one_choice(relay_with):
+    _, owner, _, gid = relay_with()
+    refused = owner.post(f"/api/v1/groups/{gid}/relays", json={"title": "x", "fields": [
+        {"key": "size", "label": "尺码", "type": "choice", "choices": ["S", "ｓ"]}]})
+    assert refused.status_code == 422
