@@ -97,6 +97,11 @@ def _text(kind, params):
     elif kind == "imported":
         text = gettext("An organiser imported %(created)d entries from chat text",
                        created=params.get("created", 0))
+    elif kind == "field_added":
+        text = gettext("An organiser added the field “%(field)s”", field=params.get("label"))
+    elif kind == "field_removed":
+        text = gettext("An organiser removed the field “%(field)s” (its answers stay in the "
+                       "download)", field=params.get("label"))
     elif kind == "closed":
         text = gettext("An organiser closed the list")
     elif kind == "reopened":

@@ -1,6 +1,7 @@
 """The list as a spreadsheet for organisers: CSV (UTF-8 with a BOM, so Excel reads
 Chinese) and XLSX (openpyxl). One row per entry on the list — confirmed in number
-order, then the waitlist — with every field, private ones included: only managers get
+order, then the waitlist — with every field, private ones included, and the answers to
+fields removed after people replied: only managers get
 here (export_table asks core.access). Cells are written by core.export, which keeps
 every text a text (no formula, whatever a label or a value starts with)."""
 import io
@@ -18,7 +19,7 @@ from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
 from grouptools.relay.models import Relay
 from grouptools.relay.schemas import RelaySchema
-from grouptools.relay.service import relay_state, relay_states
+from grouptools.relay.service import relay_state, relay_states, removed_fields
 
 SAFE_FILENAME = re.compile(r"[^\w\- ]+")
 
@@ -29,8 +30,11 @@ def export_table(person, relay):
     authorize(person, Action.MANAGE_WIDGET, relay)
     state = relay_state(person, relay, with_log=False)
     with_slots = bool(relay.slots)
+    removed = removed_fields(relay)
     header = [gettext("No."), gettext("Status"), gettext("Waitlist position"), gettext("Name"),
-              *[field.label for field in relay.fields], gettext("Guests")]
+              *[field.label for field in relay.fields],
+              *[gettext("%(field)s (removed)", field=label) for _, label in removed],
+              gettext("Guests")]
     if with_slots:
         header.append(gettext("Slot"))
     header += [gettext("Signed up"), gettext("Attended")]
@@ -42,6 +46,7 @@ def export_table(person, relay):
         for field in relay.fields:
             value = view.values.get(field.key, "")
             row.append(Decimal(value) if field.type == "number" and value else value)
+        row += [view.values.get(key, "") for key, _ in removed]
         row.append(entry.guests)
         if with_slots:
             row.append(entry.slot.label if entry.slot else "")

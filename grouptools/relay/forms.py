@@ -14,6 +14,7 @@ from grouptools.core.forms import deadline_payload, deadline_unchanged, field_er
 
 FIELD_ROWS = 5
 FIELD_ROWS_SHOWN = 2  # the others wait behind "More fields", so the form stays short
+EXTRA_FIELD_ROWS = 2  # empty rows under a relay's fields on the organiser's page
 SLOT_ROWS = 6
 EXTRA_SLOT_ROWS = 3
 FIELD_PARTS = ("label", "type", "pattern", "hint", "choices")
@@ -37,21 +38,31 @@ def _key_for(label, position, taken):
     key = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
     if not key or not key[0].isalpha() or len(key) > 32 or key in taken:
         key = f"f{position}"
+        suffix = 1
+        while key in taken:
+            suffix += 1
+            key = f"f{position}_{suffix}"
     taken.add(key)
     return key
 
 
-def read_field_rows():
-    """(rows as typed, payload list, {payload index: row number})."""
-    rows, payload, row_of, taken = [], [], {}, set()
-    for number in range(1, FIELD_ROWS + 1):
+def read_field_rows(count=FIELD_ROWS, keys=()):
+    """(rows as typed, payload list, {payload index: row number}).
+
+    `keys` are those of the relay's fields (and of fields removed after people replied):
+    a row that carries one of them in its hidden `key` input is that field, revised; a
+    new row gets a key none of them has."""
+    rows, payload, row_of, taken = [], [], {}, set(keys)
+    for number in range(1, count + 1):
         row = {part: request.form.get(f"field-{number}-{part}", "") for part in FIELD_PARTS}
         row["required"] = f"field-{number}-required" in request.form
         row["private"] = f"field-{number}-private" in request.form
+        row["key"] = request.form.get(f"field-{number}-key", "")
         rows.append(row)
         if not row["label"].strip():
             continue
-        item = {"key": _key_for(row["label"], number, taken), "label": row["label"],
+        key = row["key"] if row["key"] in keys else _key_for(row["label"], number, taken)
+        item = {"key": key, "label": row["label"],
                 "type": row["type"] or "text", "required": row["required"],
                 "private": row["private"]}
         if row["pattern"].strip():

@@ -1,4 +1,5 @@
-"""Organisers' pages of a relay: settings (capacity, waitlist, slots, deadline), adding
+"""Organisers' pages of a relay: settings (capacity, waitlist, slots, deadline), the reply
+format (revised even after people replied), adding
 someone who replied in the chat, importing a pasted relay, exports (closing and deleting
 are the kit's: core.widgetpages).
 Routes on the relay pages' blueprint (blueprints.bp); core.access decides who gets in."""
@@ -10,11 +11,12 @@ from grouptools.core.errors import DomainError
 from grouptools.core.forms import deadline_input, error_status, load, shown_on_form
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
+from grouptools.extensions import db
 from grouptools.relay import chattext, forms, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import line_fields
 from grouptools.relay.models import Relay
-from grouptools.relay.schemas import ImportSchema, RelaySettingsSchema
+from grouptools.relay.schemas import ImportSchema, RelaySettingsSchema, RelayUpdateSchema
 
 
 def _settings_values(relay):
@@ -33,9 +35,21 @@ def _slot_rows(relay):
     return rows + [{} for _ in range(forms.EXTRA_SLOT_ROWS)]
 
 
+def _field_rows(relay):
+    rows = [{"key": field.key, "label": field.label, "type": field.type,
+             "required": field.required, "private": field.private,
+             "pattern": field.pattern or "", "hint": field.hint,
+             "choices": " / ".join(field.choices or [])} for field in relay.fields]
+    return rows + [{"label": "", "type": "text"} for _ in range(_new_rows(relay))]
+
+
+def _new_rows(relay):
+    return min(forms.EXTRA_FIELD_ROWS, Relay.FIELDS_MAX - len(relay.fields))
+
+
 def manage_page(relay, person, settings=None, settings_errors=None, slot_rows=None,
                 add_values=None, add_errors=None, import_text="", import_errors=None,
-                status=200):
+                field_rows=None, format_errors=None, status=200):
     authorize(person, Action.MANAGE_WIDGET, relay)
     state = service.relay_state(person, relay, with_log=False)
     return render_template(
@@ -44,7 +58,8 @@ def manage_page(relay, person, settings=None, settings_errors=None, slot_rows=No
         slot_rows=slot_rows or _slot_rows(relay),
         add_values=add_values or {}, add_errors=add_errors or {},
         import_text=import_text, import_errors=import_errors or {},
-        line_fields=line_fields(relay),
+        line_fields=line_fields(relay), field_rows=field_rows or _field_rows(relay),
+        format_errors=format_errors or {}, types=forms.TYPE_LABELS,
     ), status
 
 
@@ -78,6 +93,31 @@ def settings(rid):
         row["taken"] = slot.taken
     return manage_page(relay, person, settings=values, slot_rows=slot_rows,
                        settings_errors=forms.form_errors(errors, slot_rows=slot_index),
+                       status=error_status(errors))
+
+
+@bp.post("/r/<pid:rid>/format")
+def reply_format(rid):
+    """The reply format, revised on the page: fields people answered keep their answers
+    (service.update_relay says what may change once people have replied)."""
+    relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
+    keys = {field.key for field in relay.fields} | {key for key, _ in
+                                                    service.removed_fields(relay)}
+    rows, fields, row_of = forms.read_field_rows(len(relay.fields) + _new_rows(relay), keys)
+    data, errors = load(RelayUpdateSchema(), {"fields": fields})
+    if not errors:
+        try:
+            service.update_relay(person, relay, **data)
+        except DomainError as error:
+            if not shown_on_form(error):
+                raise
+            errors = error
+        else:
+            flash(gettext("Reply format saved."), "success")
+            return redirect(url_for("relay_pages.manage", rid=rid, _anchor="format"), code=303)
+    db.session.rollback()
+    return manage_page(relay, person, field_rows=rows,
+                       format_errors=forms.form_errors(errors, field_rows=row_of),
                        status=error_status(errors))
 
 

@@ -196,11 +196,15 @@ def edit_entry(person, entry, values=None, guests=None, slot_id=None):
     guests = entry.guests if guests is None else guests
     if slot_id is None and entry.slot is not None:
         slot_id = entry.slot.public_id
-    clean, slot = validated(relay, {**entry.values, **(values or {})}, guests, slot_id)
+    # Answers to fields removed since stay with the entry (the export shows them).
+    current = {field.key for field in relay.fields}
+    answered = {key: value for key, value in entry.values.items() if key in current}
+    removed = {key: value for key, value in entry.values.items() if key not in current}
+    clean, slot = validated(relay, {**answered, **(values or {})}, guests, slot_id)
     before = _where(entry)
     old_slot = entry.slot
     moved = slot is not None and old_slot is not None and slot.id != old_slot.id
-    entry.values = clean
+    entry.values = {**removed, **clean}
     if entry.status == "confirmed":
         if moved:
             if places.someone_waits(relay, slot) or not places.reserve(relay, slot, 1 + guests):
