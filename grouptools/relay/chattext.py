@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
+from grouptools.core.i18n import local_datetime
+
 EMPTY = "-"
 NUMBERED = re.compile(
     r"^\s*(?:候补|候補)?\s*[(（\[【]?\s*[0-9０-９]{1,4}\s*"
@@ -57,6 +59,10 @@ def relay_text(state, link):
     the relay's link so that people in the chat tap through to sign up."""
     relay = state.relay
     lines = [gettext("#Sign-up"), relay.title]
+    if relay.starts_at:
+        lines.append(gettext("When: %(when)s", when=local_datetime(relay.starts_at, relay.group)))
+    if relay.place:
+        lines.append(gettext("Where: %(place)s", place=relay.place))
     if relay.description:
         lines.extend(relay.description.splitlines())
     for section in state.sections:

@@ -113,10 +113,13 @@ def read_settings(group, booleans=("waitlist",), deadline=None):
     `deadline` is the one stored: shown again unchanged, it is left as it is (one long
     past would no longer be accepted as a new deadline)."""
     values = {name: request.form.get(name, "") for name in
-              ("title", "description", "capacity", "guests_max", "per_member_max", "deadline")}
+              ("title", "description", "starts_at", "place", "capacity", "guests_max",
+               "per_member_max", "deadline")}
     for name in booleans:
         values[name] = name in request.form
     payload = {"title": values["title"], "description": values["description"],
+               "starts_at": deadline_payload(group, values["starts_at"]),
+               "place": values["place"],
                "capacity": _number_or_text(values["capacity"]),
                "guests_max": _number_or(values["guests_max"], 0),
                "per_member_max": _number_or(values["per_member_max"], 1),

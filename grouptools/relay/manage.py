@@ -21,6 +21,7 @@ from grouptools.relay.schemas import ImportSchema, RelaySettingsSchema, RelayUpd
 
 def _settings_values(relay):
     values = {"title": relay.title, "description": relay.description,
+              "starts_at": deadline_input(relay.group, relay.starts_at), "place": relay.place,
               "capacity": relay.capacity if relay.capacity is not None else "",
               "waitlist": relay.waitlist, "guests_max": relay.guests_max,
               "per_member_max": relay.per_member_max,

@@ -37,6 +37,7 @@ class Relay(WidgetMixin, db.Model):
 
     TITLE_MAX = 200
     DESCRIPTION_MAX = 4000
+    PLACE_MAX = 200
     CAPACITY_MAX = 100_000
     GUESTS_MAX = 20
     PER_MEMBER_MAX = 50
@@ -45,6 +46,11 @@ class Relay(WidgetMixin, db.Model):
     # Reopening clears the manual close only: a list past its deadline stays closed.
     REOPEN_DROPS_PAST_DEADLINE = False
 
+    # When and where it happens (optional): shown on the page, the poster, the tickets and
+    # the chat text.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(PLACE_MAX), nullable=False, default="",
+                                       server_default="")
     # None: no limit. With slots, each slot has its own capacity and this stays None.
     capacity: Mapped[int | None] = mapped_column(Integer)
     taken: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -8,6 +8,7 @@ from grouptools.core.fields import (
     Deadline,
     Integer,
     LIST_MESSAGES,
+    ScheduleDateTime,
     Schema,
     Text,
     public_id,
@@ -64,6 +65,8 @@ class RelaySettingsSchema(Schema):
 
     title = Text(min_length=1, max_length=Relay.TITLE_MAX)
     description = Text(max_length=Relay.DESCRIPTION_MAX)
+    starts_at = ScheduleDateTime(allow_none=True)
+    place = Text(max_length=Relay.PLACE_MAX)
     capacity = Integer(minimum=1, maximum=Relay.CAPACITY_MAX, allow_none=True)
     waitlist = Boolean()
     guests_max = Integer(minimum=0, maximum=Relay.GUESTS_MAX)
@@ -163,6 +166,8 @@ class RelaySchema(WidgetStateSchema):
     """A relay as one asker sees it (a service.RelayState)."""
 
     description = fields.Function(lambda s: s.relay.description)
+    starts_at = fields.Function(lambda s: s.relay.starts_at and s.relay.starts_at.isoformat())
+    place = fields.Function(lambda s: s.relay.place)
     fields_ = fields.Function(lambda s: FieldSchema(many=True).dump(s.relay.fields),
                               data_key="fields")
     capacity = fields.Function(lambda s: s.relay.capacity)

@@ -22,7 +22,8 @@ from grouptools.relay.models import (
     ACTIVE_STATUSES, Relay, RelayEntry, RelayField, RelayLog, RelaySlot,
 )
 
-SETTINGS = ("title", "description", "waitlist", "guests_max", "per_member_max", "deadline")
+SETTINGS = ("title", "description", "starts_at", "place", "waitlist", "guests_max",
+            "per_member_max", "deadline")
 
 
 class FormatFixed(Conflict):
@@ -116,12 +117,14 @@ def _check_slots_and_capacity(capacity, slots):
 
 
 def create_relay(person, group, title, description="", fields=(), capacity=None,
-                 waitlist=True, guests_max=0, per_member_max=1, slots=(), deadline=None):
+                 waitlist=True, guests_max=0, per_member_max=1, slots=(), deadline=None,
+                 starts_at=None, place=""):
     authorize(person, Action.CREATE_WIDGET, group)
     _check_slots_and_capacity(capacity, slots)
     relay = Relay(group=group, created_by_id=person.id, title=title, description=description,
                   capacity=capacity, waitlist=waitlist, guests_max=guests_max,
-                  per_member_max=per_member_max, deadline=deadline)
+                  per_member_max=per_member_max, deadline=deadline, starts_at=starts_at,
+                  place=place)
     relay.fields = _new_fields(fields)
     relay.slots = [RelaySlot(position=i, label=s["label"], capacity=s.get("capacity"))
                    for i, s in enumerate(slots)]
