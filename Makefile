@@ -30,6 +30,12 @@ run: $(BIN)/.installed catalogs
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --no-control-socket \
 		--access-logfile - wsgi:app
 
+# Load benchmark (bench/load.py, needs wrk): BENCH_SECONDS=, BENCH_ROUNDS=, BENCH_ONLY=,
+# GROUPTOOLS_BENCH_DATABASE_URL= for PostgreSQL. Results: bench/RESULTS.md.
+bench: $(BIN)/.installed catalogs
+	sh tools/system-packages.sh bench
+	$(BIN)/python bench/load.py
+
 test: $(BIN)/.installed catalogs
 	sh tools/system-packages.sh test
 	$(BIN)/pytest $(PYTEST_ARGS)
