@@ -30,6 +30,7 @@ def create_app(config=None):
 
 def _init_extensions(app):
     from grouptools.core import (
+        assets,
         database,
         errors,
         http,
@@ -41,6 +42,9 @@ def _init_extensions(app):
     )
     from grouptools.extensions import babel, csrf, db, limiter, migrate
 
+    # First: after_request hooks run in reverse order, so compression runs last, on the
+    # finished answer.
+    assets.init_app(app)
     http.init_app(app)
     db.init_app(app)
     database.init_app(app, db)

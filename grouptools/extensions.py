@@ -3,6 +3,7 @@
 The flask-smorest Api is the exception: it holds one OpenAPI document per app, so
 create_app makes one for each app (see grouptools.core.errors.GroupToolsApi)."""
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -38,5 +39,6 @@ def rate_limit_key():
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 babel = Babel()
+compress = Compress()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=rate_limit_key)
