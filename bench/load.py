@@ -106,7 +106,7 @@ def start_server(env, port, workers=2):
                 return process
         except requests.RequestException:
             time.sleep(0.2)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise SystemExit("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
 
 

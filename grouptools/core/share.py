@@ -3,6 +3,7 @@ and the ETag that lets browsers and chat apps keep them."""
 import functools
 import hashlib
 import io
+from collections import OrderedDict
 from urllib.parse import urlsplit
 
 import qrcode
@@ -224,12 +225,47 @@ def draw_poster(group_name, title, description, url):
 SHARE_CACHE_CONTROL = "public, max-age=600"
 
 
+class DrawnPictures:
+    """The pictures this worker drew lately, by ETag (which is keyed by everything a
+    picture shows): the next asker gets the same bytes without drawing them again.
+    Bounded in bytes; the least recently used go first."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.pictures = OrderedDict()
+
+    def get(self, etag):
+        data = self.pictures.get(etag)
+        if data is not None:
+            self.pictures.move_to_end(etag)
+        return data
+
+    def put(self, etag, data):
+        if len(data) > self.max_bytes or etag in self.pictures:
+            return
+        self.pictures[etag] = data
+        self.size += len(data)
+        while self.size > self.max_bytes:
+            _, dropped = self.pictures.popitem(last=False)
+            self.size -= len(dropped)
+
+
+DRAWN = DrawnPictures(max_bytes=16 * 1024 * 1024)
+
+
 def send_picture(etag, draw, mimetype="image/png", cache_control=SHARE_CACHE_CONTROL):
-    """Answer a drawn picture with its ETag; a 304 without drawing when the asker has it."""
+    """Answer a drawn picture with its ETag: a 304 without drawing when the asker has it,
+    the bytes drawn for an earlier asker when this worker still has them (the caller has
+    decided who may see the picture before it gets here)."""
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
     else:
-        response = current_app.response_class(draw(), mimetype=mimetype)
+        data = DRAWN.get(etag)
+        if data is None:
+            data = draw()
+            DRAWN.put(etag, data)
+        response = current_app.response_class(data, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache_control
     response.vary.add("Accept-Language")

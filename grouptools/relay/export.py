@@ -19,7 +19,8 @@ from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
 from grouptools.relay.models import Relay
 from grouptools.relay.schemas import RelaySchema
-from grouptools.relay.service import relay_state, relay_states, removed_fields
+from grouptools.relay.replyformat import removed_fields
+from grouptools.relay.service import relay_state, relay_states
 
 SAFE_FILENAME = re.compile(r"[^\w\- ]+")
 

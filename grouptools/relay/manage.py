@@ -12,7 +12,7 @@ from grouptools.core.forms import deadline_input, error_status, load, shown_on_f
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.extensions import db
-from grouptools.relay import chattext, forms, service, signups
+from grouptools.relay import chattext, forms, replyformat, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import line_fields
 from grouptools.relay.models import Relay
@@ -103,7 +103,7 @@ def reply_format(rid):
     (service.update_relay says what may change once people have replied)."""
     relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
     keys = {field.key for field in relay.fields} | {key for key, _ in
-                                                    service.removed_fields(relay)}
+                                                    replyformat.removed_fields(relay)}
     rows, fields, row_of = forms.read_field_rows(len(relay.fields) + _new_rows(relay), keys)
     data, errors = load(RelayUpdateSchema(), {"fields": fields})
     if not errors:

@@ -323,3 +323,30 @@ def test_etags_are_stable_and_change_with_any_part():
     assert tag != share.etag_for("poster", "group-1", "群投票", 18)
     assert share.etag_for("ab", "c") != share.etag_for("a", "bc")
     assert share.etag_for(b"\x00") != share.etag_for("\x00\x00")
+
+
+def test_a_picture_is_drawn_once_for_every_asker_until_what_it_shows_changes(app):
+    drawn = []
+
+    def draw():
+        drawn.append(1)
+        return b"\x89PNG picture"
+
+    with app.test_request_context("/p/x/qr.png"):
+        first = share.send_picture(share.etag_for("test-picture", len(drawn)), draw)
+        again = share.send_picture(share.etag_for("test-picture", 0), draw)
+        changed = share.send_picture(share.etag_for("test-picture", "new title"), draw)
+    assert first.get_data() == again.get_data() == changed.get_data() == b"\x89PNG picture"
+    assert len(drawn) == 2  # once per content, not once per request
+
+
+def test_the_drawn_pictures_keep_within_their_bytes_dropping_the_oldest():
+    pictures = share.DrawnPictures(max_bytes=10)
+    pictures.put("a", b"1234")
+    pictures.put("b", b"5678")
+    assert pictures.get("a") == b"1234"  # now the most recently used
+    pictures.put("c", b"9012")
+    assert pictures.get("b") is None and pictures.get("a") == b"1234"
+    assert pictures.size <= 10
+    pictures.put("huge", b"x" * 11)  # never kept: larger than the whole cache
+    assert pictures.get("huge") is None
