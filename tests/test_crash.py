@@ -17,7 +17,7 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from grouptools.checkin.models import Checkin
+from grouptools.checkin.models import Checkin, Habit, HabitMember
 from grouptools.core.models import Person
 from grouptools.extensions import db
 from grouptools.relay.models import Relay, RelayEntry
@@ -162,10 +162,17 @@ def test_killed_worker_then_killed_server_lose_no_acknowledged_write(app, databa
             entries = set(db.session.scalars(select(RelayEntry.public_id)))
             assert set(written["entry"]) <= entries
             assert set(written["checkin"]) <= set(db.session.scalars(select(Checkin.public_id)))
-            # The place counter moved in the same transactions as the rows.
+            # Counters moved in the same transactions as the rows they count.
             relay = db.session.scalar(select(Relay).where(Relay.public_id == rid))
             assert relay.taken == db.session.scalar(select(func.count()).select_from(RelayEntry).where(
                 RelayEntry.relay_id == relay.id, RelayEntry.status == "confirmed"))
+            habit = db.session.scalar(select(Habit).where(Habit.public_id == hid))
+            totals = dict(db.session.execute(select(HabitMember.membership_id, HabitMember.total_days)
+                                             .where(HabitMember.habit_id == habit.id)).all())
+            counted = dict(db.session.execute(select(Checkin.membership_id, func.count())
+                                              .where(Checkin.habit_id == habit.id)
+                                              .group_by(Checkin.membership_id)).all())
+            assert {m: n for m, n in totals.items() if n} == counted
             db.session.remove()
         # It serves again: reads what was written and takes new writes.
         listed = call(base, "GET", f"/api/v1/relays/{rid}", owner).json()
