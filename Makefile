@@ -7,7 +7,7 @@ PORT ?= 8000
 WORKERS ?= 4
 PYTEST_ARGS ?=
 
-.PHONY: run test bench catalogs extract
+.PHONY: run demo test bench catalogs extract
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,20 @@ run: $(BIN)/.installed catalogs
 bench: $(BIN)/.installed catalogs
 	sh tools/system-packages.sh bench
 	$(BIN)/python bench/load.py
+
+# Sample groups (Chinese, English) with every widget, on a fresh SQLite of its own in
+# instance-demo/ (never instance/), served like `make run`; prints a sign-in link per person.
+DEMO_DIR := $(CURDIR)/instance-demo
+demo: export GROUPTOOLS_INSTANCE_DIR := $(DEMO_DIR)
+demo: export GROUPTOOLS_DATABASE_URL := sqlite:///$(DEMO_DIR)/grouptools.db
+demo: $(BIN)/.installed catalogs
+	sh tools/system-packages.sh run
+	rm -f $(DEMO_DIR)/grouptools.db $(DEMO_DIR)/grouptools.db-wal $(DEMO_DIR)/grouptools.db-shm
+	$(BIN)/flask --app wsgi grouptools secret-key
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi grouptools demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --no-control-socket \
+		--access-logfile - wsgi:app
 
 test: $(BIN)/.installed catalogs
 	sh tools/system-packages.sh test

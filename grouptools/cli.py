@@ -98,3 +98,29 @@ def cleanup_images(batch_size):
 
     deleted = delete_all_unused_images(batch_size)
     click.echo(f"deleted {deleted} unused picture{'' if deleted == 1 else 's'} older than a day")
+
+
+@cli.command("demo")
+@click.option("--base-url", default=None,
+              help="Where the server will answer, for the sign-in links "
+                   "(default: GROUPTOOLS_BASE_URL, else http://127.0.0.1:8000).")
+def demo(base_url):
+    """Fill an empty database with two sample groups (Chinese, English) holding every
+    widget, and print a sign-in link per sample person. `make demo` runs it on a fresh
+    SQLite in instance-demo/ and serves it."""
+    from flask import current_app
+
+    from grouptools.demo import NotEmpty, seed_demo
+
+    base_url = (base_url or current_app.config.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    try:
+        with current_app.test_request_context("/", base_url=base_url, method="POST"):
+            sample = seed_demo()
+    except NotEmpty:
+        raise click.ClickException(
+            "this database already has groups: the demo fills only an empty one "
+            "(make demo uses a fresh SQLite in instance-demo/)") from None
+    click.echo("Sample groups ready. Open a link to sign in as that person "
+               "(each asks you to confirm first):")
+    for person in sample:
+        click.echo(f"  {person.name} ({person.role}, {person.group}): {person.signin_url}")

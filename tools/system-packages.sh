@@ -1,13 +1,14 @@
 #!/bin/sh
 # Install what Debian must provide, where this machine allows it (root, or sudo without
-# a password). `run`: a CJK font for pictures. `test`: also zbar (QR decoding in tests)
-# and Chromium (browser tests). `bench`: wrk (load benchmark). Elsewhere it says what is missing and carries on.
+# a password). `run`: a CJK font for pictures. `test`: also zbar (QR decoding in tests),
+# Chromium (browser tests) and Redis (the scale-out test's shared rate limits). `bench`:
+# wrk (load benchmark). Elsewhere it says what is missing and carries on.
 set -u
 need=""
 has_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 want="fonts-noto-cjk fonts-noto-color-emoji"
-[ "${1:-run}" = "test" ] && want="$want zbar-tools chromium"
+[ "${1:-run}" = "test" ] && want="$want zbar-tools chromium redis-server"
 [ "${1:-run}" = "bench" ] && want="$want wrk"
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-packages: not Debian; install a CJK font (and zbar, Chromium for tests) yourself"; exit 0; }
 for package in $want; do has_package "$package" || need="$need $package"; done
