@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from grouptools.card.models import FIELD_TYPES, VISIBILITIES, CardFolder
 from grouptools.card.settings import STANDARD_FIELDS
-from grouptools.core.fields import Boolean, Deadline, Schema, Text
+from grouptools.core.fields import Boolean, Deadline, Schema, Text, page_number
 from grouptools.core.links import MEMBER_PLACEHOLDER, absolute_url
 from grouptools.core.valueformats import check_field_spec
 from grouptools.core.widgetapi import WidgetStateSchema
@@ -119,8 +119,7 @@ class IncompleteCardsSchema(Schema):
 
 class CardFolderQuerySchema(Schema):
     q = Text(max_length=100, load_default="")
-    page = fields.Integer(load_default=1, validate=[validate.Range(min=1, max=10_000)],
-                          error_messages={"invalid": _l("Not a valid integer.")})
+    page = page_number()
 
 class CardFolderCreateSchema(Schema):
     title = Text(min_length=1, max_length=CardFolder.TITLE_MAX)
