@@ -12,7 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from grouptools.checkin.models import Achievement, Checkin, HabitMember
@@ -31,6 +31,7 @@ NOT_DONE_PAGE = 50  # names of `not_done` a page (`?page=`)
 FEED_MAX = 200
 
 NAME = func.coalesce(Membership.nickname, Person.name)
+NOT_ACTIVE = tuple(status for status in Membership.STATUSES if status != "active")
 
 
 class Standing(NamedTuple):
@@ -83,12 +84,17 @@ def habit_stats(person, habit, now=None, page=1):
     manager = can(person, Action.MANAGE_WIDGET, habit, membership)
     today = local_today(habit.group, now)
     current = current_streak_clause(habit, today)
-    figures = and_(HabitMember.habit_id == habit.id, HabitMember.membership_id == Membership.id)
-    member_count, done_count = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((HabitMember.last_day == today, 1),
-                                                          else_=0)), 0))
-        .select_from(Membership).outerjoin(HabitMember, figures)
-        .where(_active_members(habit))).one()
+    member_count, done_count = db.session.execute(select(
+        select(func.count()).select_from(Membership).where(_active_members(habit))
+        .scalar_subquery(),
+        # Today's figures off the habit's (habit_id, last_day) index, leaving out the few
+        # members who have gone, rather than look up every member's figures.
+        select(func.count()).select_from(HabitMember)
+        .where(HabitMember.habit_id == habit.id, HabitMember.last_day == today,
+               HabitMember.membership_id.not_in(
+                   select(Membership.id).where(Membership.group_id == habit.group_id,
+                                               Membership.status.in_(NOT_ACTIVE))))
+        .scalar_subquery())).one()
     ranked = (select(HabitMember.total_days).select_from(HabitMember)
               .join(Membership, Membership.id == HabitMember.membership_id)
               .where(HabitMember.habit_id == habit.id, HabitMember.total_days > 0,
