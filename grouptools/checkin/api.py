@@ -16,6 +16,7 @@ from grouptools.checkin.schemas import (
     HabitCreateSchema,
     HabitSchema,
     HabitUpdateSchema,
+    StatsArgsSchema,
     StatsSchema,
 )
 from grouptools.core.access import Action
@@ -71,11 +72,13 @@ def get_feed(args, hid):
 
 
 @blp.route("/habits/<pid:hid>/stats")
+@blp.arguments(StatsArgsSchema, location="query")
 @blp.response(200, StatsSchema)
-def get_stats(hid):
-    """Today's count, the leaderboard, and for managers the roll call."""
+def get_stats(args, hid):
+    """Today's count, the leaderboard, and for managers who has not checked in (a page of
+    it, `?page=`) and the roll call."""
     habit, person, _ = load_widget(Habit, hid)
-    return stats.habit_stats(person, habit)
+    return stats.habit_stats(person, habit, page=args["page"])
 
 
 @blp.route("/habits/<pid:hid>/achievements")

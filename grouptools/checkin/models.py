@@ -174,6 +174,8 @@ class HabitMember(db.Model):
 
     __table_args__ = (
         Index("ix_habit_member_leaderboard", "habit_id", "total_days"),
+        # Who checked in on a day (today's count), read without the other members' rows.
+        Index("ix_habit_member_habit_id_last_day", "habit_id", "last_day", "membership_id"),
         {"info": {"not_activity": True}},
     )
 

@@ -11,6 +11,7 @@ from grouptools.core.fields import (
     ScheduleDate,
     Schema,
     Text,
+    page_number,
     public_id,
     public_ids,
 )
@@ -175,6 +176,10 @@ class FeedArgsSchema(Schema):
     date = ScheduleDate()
 
 
+class StatsArgsSchema(Schema):
+    page = page_number(metadata={"description": "Which page of `not_done`, 50 names a page"})
+
+
 class StatsSchema(Schema):
     """A stats.HabitStats."""
 
@@ -190,8 +195,13 @@ class StatsSchema(Schema):
                        "done_today}]"})
     not_done = fields.Function(
         lambda s: None if s.not_done is None else [row._asdict() for row in s.not_done],
-        allow_none=True, metadata={"description": "Managers: who has not checked in today "
-                                                  "(first 200, [{member_id, name}]); null "
-                                                  "for members"})
+        allow_none=True, metadata={"description": "Managers: who has not checked in today, "
+                                                  "in the order they joined, 50 a page "
+                                                  "([{member_id, name}]); null for members"})
+    not_done_count = fields.Integer(allow_none=True, metadata={
+        "description": "Managers: how many have not checked in today; null for members"})
+    page = fields.Integer()
+    pages = fields.Integer(metadata={"description": "Pages of `not_done` (at least 1)"})
     roll_call_text = fields.String(allow_none=True, metadata={
-        "description": "Managers: 已打卡 23/30，未打卡：@… and the link; null on a day off"})
+        "description": "Managers: 已打卡 23/30，未打卡：@… (the first 200) and the link; null "
+                       "on a day off"})

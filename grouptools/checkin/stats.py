@@ -12,7 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from grouptools.checkin.models import Achievement, Checkin, HabitMember
@@ -26,10 +26,12 @@ from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
 
 LEADERBOARD_MAX = 100
-NOT_DONE_MAX = 200
+NOT_DONE_MAX = 200  # names the roll call @-mentions
+NOT_DONE_PAGE = 50  # names of `not_done` a page (`?page=`)
 FEED_MAX = 200
 
 NAME = func.coalesce(Membership.nickname, Person.name)
+NOT_ACTIVE = tuple(status for status in Membership.STATUSES if status != "active")
 
 
 class Standing(NamedTuple):
@@ -54,27 +56,45 @@ class HabitStats:
     done_count: int
     member_count: int
     leaderboard: list
-    not_done: list | None  # managers only
+    not_done: list | None  # managers only: this page of who has not checked in today
     roll_call_text: str | None  # managers only; None on a day off or when all are done
+    page: int = 1
+
+    @property
+    def not_done_count(self):
+        """Who has not checked in today (managers; 0 on a day off, None for members)."""
+        if self.not_done is None:
+            return None
+        return self.member_count - self.done_count if self.scheduled_today else 0
+
+    @property
+    def pages(self):
+        return max(1, -(-(self.not_done_count or 0) // NOT_DONE_PAGE))
 
 
 def _active_members(habit):
     return and_(Membership.group_id == habit.group_id, Membership.status == "active")
 
 
-def habit_stats(person, habit, now=None):
+def habit_stats(person, habit, now=None, page=1):
     """Today's count, the leaderboard (by total days, then current streak; its first
-    LEADERBOARD_MAX) and, for managers, who has not checked in today and the roll call."""
+    LEADERBOARD_MAX) and, for managers, page `page` of who has not checked in today
+    (NOT_DONE_PAGE a page) and the roll call naming the first NOT_DONE_MAX."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     manager = can(person, Action.MANAGE_WIDGET, habit, membership)
     today = local_today(habit.group, now)
     current = current_streak_clause(habit, today)
-    figures = and_(HabitMember.habit_id == habit.id, HabitMember.membership_id == Membership.id)
-    member_count, done_count = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((HabitMember.last_day == today, 1),
-                                                          else_=0)), 0))
-        .select_from(Membership).outerjoin(HabitMember, figures)
-        .where(_active_members(habit))).one()
+    member_count, done_count = db.session.execute(select(
+        select(func.count()).select_from(Membership).where(_active_members(habit))
+        .scalar_subquery(),
+        # Today's figures off the habit's (habit_id, last_day) index, leaving out the few
+        # members who have gone, rather than look up every member's figures.
+        select(func.count()).select_from(HabitMember)
+        .where(HabitMember.habit_id == habit.id, HabitMember.last_day == today,
+               HabitMember.membership_id.not_in(
+                   select(Membership.id).where(Membership.group_id == habit.group_id,
+                                               Membership.status.in_(NOT_ACTIVE))))
+        .scalar_subquery())).one()
     ranked = (select(HabitMember.total_days).select_from(HabitMember)
               .join(Membership, Membership.id == HabitMember.membership_id)
               .where(HabitMember.habit_id == habit.id, HabitMember.total_days > 0,
@@ -97,28 +117,37 @@ def habit_stats(person, habit, now=None):
     scheduled = is_scheduled(habit, today)
     not_done = roll_call = None
     if manager:
-        not_done = []
+        not_done, roll_call = [], []
         if scheduled:
-            not_done = [Listed(*row) for row in db.session.execute(
-                select(Membership.public_id, NAME).select_from(Membership)
-                .join(Person, Person.id == Membership.person_id)
-                .outerjoin(HabitMember, figures)
-                .where(_active_members(habit),
-                       or_(HabitMember.last_day.is_(None), HabitMember.last_day < today))
-                # In the order members came (ids grow as they join): read from the
-                # group's index, stopping at the first NOT_DONE_MAX.
-                .order_by(Membership.id).limit(NOT_DONE_MAX))]
+            roll_call = _not_done(habit, today, 0, NOT_DONE_MAX)
+            first, last = (page - 1) * NOT_DONE_PAGE, page * NOT_DONE_PAGE
+            # The first pages are names the roll call read already.
+            not_done = (roll_call[first:last] if last <= NOT_DONE_MAX
+                        else _not_done(habit, today, first, NOT_DONE_PAGE))
     stats = HabitStats(habit, today, scheduled, done_count, member_count, leaderboard,
-                       not_done, None)
+                       not_done, None, page)
     if manager and scheduled:
-        stats.roll_call_text = roll_call_text(stats)
+        stats.roll_call_text = roll_call_text(stats, roll_call)
     return stats
 
 
-def roll_call_text(stats):
+def _not_done(habit, today, offset, limit):
+    """Active members who have not checked in today, in the order they came (ids grow as
+    they join): read from the group's index, stopping after `offset + limit`."""
+    figures = and_(HabitMember.habit_id == habit.id, HabitMember.membership_id == Membership.id)
+    return [Listed(*row) for row in db.session.execute(
+        select(Membership.public_id, NAME).select_from(Membership)
+        .join(Person, Person.id == Membership.person_id)
+        .outerjoin(HabitMember, figures)
+        .where(_active_members(habit),
+               or_(HabitMember.last_day.is_(None), HabitMember.last_day < today))
+        .order_by(Membership.id).offset(offset).limit(limit))]
+
+
+def roll_call_text(stats, not_done):
     """`已打卡 23/30，未打卡：@张三 @李四` and the habit's link, in the asker's language,
-    naming the first NOT_DONE_MAX who have not checked in (then "…")."""
-    names = [f"@{member.name}" for member in stats.not_done]
+    naming `not_done`, the first NOT_DONE_MAX who have not checked in (then "…")."""
+    names = [f"@{member.name}" for member in not_done]
     if stats.member_count - stats.done_count > len(names):
         names.append("…")
     if names:

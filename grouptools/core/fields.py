@@ -188,6 +188,18 @@ LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field 
                  "null": _l("This field may not be empty.")}
 
 
+PAGE_MAX = 10_000
+
+
+def page_number(**kwargs):
+    """`?page=` of a paged list (the card folder, a notice's receipts): 1 by default.
+    Query strings carry text, so this one Integer is not strict."""
+    return fields.Integer(
+        load_default=1, validate=[validate.Range(min=1, max=PAGE_MAX,
+                                                 error=_l("Use a number from {min} to {max}."))],
+        error_messages={"invalid": _l("Not a valid integer.")}, **kwargs)
+
+
 def public_id(**kwargs):
     """A row's public id (core.models.new_public_id) named in a body or a query."""
     valid = validate.Regexp(rf"^{PUBLIC_ID_PATTERN}$", error=_l("Not a valid id."))

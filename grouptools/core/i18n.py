@@ -1,4 +1,7 @@
-"""Which language a person reads: ?lang=, then a cookie, then Accept-Language."""
+"""Which language a person reads: ?lang=, then a cookie, then Accept-Language; and
+times and dates shown in it."""
+from functools import lru_cache
+
 from flask import current_app, has_request_context, request
 
 LANG_COOKIE = "lang"
@@ -38,11 +41,27 @@ def html_lang():
     return "zh-Hans" if str(get_locale()) == "zh_Hans" else "en"
 
 
+@lru_cache(maxsize=16)
+def _datetime_patterns(locale):
+    """(this year's date, another year's date, the time, how the two join) in `locale`:
+    what Babel's format_skeleton and format_time would match and parse again on every
+    call, done once per language (a receipts page shows a hundred times)."""
+    from babel.dates import get_time_format, match_skeleton, parse_pattern
+
+    def date_pattern(skeleton):
+        skeletons = locale.datetime_skeletons
+        if skeleton not in skeletons:
+            skeleton = match_skeleton(skeleton, skeletons) or skeleton
+        return parse_pattern(skeletons[skeleton])
+
+    return (date_pattern("MMMEd"), date_pattern("yMMMEd"), get_time_format("short", locale),
+            locale.datetime_formats["medium"])
+
+
 def format_local(group, at):
     """A time as the group reads it: its own time zone, the reader's language
     ("12月1日周二 20:00", "Tue, Dec 1, 8:00 PM"); the year only when it is not this one.
     In templates: `{{ at|local_datetime(group) }}`."""
-    from babel.dates import format_skeleton, format_time
     from flask_babel import get_locale
 
     from grouptools.core.timeutil import local_time, utcnow
@@ -52,9 +71,9 @@ def format_local(group, at):
     # Already shifted (local_time never fails on a stored value): Babel keeps its zone.
     local, locale = local_time(group, at), get_locale()
     same_year = local.year == local_time(group, utcnow()).year
-    date = format_skeleton("MMMEd" if same_year else "yMMMEd", local, locale=locale)
-    time = format_time(local, "short", locale=locale)
-    return locale.datetime_formats["medium"].format(time, date)
+    this_year, other_year, time, joined = _datetime_patterns(locale)
+    date = (this_year if same_year else other_year).apply(local, locale)
+    return joined.format(time.apply(local, locale, reference_date=local.date()), date)
 
 
 def local_datetime(at, group):

@@ -29,10 +29,12 @@ def confirm_notice(nid):
 
 
 @blp.route("/notices/<pid:nid>/receipts")
+@blp.arguments(schemas.ReceiptsQuerySchema, location="query")
 @blp.response(200, schemas.ReceiptsSchema)
-def get_receipts(nid):
+def get_receipts(args, nid):
+    """Managers: the counts, one page of each list (`?page=`) and the reminder."""
     notice, person, _ = load_widget(Notice, nid, Action.MANAGE_WIDGET)
-    return receipts.receipts(person, notice)
+    return receipts.receipts(person, notice, args["page"])
 
 
 @blp.route("/notices/<pid:nid>/revisions")

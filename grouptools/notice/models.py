@@ -162,8 +162,8 @@ class NoticeReceipt(db.Model):
 
     __table_args__ = (
         UniqueConstraint("notice_id", "membership_id", "revision"),
-        # One revision's receipts in the order managers see them, so the first 200 of
-        # each list are read off an index and counting reads nothing else: who confirmed
+        # One revision's receipts in the order managers see them, so each page of
+        # each list is read off an index and counting reads nothing else: who confirmed
         # by time of confirming; who only opened it by time of opening (a partial index:
         # PostgreSQL orders by a column after "IS NULL" only as a sort).
         Index("ix_notice_receipt_notice_id_revision_confirmed_at", "notice_id", "revision",

@@ -2,8 +2,10 @@
 its managers against the current audience (active members, or the chosen ones still
 active), so a member who left drops out of every count while their rows stay as history.
 
-Counts are SQL COUNTs and each list reads at most its first LIST_MAX rows: the answer
-runs the same few statements for 5 members and for 5,000. "Once per revision" is the
+Counts are SQL COUNTs and each list reads one page of PAGE_SIZE rows (`?page=`, the
+counts saying how many pages there are), the reminder at most REMINDER_MAX names: the
+answer runs the same few statements, and returns as many rows, for 50 members and for
+5,000 (docs/api.md, bench/README.md). "Once per revision" is the
 database's unique key; parallel first views or confirmations insert with
 ON CONFLICT DO NOTHING (core.database.insert_unless_present), never check-then-insert."""
 from dataclasses import dataclass
@@ -29,7 +31,8 @@ from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
 from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision
 
-LIST_MAX = 200
+PAGE_SIZE = 50  # names per list and page: about what a phone shows without scrolling far
+REMINDER_MAX = 200  # names one reminder @-mentions
 GONE_OR_WAITING = tuple(status for status in Membership.STATUSES if status != "active")
 
 
@@ -55,7 +58,8 @@ class Listed(NamedTuple):
 class Receipts:
     notice: Notice
     counts: Counts
-    confirmed: list
+    page: int
+    confirmed: list  # this page of each list
     viewed: list  # opened, not confirmed
     not_viewed: list
     unconfirmed: list | None  # for the reminder; None when no confirmation is asked
@@ -63,6 +67,22 @@ class Receipts:
     @property
     def overdue(self):
         return is_overdue(self.notice, self.counts)
+
+    @property
+    def page_size(self):
+        return PAGE_SIZE
+
+    @property
+    def offset(self):
+        """How many names of each list the pages before this one hold."""
+        return (self.page - 1) * PAGE_SIZE
+
+    @property
+    def pages(self):
+        """How many pages the longest of the three lists fills (at least one)."""
+        longest = max(self.counts.confirmed, self.counts.viewed - self.counts.confirmed,
+                      self.counts.audience - self.counts.viewed)
+        return max(1, -(-longest // PAGE_SIZE))
 
 
 def is_overdue(notice, counts, now=None):
@@ -175,49 +195,53 @@ def counts(notice):
     return Counts(*db.session.execute(select(audience, *answered.c)).one())
 
 
-def _readers(notice, at_column, condition, order):
-    """The first LIST_MAX audience members whose receipt meets `condition`, in `order`:
-    read off a receipts' index in that order, so the database stops at LIST_MAX."""
+def _readers(notice, at_column, condition, order, page):
+    """Page `page` of the audience members whose receipt meets `condition`, in `order`:
+    read off a receipts' index in that order, so the database stops at that page's end."""
     query = (notice.audience_members(Membership.public_id,
                                      func.coalesce(Membership.nickname, Person.name), at_column)
              .join(NoticeReceipt, current_receipt(notice, Membership.id))
              .join(Person, Person.id == Membership.person_id)
-             .where(condition).order_by(*order).limit(LIST_MAX))
+             .where(condition).order_by(*order)
+             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return [Listed(*row) for row in db.session.execute(query)]
 
 
-def _members_without(notice, condition):
-    """The first LIST_MAX audience members, in the order they joined, with no receipt
-    meeting `condition`: the group's members walked in that order off their index until
-    LIST_MAX are found, never sorted whole."""
+def _members_without(notice, condition, page=1, size=None):
+    """Page `page` (of `size`) of the audience members, in the order they joined, with no
+    receipt meeting `condition`: the group's members walked in that order off their index
+    until that page is found, never sorted whole."""
+    size = size or PAGE_SIZE
     query = (notice.audience_members(Membership.public_id,
                                      func.coalesce(Membership.nickname, Person.name))
              .join(Person, Person.id == Membership.person_id)
              .where(~exists().where(current_receipt(notice, Membership.id), condition))
-             .order_by(Membership.joined_at, Membership.id).limit(LIST_MAX))
+             .order_by(Membership.joined_at, Membership.id)
+             .offset((page - 1) * size).limit(size))
     return [Listed(*row) for row in db.session.execute(query)]
 
 
-def receipts(person, notice):
-    """For managers (403 for members): the counts, who confirmed, who only opened it, who
-    has not opened it (each list its first LIST_MAX), and who to remind."""
+def receipts(person, notice, page=1, known_counts=None):
+    """For managers (403 for members): the counts, and page `page` of who confirmed, who
+    only opened it and who has not opened it (PAGE_SIZE each), and who to remind.
+    `known_counts`: the counts the same request read already (the page's NoticeState)."""
     authorize(person, Action.MANAGE_WIDGET, notice)
     confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
     return Receipts(
-        notice=notice, counts=counts(notice),
+        notice=notice, counts=known_counts or counts(notice), page=page,
         confirmed=_readers(notice, confirmed_at, confirmed_at.is_not(None),
-                           [confirmed_at, NoticeReceipt.membership_id]),
+                           [confirmed_at, NoticeReceipt.membership_id], page),
         viewed=_readers(notice, viewed_at, confirmed_at.is_(None),
-                        [viewed_at, NoticeReceipt.membership_id]),
-        not_viewed=_members_without(notice, true()),
-        unconfirmed=(_members_without(notice, confirmed_at.is_not(None))
+                        [viewed_at, NoticeReceipt.membership_id], page),
+        not_viewed=_members_without(notice, true(), page),
+        unconfirmed=(_members_without(notice, confirmed_at.is_not(None), size=REMINDER_MAX)
                      if notice.require_confirmation else None),
     )
 
 
 def reminder_text(report):
     """`@张三 @李四 请确认收到《标题》 <link>`, in the asker's language, naming exactly the
-    members who have not confirmed (the first LIST_MAX, then "…"); None when there is
+    members who have not confirmed (the first REMINDER_MAX, then "…"); None when there is
     nobody to remind."""
     if not report.unconfirmed:
         return None

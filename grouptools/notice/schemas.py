@@ -3,11 +3,13 @@ stored and answered as typed, and pages escape it like every user text. Who sees
 decided by the service (NoticeState, receipts.Receipts) and shown here."""
 from marshmallow import fields
 
-from grouptools.core.fields import Boolean, Deadline, PlainList, Schema, Text, public_ids
+from grouptools.core.fields import (
+    Boolean, Deadline, PlainList, Schema, Text, page_number, public_ids,
+)
 from grouptools.core.links import image_urls
 from grouptools.core.widgetapi import WidgetStateSchema
 from grouptools.notice.models import Notice
-from grouptools.notice.receipts import is_late, reminder_text
+from grouptools.notice.receipts import PAGE_SIZE, REMINDER_MAX, is_late, reminder_text
 
 # A chosen audience names members: as many as a large group holds.
 AUDIENCE_MAX = 5000
@@ -99,8 +101,12 @@ class ViewedSchema(ListedSchema):
     viewed_at = fields.Function(lambda m: _time(m.at))
 
 
+class ReceiptsQuerySchema(Schema):
+    page = page_number(metadata={"description": f"Which page of each list, {PAGE_SIZE} names a page"})
+
+
 class ReceiptsSchema(Schema):
-    """A receipts.Receipts for managers."""
+    """A receipts.Receipts for managers: exact counts, one page of each list."""
 
     revision = fields.Function(lambda r: r.notice.revision)
     audience_count = fields.Function(lambda r: r.counts.audience)
@@ -108,15 +114,19 @@ class ReceiptsSchema(Schema):
     viewed_count = fields.Function(lambda r: r.counts.viewed, metadata={
         "description": "Opened the current revision, those who confirmed included"})
     not_viewed_count = fields.Function(lambda r: r.counts.audience - r.counts.viewed)
+    page = fields.Integer()
+    page_size = fields.Integer()
+    pages = fields.Integer(metadata={"description": "Pages of the longest list (at least 1)"})
     confirmed = PlainList(ConfirmedSchema, lambda m: {**_listed(m), "confirmed_at": _time(m.at)},
-                          metadata={"description": "First 200, by time of confirming"})
+                          metadata={"description": f"By time of confirming: {PAGE_SIZE} a page"})
     viewed = PlainList(ViewedSchema, lambda m: {**_listed(m), "viewed_at": _time(m.at)},
-                       metadata={"description": "Opened, not confirmed: first 200"})
-    not_viewed = PlainList(ListedSchema, _listed, metadata={"description": "First 200"})
+                       metadata={"description": f"Opened, not confirmed: {PAGE_SIZE} a page"})
+    not_viewed = PlainList(ListedSchema, _listed, metadata={
+        "description": f"In the order they joined: {PAGE_SIZE} a page"})
     overdue = fields.Boolean()
     reminder_text = fields.Function(reminder_text, metadata={
-        "description": "@-mentions the members who have not confirmed (first 200); null "
-                       "when nobody is left or no confirmation is asked"})
+        "description": f"@-mentions the members who have not confirmed (first {REMINDER_MAX}); "
+                       "null when nobody is left or no confirmation is asked"})
 
 
 class RevisionSchema(Schema):

@@ -5,10 +5,11 @@ and the export. Every action is a plain form that redirects.
 
 Publishing and editing are manage.py; sharing, closing and deleting the kit's
 (core.widgetpages)."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from grouptools.core.access import Action
+from grouptools.core.fields import PAGE_MAX
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
@@ -18,10 +19,17 @@ from grouptools.notice.kind import NOTICE
 from grouptools.notice.models import Notice
 
 
+def _page_asked():
+    """`?page=` of the receipts' lists; anything else than a page number shows the first."""
+    page = request.args.get("page", 1, type=int)
+    return page if 1 <= page <= PAGE_MAX else 1
+
+
 def _show(loaded):
     state = service.notice_state(loaded.person, loaded.widget)
     notice = loaded.widget
-    report = receipts.receipts(loaded.person, notice) if state.manager else None
+    report = (receipts.receipts(loaded.person, notice, _page_asked(), state.counts)
+              if state.manager else None)
     confirmed = bool(state.receipt and state.receipt.confirmed_at)
     # "Please confirm again": a member who confirmed an earlier revision of the text.
     again = (state.addressed and notice.require_confirmation and not confirmed

@@ -82,3 +82,41 @@ def test_a_departed_members_card_leaves_the_folder_and_stops_being_public(make_c
     assert "张三" not in world.owner.get(f"{world.base}/cards/export.csv").get_data(as_text=True)
     exported = world.owner.get(f"{world.base}/export.json").get_json()
     assert "张三" not in str(exported["widgets"]["card_folders"])
+
+
+def _search_statements(app, make_cards, size):
+    from tests.conftest import statements_run
+
+    members = tuple(f"成员{size}-{i}" for i in range(size))
+    world = make_cards(members=members)
+    for i, name in enumerate(members):
+        world.fill(name, name=name, phone=f"138{i:08d}", city="上海" if i % 2 else "北京")
+    reader = world.member(members[0])
+    world.folder(reader, q="上海")  # the reader's first request may load what later ones reuse
+    with statements_run(app) as statements:
+        answer = world.folder(reader, q="上海")
+    assert answer.status_code == 200
+    assert answer.headers["X-Total-Count"] == str(size // 2) and len(answer.get_json()) == size // 2
+    return len(statements)
+
+
+def test_a_search_runs_as_many_statements_for_40_cards_as_for_4(app, make_cards):
+    assert _search_statements(app, make_cards, 4) == _search_statements(app, make_cards, 40)
+
+
+def test_the_count_leaves_out_departed_members(make_cards):
+    world = make_cards(members=("甲", "乙", "丙"))
+    for name in ("甲", "乙", "丙"):
+        world.fill(name, name=name, phone="13812345678", city="上海")
+    world.remove("乙")
+    found = world.folder(q="上海")
+    assert sorted(_names(found)) == sorted(["甲", "丙"]) and found.headers["X-Total-Count"] == "2"
+
+
+def test_the_list_answers_every_field_the_api_document_names(app, make_cards):
+    from grouptools.card.schemas import CardSchema
+
+    world = make_cards()
+    world.fill("甲", name="张三", phone="13812345678")
+    listed = world.folder().get_json()
+    assert listed and all(set(card) == set(CardSchema().fields) for card in listed)

@@ -112,8 +112,13 @@ def test_stats_and_roll_call_in_the_askers_language(habit_of):
     assert zh["roll_call_text"].split("\n")[0] == "已打卡 1/3，未打卡：@群主 @乙"
     assert (zh["done_count"], zh["member_count"], zh["today"]) == (1, 3, habit["today"])
     assert [row["name"] for row in zh["leaderboard"]] == ["甲"]
+    assert ([row["name"] for row in zh["not_done"]], zh["not_done_count"], zh["page"],
+            zh["pages"]) == (["群主", "乙"], 2, 1, 1)
+    assert owner.get(f"/api/v1/habits/{hid}/stats?page=2").get_json()["not_done"] == []
+    assert owner.get(f"/api/v1/habits/{hid}/stats?page=0").status_code == 422
     member = people["乙"][0].get(f"/api/v1/habits/{hid}/stats").get_json()
     assert member["not_done"] is None and member["roll_call_text"] is None
+    assert member["not_done_count"] is None
 
 
 def test_achievements_calendar_feed_and_undo(habit_of):

@@ -114,3 +114,20 @@ def test_statements_do_not_grow_with_the_members(app, group_with, route):
         return len(run)
 
     assert statements(5) == statements(50)
+
+
+def test_who_has_not_checked_in_comes_a_page_at_a_time(world, monkeypatch):
+    monkeypatch.setattr(stats, "NOT_DONE_PAGE", 2)
+    monkeypatch.setattr(stats, "NOT_DONE_MAX", 3)
+    w = world()
+    habit = w.habit()
+    members = {name: w.member(name) for name in ("甲", "乙", "丙", "丁")}
+    w.check_in(members["甲"], habit, at("2026-03-02 07:00"))
+    when = at("2026-03-02 20:00")
+    pages = [stats.habit_stats(w.owner, habit, when, page=n) for n in (1, 2, 3, 4)]
+    assert [[m.name for m in board.not_done] for board in pages] == \
+        [["群主", "乙"], ["丙", "丁"], [], []]  # page 2 is read past the roll call's names
+    assert {(board.not_done_count, board.pages) for board in pages} == {(4, 2)}
+    # The roll call names its first NOT_DONE_MAX on every page.
+    assert all(board.roll_call_text.startswith("Checked in 1/5, not yet: @群主 @乙 @丙 …")
+               for board in pages)

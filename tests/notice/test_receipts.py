@@ -214,3 +214,35 @@ def _statements_for(app, make_notice, size):
 def test_receipts_and_the_page_run_the_same_statements_however_large_the_audience(
         app, make_notice):
     assert _statements_for(app, make_notice, 5) == _statements_for(app, make_notice, 60)
+
+
+def test_each_list_comes_a_page_at_a_time_with_exact_counts(app, make_notice, monkeypatch):
+    from grouptools.notice import receipts
+
+    monkeypatch.setattr(receipts, "PAGE_SIZE", 2)
+    members = ["甲", "乙", "丙", "丁", "戊"]
+    world = make_notice(members=members)
+    for name in members[:3]:
+        world.confirm(world.member(name))
+    pages = [world.owner.get(f"{world.path}/receipts?page={n}").get_json() for n in (1, 2, 3)]
+    assert [(p["page"], p["pages"], p["page_size"]) for p in pages] == [(1, 2, 2), (2, 2, 2),
+                                                                       (3, 2, 2)]
+    assert all((p["confirmed_count"], p["viewed_count"], p["not_viewed_count"]) == (3, 4, 2)
+               for p in pages)
+    assert [names(p["confirmed"]) for p in pages] == [["甲", "乙"], ["丙"], []]
+    assert [names(p["not_viewed"]) for p in pages] == [["丁", "戊"], [], []]
+    # The reminder is not paged: it names everyone who has not confirmed, on every page.
+    assert all(p["reminder_text"].startswith("@群主 @丁 @戊 ") for p in pages)
+    for bad in ("0", "x", "99999999999999999999"):
+        refused = world.owner.get(f"{world.path}/receipts?page={bad}")
+        assert refused.status_code == 422 and refused.get_json()["errors"]["query"]["page"]
+
+
+def test_the_reminder_names_at_most_its_first_names(app, make_notice, monkeypatch):
+    from grouptools.notice import receipts
+
+    monkeypatch.setattr(receipts, "REMINDER_MAX", 2)
+    world = make_notice(members=["甲", "乙", "丙"])
+    report = world.receipts().get_json()
+    assert report["reminder_text"].startswith("@群主 @甲 … ")
+    assert names(report["not_viewed"]) == ["甲", "乙", "丙"]

@@ -155,16 +155,34 @@ def test_members_never_see_the_senders_lists(app, owner_phone):
 
 
 def test_long_lists_say_how_many_more_and_the_overdue_is_marked(app, make_notice, monkeypatch):
-    world = make_notice(members=("甲", "乙", "丙", "丁"))  # and the owner, who reads it
-    monkeypatch.setattr(receipts, "LIST_MAX", 2)
+    world = make_notice(members=("甲", "乙", "丙", "丁", "戊"))  # and the owner, who reads it
+    monkeypatch.setattr(receipts, "PAGE_SIZE", 2)
     with app.app_context():
         db.session.execute(update(Notice).values(deadline=utcnow() - timedelta(hours=1)))
         db.session.commit()
     html = html_of(world.owner.get(f"/n/{world.nid}", headers=EN))
     not_viewed = re.search(r'id="not-viewed">(.*?)</ul>', html, re.S).group(1)
-    assert not_viewed.count('class="notice-name"') == 2 and "and 2 more" in not_viewed
-    assert "Overdue" in html
+    assert not_viewed.count('class="notice-name"') == 2 and "and 3 more" in not_viewed
+    assert "Overdue" in html and "Page 1 of 3" in html and "page=2#receipts" in html
     assert "Overdue" not in html_of(world.member("甲").get(f"/n/{world.nid}", headers=EN))
+
+
+def test_the_next_pages_show_the_rest_of_each_list(app, make_notice, monkeypatch):
+    world = make_notice(members=("甲", "乙", "丙", "丁"))
+    monkeypatch.setattr(receipts, "PAGE_SIZE", 2)
+    world.owner.get(f"/n/{world.nid}")  # the owner opened it: four have not
+    shown = []
+    for page in (1, 2):
+        html = html_of(world.owner.get(f"/n/{world.nid}?page={page}", headers=EN))
+        names = re.search(r'id="not-viewed">(.*?)</ul>', html, re.S).group(1)
+        shown += re.findall(r'<span class="grow">(.*?)</span>', names)
+    assert shown == ["甲", "乙", "丙", "丁"]  # in the order they joined, none twice
+    assert "and" not in names and "Page 2 of 2" in html and "page=1#receipts" in html
+    # A page past the end lists nobody; one that is no page number shows the first.
+    past = html_of(world.owner.get(f"/n/{world.nid}?page=9", headers=EN))
+    assert 'id="not-viewed"' not in past and "Not opened (4)" in past
+    for odd in ("x", "0", "99999999999999999999"):
+        assert "甲" in html_of(world.owner.get(f"/n/{world.nid}?page={odd}", headers=EN))
 
 
 @pytest.mark.parametrize("reader", ["manager", "member"])
