@@ -4,7 +4,7 @@ Today's count on the stats reads the members whose latest check-in is today off
 (habit_id, last_day, membership_id) (bench/README.md, "Check-in stats").
 
 Revision ID: 3f8a1c2d9b70
-Revises: e6aab34c18c9
+Revises: 3b7e5c1d9a42
 Create Date: 2026-12-03 04:50:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3f8a1c2d9b70'
-down_revision = 'e6aab34c18c9'
+down_revision = '3b7e5c1d9a42'
 branch_labels = None
 depends_on = None
 
