@@ -3,9 +3,16 @@ in, reaches the first milestone, sees their month calendar, the leaderboard and 
 certificate, and opens the certificate's public verification page as anyone scanning it
 would; a habit that asks for words and a photo takes a photo picked on the phone, and the
 calendar's day opens to it. Every page fits 390 px and passes axe-core's WCAG A/AA checks."""
+from datetime import timedelta
+
 import pytest
 import requests
 from PIL import Image, ImageDraw
+from sqlalchemy import select, update
+
+from grouptools.core.models import Membership, Person
+from grouptools.core.timeutil import utcnow
+from grouptools.extensions import db
 
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_layout import LANGUAGES, assert_fits_a_phone
@@ -110,15 +117,17 @@ def sunrise(path):
 
 
 PHOTO_WORDS = {
-    "zh": {"title": "晨跑拍照打卡", "check_in": "今日打卡", "done": "你今天已打卡。"},
+    "zh": {"title": "晨跑拍照打卡", "check_in": "今日打卡", "done": "你今天已打卡。",
+           "make_up": "补卡", "makeup": "那天下雨，在跑步机上跑的"},
     "en": {"title": "Morning run, with a photo", "check_in": "Check in today",
-           "done": "You checked in today."},
+           "done": "You checked in today.", "make_up": "Make up",
+           "makeup": "Rained that day: treadmill instead"},
 }
 
 
 @pytest.mark.parametrize("accept_language, lang", LANGUAGES)
-def test_checking_in_with_a_photo_and_opening_the_day(phone, live_server, accept_language, lang,
-                                                      tmp_path):
+def test_checking_in_with_a_photo_and_opening_the_day(app, phone, live_server, accept_language,
+                                                      lang, tmp_path):
     words, photo_words = WORDS[lang], PHOTO_WORDS[lang]
     owner = person(live_server, words["owner"])
     gid = requests.post(f"{live_server}/api/v1/groups", json={"name": words["group"]},
@@ -173,6 +182,31 @@ def test_checking_in_with_a_photo_and_opening_the_day(phone, live_server, accept
     runner.page.screenshot(path=str(runner.screenshot(f"checkin-photo-day-{lang}")))
     runner.page.locator("#calendar").screenshot(
         path=str(runner.screenshot(f"checkin-photo-calendar-{lang}")))
+
+    # A member of a month's standing makes up a missed day, with its photo; the calendar
+    # marks the day made up and opens it.
+    with app.app_context():
+        db.session.execute(update(Membership).where(Membership.person_id.in_(
+            select(Person.id).where(Person.name == words["runner"])))
+            .values(joined_at=utcnow() - timedelta(days=30)))
+        db.session.commit()
+    runner.open(f"/h/{hid}")
+    runner.page.locator("details.habit-makeup summary").click()
+    missed = runner.page.locator("#f-date option").first.get_attribute("value")
+    runner.page.fill("#f-makeup-text", photo_words["makeup"])
+    runner.page.set_input_files("#f-makeup-photos", [sunrise(tmp_path / "missed.jpg")])
+    with runner.page.expect_navigation():
+        runner.page.get_by_role("button", name=photo_words["make_up"], exact=True).click()
+    runner.page.wait_for_load_state("load")
+    runner.open(f"/h/{hid}?day={missed}")
+    day = runner.page.locator("#day")
+    assert photo_words["makeup"] in day.inner_text() and day.locator(".habit-makeup-mark").count() == 1
+    assert runner.page.locator("td.is-makeup").count() == 1
+    runner.page.wait_for_function("() => document.querySelector('#day img').naturalWidth > 0")
+    settle(runner, None)
+    runner.page.locator("#calendar").screenshot(
+        path=str(runner.screenshot(f"checkin-photo-makeup-day-{lang}")))
+    runner.open(f"/h/{hid}")
 
     # The certificate the first milestone earned: the picture itself, as shared.
     card = runner.page.locator(".habit-certificates img").get_attribute("src")
