@@ -12,11 +12,13 @@ def init_app(app, rest_api):
     from grouptools.checkin import api, certpages, eventapi, eventviews, views  # noqa: F401
     from grouptools.checkin.blueprints import blp, bp, event_blp, event_bp
     from grouptools.checkin.kind import CHECKIN, EVENT
+    from grouptools.core.pickedphotos import allow_photo_form
     from grouptools.core.widgets import register_widget
 
     rest_api.register_blueprint(blp)
     app.register_blueprint(bp)
     register_widget(app, CHECKIN)
+    allow_photo_form(app, "checkin_pages.check_in")
     rest_api.register_blueprint(event_blp)
     app.register_blueprint(event_bp)
     register_widget(app, EVENT)

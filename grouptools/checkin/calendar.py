@@ -1,6 +1,7 @@
 """A member's month of check-ins as the habit page draws it: weeks from Monday (the ISO
 week, as Chinese calendars start it), each day marked done, made up, not scheduled or
-today, with the month before and after to link to."""
+today, with the month before and after to link to; a day up to today can be opened
+(`?day=YYYY-MM-DD`) to see its check-in."""
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from grouptools.checkin.service import month_bounds
 from grouptools.checkin.streaks import is_scheduled
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,8 @@ class Day:
     makeup: bool
     scheduled: bool
     today: bool
+    past: bool  # today or before: it can be opened
+    selected: bool  # the day opened
 
     @property
     def label(self):
@@ -42,6 +46,7 @@ class Month:
     weekdays: list  # (short name, full name) from Monday
     previous: str
     following: str | None  # None: the month is this one
+    selected: date | None  # the day opened, in this month
 
 
 def read_month(typed):
@@ -52,10 +57,24 @@ def read_month(typed):
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-def month_view(person, habit, today, typed_month=None):
+def read_day(typed, today):
+    """The day typed as YYYY-MM-DD if it is a date up to `today`, else None (a day still
+    to come has nothing to show)."""
+    if not DAY.match(typed or ""):
+        return None
+    try:
+        day = date.fromisoformat(typed)
+    except ValueError:
+        return None
+    return day if date(1900, 1, 1) <= day <= today else None
+
+
+def month_view(person, habit, today, typed_month=None, typed_day=None):
     """The asker's month `typed_month` (YYYY-MM; anything else: this month, as is a month
-    still to come) of the habit, `today` being the group's local date."""
-    month = read_month(typed_month)
+    still to come) of the habit, `today` being the group's local date; a day opened
+    (`typed_day`, YYYY-MM-DD up to today) shows its own month."""
+    selected = read_day(typed_day, today)
+    month = selected.replace(day=1) if selected else read_month(typed_month)
     figures = stats.calendar(person, habit, month if month and month <= today else None)
     first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
     done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
@@ -63,7 +82,7 @@ def month_view(person, habit, today, typed_month=None):
     day = first
     while day < following:
         cells.append(Day(day, day in done, done.get(day, False), is_scheduled(habit, day),
-                         day == today))
+                         day == today, day <= today, day == selected))
         day += timedelta(days=1)
     cells += [None] * (-len(cells) % 7)
     locale = get_locale()
@@ -73,4 +92,5 @@ def month_view(person, habit, today, typed_month=None):
         title=format_skeleton("yMMMM", first, locale=locale), value=first.strftime("%Y-%m"),
         weeks=[cells[i:i + 7] for i in range(0, len(cells), 7)],
         weekdays=[(short[i], full[i]) for i in range(7)], previous=previous,
-        following=following.strftime("%Y-%m") if following <= today else None)
+        following=following.strftime("%Y-%m") if following <= today else None,
+        selected=selected)

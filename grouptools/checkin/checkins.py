@@ -110,7 +110,8 @@ def _makeup_refusal(habit, membership, day, today):
     return None
 
 
-def _proof_errors(habit, text, image_ids):
+def proof_errors(habit, text, image_ids):
+    """{field: [message]} for the proof the habit asks for and the check-in lacks."""
     errors = {}
     if habit.needs_text and not text:
         errors["text"] = [str(_l("This habit asks for a few words with each check-in."))]
@@ -161,7 +162,7 @@ def check_in(person, habit, *, text="", image_ids=None, date=None, now=None):
         refusal = day_refusal(habit, membership, day, today, now)
         if refusal is not None:
             raise refusal
-        errors = _proof_errors(habit, text, image_ids)
+        errors = proof_errors(habit, text, image_ids)
         if errors:
             raise Invalid(errors)
         if len(set(image_ids or ())) != len(image_ids or ()):

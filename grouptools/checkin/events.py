@@ -21,6 +21,7 @@ from grouptools.core.groups.service import chosen_members
 from grouptools.core.i18n import local_datetime
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
+from grouptools.core.widgetbase import choose_members
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
 
@@ -106,11 +107,7 @@ def _check_times(event, errors):
 def _set_roster(event, memberships):
     """The whole group (`memberships` None) or the chosen members."""
     event.roster = "group" if memberships is None else "chosen"
-    if event.id is not None:
-        db.session.execute(delete(EventRoster).where(EventRoster.event_id == event.id))
-    db.session.flush()
-    db.session.add_all(EventRoster(event_id=event.id, membership_id=m.id)
-                       for m in memberships or ())
+    choose_members(EventRoster.event_id, event, memberships)
 
 
 def create_event(person, group, *, title, starts_at, ends_at, late_after=None,

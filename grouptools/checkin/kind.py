@@ -41,7 +41,7 @@ CHECKIN = WidgetKind(
     key="checkin", label=_l("Check-in"), model=Habit, path="h", pages=bp.name, page=habit_page,
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
-    assets=("css/checkin.css",), on_me_page=certificates_on_me,
+    assets=("css/checkin.css", "js/photos.js"), on_me_page=certificates_on_me,
     texts=WidgetTexts(
         in_group=_l("A check-in in %(group)s"),
         closed=_l("The check-in is closed: it takes no more check-ins."),

@@ -12,15 +12,15 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
-from grouptools.checkin.models import Achievement, Checkin, HabitMember
+from grouptools.checkin.models import Achievement, Checkin, CheckinImage, HabitMember
 from grouptools.checkin.service import month_bounds
 from grouptools.checkin.streaks import current_streak, current_streak_clause, is_scheduled
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import NotFound
-from grouptools.core.models import Membership, Person
+from grouptools.core.models import Image, Membership, Person
 from grouptools.core.timeutil import local_today
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
@@ -194,6 +194,23 @@ def calendar(person, habit, month=None, member_id=None, now=None):
     }
 
 
+# A check-in's pictures as pages and the API list them: their addresses and sizes, never
+# the pictures' bytes (served on their own, /images/<id>).
+WITH_PICTURES = selectinload(Checkin.images).joinedload(CheckinImage.image).defer(
+    Image.data).defer(Image.thumb_data)
+
+
+def checkin_on(person, habit, day, member_id=None):
+    """A member's (the asker's by default) check-in of one local day, or None: what the
+    calendar shows when a day of it is opened."""
+    membership = authorize(person, Action.VIEW_GROUP, habit)
+    member = member_of(habit, membership, member_id)
+    return db.session.scalar(
+        select(Checkin).options(WITH_PICTURES)
+        .where(Checkin.habit_id == habit.id, Checkin.membership_id == member.id,
+               Checkin.day == day))
+
+
 def feed(person, habit, day=None, now=None):
     """The check-ins of one local day (default: today), newest first, of active members:
     [(checkin, membership)], the first FEED_MAX."""
@@ -203,7 +220,7 @@ def feed(person, habit, day=None, now=None):
         select(Checkin, Membership)
         .join(Membership, Membership.id == Checkin.membership_id)
         .join(Person, Person.id == Membership.person_id)
-        .options(contains_eager(Membership.person))
+        .options(contains_eager(Membership.person), WITH_PICTURES)
         .where(Checkin.habit_id == habit.id, Checkin.day == day, _active_members(habit))
         .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(FEED_MAX)).all()
     return [(checkin, member) for checkin, member in rows]

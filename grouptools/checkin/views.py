@@ -1,7 +1,7 @@
 """Check-in pages: creating a habit from a phone, and the habit's page — the member's
-own figures, the check-in form with the proof the habit asks for, a missed day to make
-up, today's check-ins and the leaderboard; for managers the roll call to paste in the
-chat. Every action is a plain form that redirects; a form with mistakes comes back
+own figures, the check-in form with the proof the habit asks for (words, photos), a
+missed day to make up, the month calendar whose days open to their check-in, today's
+check-ins and the leaderboard; for managers the roll call to paste in the chat. Every action is a plain form that redirects; a form with mistakes comes back
 (422 or 409) with what was typed.
 
 Sharing, closing and deleting are the kit's (core.widgetpages)."""
@@ -15,17 +15,20 @@ from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
 from grouptools.checkin.calendar import month_view
 from grouptools.checkin.certpages import my_certificates
+from grouptools.checkin.forms import FORM_FIELDS, read_checkin_form, too_many_photos, typed_checkin
 from grouptools.checkin.kind import CHECKIN
 from grouptools.checkin.models import Checkin, Habit
-from grouptools.checkin.schemas import CheckinCreateSchema, HabitCreateSchema
+from grouptools.checkin.schemas import HabitCreateSchema
 from grouptools.checkin.streaks import is_scheduled
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
-from grouptools.core.forms import error_status, field_errors, load, shown_on_form
+from grouptools.core.forms import error_status, errors_by_input, load, shown_on_form
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
+from grouptools.core.pickedphotos import limit_photo_uploads
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.uploads import TooManyPixelsAtOnce
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 from grouptools.extensions import db
 
@@ -78,19 +81,10 @@ def create_habit(gid):
             else:
                 flash(gettext("Your check-in is ready. Share its link in the chat."), "success")
                 return redirect(url_for("checkin_pages.show_habit", hid=habit.public_id), code=303)
-        errors, status = _flat(field_errors(errors)), error_status(errors)
+        errors, status = errors_by_input(errors), error_status(errors)
     return render_template("checkin/create.html", group=group, values=typed, errors=errors,
                            proofs=proof_labels(), weekday_choices=checkins.weekday_choices()
                            ), status
-
-
-def _flat(errors):
-    """Messages about one item of a list (a weekday, a milestone) shown beside the list."""
-    for key in ("weekdays", "milestones"):
-        if isinstance(errors.get(key), dict):
-            errors[key] = sorted({str(message) for messages in errors[key].values()
-                                  for message in messages})
-    return errors
 
 
 def proof_labels():
@@ -113,19 +107,32 @@ def makeup_days(habit, membership, state):
             if is_scheduled(habit, day) and day not in done and (joined is None or day >= joined)]
 
 
+def _with_typed_day(makeups, typed):
+    """A make-up refused for its day (the month's make-ups used up meanwhile) comes back
+    with that day still chosen, though it is no longer offered."""
+    if typed and typed not in {value for value, _ in makeups}:
+        return [(typed, typed), *makeups]
+    return makeups
+
+
 def _show(loaded, typed=None, errors=None, status=200):
     habit, person = loaded.widget, loaded.person
     state = service.habit_state(person, habit)
     board = stats.habit_stats(person, habit)
     today = stats.feed(person, habit)
     mine = next((checkin for checkin, member in today if member.id == loaded.membership.id), None)
+    calendar = month_view(person, habit, state.today, request.args.get("month"),
+                          request.args.get("day"))
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
         leaderboard=board.leaderboard[:LEADERBOARD_SHOWN], feed=today,
-        my_checkin=mine, makeups=makeup_days(habit, loaded.membership, state),
+        my_checkin=mine, makeups=_with_typed_day(makeup_days(habit, loaded.membership, state),
+                                                 (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,
-        calendar=month_view(person, habit, state.today, request.args.get("month")),
+        calendar=calendar, day_checkin=calendar.selected and stats.checkin_on(
+            person, habit, calendar.selected),
+        photos_max=Checkin.IMAGES_MAX, too_many_photos=too_many_photos(),
         certificates=my_certificates(habit, loaded.membership),
         values=typed or {}, errors=errors or {}, preview=widget_preview(habit),
         link=widget_link(habit)), status
@@ -138,13 +145,16 @@ def show_habit(hid):
 
 @bp.post("/h/<pid:hid>/checkin")
 @rate_limited("check_in")
+@limit_photo_uploads()
 def check_in(hid):
+    """Today's check-in or a make-up (a past `date`), with the proof the habit asks for;
+    photos come as files (no JavaScript) or as ids uploaded first (static/js/photos.js)."""
     loaded = load_widget(Habit, hid, Action.ACT)
-    typed = {"text": request.form.get("text", ""), "date": request.form.get("date", "")}
-    payload = {"text": typed["text"]}
-    if typed["date"]:
-        payload["date"] = typed["date"]
-    data, errors = load(CheckinCreateSchema(), payload)
+    typed = typed_checkin(loaded.widget)
+    try:
+        data, errors = read_checkin_form(loaded.person, loaded.widget, typed)
+    except TooManyPixelsAtOnce as error:
+        return _show(loaded, typed, {"photos": [str(error.message)]}, error.status)
     if not errors:
         try:
             done = checkins.check_in(loaded.person, loaded.widget, **data)
@@ -155,7 +165,7 @@ def check_in(hid):
         else:
             _flash_checked_in(done)
             return redirect(url_for("checkin_pages.show_habit", hid=hid), code=303)
-    return _show(loaded, typed, field_errors(errors), error_status(errors))
+    return _show(loaded, typed, errors_by_input(errors, FORM_FIELDS), error_status(errors))
 
 
 def _flash_checked_in(done):

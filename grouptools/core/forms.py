@@ -63,6 +63,20 @@ def field_errors(error):
     return dict(error or {})
 
 
+def errors_by_input(error, renamed=None):
+    """A refusal as a form shows it: one list of lines per input. Messages about items
+    of a list (by position: a picture, a member, a weekday) become lines on the whole
+    list, and the API's field names become the form's (`renamed`, e.g.
+    {"image_ids": "photos"}: the pictures were picked in the `photos` input)."""
+    renamed = renamed or {}
+    shown = {}
+    for key, messages in field_errors(error).items():
+        if isinstance(messages, dict):
+            messages = sorted({str(m) for ms in messages.values() for m in ms})
+        shown.setdefault(renamed.get(key, key), []).extend(messages)
+    return shown
+
+
 def error_status(error):
     """The status of the re-shown form: a refused action keeps its own (409 full,
     closed …); invalid input is 422."""

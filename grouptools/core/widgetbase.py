@@ -14,7 +14,7 @@ a card): core.access lets its owner change it, and the widget's managers
 (`Action.CHANGE_OWN_ITEM`)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, and_, or_, select
+from sqlalchemy import ForeignKey, String, Text, and_, delete, or_, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from grouptools.core.errors import NotFound
@@ -112,3 +112,16 @@ class OwnedItem:
     `OWNER_REFUSAL` is what a member who neither owns it nor manages the widget reads."""
 
     OWNER_REFUSAL = None
+
+
+def choose_members(widget_key, widget, memberships):
+    """Make `memberships` the chosen members of a widget meant for some members only (a
+    notice's audience, an event's roster), replacing any chosen before; None or [] chooses
+    none. `widget_key` is the column of the choice table naming the widget
+    (`NoticeAudience.notice_id`); the table's other key is `membership_id`."""
+    table = widget_key.class_
+    if widget.id is not None:
+        db.session.execute(delete(table).where(widget_key == widget.id))
+    db.session.flush()
+    db.session.add_all(table(**{widget_key.key: widget.id, "membership_id": membership.id})
+                       for membership in memberships or ())

@@ -15,7 +15,7 @@ from grouptools.core.forms import (
     deadline_payload,
     deadline_unchanged,
     error_status,
-    field_errors,
+    errors_by_input,
     load,
     shown_on_form,
 )
@@ -49,12 +49,7 @@ def _typed(fields):
 def _form_errors(error):
     """A refusal as the form shows it: one line per field (lists of members or pictures
     by position become one message on the whole list)."""
-    shown = {}
-    for key, messages in field_errors(error).items():
-        if isinstance(messages, dict):
-            messages = sorted({m for ms in messages.values() for m in ms})
-        shown.setdefault(FORM_FIELDS.get(key, key), []).extend(messages)
-    return shown
+    return errors_by_input(error, FORM_FIELDS)
 
 
 # --- Publishing ---------------------------------------------------------------------------

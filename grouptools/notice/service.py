@@ -17,6 +17,7 @@ from grouptools.core.groups.service import chosen_members
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.core.uploads import group_images
+from grouptools.core.widgetbase import choose_members
 from grouptools.extensions import db
 from grouptools.notice import receipts
 from grouptools.notice.models import Notice, NoticeAudience, NoticeImage, NoticeRevision
@@ -105,11 +106,7 @@ def _attach_images(notice, group, image_ids):
 def _set_audience(notice, memberships):
     """Everyone (`memberships` None) or the chosen members."""
     notice.audience = "all" if memberships is None else "chosen"
-    if notice.id is not None:
-        db.session.execute(delete(NoticeAudience).where(NoticeAudience.notice_id == notice.id))
-    db.session.flush()
-    db.session.add_all(NoticeAudience(notice_id=notice.id, membership_id=m.id)
-                       for m in memberships or ())
+    choose_members(NoticeAudience.notice_id, notice, memberships)
 
 
 def publish(person, group, *, title, body="", image_ids=None, require_confirmation=True,

@@ -163,9 +163,3 @@ def test_the_create_page_and_the_habit_page(habit_of, group_with, user):
     assert runner.post(f"{page}/checkin", data={"text": "六点起床"}).status_code == 303
     shown = runner.get(page).get_data(as_text=True)
     assert "You checked in today." in shown and "六点起床" in shown
-
-
-def test_the_habit_page_says_photos_cannot_be_added_there_yet(habit_of):
-    habit, owner, people, _ = habit_of(proof="photo")
-    shown = people["甲"][0].get(f"/h/{habit['id']}").get_data(as_text=True)
-    assert "asks for a photo" in shown and "not available yet" in shown

@@ -8,8 +8,10 @@
   function startPhotoUploads(picker) {
     var input = picker.querySelector("input[type=file]");
     var form = input && input.form;
-    var status = document.getElementById("f-photos-status");
-    if (!form || !status || !window.FormData) { return; }
+    if (!form || !window.FormData) { return; }
+    // The status, error and hint are named after the input (two pickers may share a page).
+    var status = document.getElementById(input.id + "-status");
+    if (!status) { return; }
     var busy = false;
 
     function say(text) {
@@ -18,16 +20,17 @@
     }
 
     function showErrors(problems) {
-      var error = document.getElementById("f-photos-error");
+      var error = document.getElementById(input.id + "-error");
       if (!error) {
         error = document.createElement("span");
         error.className = "field-error";
-        error.id = "f-photos-error";
+        error.id = input.id + "-error";
         input.parentNode.insertBefore(error, input.nextSibling);
       }
       error.textContent = problems.join(" ");
       picker.className += picker.className.indexOf("field-invalid") < 0 ? " field-invalid" : "";
-      input.setAttribute("aria-describedby", "f-photos-error f-photos-hint");
+      input.setAttribute("aria-describedby", input.id + "-error " + input.id + "-hint");
+      input.setAttribute("aria-invalid", "true");
     }
 
     function keep(name, value) {
