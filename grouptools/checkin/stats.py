@@ -12,7 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from grouptools.checkin.models import Achievement, Checkin, CheckinImage, HabitMember
