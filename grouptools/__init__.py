@@ -91,6 +91,17 @@ def _register_pages(app):
     def healthz():
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
+    @app.route("/readyz")
+    @limiter.exempt
+    def readyz():
+        """The database answers and is at the newest migration (docs/deploy.md#health-checks);
+        503 with the reason otherwise, so a load balancer sends no traffic here yet."""
+        from grouptools.core.health import readiness
+
+        ready, reason = readiness()
+        return reason, 200 if ready else 503, {"Content-Type": "text/plain; charset=utf-8",
+                                                 "Cache-Control": "no-store"}
+
     @app.route("/")
     def home():
         from grouptools.core.identity import current_person
