@@ -15,8 +15,10 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     Config.finalise(app.config)
-    if app.config["PROXY_FIX"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+    hops = app.config.get("PROXY_HOPS") or (1 if app.config.get("PROXY_FIX") else 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_prefix=hops)
 
     _init_extensions(app)
     _register_blueprints(app)
