@@ -12,7 +12,7 @@ from grouptools import config
 from grouptools.core.ratelimits import ACTIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-NAME = re.compile(r"GROUPTOOLS_[A-Z0-9_<>]+")
+NAME = re.compile(r"GROUPTOOLS_[A-Z0-9_]+(?:<[A-Z]+>)?")
 
 
 def _reference_tool():
