@@ -153,3 +153,11 @@ def test_without_pg_dump_the_command_says_what_to_run(tmp_path):
                               "--yes", path=python_only)
     assert done.returncode == 1
     assert "pg_restore is not on PATH" in done.stderr and "--clean --if-exists" in done.stderr
+
+
+def test_a_backup_into_a_missing_folder_says_so(database_url, tmp_path):
+    done = grouptools_command(database_url, tmp_path / "cli", "backup",
+                              str(tmp_path / "no-such-folder" / "backup.db"))
+    assert done.returncode == 1
+    assert f"no folder {tmp_path / 'no-such-folder'}: create it first" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -70,6 +70,10 @@ def sqlite_backup(url, target):
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
         checked = _integrity(copy)
         revision = _revision(copy)
+    except sqlite3.Error as error:
+        copy.close()
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"the backup failed: {error}") from None
     finally:
         copy.close()
         source.close()
@@ -187,6 +191,9 @@ def postgres_restore(url, backup):
 
 
 def backup(url, target):
+    folder = Path(target).resolve().parent
+    if not folder.is_dir():
+        raise BackupError(f"no folder {folder}: create it first")
     kind = database_kind(url)
     if kind == "sqlite":
         return sqlite_backup(url, target)
