@@ -124,7 +124,8 @@ def development_secret_key(instance_dir=None):
 
 
 def _whole_number(name):
-    found = (value(name) or "").strip()
+    """A whole-number setting; set but empty counts as unset."""
+    found = (value(name) or "").strip() or str(DECLARED[name].default or "")
     if not found.isdigit():
         raise RuntimeError(f"{name} must be a whole number, not {found!r}")
     return int(found)

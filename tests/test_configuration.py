@@ -118,3 +118,11 @@ def test_one_hop_trusts_only_the_nearest_proxy_and_none_trusts_nothing(make_app)
     # PROXY_FIX, the older setting, is one hop.
     assert _seen_by(make_app(PROXY_FIX=True), FORWARDED)["addr"] == "10.0.0.1"
     assert _seen_by(make_app(PROXY_HOPS=0), FORWARDED)["addr"] == "10.0.0.2"
+
+
+def test_a_whole_number_set_empty_takes_its_default(monkeypatch):
+    monkeypatch.setenv("GROUPTOOLS_UPLOAD_PIXEL_BUDGET", "")
+    assert config._whole_number("GROUPTOOLS_UPLOAD_PIXEL_BUDGET") == 150
+    monkeypatch.setenv("GROUPTOOLS_UPLOAD_PIXEL_BUDGET", "many")
+    with pytest.raises(RuntimeError, match="must be a whole number, not 'many'"):
+        config._whole_number("GROUPTOOLS_UPLOAD_PIXEL_BUDGET")
