@@ -15,8 +15,10 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     Config.finalise(app.config)
-    if app.config["PROXY_FIX"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+    hops = app.config.get("PROXY_HOPS") or (1 if app.config.get("PROXY_FIX") else 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_prefix=hops)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -94,6 +96,17 @@ def _register_pages(app):
     @limiter.exempt
     def healthz():
         return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+    @app.route("/readyz")
+    @limiter.exempt
+    def readyz():
+        """The database answers and is at the newest migration (docs/deploy.md#health-checks);
+        503 with the reason otherwise, so a load balancer sends no traffic here yet."""
+        from grouptools.core.health import readiness
+
+        ready, reason = readiness()
+        return reason, 200 if ready else 503, {"Content-Type": "text/plain; charset=utf-8",
+                                                 "Cache-Control": "no-store"}
 
     @app.route("/")
     def home():

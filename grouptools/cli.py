@@ -124,3 +124,52 @@ def demo(base_url):
                "(each asks you to confirm first):")
     for person in sample:
         click.echo(f"  {person.name} ({person.role}, {person.group}): {person.signin_url}")
+
+
+@cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path):
+    """Copy the whole database to PATH while the servers keep running.
+
+    SQLite: its online backup API, one consistent snapshot, checked with PRAGMA
+    integrity_check. PostgreSQL: pg_dump --format=custom (or what to run, when pg_dump is
+    not installed)."""
+    from flask import current_app
+
+    from grouptools.core import backup as backups
+
+    try:
+        outcome = backups.backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(outcome.message)
+
+
+@cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Really replace the database's contents.")
+def restore(path, yes):
+    """Replace the database's contents with the backup at PATH.
+
+    Stop the app servers first. Then run `flask --app wsgi db upgrade` if the backup is
+    older than this code (`/readyz` says so)."""
+    from flask import current_app
+
+    from grouptools.core import backup as backups
+    from grouptools.extensions import db
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if not yes:
+        raise click.ClickException(
+            f"this replaces everything in {_without_password(url)} with {path}; "
+            "stop the app servers, then run again with --yes")
+    db.engine.dispose()
+    try:
+        outcome = backups.restore(url, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(outcome.message)
+    from grouptools.core.health import readiness
+
+    ready, reason = readiness()
+    click.echo("the database is at this code's newest migration" if ready else reason)

@@ -1,14 +1,16 @@
 #!/bin/sh
 # Install what Debian must provide, where this machine allows it (root, or sudo without
 # a password). `run`: a CJK font for pictures. `test`: also zbar (QR decoding in tests),
-# Chromium (browser tests) and Redis (the scale-out test's shared rate limits). `bench`:
-# wrk (load benchmark). Elsewhere it says what is missing and carries on.
+# Chromium (browser tests), Redis (the scale-out test's shared rate limits), nginx and
+# systemd (tests/test_deploy.py). `bench`: wrk (load benchmark). Elsewhere it says what
+# is missing and carries on.
 set -u
 need=""
 has_package() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 
 want="fonts-noto-cjk fonts-noto-color-emoji"
-[ "${1:-run}" = "test" ] && want="$want zbar-tools chromium redis-server"
+# nginx and systemd: the deploy/ files are checked with `nginx -t` and `systemd-analyze verify`.
+[ "${1:-run}" = "test" ] && want="$want zbar-tools chromium redis-server nginx systemd"
 [ "${1:-run}" = "bench" ] && want="$want wrk"
 command -v dpkg-query >/dev/null 2>&1 || { echo "system-packages: not Debian; install a CJK font (and zbar, Chromium for tests) yourself"; exit 0; }
 for package in $want; do has_package "$package" || need="$need $package"; done

@@ -12,6 +12,8 @@ from functools import lru_cache
 from flask import current_app, has_app_context
 from PIL import Image, ImageDraw, ImageFont
 
+from grouptools.config import value as config_value
+
 # A noncharacter: no font maps it, so every font draws its missing-glyph box for it.
 MISSING_CODEPOINT = "\U0010ffff"
 CHINESE_SAMPLE = "群投票"
@@ -78,7 +80,7 @@ def font_setting():
     """GROUPTOOLS_FONT: `path` or `path:index`; read from the app when there is one."""
     if has_app_context():
         return current_app.config.get("FONT") or None
-    return os.environ.get("GROUPTOOLS_FONT") or None
+    return config_value("GROUPTOOLS_FONT") or None
 
 
 def find_cjk_font(bold=False):
