@@ -18,6 +18,8 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import ValidationError
 
+from grouptools.core.visibletext import clean_visible_text
+
 VALUE_MAX = 200
 EMAIL_MAX = 254
 VARYING_REPEATS_MAX = 3
@@ -97,7 +99,8 @@ def _text(value, numbers_too=False):
     value = str(value)
     if "\x00" in value:
         raise FormatError(_l("Must not contain NUL characters."))
-    return value.strip()
+    # A value made of zero-width characters alone is as empty as one left blank.
+    return clean_visible_text(value)
 
 
 def _number(value):
