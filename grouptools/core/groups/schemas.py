@@ -39,6 +39,9 @@ class PublicGroupSchema(Schema):
 
     id = fields.String(attribute="public_id")
     name = fields.String()
+    description = fields.String()
+    member_count = fields.Integer(metadata={"description": "Active members"})
+    owner_name = fields.String(allow_none=True, metadata={"description": "The owner's name in the group"})
     join_policy = fields.String()
     join_question = fields.String(allow_none=True)
     url = fields.String()
@@ -51,12 +54,10 @@ class PublicGroupSchema(Schema):
 class GroupSchema(PublicGroupSchema):
     """A member's view."""
 
-    description = fields.String()
     rules = fields.String()
     timezone = fields.String()
     members_can_create = fields.Boolean()
     role = fields.String()
-    member_count = fields.Integer()
 
 
 class JoinSchema(Schema):

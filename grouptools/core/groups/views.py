@@ -246,5 +246,7 @@ def member_avatar(gid, mid):
                         cache_control="private, max-age=86400")
 
 
-# The join panel tells someone whose membership a manager's link moved where it went.
+# The join panel tells someone whose membership a manager's link moved where it went,
+# and every stranger's join screen what the group is.
 bp.add_app_template_global(moved_away_notice)
+bp.add_app_template_global(service.public_card, "group_public_card")
