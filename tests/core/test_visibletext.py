@@ -103,3 +103,18 @@ def test_the_join_form_refuses_an_invisible_name_next_to_the_field(app, group_wi
     assert message in page
     assert 'aria-invalid="true"' in page
     assert phone.get("/api/v1/me").status_code == 401  # nobody was created
+
+
+@pytest.mark.parametrize("headers, reason", [
+    (EN, "The name shows as blank"), (ZH, "名字显示为空白"),
+])
+def test_a_pasted_relay_line_whose_name_is_invisible_is_refused(group_with, headers, reason):
+    gid, owner, _ = group_with()
+    rid = owner.post(f"/api/v1/groups/{gid}/relays", json={"title": "周六羽毛球"}).get_json()["id"]
+    pasted = f"#接龙\n周六羽毛球\n1. \u200b张\u200b三\n2. {ZWSP}{ZWSP}\n3. \u202e李四"
+    result = owner.post(f"/api/v1/relays/{rid}/import", json={"text": pasted},
+                        headers=headers).get_json()
+    assert [r["line"] for r in result["rejected"]] == [4]
+    assert reason in result["rejected"][0]["reason"]
+    names = [e["name"] for e in owner.get(f"/api/v1/relays/{rid}").get_json()["entries"]]
+    assert names == ["张三", "李四"]
