@@ -99,8 +99,9 @@ def _text(value, numbers_too=False):
     value = str(value)
     if "\x00" in value:
         raise FormatError(_l("Must not contain NUL characters."))
-    # A value made of zero-width characters alone is as empty as one left blank.
-    return clean_visible_text(value)
+    # A value made of zero-width characters alone is as empty as one left blank; line
+    # breaks stay (a card's introduction is a few lines).
+    return clean_visible_text(value, one_line=False)
 
 
 def _number(value):

@@ -31,9 +31,11 @@ def _dropped(char):
     return unicodedata.category(char) in ("Cc", "Cf") and not char.isspace()
 
 
-def clean_visible_text(value):
-    """`value` without control, zero-width and bidi characters, its spaces collapsed
-    and trimmed, normalised to NFC. A joiner between two visible characters stays."""
+def clean_visible_text(value, one_line=True):
+    """`value` without control, zero-width and bidi characters, trimmed and normalised
+    to NFC; `one_line`: its line breaks and runs of spaces become one space (a name), else
+    they stay as typed (a member card's introduction). A joiner between two visible
+    characters stays."""
     kept = []
     for index, char in enumerate(value):
         if char in (ZERO_WIDTH_JOINER, ZERO_WIDTH_NON_JOINER):
@@ -45,7 +47,8 @@ def clean_visible_text(value):
         if _dropped(char):
             continue
         kept.append(char)
-    text = SPACES.sub(" ", "".join(kept)).strip()
+    text = "".join(kept)
+    text = (SPACES.sub(" ", text) if one_line else text).strip()
     return unicodedata.normalize("NFC", text)
 
 

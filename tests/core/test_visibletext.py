@@ -5,6 +5,7 @@ import unicodedata
 import pytest
 
 from grouptools.core.visibletext import clean_visible_text, has_visible_character
+from tests.card.conftest import make_cards  # noqa: F401 (fixture)
 from tests.core.groups.test_views import ZH, submit
 
 ZWSP = "\u200b"
@@ -118,3 +119,11 @@ def test_a_pasted_relay_line_whose_name_is_invisible_is_refused(group_with, head
     assert reason in result["rejected"][0]["reason"]
     names = [e["name"] for e in owner.get(f"/api/v1/relays/{rid}").get_json()["entries"]]
     assert names == ["张三", "李四"]
+
+
+def test_a_member_cards_introduction_keeps_its_lines(make_cards):  # noqa: F811
+    world = make_cards()
+    card = world.fill("甲", name="张\u200b三", phone="13800000002",
+                      intro="喜欢爬山\n周末常去香山\u202e")
+    assert card["values"]["name"] == "张三"
+    assert card["values"]["intro"] == "喜欢爬山\n周末常去香山"
