@@ -27,6 +27,8 @@ run: $(BIN)/.installed catalogs
 	sh tools/system-packages.sh run
 	$(BIN)/flask --app wsgi grouptools secret-key
 	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi grouptools cleanup
+	GROUPTOOLS_BASE_URL="$$($(BIN)/flask --app wsgi grouptools base-url --host '$(HOST)' --port '$(PORT)')" \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --no-control-socket \
 		--access-logfile - wsgi:app
 

@@ -90,7 +90,10 @@ def _register_blueprints(app):
 
 
 def _register_pages(app):
+    from grouptools.core import appicons
     from grouptools.extensions import limiter
+
+    appicons.init_app(app)
 
     @app.route("/healthz")
     @limiter.exempt

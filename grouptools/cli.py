@@ -87,17 +87,95 @@ def doctor():
         raise SystemExit(1)
 
 
-@cli.command("cleanup-images")
-@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000),
-              help="Pictures deleted per transaction.")
-def cleanup_images(batch_size):
-    """Delete uploaded pictures that no widget uses and are older than a day.
+LOOPBACK_HOSTS = ("localhost", "::1")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
-    Uploads do a little of this as they go; run it from cron to do the rest."""
+
+def lan_address():
+    """This machine's address on the local network (the Wi-Fi a phone shares), or None.
+
+    Connecting a UDP socket sends nothing; it only makes the system choose the interface
+    of its default route, whose address the socket then reports. The target is a
+    documentation address (RFC 5737) that never answers."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            address = probe.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") or address == "0.0.0.0" else address
+
+
+def base_url_for(host, port, configured=None, find_address=None):
+    """The base of links and QR codes for a server bound to `host`:`port`.
+
+    A configured GROUPTOOLS_BASE_URL wins. A server bound to every interface is reached
+    from a phone by the machine's LAN address; one bound to a given address, by that
+    address; on loopback, links follow the request's Host as before (None)."""
+    if configured:
+        return configured.rstrip("/")
+    host = host.strip("[]")
+    if host in LOOPBACK_HOSTS or host.startswith("127."):
+        return None
+    if host in WILDCARD_HOSTS:
+        host = (find_address or lan_address)()
+        if host is None:
+            return None
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+@cli.command("base-url")
+@click.option("--host", required=True, help="The address the server binds (make run's HOST).")
+@click.option("--port", required=True, type=click.IntRange(1, 65535), help="Its port.")
+def base_url(host, port):
+    """Print the base URL links and QR codes should use for a server on HOST:PORT
+    (GROUPTOOLS_BASE_URL when set; the LAN address for HOST=0.0.0.0), and say on stderr
+    where a phone on the same Wi-Fi opens it. `make run` passes it to gunicorn."""
+    import os
+
+    url = base_url_for(host, port, os.environ.get("GROUPTOOLS_BASE_URL"))
+    if url is None and host.strip("[]") in WILDCARD_HOSTS:
+        click.echo("no local network address found: links follow the address each "
+                   "browser used", err=True)
+    elif url is not None:
+        click.echo(f"links and QR codes point at {url}; on a phone on the same Wi-Fi, "
+                   f"open {url}", err=True)
+    click.echo(url or "")
+
+
+BATCH_OPTION = click.option("--batch-size", default=500, show_default=True,
+                            type=click.IntRange(1, 10_000),
+                            help="Rows deleted per transaction.")
+
+
+def _clean_up(batch_size):
     from grouptools.core.image_cleanup import delete_all_unused_images
 
     deleted = delete_all_unused_images(batch_size)
-    click.echo(f"deleted {deleted} unused picture{'' if deleted == 1 else 's'} older than a day")
+    click.echo(f"deleted {deleted} unused picture{'' if deleted == 1 else 's'} older than a day "
+               "(photos picked for a poll or notice never published, pictures removed or "
+               "replaced)")
+
+
+@cli.command("cleanup")
+@BATCH_OPTION
+def cleanup(batch_size):
+    """Delete what nobody needs any more: uploaded pictures that nothing uses and that
+    are older than a day, such as the photos of a poll that was never published.
+
+    `make run` runs it as the server starts; uploads do a little as they go; on a
+    long-running server run it from cron (README.md, "Checking a server")."""
+    _clean_up(batch_size)
+
+
+@cli.command("cleanup-images", hidden=True)
+@BATCH_OPTION
+def cleanup_images(batch_size):
+    """The older name of `cleanup`, kept for crontabs that call it."""
+    _clean_up(batch_size)
 
 
 @cli.command("demo")

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from grouptools.card.models import FIELD_TYPES, VISIBILITIES, CardFolder
 from grouptools.card.settings import STANDARD_FIELDS
-from grouptools.core.fields import Boolean, Deadline, Schema, Text, page_number
+from grouptools.core.fields import Boolean, Deadline, Schema, Text, VisibleText, page_number
 from grouptools.core.links import MEMBER_PLACEHOLDER, absolute_url
 from grouptools.core.valueformats import check_field_spec
 from grouptools.core.widgetapi import WidgetStateSchema
@@ -18,7 +18,7 @@ LIST_MESSAGES = {"invalid": _l("Not a valid list."), "required": _l("This field 
 
 class CardFieldInSchema(Schema):
     key = Text(required=True, min_length=1, max_length=32, validate=[KEY])
-    label = Text(max_length=60, metadata={
+    label = VisibleText(max_length=60, metadata={
         "description": "Required for custom fields; standard fields show their own label "
                        "in each reader's language when it is left out"})
     type = Text(max_length=16, validate=[validate.OneOf(
@@ -28,7 +28,7 @@ class CardFieldInSchema(Schema):
         "description": "Only the group's managers and the card's owner see it"})
     pattern = Text(max_length=100, allow_none=True, strip=False)
     hint = Text(max_length=100, metadata={"description": "Shown when a value does not match"})
-    choices = fields.List(Text(min_length=1, max_length=60), error_messages=LIST_MESSAGES,
+    choices = fields.List(VisibleText(min_length=1, max_length=60), error_messages=LIST_MESSAGES,
                           validate=[validate.Length(max=30, error=_l("Give at most {max} items."))])
 
     @validates_schema
@@ -149,7 +149,7 @@ class CardFolderQuerySchema(Schema):
     page = page_number()
 
 class CardFolderCreateSchema(Schema):
-    title = Text(min_length=1, max_length=CardFolder.TITLE_MAX)
+    title = VisibleText(min_length=1, max_length=CardFolder.TITLE_MAX)
     description = Text(max_length=CardFolder.DESCRIPTION_MAX)
 
 class CardFolderUpdateSchema(CardFolderCreateSchema):

@@ -3,7 +3,7 @@ is decided by the service (events.EventState, events.Attendance) and shown here.
 from marshmallow import fields
 
 from grouptools.checkin.eventmodels import Event
-from grouptools.core.fields import PlainList, Schema, ScheduleDateTime, Text, public_ids
+from grouptools.core.fields import PlainList, Schema, ScheduleDateTime, Text, VisibleText, public_ids
 from grouptools.core.widgetapi import WidgetStateSchema
 
 # A chosen roster names members: as many as a large group holds.
@@ -15,7 +15,7 @@ def _time(value):
 
 
 class EventFieldsSchema(Schema):
-    title = Text(min_length=1, max_length=Event.TITLE_MAX)
+    title = VisibleText(min_length=1, max_length=Event.TITLE_MAX)
     starts_at = ScheduleDateTime(metadata={"description": "Sign-in opens"})
     ends_at = ScheduleDateTime(metadata={"description": "Sign-in closes"})
     late_after = ScheduleDateTime(allow_none=True, metadata={
@@ -25,7 +25,7 @@ class EventFieldsSchema(Schema):
 
 
 class EventCreateSchema(EventFieldsSchema):
-    title = Text(required=True, min_length=1, max_length=Event.TITLE_MAX)
+    title = VisibleText(required=True, min_length=1, max_length=Event.TITLE_MAX)
     starts_at = ScheduleDateTime(required=True, metadata={"description": "Sign-in opens"})
     ends_at = ScheduleDateTime(required=True, metadata={"description": "Sign-in closes"})
 

@@ -11,6 +11,7 @@ from grouptools.core.fields import (
     ScheduleDate,
     Schema,
     Text,
+    VisibleText,
     page_number,
     public_id,
     public_ids,
@@ -27,7 +28,7 @@ def _listed(field, minimum, maximum):
 
 
 class HabitFieldsSchema(Schema):
-    title = Text(min_length=1, max_length=Habit.TITLE_MAX)
+    title = VisibleText(min_length=1, max_length=Habit.TITLE_MAX)
     description = Text(max_length=Habit.DESCRIPTION_MAX)
     proof = Text(max_length=16, validate=[validate.OneOf(
         Habit.PROOFS, error=_l("Choose one of: {choices}."))], metadata={
@@ -45,7 +46,7 @@ class HabitFieldsSchema(Schema):
 
 
 class HabitCreateSchema(HabitFieldsSchema):
-    title = Text(required=True, min_length=1, max_length=Habit.TITLE_MAX)
+    title = VisibleText(required=True, min_length=1, max_length=Habit.TITLE_MAX)
 
 
 class HabitUpdateSchema(HabitFieldsSchema):

@@ -13,6 +13,7 @@ from marshmallow import ValidationError, fields, validate
 
 from grouptools.core.models import PUBLIC_ID_LENGTH, PUBLIC_ID_PATTERN
 from grouptools.core.timeutil import deadline_bounds, schedule_bounds, schedule_date_bounds
+from grouptools.core.visibletext import clean_visible_text, has_visible_character
 
 SURROGATES = re.compile("[\ud800-\udfff]")
 NOT_TEXT = _l("Contains a character that is not valid text.")
@@ -77,6 +78,28 @@ class Text(_ListedMessages, fields.String):
             if self.min_length and not value:
                 raise self.make_error("blank")
         return value
+
+
+class VisibleText(Text):
+    """A name, nickname, title or option: one line that people must be able to see.
+
+    Invisible characters go first (core.visibletext), then the length rules count what
+    is left; text typed but made only of invisible characters is refused with its own
+    message, an optional field left empty stays allowed."""
+
+    default_error_messages = {
+        **Text.default_error_messages,
+        "invisible": _l("Type at least one visible character: this shows as blank."),
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        cleaned = clean_visible_text(value)
+        if not has_visible_character(cleaned) and value.strip():
+            raise self.make_error("invisible")
+        if self.min_length and not cleaned:
+            raise self.make_error("blank")
+        return cleaned
 
 
 class Integer(_ListedMessages, fields.Integer):

@@ -1,5 +1,7 @@
 """People's plain text as pages show it: escaped like every user text, with its web
-links made tappable (`{{ text|linkify }}`; line breaks are kept by CSS, `.prewrap`).
+links made tappable (`{{ text|linkify }}`; line breaks are kept by CSS, `.prewrap`), and
+phone numbers as tel: addresses a tap dials (`{{ number|tel_uri }}`, used by the
+`field_value` macro of _macros.html).
 
 Jinja's `urlize` finds a link only between spaces, and Chinese text puts none around
 it ("报名：https://…，截止周五"): here a link starts at http(s):// wherever it is and
@@ -42,5 +44,20 @@ def linkify(text):
     return Markup("").join(parts)
 
 
+TEL_DIGITS = re.compile(r"[0-9]")
+
+
+def tel_uri(number):
+    """`tel:+8613812345678` for a number as typed ("+86 138-1234 5678", "（021）6123 4567"),
+    keeping only a leading plus and the digits; None when there is no number in it."""
+    text = str(number or "").strip()
+    digits = "".join(TEL_DIGITS.findall(text))
+    if not digits:
+        return None
+    plus = "+" if text[:1] in ("+", "＋") else ""
+    return f"tel:{plus}{digits}"
+
+
 def init_app(app):
     app.jinja_env.filters["linkify"] = linkify
+    app.jinja_env.filters["tel_uri"] = tel_uri

@@ -19,6 +19,8 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext, lazy_gettext as _l
 from marshmallow import ValidationError
 
+from grouptools.core.visibletext import clean_visible_text
+
 VALUE_MAX = 200
 EMAIL_MAX = 254
 VARYING_REPEATS_MAX = 3
@@ -98,7 +100,9 @@ def _text(value, numbers_too=False):
     value = str(value)
     if "\x00" in value:
         raise FormatError(_l("Must not contain NUL characters."))
-    return value.strip()
+    # A value made of zero-width characters alone is as empty as one left blank; line
+    # breaks stay (a card's introduction is a few lines).
+    return clean_visible_text(value, one_line=False)
 
 
 def _number(value):

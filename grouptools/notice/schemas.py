@@ -4,7 +4,7 @@ decided by the service (NoticeState, receipts.Receipts) and shown here."""
 from marshmallow import fields
 
 from grouptools.core.fields import (
-    Boolean, Deadline, PlainList, Schema, Text, page_number, public_ids,
+    Boolean, Deadline, PlainList, Schema, Text, VisibleText, page_number, public_ids,
 )
 from grouptools.core.links import image_urls
 from grouptools.core.widgetapi import WidgetStateSchema
@@ -20,7 +20,7 @@ def _time(value):
 
 
 class NoticeFieldsSchema(Schema):
-    title = Text(min_length=1, max_length=Notice.TITLE_MAX)
+    title = VisibleText(min_length=1, max_length=Notice.TITLE_MAX)
     body = Text(max_length=Notice.BODY_MAX)
     image_ids = public_ids(Notice.IMAGES_MAX, metadata={
         "description": "Pictures uploaded with POST /api/v1/images for this group, in order"})
@@ -33,7 +33,7 @@ class NoticeFieldsSchema(Schema):
 
 
 class NoticeCreateSchema(NoticeFieldsSchema):
-    title = Text(required=True, min_length=1, max_length=Notice.TITLE_MAX)
+    title = VisibleText(required=True, min_length=1, max_length=Notice.TITLE_MAX)
 
 
 class NoticeUpdateSchema(NoticeFieldsSchema):

@@ -11,6 +11,7 @@ from grouptools.core.fields import (
     PlainList,
     Schema,
     Text,
+    VisibleText,
     public_id,
 )
 from grouptools.core.links import avatar_url, image_urls
@@ -23,7 +24,7 @@ from grouptools.poll.results import reminder_text
 
 
 class OptionInSchema(Schema):
-    text = Text(max_length=PollOption.TEXT_MAX)
+    text = VisibleText(max_length=PollOption.TEXT_MAX)
     image_id = public_id()
 
     @validates_schema
@@ -35,7 +36,7 @@ class OptionInSchema(Schema):
 class PollSettingsSchema(Schema):
     """What managers may change at any time."""
 
-    title = Text(min_length=1, max_length=Poll.TITLE_MAX)
+    title = VisibleText(min_length=1, max_length=Poll.TITLE_MAX)
     description = Text(max_length=Poll.DESCRIPTION_MAX)
     results_visibility = Text(max_length=16, validate=[validate.OneOf(
         Poll.VISIBILITIES, error=_l("Use 'always', 'after_vote', 'after_close' or 'managers'."))],
@@ -58,7 +59,7 @@ class PollUpdateSchema(PollSettingsSchema):
 
 
 class PollCreateSchema(PollUpdateSchema):
-    title = Text(required=True, min_length=1, max_length=Poll.TITLE_MAX)
+    title = VisibleText(required=True, min_length=1, max_length=Poll.TITLE_MAX)
     options = fields.List(fields.Nested(OptionInSchema), required=True,
                           error_messages=LIST_MESSAGES,
                           validate=[validate.Length(

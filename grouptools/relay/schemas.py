@@ -11,6 +11,7 @@ from grouptools.core.fields import (
     ScheduleDateTime,
     Schema,
     Text,
+    VisibleText,
     public_id,
 )
 from grouptools.core.widgetapi import WidgetStateSchema
@@ -31,13 +32,13 @@ def _list(inner, maximum, required=False):
 
 class FieldInSchema(Schema):
     key = Text(required=True, min_length=1, max_length=RelayField.KEY_MAX, validate=[KEY])
-    label = Text(required=True, min_length=1, max_length=RelayField.LABEL_MAX)
+    label = VisibleText(required=True, min_length=1, max_length=RelayField.LABEL_MAX)
     type = Text(load_default="text", max_length=16, validate=[validate.OneOf(
         FIELD_TYPES, error=_l("Use text, number, phone, email, choice or date."))])
     required = Boolean(load_default=False)
     pattern = Text(max_length=RelayField.PATTERN_MAX, allow_none=True, strip=False)
     hint = Text(max_length=RelayField.HINT_MAX)
-    choices = _list(Text(min_length=1, max_length=RelayField.CHOICE_MAX),
+    choices = _list(VisibleText(min_length=1, max_length=RelayField.CHOICE_MAX),
                     RelayField.CHOICES_MAX)
     private = Boolean(load_default=False)
 
@@ -48,7 +49,7 @@ class FieldInSchema(Schema):
 
 class SlotInSchema(Schema):
     id = public_id()
-    label = Text(required=True, min_length=1, max_length=RelaySlot.LABEL_MAX)
+    label = VisibleText(required=True, min_length=1, max_length=RelaySlot.LABEL_MAX)
     capacity = Integer(minimum=1, maximum=Relay.CAPACITY_MAX, allow_none=True)
 
 
@@ -63,7 +64,7 @@ def _unique(items, key, message, field_name):
 class RelaySettingsSchema(Schema):
     """What managers may change at any time."""
 
-    title = Text(min_length=1, max_length=Relay.TITLE_MAX)
+    title = VisibleText(min_length=1, max_length=Relay.TITLE_MAX)
     description = Text(max_length=Relay.DESCRIPTION_MAX)
     starts_at = ScheduleDateTime(allow_none=True)
     place = Text(max_length=Relay.PLACE_MAX)
@@ -94,7 +95,7 @@ class RelayFormatSchema(RelaySettingsSchema):
 
 
 class RelayCreateSchema(RelayFormatSchema):
-    title = Text(required=True, min_length=1, max_length=Relay.TITLE_MAX)
+    title = VisibleText(required=True, min_length=1, max_length=Relay.TITLE_MAX)
 
 
 class RelayUpdateSchema(RelayFormatSchema):
@@ -110,7 +111,7 @@ class EntryUpdateSchema(Schema):
 
 
 class EntryCreateSchema(EntryUpdateSchema):
-    for_name = Text(min_length=1, max_length=RelayEntry.FOR_NAME_MAX)
+    for_name = VisibleText(min_length=1, max_length=RelayEntry.FOR_NAME_MAX)
 
 
 class ImportSchema(Schema):

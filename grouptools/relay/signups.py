@@ -21,6 +21,7 @@ from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay import changelog, chattext, places
 from grouptools.core.valueformats import clean_values
+from grouptools.core.visibletext import clean_visible_text, has_visible_character
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
 
 
@@ -324,6 +325,10 @@ def import_text(person, relay, text):
     for line in chattext.parse_relay_text(relay, text):
         if line.error:
             refuse(line, line.error)
+            continue
+        line.name = clean_visible_text(line.name)
+        if not has_visible_character(line.name):
+            refuse(line, gettext("The name shows as blank: type at least one visible character."))
             continue
         if len(line.name) > RelayEntry.FOR_NAME_MAX:
             refuse(line, gettext("The name is too long."))

@@ -73,7 +73,9 @@ def test_link_preview_tags_show_the_public_card_only(client, group):
     assert image == f"http://localhost/g/{body['id']}/poster.png"
     assert '<meta property="og:title" content="周末爬山群">' in html
     assert 'name="twitter:card" content="summary_large_image"' in html
-    assert "内部介绍" not in html
+    # The page shows strangers the introduction (issue 15); the preview says how to join.
+    tags = "\n".join(re.findall(r"<meta (?:property|name)=\"(?:og|twitter):[^>]+>", html))
+    assert "og:title" in tags and "内部介绍" not in tags
 
 
 def test_the_member_page_has_the_share_sheet(app):

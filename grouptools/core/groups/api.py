@@ -1,6 +1,5 @@
 """/api/v1 routes about groups and members: parse, ask the service, answer."""
 from flask import Response, jsonify
-from sqlalchemy import func, select
 
 from grouptools.core.access import membership_of
 from grouptools.core.groups import blp, export, moves, service
@@ -17,17 +16,19 @@ from grouptools.core.groups.schemas import (
 )
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url, group_url
-from grouptools.core.models import Membership
 from grouptools.core.people.schemas import UrlSchema
 from grouptools.core.ratelimits import rate_limited
-from grouptools.extensions import db
 
 def group_view(group, membership):
     """The group as the asker may see it: the full group for active members, else the
     card. Answered as a finished response because the schema depends on the audience."""
+    card = service.public_card(group)
     view = {
         "public_id": group.public_id,
         "name": group.name,
+        "description": group.description,
+        "member_count": card.member_count,
+        "owner_name": card.owner_name,
         "join_policy": group.join_policy,
         "join_question": group.join_question,
         "url": group_url(group),
@@ -35,12 +36,8 @@ def group_view(group, membership):
     }
     if membership is None or not membership.is_active:
         return jsonify(PublicGroupSchema().dump(view))
-    member_count = db.session.scalar(
-        select(func.count()).where(Membership.group_id == group.id, Membership.status == "active")
-    )
-    view.update(description=group.description, rules=group.rules, timezone=group.timezone,
-                members_can_create=group.members_can_create, role=membership.role,
-                member_count=member_count)
+    view.update(rules=group.rules, timezone=group.timezone,
+                members_can_create=group.members_can_create, role=membership.role)
     return jsonify(GroupSchema().dump(view))
 
 

@@ -1,22 +1,26 @@
 """What the API accepts and answers about groups and members; each audience its view."""
-from zoneinfo import available_timezones
+from flask_babel import gettext, lazy_gettext as _l
+from marshmallow import ValidationError, fields, validate
 
-from flask_babel import lazy_gettext as _l
-from marshmallow import fields, validate
-
-from grouptools.core.fields import Boolean, Schema, Text
+from grouptools.core.fields import Boolean, Schema, Text, VisibleText
 from grouptools.core.models import Group, Membership
+from grouptools.core.timezones import is_place_zone
 
-TIMEZONES = frozenset(available_timezones())
+
+def check_zone(name):
+    """Only the places core.timezones offers: no `Factory`, `Etc/GMT+8` or `PRC`."""
+    if not is_place_zone(name):
+        raise ValidationError(gettext("Not a time zone to choose: use a place such as "
+                                      "Asia/Shanghai."))
 
 
 class GroupSettingsSchema(Schema):
-    name = Text(min_length=1, max_length=Group.NAME_MAX)
+    name = VisibleText(min_length=1, max_length=Group.NAME_MAX)
     description = Text(max_length=Group.DESCRIPTION_MAX)
     rules = Text(max_length=Group.RULES_MAX)
     timezone = Text(
         max_length=64,
-        validate=[validate.OneOf(TIMEZONES, error=_l("Not a known time zone, e.g. Asia/Shanghai."))],
+        validate=[check_zone],
     )
     join_policy = Text(
         max_length=16,
@@ -27,7 +31,7 @@ class GroupSettingsSchema(Schema):
 
 
 class GroupCreateSchema(GroupSettingsSchema):
-    name = Text(required=True, min_length=1, max_length=Group.NAME_MAX)
+    name = VisibleText(required=True, min_length=1, max_length=Group.NAME_MAX)
 
 
 class PublicGroupSchema(Schema):
@@ -35,6 +39,9 @@ class PublicGroupSchema(Schema):
 
     id = fields.String(attribute="public_id")
     name = fields.String()
+    description = fields.String()
+    member_count = fields.Integer(metadata={"description": "Active members"})
+    owner_name = fields.String(allow_none=True, metadata={"description": "The owner's name in the group"})
     join_policy = fields.String()
     join_question = fields.String(allow_none=True)
     url = fields.String()
@@ -47,16 +54,14 @@ class PublicGroupSchema(Schema):
 class GroupSchema(PublicGroupSchema):
     """A member's view."""
 
-    description = fields.String()
     rules = fields.String()
     timezone = fields.String()
     members_can_create = fields.Boolean()
     role = fields.String()
-    member_count = fields.Integer()
 
 
 class JoinSchema(Schema):
-    nickname = Text(min_length=1, max_length=Membership.NICKNAME_MAX)
+    nickname = VisibleText(min_length=1, max_length=Membership.NICKNAME_MAX)
     answer = Text(max_length=Membership.ANSWER_MAX)
 
 

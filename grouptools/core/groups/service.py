@@ -2,14 +2,16 @@
 
 Every function takes the acting person first and asks core.access before changing
 anything; each commits its own unit of work."""
+from typing import NamedTuple
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, forget_membership
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
-from grouptools.core.models import Group, Membership, is_public_id
+from grouptools.core.models import Group, Membership, Person, is_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgets import member_gone
 from grouptools.extensions import db
@@ -24,6 +26,28 @@ def find_group(public_id):
     if group is None:
         raise NotFound()
     return group
+
+
+class PublicCard(NamedTuple):
+    """What anyone holding a link learns about a group beyond its name and join policy,
+    enough to decide to join (docs/security.md#who-can-see-what)."""
+    member_count: int
+    owner_name: str | None
+
+
+def public_card(group):
+    """The group's member count and its owner's name, in one statement whatever the
+    group's size."""
+    active = (select(func.count()).select_from(Membership)
+              .where(Membership.group_id == group.id, Membership.status == "active")
+              .scalar_subquery())
+    owner = (select(func.coalesce(Membership.nickname, Person.name))
+             .join(Person, Person.id == Membership.person_id)
+             .where(Membership.group_id == group.id, Membership.role == "owner",
+                    Membership.status == "active")
+             .limit(1).scalar_subquery())
+    count, owner_name = db.session.execute(select(active, owner)).one()
+    return PublicCard(count, owner_name)
 
 
 def member_for(person, group, member_id):

@@ -3,7 +3,7 @@ members and approvals, settings. Every action is a plain form that redirects."""
 from dataclasses import replace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
@@ -11,7 +11,6 @@ from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
 from grouptools.core.groups import moves, service
 from grouptools.core.groups.schemas import (
-    TIMEZONES,
     GroupCreateSchema,
     GroupSettingsSchema,
     JoinSchema,
@@ -25,20 +24,17 @@ from grouptools.core.ratelimits import person_or_newcomer
 from grouptools.core.security import local_path, no_store
 from grouptools.core.widgets import create_links_for_group, widgets_for_group
 from grouptools.core.share import etag_for, send_picture
+from grouptools.core.timezones import zone_choices
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 
 bp = Blueprint("group_pages", __name__, template_folder="templates")
 
-# Offered first in the time-zone menu; every IANA zone stays available below them.
-COMMON_TIMEZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore",
-                    "Asia/Tokyo", "Europe/London", "Europe/Berlin", "America/New_York",
-                    "America/Los_Angeles", "Australia/Sydney", "UTC")
 BOOLEANS = ("members_can_create",)
 
 
-def timezone_options():
-    rest = sorted(TIMEZONES - set(COMMON_TIMEZONES))
-    return [*COMMON_TIMEZONES, *rest]
+def timezone_options(keep=None):
+    """The time-zone menu (core.timezones), labelled in the reader's language."""
+    return zone_choices(get_locale(), keep=keep)
 
 
 def _person_from_form(errors, values):
@@ -181,7 +177,11 @@ def settings(gid):
     values = {key: getattr(group, key) for key in service.SETTINGS}
     values["join_question"] = values["join_question"] or ""
     if request.method == "POST":
-        data, errors, values = read_form(GroupSettingsSchema(), booleans=BOOLEANS)
+        # A zone stored before the menu was curated stays as it is when left unchanged.
+        kept = request.form.get("timezone") == group.timezone
+        schema = GroupSettingsSchema(exclude=("timezone",) if kept else ())
+        data, errors, values = read_form(schema, booleans=BOOLEANS)
+        values.setdefault("timezone", group.timezone)
         if not errors:
             data.setdefault("join_question", None)
             data.setdefault("description", "")
@@ -190,7 +190,8 @@ def settings(gid):
             flash(gettext("Settings saved."), "success")
             return redirect(url_for("group_pages.show_group", gid=gid), code=303)
     return render_template("groups/settings.html", group=group, mine=mine, values=values,
-                           errors=errors, timezones=timezone_options()), 422 if errors else 200
+                           errors=errors, timezones=timezone_options(keep=group.timezone)
+                           ), 422 if errors else 200
 
 
 @bp.post("/g/<pid:gid>/delete")
@@ -245,5 +246,7 @@ def member_avatar(gid, mid):
                         cache_control="private, max-age=86400")
 
 
-# The join panel tells someone whose membership a manager's link moved where it went.
+# The join panel tells someone whose membership a manager's link moved where it went,
+# and every stranger's join screen what the group is.
 bp.add_app_template_global(moved_away_notice)
+bp.add_app_template_global(service.public_card, "group_public_card")

@@ -1,16 +1,16 @@
 """What the API accepts and answers about people."""
 from marshmallow import fields
 
-from grouptools.core.fields import Schema, Text
+from grouptools.core.fields import Schema, VisibleText
 from grouptools.core.models import Person
 
 
 class PersonCreateSchema(Schema):
-    name = Text(required=True, min_length=1, max_length=Person.NAME_MAX)
+    name = VisibleText(required=True, min_length=1, max_length=Person.NAME_MAX)
 
 
 class PersonUpdateSchema(Schema):
-    name = Text(required=True, min_length=1, max_length=Person.NAME_MAX)
+    name = VisibleText(required=True, min_length=1, max_length=Person.NAME_MAX)
 
 
 class PersonSchema(Schema):

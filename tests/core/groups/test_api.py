@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 from grouptools.core.models import Group
 from grouptools.extensions import db
 
-PUBLIC_CARD_KEYS = {"id", "name", "join_policy", "join_question", "url", "my_status"}
+PUBLIC_CARD_KEYS = {"id", "name", "description", "member_count", "owner_name", "join_policy",
+                    "join_question", "url", "my_status"}
 
 
 def members_of(person, gid):
@@ -49,7 +50,10 @@ def test_a_stranger_reads_only_the_public_card(group_with, user, client):
     card = stranger.get(f"/api/v1/groups/{gid}").get_json()
     assert set(card) == PUBLIC_CARD_KEYS
     assert card["join_question"] == "暗号？"
-    assert "内部介绍" not in str(card) and "不发广告" not in str(card)
+    # Enough to decide to join: the introduction, how many, who runs it; not the rules.
+    assert card["description"] == "内部介绍" and card["owner_name"] == "群主"
+    assert card["member_count"] == 1
+    assert "不发广告" not in str(card)
     anonymous = client.get(f"/api/v1/groups/{gid}")
     assert anonymous.status_code == 200
     assert set(anonymous.get_json()) == PUBLIC_CARD_KEYS

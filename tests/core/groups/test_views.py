@@ -78,7 +78,9 @@ def test_a_stranger_joins_an_open_group_with_name_and_join_in_one_screen(app, br
     stranger = app.test_client()
     page = stranger.get(f"/g/{gid}", headers=ZH).get_data(as_text=True)
     assert "三年二班家长群" in page
-    assert "班级通知和活动" not in page  # strangers see the public card only
+    # Strangers see the public card: the introduction helps them decide (issue 15) …
+    assert "班级通知和活动" in page and "群主：王老师" in page
+    assert "群里的内容" not in page  # … not what is in the group
     assert 'name="your_name"' in page
     joined = submit(stranger, f"/g/{gid}", f"/g/{gid}/join", {"your_name": "小明妈妈"}, headers=ZH)
     assert joined.status_code == 303
