@@ -33,7 +33,7 @@ POLL = WidgetKind(
     key="poll", label=_l("Poll"), model=Poll, path="p", pages=bp.name, page=poll_page,
     lister=group_listing, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_votes, close=service.close_poll,
-    public_lines=public_lines, assets=("css/poll.css", "js/photos.js", "js/poll.js"),
+    public_lines=public_lines, assets=("css/poll.css", "js/photopicker.js", "js/poll.js"),
     api=blp.name, sample=sample_poll,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
