@@ -31,6 +31,7 @@ from grouptools.core import links
 from grouptools.core.models import Group, Image, is_public_id
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.share import send_picture
+from grouptools.core.widgets import shown_to_strangers
 from grouptools.extensions import db
 
 blp = ApiBlueprint("images_api", __name__, url_prefix="/api/v1", description="Pictures")
@@ -149,7 +150,9 @@ def store_image(person, data, group=None):
 
 def visible_image(person, public_id):
     """The picture if the asker may see it: a group's pictures are for its active members
-    (and whoever uploaded them); a picture with no group is public to its link."""
+    (and whoever uploaded them), and for anyone where a widget of a group open to all
+    shows it on its public card (a poll's option pictures); a picture with no group is
+    public to its link."""
     if not is_public_id(public_id):
         abort(404)
     image = db.session.scalar(select(Image).where(Image.public_id == public_id))
@@ -158,6 +161,7 @@ def visible_image(person, public_id):
     if image.group is not None and not (
         (person is not None and image.uploader_id == person.id)
         or can(person, Action.VIEW_GROUP, image.group)
+        or shown_to_strangers(image)
     ):
         abort(404)
     return image

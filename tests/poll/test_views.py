@@ -154,8 +154,9 @@ def test_an_image_poll_from_several_photos_picked_at_once(owner_phone):
     assert [o["text"] for o in poll["options"]] == ["红色款", "", "都不喜欢"]
     assert poll["options"][0]["image_url"].endswith(f"/images/{photo_ids[0]}")
     page = phone.get(f"/p/{pid}", headers=EN).get_data(as_text=True)
-    # Large enough to judge, and a plain link to the full picture.
-    assert f'href="/images/{photo_ids[0]}"' in page and f'src="/images/{photo_ids[0]}/thumb"' in page
+    # Large enough to judge, and a link to the picture's own page (poll/pictures.py).
+    assert f'data-viewer-src="/images/{photo_ids[0]}"' in page
+    assert f'src="/images/{photo_ids[0]}/thumb"' in page
     assert "Picture 2" in page  # an uncaptioned photo is still named
     full = phone.get(f"/images/{photo_ids[0]}")
     assert Image.open(io.BytesIO(full.data)).size == (800, 600)
@@ -270,7 +271,8 @@ def test_strangers_see_the_public_card_and_join_in_one_screen(app, text_poll):
     page = stranger.get(f"/p/{pid}", headers=ZH)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "春游去哪里" in html and "三年二班家长群" in html
-    assert "植物园" not in html and "bar-fill" not in html
+    # An open group: what will be voted on, not how it stands.
+    assert "植物园" in html and "bar-fill" not in html
     assert 'name="your_name"' in html and f'name="next" value="/p/{pid}"' in html
     assert 'property="og:title" content="春游去哪里"' in html
     assert "记名投票：所有成员都能看到谁选了什么。" in html  # who sees what, before joining
