@@ -4,6 +4,7 @@ results wait, a stranger sees what will be voted on before joining, and a tap on
 picture opens it large — in a viewer, or on its own page — with the vote."""
 import pytest
 
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_layout import LANGUAGES, assert_fits_a_phone
 from tests.e2e.test_poll import COLOURS, WORDS, sign_up_group, submit, t_shirt
 
@@ -18,6 +19,8 @@ MORE = {
            "voted": "Your vote was counted.", "viewer": "Pictures of the options",
            "choose_from": "What members choose from"},
 }
+VIEWER_PICTURE_SHOWN = """() => { const i = document.querySelector('.viewer-image');
+                                 return i && i.complete && i.naturalWidth > 0; }"""
 BOTH = [(language, lang, javascript) for language, lang in LANGUAGES for javascript in (True, False)]
 
 
@@ -109,12 +112,15 @@ def test_a_stranger_sees_the_pictures_then_a_member_views_them_and_votes(phone, 
     viewer = parent.page.get_by_role("dialog", name=more["viewer"])
     viewer.wait_for()
     assert parent.page.evaluate("!!document.activeElement.closest('.viewer')")
-    assert pictures_loaded(parent, ".viewer-image") == [True]
+    parent.page.wait_for_function(VIEWER_PICTURE_SHOWN)
     parent.page.keyboard.press("ArrowRight")
     assert more["count"] in viewer.inner_text()
+    parent.page.wait_for_function(VIEWER_PICTURE_SHOWN)
     assert viewer.get_by_role("heading").inner_text() == words["captions"][1]
     assert_fits_a_phone(parent)
-    parent.screenshot(f"poll-viewer-{lang}")
+    # The viewer covers the screen: the screen is what is shown, not the page beneath.
+    SCREENSHOTS.mkdir(exist_ok=True)
+    parent.page.screenshot(path=str(SCREENSHOTS / f"poll-viewer-{lang}.png"))
     # Escape closes it and gives the focus back to the picture it came from.
     parent.page.keyboard.press("Escape")
     assert not viewer.is_visible()
