@@ -7,7 +7,12 @@ JavaScript the files come with the form and `store_picked_photos` keeps them; wi
 static/js/photos.js sends each on its own to POST /api/v1/images first and the form
 brings only their ids (no request then carries many pictures). A form shown again keeps
 its pictures as ids, so nothing is picked twice. The template side is
-templates/_photos.html."""
+templates/_photos.html.
+
+A form whose pictures are captioned (a poll's options) uses static/js/photopicker.js
+instead: previews appear as soon as photos are picked, with a caption input beside each
+(`picked_caption`), and the form goes in one request with the files and their captions
+(`store_captioned_photos`), so it is published in one tap."""
 from flask import request
 from sqlalchemy import select
 
@@ -15,10 +20,14 @@ from grouptools.core.http import allow_large_body
 from grouptools.core.images import MAX_UPLOAD_BYTES
 from grouptools.core.links import image_urls
 from grouptools.core.models import Image
-from grouptools.core.uploads import files_in, limit_uploads, store_images
+from grouptools.core.uploads import files_in, limit_uploads, store_images_by_position
 from grouptools.extensions import db
 
 PICKED_FIELD = "photos"
+# With photopicker.js a caption typed beside each picked photo's preview, in their order.
+PICKED_CAPTION_FIELD = "picked_caption"
+# Set by photopicker.js: the picked photos' captions came with them, nothing to review.
+PUBLISH_NOW_FIELD = "publish_now"
 KEPT_FIELD = "photo_id"
 REMOVED_FIELD = "remove_photo"
 # Photos picked at once on a form without JavaScript: the route's own request size limit.
@@ -61,13 +70,22 @@ def store_picked_photos(person, group, room, too_many):
 
     :raise TooManyPixelsAtOnce: (413) having stored nothing
     """
+    photos, problems = store_captioned_photos(person, group, room, too_many)
+    return [image for image, _ in photos], problems
+
+
+def store_captioned_photos(person, group, room, too_many):
+    """store_picked_photos, each image paired with the caption photopicker.js had typed
+    beside its preview (`picked_caption`, in the files' order; "" without one)."""
     picked = [upload for upload in request.files.getlist(PICKED_FIELD)
               if upload and upload.filename]
+    captions = request.form.getlist(PICKED_CAPTION_FIELD)
     problems = []
     room = max(0, room)
     if len(picked) > room:
         picked = picked[:room]
         problems.append(too_many)
-    images, refused = store_images(
+    kept, refused = store_images_by_position(
         person, [(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1)) for upload in picked], group)
-    return images, [f"{name}: {error.message}" for name, error in refused] + problems
+    photos = [(image, captions[index] if index < len(captions) else "") for index, image in kept]
+    return photos, [f"{name}: {error.message}" for _, name, error in refused] + problems

@@ -9,12 +9,14 @@ from grouptools.core.i18n import LANG_COOKIE, normalise_language
 
 # No inline script or style anywhere (docs/security.md): every asset comes from this app, so a
 # script injected through user text has nothing to run. `data:` images are for small
-# icons drawn by the stylesheet and for QR codes rendered in place.
+# icons drawn by the stylesheet and for QR codes rendered in place; `blob:` ones are the
+# previews of photos picked on a form, shown before anything is uploaded
+# (static/js/photopicker.js).
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self' data:",
+    "img-src 'self' data: blob:",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

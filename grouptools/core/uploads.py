@@ -31,6 +31,7 @@ from grouptools.core import links
 from grouptools.core.models import Group, Image, is_public_id
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.share import send_picture
+from grouptools.core.widgets import shown_to_strangers
 from grouptools.extensions import db
 
 blp = ApiBlueprint("images_api", __name__, url_prefix="/api/v1", description="Pictures")
@@ -93,6 +94,14 @@ def store_images(person, files, group=None):
     each one refused on its own (unreadable, wrong format …). Raises TooManyPixelsAtOnce
     (413) before any pixel is decoded when their headers add up to more than the budget.
     All are stored in one transaction: a request that fails part-way keeps nothing."""
+    kept, problems = store_images_by_position(person, files, group)
+    return [image for _, image in kept], [(name, error) for _, name, error in problems]
+
+
+def store_images_by_position(person, files, group=None):
+    """store_images, each kept picture and each refusal with its position in `files`:
+    ([(position, image)], [(position, name, error)]), for a form that pairs each picked
+    file with inputs of its own (a poll's captions)."""
     if not files:
         return [], []
     if group is not None:
@@ -109,17 +118,17 @@ def store_images(person, files, group=None):
     # Decoding and resizing take a while: end the transaction first, so SQLite's write
     # lock (taken up front for a POST) is not held while the pixels are worked on.
     db.session.commit()
-    images = []
+    kept = []
     for index, name, picture in opened:
         try:
-            images.append(_image_row(person, group, normalise_image(picture)))
+            kept.append((index, _image_row(person, group, normalise_image(picture))))
         except DomainError as error:
             problems.append((index, name, error))
-    if images:
-        db.session.add_all(images)
+    if kept:
+        db.session.add_all(image for _, image in kept)
         db.session.commit()
         delete_unused_images_now_and_then()
-    return images, [(name, error) for _, name, error in sorted(problems, key=lambda p: p[0])]
+    return kept, sorted(problems, key=lambda p: p[0])
 
 
 def _image_row(person, group, picture):
@@ -141,7 +150,9 @@ def store_image(person, data, group=None):
 
 def visible_image(person, public_id):
     """The picture if the asker may see it: a group's pictures are for its active members
-    (and whoever uploaded them); a picture with no group is public to its link."""
+    (and whoever uploaded them), and for anyone where a widget of a group open to all
+    shows it on its public card (a poll's option pictures); a picture with no group is
+    public to its link."""
     if not is_public_id(public_id):
         abort(404)
     image = db.session.scalar(select(Image).where(Image.public_id == public_id))
@@ -150,6 +161,7 @@ def visible_image(person, public_id):
     if image.group is not None and not (
         (person is not None and image.uploader_id == person.id)
         or can(person, Action.VIEW_GROUP, image.group)
+        or shown_to_strangers(image)
     ):
         abort(404)
     return image

@@ -11,10 +11,10 @@ from flask_babel import gettext
 
 from grouptools.core.access import Action
 from grouptools.core.closing import delete_widget
-from grouptools.core.links import absolute_url
+from grouptools.core.links import absolute_url, image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
-from grouptools.core.widgets import kind_for_blueprint, kind_of
+from grouptools.core.widgets import kind_for_blueprint, kind_of, public_items
 
 WIDGET_RULE = "/{path}/<pid:wid>"
 
@@ -64,8 +64,9 @@ def widget_url(widget, endpoint, **values):
 
 def member_page_or_public_card(kind, public_id, member_page):
     """A widget's page: `member_page(loaded)` for its active members; for strangers and
-    pending, left or removed members its public card with "your name → join", which
-    leads back here (docs/security.md#who-can-see-what).
+    pending, left or removed members its public card — with the kind's public items
+    where the group is open to all — and "your name → join", which leads back here
+    (docs/security.md#who-can-see-what).
 
     :raise 404: the id is unknown
     """
@@ -76,7 +77,8 @@ def member_page_or_public_card(kind, public_id, member_page):
             "widgets/public.html", widget=widget, group=widget.group, kind=kind,
             person=loaded.person, mine=loaded.membership, preview=widget_preview(widget),
             in_group=kind.texts.in_group % {"group": widget.group.name},
-            lines=kind.public_lines(widget), page=kind.page(widget))
+            lines=kind.public_lines(widget), page=kind.page(widget),
+            items=[(item, *image_urls(item.image)) for item in public_items(widget)])
     return member_page(loaded)
 
 

@@ -50,6 +50,16 @@ class WidgetTexts:
     refused: object  # the 409 when a closed widget is sent what it no longer takes
 
 
+@dataclass(frozen=True)
+class PublicItem:
+    """One thing a stranger sees on an open group's public card before joining (a poll's
+    option: what will be voted on): its `text` and, when it has one, its `image` (an
+    core.models.Image row), which strangers may then open too."""
+
+    text: str
+    image: object = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class WidgetKind:
     """What core knows of one widget.
@@ -82,6 +92,11 @@ class WidgetKind:
     - `close(person, widget, closed)` closes or reopens (closed=False) for a manager and
       commits; `texts`: what those pages say (WidgetTexts).
     - `public_lines(widget)` → the lines under the public card a stranger sees.
+    - `public_items(widget)` → [PublicItem] a stranger sees under the public card of a
+      group open to anyone with a link (nothing is shown for a group that approves its
+      members); `shows_publicly(image)` → whether `image` is among the pictures of any
+      such item of the kind: core serves it to strangers, for open groups only
+      (docs/security.md#who-can-see-what).
     - `manage_link(widget)` → where the delete form lives (default: the page, #manage).
     - `more_pages`: names of the widget's other page blueprints, whose pages also get
       its `assets` (member cards keep the pages named by the group, /g/<gid>/cards …,
@@ -111,6 +126,8 @@ class WidgetKind:
     api: str
     sample: Callable
     public_lines: Callable = lambda widget: ()
+    public_items: Callable | None = None
+    shows_publicly: Callable | None = None
     manage_link: Callable | None = None
     more_pages: tuple[str, ...] = ()
     on_me_page: Callable | None = None
@@ -170,6 +187,23 @@ def me_sections(person):
     """[MeSection] every kind shows a person on "Me", those with items only."""
     sections = (kind.on_me_page(person) for kind in registered_widgets() if kind.on_me_page)
     return [section for section in sections if section is not None and section.items]
+
+
+def public_items(widget):
+    """[PublicItem] of `widget` a stranger may see: only where its group is open to anyone
+    with a link, and only from kinds that offer them."""
+    kind = kind_of(widget)
+    if kind.public_items is None or widget.group.join_policy != "open":
+        return []
+    return list(kind.public_items(widget))
+
+
+def shown_to_strangers(image):
+    """Whether a picture of an open group is among some widget's public items."""
+    if image.group is None or image.group.join_policy != "open":
+        return False
+    return any(kind.shows_publicly(image) for kind in registered_widgets()
+               if kind.shows_publicly is not None)
 
 
 def registered_widgets(app=None):

@@ -26,8 +26,9 @@ def _photos(group, values):
                         for index, image in kept_photos(group, Poll.OPTIONS_MAX)]
 
 
-def read_create_form(group):
-    """(data or None, errors, values): `values` is what the person typed, to show again."""
+def typed_create_form(group):
+    """What the person typed on the create form, to read (read_create_form) and to show
+    again; photos picked in this request are added to its `photos` by the page."""
     form = request.form
     values = {key: form.get(key, "") for key in (*SETTINGS_TEXT, "min_choices", "max_choices",
                                                   "deadline")}
@@ -37,6 +38,11 @@ def read_create_form(group):
     # Empty inputs are left out, so each typed option is shown again in its order.
     values["options"] = [t for t in form.getlist("option") if t.strip()][:Poll.OPTIONS_MAX]
     _photos(group, values)
+    return values
+
+
+def read_create_form(group, values):
+    """(data or None, errors, values) of what typed_create_form read."""
     submitted = {
         "title": values["title"],
         "description": values["description"],

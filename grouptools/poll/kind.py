@@ -3,16 +3,18 @@ the pages every widget has beneath /p/<pid> (core.widgetpages)."""
 from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
 
 from grouptools.core.widgetpages import add_widget_pages
-from grouptools.core.widgets import WidgetKind, WidgetTexts
+from grouptools.core.widgets import PublicItem, WidgetKind, WidgetTexts
+from grouptools.extensions import db
 from grouptools.poll import service
 from grouptools.poll.blueprints import blp, bp
 from grouptools.poll.departures import withdraw_departed_votes
-from grouptools.poll.export import export_for_group
+from grouptools.poll.export import export_for_group, option_label
 from grouptools.poll.labels import privacy_notice
 from grouptools.poll.listing import create_link, group_listing
-from grouptools.poll.models import Poll
+from grouptools.poll.models import Poll, PollOption
 
 
 def poll_page(poll, **values):
@@ -24,6 +26,16 @@ def public_lines(poll):
             gettext("Only members of %(group)s vote and see the results.", group=poll.group.name))
 
 
+def public_items(poll):
+    """What will be voted on: each option's text (or "Picture n") and its picture."""
+    return [PublicItem(option_label(option), option.image) for option in poll.options]
+
+
+def shows_publicly(image):
+    """Whether `image` is a poll option's picture (a stranger of an open group sees it)."""
+    return db.session.scalar(select(exists().where(PollOption.image_id == image.id)))
+
+
 def sample_poll(person, group):
     return service.create_poll(person, group, title="周末去哪儿", description="投票决定",
                                options=[{"text": "爬山"}, {"text": "看电影"}, {"text": "火锅"}])
@@ -33,7 +45,8 @@ POLL = WidgetKind(
     key="poll", label=_l("Poll"), model=Poll, path="p", pages=bp.name, page=poll_page,
     lister=group_listing, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_votes, close=service.close_poll,
-    public_lines=public_lines, assets=("css/poll.css", "js/photos.js", "js/poll.js"),
+    public_lines=public_lines, public_items=public_items, shows_publicly=shows_publicly,
+    assets=("css/poll.css", "js/photopicker.js", "js/poll.js", "js/poll-viewer.js"),
     api=blp.name, sample=sample_poll,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),

@@ -10,7 +10,12 @@ from grouptools.core.forms import deadline_input, shown_on_form
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
-from grouptools.core.pickedphotos import limit_photo_uploads, photo_value, store_picked_photos
+from grouptools.core.pickedphotos import (
+    PUBLISH_NOW_FIELD,
+    limit_photo_uploads,
+    photo_value,
+    store_captioned_photos,
+)
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.uploads import TooManyPixelsAtOnce
 from grouptools.poll import forms, service
@@ -22,15 +27,18 @@ from grouptools.poll.models import Poll
 def _upload_photos(person, group, values):
     """Save the photos picked in this submission, all in one go; (how many, their
     mistakes). Raises TooManyPixelsAtOnce, having stored nothing."""
-    images, problems = store_picked_photos(person, group, Poll.OPTIONS_MAX - len(values["photos"]),
-                                           gettext("A poll has at most 50 options."))
-    values["photos"] += [photo_value(image) for image in images]
-    return len(images), problems
+    photos, problems = store_captioned_photos(
+        person, group, Poll.OPTIONS_MAX - len(values["photos"]),
+        gettext("A poll has at most 50 options."))
+    values["photos"] += [photo_value(image, caption) for image, caption in photos]
+    return len(photos), problems
 
 
-def _create_page(group, values, errors, status=200, note=None):
+def _create_page(group, values, errors, status=200):
+    """The form; shown again with photos kept, it is step 2 of 2 (captions, then publish)
+    and says so plainly: the poll is not out yet."""
     return render_template("poll/create.html", group=group, values=values, errors=errors,
-                           note=note, option_inputs=_option_inputs(values)), status
+                           option_inputs=_option_inputs(values)), status
 
 
 def _option_inputs(values):
@@ -49,20 +57,19 @@ def create_poll(gid):
     authorize(person, Action.CREATE_WIDGET, group)
     if request.method == "GET":
         return _create_page(group, {"results_visibility": "", "photos": [], "options": []}, {})
-    data, errors, values = forms.read_create_form(group)
+    values = forms.typed_create_form(group)
     try:
         added, problems = _upload_photos(person, group, values)
     except TooManyPixelsAtOnce as error:
         return _create_page(group, values, {"photos": [str(error.message)]}, error.status)
-    # With JavaScript, poll.js sent each photo on its own to the upload API first and
-    # this form brings only their ids: the same review step follows.
-    added = added or request.form.get("photos_uploaded") == "1"
-    if added or problems:
-        # New photos: show them so each may get a caption before the poll is created.
+    data, errors, values = forms.read_create_form(group, values)
+    # With JavaScript (static/js/photopicker.js) the captions came with the photos, typed
+    # beside their previews: the poll is published in this one request. Without it, the
+    # photos just picked are shown so each may get a caption first: step 2 of 2.
+    publish_now = request.form.get(PUBLISH_NOW_FIELD) == "1"
+    if problems or (added and not publish_now):
         errors = {"photos": problems} if problems else {}
-        note = gettext("Photos added. Give each a caption if you like, then create the poll.") \
-            if added else None
-        return _create_page(group, values, errors, 422 if problems else 200, note)
+        return _create_page(group, values, errors, 422 if problems else 200)
     if errors:
         return _create_page(group, values, errors, 422)
     try:

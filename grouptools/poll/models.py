@@ -17,6 +17,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -124,6 +125,10 @@ class Vote(db.Model):
     option_id: Mapped[int] = belongs_to("poll_option")
     membership_id: Mapped[int] = belongs_to("membership", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Stored by the member's first vote, not by a change: the same vote sent again
+    # within a minute of it is that first vote sent twice (voting.py).
+    first_vote: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True,
+                                             server_default=true())
 
     membership: Mapped[Membership] = relationship()
 

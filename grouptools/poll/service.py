@@ -11,6 +11,7 @@ from grouptools.core.closing import close_widget
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Image
+from grouptools.core.sametext import comparable
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
@@ -82,11 +83,17 @@ def _build_options(group, options, errors):
     wanted = {o["image_id"] for o in options if o.get("image_id")}
     images = {i.public_id: i for i in db.session.scalars(
         select(Image).where(Image.public_id.in_(wanted), Image.group_id == group.id))} if wanted else {}
-    rows, option_errors = [], {}
+    rows, option_errors, texts = [], {}, {}
     for position, option in enumerate(options):
         image = images.get(option.get("image_id")) if option.get("image_id") else None
         if option.get("image_id") and image is None:
             option_errors[position] = {"image_id": [str(_l("No such picture in this group."))]}
+        elif not option.get("image_id") and option.get("text"):
+            # Two options only a picture tells apart are fine; two equal texts split the vote.
+            first = texts.setdefault(comparable(option["text"]), position)
+            if first != position:
+                option_errors[position] = {"text": [str(_l(
+                    "The same as option %(num)d.", num=first + 1))]}
         rows.append(PollOption(position=position, text=option.get("text") or "", image=image))
     if option_errors:
         errors["options"] = option_errors

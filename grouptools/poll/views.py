@@ -75,6 +75,12 @@ def vote(pid):
     except ValidationError as error:
         messages = error.messages.get("option_ids", [gettext("Invalid value.")])
         return _show(poll, 422, " ".join(_flat(messages)), chosen)
+    except voting.AlreadyVoted:
+        # A secret ballot's form sent twice (a double tap) lands here: nothing stored
+        # can tell it from a second try, and both are answered by what is true of both.
+        flash(gettext("You have voted already: your secret vote was received and is counted "
+                      "with the others. It cannot be changed."), "info")
+        return redirect(url_for("poll_pages.show_poll", pid=pid, _anchor="results"), code=303)
     except DomainError as error:
         if not shown_on_form(error):
             raise

@@ -4,6 +4,8 @@ Plain functions over the models; each asks core.access before anything and commi
 own unit of work. Votes are counted by SQL expressions on counters, secret ones in
 batches (ballots.py); every change of a member's vote happens under a lock on that
 member's participation row (docs/architecture.md#traps-of-this-stack)."""
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +21,9 @@ from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
 from grouptools.poll.service import my_option_ids
+
+
+DOUBLE_TAP = timedelta(minutes=1)
 
 
 class AlreadyVoted(Conflict):
@@ -111,8 +116,9 @@ def _apply_vote(poll, membership, chosen):
             raise AlreadyVoted()
         current = my_option_ids(poll, membership)
         if current == chosen:
+            outcome = "created" if _just_cast(poll, membership, now) else "same"
             db.session.commit()
-            return "same"
+            return outcome
         if not poll.allow_change:
             raise ChangeNotAllowed()
         _claim_open_poll(poll, now, 0)
@@ -121,7 +127,7 @@ def _apply_vote(poll, membership, chosen):
             Vote.poll_id == poll.id, Vote.membership_id == membership.id,
             Vote.option_id.in_(removed)))
         db.session.add_all(Vote(poll_id=poll.id, option_id=o, membership_id=membership.id,
-                                created_at=now) for o in sorted(added))
+                                created_at=now, first_vote=False) for o in sorted(added))
         db.session.flush()
         _count(poll, plus=added, minus=removed)
         record_activity(membership)
@@ -144,6 +150,19 @@ def _apply_vote(poll, membership, chosen):
     record_activity(membership)
     db.session.commit()
     return "created"
+
+
+def _just_cast(poll, membership, now):
+    """Whether the member's choices were all stored by their first vote, within the last
+    DOUBLE_TAP: the same vote sent twice (a double tap, a resent form) answers as the
+    first did, not as "your vote did not change". Open ballots only: a secret ballot
+    keeps no time beside a participation."""
+    stored = set(db.session.execute(select(Vote.created_at, Vote.first_vote).where(
+        Vote.poll_id == poll.id, Vote.membership_id == membership.id)))
+    if len(stored) != 1:
+        return False
+    created_at, first_vote = stored.pop()
+    return first_vote and now - created_at < DOUBLE_TAP
 
 
 def withdraw_vote(person, poll):

@@ -66,16 +66,22 @@ class Phone:
 
 @pytest.fixture
 def phone(browser, live_server):
-    """Factory: `phone("zh-CN")` is a fresh phone (no cookies) reading that language."""
+    """Factory: `phone("zh-CN")` is a fresh phone (no cookies) reading that language;
+    `phone("en-US", javascript=False)` one on which none of the site's scripts runs (each
+    comes back empty: our pages have no other script, and Playwright's own evaluate, which
+    the accessibility check needs, stalls in a context with JavaScript switched off)."""
     contexts = []
 
-    def open_phone(accept_language="zh-CN"):
+    def open_phone(accept_language="zh-CN", javascript=True):
         context = browser.new_context(
             viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
             user_agent=WECHAT_USER_AGENT, locale=accept_language,
             extra_http_headers={"Accept-Language": accept_language},
         )
         contexts.append(context)
+        if not javascript:
+            context.route("**/*.js", lambda route: route.fulfill(
+                status=200, content_type="text/javascript", body=""))
         page = context.new_page()
         device = Phone(page=page, base_url=live_server)
         page.on("console", lambda message: device.console.append((message.type, message.text)))

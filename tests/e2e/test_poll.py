@@ -1,5 +1,5 @@
 """Polls on a phone, as people use them: an organiser makes a picture poll from photos
-picked at once (sent one request each by the page's script), a parent taps the link, joins and votes in two taps, the results refresh
+picked at once (previews and captions at once, published in one tap), a parent taps the link, joins and votes in two taps, the results refresh
 by themselves; a secret ballot says what it keeps secret; the results picture."""
 import io
 
@@ -68,24 +68,19 @@ def test_a_picture_poll_from_creating_to_results(phone, accept_language, lang, t
     owner.page.fill("#f-description", words["description"])
     owner.page.set_input_files("#f-photos", [t_shirt(c, tmp_path / f"shirt{i}.jpg")
                                              for i, c in enumerate(COLOURS)])
-    posts = []
-    owner.page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
-    with owner.page.expect_navigation():
-        owner.page.get_by_role("button", name=words["create"], exact=True).click()
-    # With JavaScript each photo went on its own to the upload API (one picture per
-    # request), and the form brought only their ids.
-    uploads = [r for r in posts if r.url.endswith("/api/v1/images")]
-    assert len(uploads) == 3 and all(r.response().status == 201 for r in uploads)
-    forms = [r for r in posts if r.url.endswith("/polls/new")]
-    assert len(forms) == 1 and b"shirt0.jpg" not in (forms[0].post_data_buffer or b"")
-    # The photos are back with a caption field each: the review step of an image poll.
-    assert owner.page.locator("input[name=photo_id]").count() == 3
+    # With JavaScript each photo shows at once, a caption input beside it.
+    owner.page.locator(".picked-previews img").nth(2).wait_for()
     for i, caption in enumerate(words["captions"]):
-        owner.page.fill(f"#f-photo-{i}", caption)
+        owner.page.fill(f"#f-picked-{i}", caption)
     assert_fits_a_phone(owner)
     owner.screenshot(f"poll-create-{lang}")
+    posts = []
+    owner.page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
     submit(owner, words["create"])
-    assert "/p/" in owner.page.url
+    # One tap published it: the photos and their captions went in one request.
+    assert "/p/" in owner.page.url and len(posts) == 1
+    assert posts[0].headers["content-type"].startswith("multipart/form-data")
+    assert owner.page.locator(".poll-picture img").count() == 3
     poll_url = owner.page.url
     assert_fits_a_phone(owner)
 
@@ -99,7 +94,7 @@ def test_a_picture_poll_from_creating_to_results(phone, accept_language, lang, t
     assert pictures.count() == 3
     box = pictures.first.bounding_box()
     assert box["width"] >= 300 and box["height"] >= 300  # large enough to judge
-    assert parent.page.locator(".poll-picture").first.get_attribute("href").startswith("/images/")
+    assert "/o/" in parent.page.locator(".poll-picture").first.get_attribute("href")
     assert_fits_a_phone(parent)
     parent.screenshot(f"poll-vote-{lang}")
 

@@ -6,8 +6,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import update
 
+from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
-from grouptools.poll.models import Poll
+from grouptools.poll.models import Poll, Vote
 from tests.poll.conftest import OPTIONS, upload_picture
 
 POLL_KEYS = {"id", "title", "description", "options", "multiple", "min_choices", "max_choices",
@@ -165,13 +166,19 @@ def test_unknown_poll_is_404(user):
 
 # --- voting -------------------------------------------------------------------------------
 
-def test_first_vote_201_same_again_200(make_poll):
+def test_first_vote_201_a_double_tap_201_the_same_later_200(make_poll, app):
     world = make_poll()
     member = world.member("甲")
     first = world.vote(member, 1)
     assert first.status_code == 201
     body = first.get_json()
     assert body["my_vote"] == [world.option_ids()[1]] and body["voter_count"] == 1
+    # The same first vote sent twice (a double tap) answers as the first did.
+    double = world.vote(member, 1)
+    assert double.status_code == 201 and double.get_json()["voter_count"] == 1
+    with app.app_context():
+        db.session.execute(update(Vote).values(created_at=utcnow() - timedelta(minutes=2)))
+        db.session.commit()
     again = world.vote(member, 1)
     assert again.status_code == 200 and again.get_json()["voter_count"] == 1
 

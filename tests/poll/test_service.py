@@ -125,6 +125,10 @@ def test_a_first_vote_counts_once_and_the_same_again_changes_nothing(world):
     poll = new_poll(world)
     persons = world[1]
     assert voting.cast_vote(persons["甲"], poll, ids(poll, 0)) == "created"
+    # Within a minute the same choice is the first vote sent twice (a double tap).
+    assert voting.cast_vote(persons["甲"], poll, ids(poll, 0)) == "created"
+    db.session.execute(update(Vote).values(created_at=utcnow() - timedelta(minutes=2)))
+    db.session.commit()
     assert voting.cast_vote(persons["甲"], poll, ids(poll, 0)) == "same"
     assert counts(poll) == [1, 0, 0]
     assert db.session.get(Poll, poll.id).voter_count == 1

@@ -141,7 +141,10 @@ def test_an_image_poll_from_several_photos_picked_at_once(owner_phone):
     html = review.get_data(as_text=True)
     photo_ids = re.findall(r'name="photo_id" value="([\w-]{10})"', html)
     assert len(photo_ids) == 2
-    assert html.count('name="photo_caption"') == 2 and "Photos added" in html
+    assert html.count('name="photo_caption"') == 2
+    # Nobody walks away thinking the poll is out.
+    assert "Step 2 of 2: add captions, then publish." in html and "not published yet" in html
+    assert ">Publish the poll<" in html
     assert 'value="班服选哪款"' in html
     created = post_form(phone, f"/g/{gid}/polls/new", f"/g/{gid}/polls/new", {
         "title": "班服选哪款", "photo_id": photo_ids, "photo_caption": ["红色款", ""],
@@ -151,8 +154,9 @@ def test_an_image_poll_from_several_photos_picked_at_once(owner_phone):
     assert [o["text"] for o in poll["options"]] == ["红色款", "", "都不喜欢"]
     assert poll["options"][0]["image_url"].endswith(f"/images/{photo_ids[0]}")
     page = phone.get(f"/p/{pid}", headers=EN).get_data(as_text=True)
-    # Large enough to judge, and a plain link to the full picture.
-    assert f'href="/images/{photo_ids[0]}"' in page and f'src="/images/{photo_ids[0]}/thumb"' in page
+    # Large enough to judge, and a link to the picture's own page (poll/pictures.py).
+    assert f'data-viewer-src="/images/{photo_ids[0]}"' in page
+    assert f'src="/images/{photo_ids[0]}/thumb"' in page
     assert "Picture 2" in page  # an uncaptioned photo is still named
     full = phone.get(f"/images/{photo_ids[0]}")
     assert Image.open(io.BytesIO(full.data)).size == (800, 600)
@@ -267,7 +271,8 @@ def test_strangers_see_the_public_card_and_join_in_one_screen(app, text_poll):
     page = stranger.get(f"/p/{pid}", headers=ZH)
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "春游去哪里" in html and "三年二班家长群" in html
-    assert "植物园" not in html and "bar-fill" not in html
+    # An open group: what will be voted on, not how it stands.
+    assert "植物园" in html and "bar-fill" not in html
     assert 'name="your_name"' in html and f'name="next" value="/p/{pid}"' in html
     assert 'property="og:title" content="春游去哪里"' in html
     assert "记名投票：所有成员都能看到谁选了什么。" in html  # who sees what, before joining
@@ -459,30 +464,31 @@ def test_the_budget_is_a_setting(make_app, huge_flat_png):
     assert two.status_code == 413 and "at most 40 in one go" in two.get_data(as_text=True)
 
 
-def test_photos_sent_one_by_one_by_the_page_script_come_back_for_captions(owner_phone, user):
-    """What poll.js does: each photo to the upload API with the page's CSRF token, then
-    the form with only their ids."""
+def test_photos_and_captions_typed_beside_their_previews_publish_in_one_request(owner_phone):
+    """What photopicker.js sends: the picked files, a caption for each in their order, and
+    publish_now — one tap, one request, the poll is out."""
     phone, gid = owner_phone
-    page = phone.get(f"/g/{gid}/polls/new", headers=EN)
-    html = page.get_data(as_text=True)
-    assert f'data-photo-upload="/api/v1/images" data-group="{gid}"' in html
-    token = csrf_of(page)
-    ids = []
-    for colour in ((220, 40, 40), (40, 40, 220)):
-        form = {"file": FileStorage(io.BytesIO(png_bytes(colour)), filename="p.png"),
-                "group_id": gid}
-        boundary, body = encode_multipart(form)
-        sent = phone.post("/api/v1/images", data=body, headers={"X-CSRFToken": token},
-                          content_type=f"multipart/form-data; boundary={boundary}")
-        assert sent.status_code == 201, sent.get_json()
-        ids.append(sent.get_json()["id"])
-    review = post_form(phone, f"/g/{gid}/polls/new", f"/g/{gid}/polls/new",
-                       {"title": "班服选哪款", "photo_id": ids, "photos_uploaded": "1",
-                        "option": ["", ""]}, headers=EN)
-    assert review.status_code == 200
-    html = review.get_data(as_text=True)
-    assert re.findall(r'name="photo_id" value="([\w-]{10})"', html) == ids
-    assert html.count('name="photo_caption"') == 2 and "Photos added" in html
+    html = phone.get(f"/g/{gid}/polls/new", headers=EN).get_data(as_text=True)
+    assert "data-photo-picker" in html and "data-picked-previews" in html
+    photos = [("red.png", png_bytes((220, 40, 40))), ("blue.png", png_bytes((40, 40, 220)))]
+    created = create(phone, gid, title="班服选哪款", option=["都不喜欢"], files=photos,
+                     picked_caption=["红色款", "蓝色款"], publish_now="1", headers=EN)
+    pid = created_pid(created)
+    poll = phone.get(f"/api/v1/polls/{pid}").get_json()
+    assert [o["text"] for o in poll["options"]] == ["红色款", "蓝色款", "都不喜欢"]
+    assert all(o["image_url"] for o in poll["options"][:2])
+
+
+def test_a_refused_photo_keeps_each_caption_beside_its_own_photo(owner_phone):
+    phone, gid = owner_phone
+    response = create(phone, gid, title="班服选哪款", option=["", ""], headers=EN,
+                      files=[("notes.txt", b"hello"), ("blue.png", png_bytes())],
+                      picked_caption=["说明", "蓝色款"], publish_now="1")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "notes.txt:" in html and len(re.findall(r'name="photo_id"', html)) == 1
+    assert re.search(r'name="photo_caption" value="蓝色款"', html)
+    assert "Step 2 of 2" in html
 
 
 def test_a_request_that_fails_part_way_keeps_none_of_its_pictures(app, owner_phone, monkeypatch):

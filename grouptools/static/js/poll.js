@@ -107,7 +107,20 @@
     update();
   }
 
+  // Why a secret ballot's results wait for the close: shown while "secret" is ticked
+  // (the stylesheet does it with :has where the browser knows it).
+  function startSecretNote(box, note) {
+    function update() {
+      if (box.checked) { note.removeAttribute("data-secret-only"); } else { note.setAttribute("data-secret-only", ""); }
+    }
+    box.addEventListener("change", update);
+    update();
+  }
+
   function start() {
+    var secret = document.getElementById("f-anonymous");
+    var why = document.getElementById("secret-why");
+    if (secret && why) { startSecretNote(secret, why); }
     var choiceForms = document.querySelectorAll("form");
     for (var k = 0; k < choiceForms.length; k++) {
       if (choiceForms[k].querySelector("[data-multiple-only]")) { startChoiceFields(choiceForms[k]); }
