@@ -13,6 +13,7 @@ from grouptools.poll.export import export_for_group
 from grouptools.poll.labels import privacy_notice
 from grouptools.poll.listing import create_link, group_listing
 from grouptools.poll.models import Poll
+from grouptools.poll.poster import poster_facts
 
 
 def poll_page(poll, **values):
@@ -34,7 +35,7 @@ POLL = WidgetKind(
     lister=group_listing, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_votes, close=service.close_poll,
     public_lines=public_lines, assets=("css/poll.css", "js/photos.js", "js/poll.js"),
-    api=blp.name, sample=sample_poll,
+    api=blp.name, sample=sample_poll, poster_facts=poster_facts,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),
