@@ -4,6 +4,7 @@ needs and the certificates it leads to; an event's time. Never who took part."""
 from datetime import timedelta
 
 from babel.dates import format_time
+from babel.lists import format_list
 from flask_babel import format_date, get_locale, gettext, ngettext
 
 from grouptools.checkin.checkins import weekday_names, window_text
@@ -41,8 +42,8 @@ def habit_poster_facts(habit):
     if habit.proof in PROOF_LINES:
         facts.append(PosterFact(PROOF_LINES[habit.proof]()))
     if habit.milestones:
-        facts.append(PosterFact(gettext("Certificates at %(days)s days",
-                                        days=", ".join(str(d) for d in habit.milestones))))
+        facts.append(PosterFact(gettext("Certificates at %(days)s days", days=format_list(
+            [str(days) for days in habit.milestones], locale=get_locale()))))
     return facts
 
 

@@ -229,7 +229,8 @@ def _draw_panel(image, draw, url, panel_top):
     text_left = left + 44
     text_px = code_left - 36 - text_left
     caption_size, caption_spacing = 42, 1.35
-    caption = render.wrap_text(gettext("Scan or long-press the QR code to open"), caption_size,
+    # Two lines of their own, where each language breaks them well.
+    caption = render.wrap_text(gettext("Scan or long-press\nthe QR code to open"), caption_size,
                                text_px, max_lines=4, bold=True)
     host = urlsplit(qr_payload(url)).hostname or ""
     host_lines = render.wrap_text(host, 28, text_px, max_lines=2)

@@ -16,7 +16,7 @@ def test_a_challenge_says_which_day_it_is(app, group_with):
     facts = [text for text, _ in poster_facts_of(app, "checkin", hid)]
     assert facts[0] == "Day 1"
     assert facts[1] == "Mon, Wed, Fri · 06:00–09:00"
-    assert facts[2:] == ["Check in with a photo", "Certificates at 7, 21 days"]
+    assert facts[2:] == ["Check in with a photo", "Certificates at 7 and 21 days"]
     with app.test_request_context("/?lang=zh_Hans"):
         habit = Habit.find(hid)
         habit.starts_on, habit.ends_on = date(2026, 3, 1), date(2026, 3, 21)

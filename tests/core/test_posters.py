@@ -72,7 +72,7 @@ def test_a_chinese_poster_is_drawn_with_the_sc_face_and_no_boxes(app, drawn_text
     assert "还剩 3 个名额（共 8 个）" in faces and "报名截止 12月5日周六 20:00" in faces
     assert boxes_in(drawn_text) == []
     # The caption is in the reader's language.
-    assert any(text.startswith("扫码或长按") for text in faces)
+    assert "长按或扫一扫" in faces and "识别二维码打开" in faces
 
 
 def test_the_group_name_pixels_differ_from_missing_glyph_boxes(app):
@@ -109,7 +109,7 @@ def test_an_english_poster_has_english_words_and_a_closed_chip(app, drawn_text):
                             closed=True))
     texts = [text for text, _ in on_poster(drawn_text)]
     assert "Poll" in texts and "Closed" in texts
-    assert any(text.startswith("Scan or long-press") for text in texts)
+    assert "Scan or long-press" in texts and "the QR code to open" in texts
 
 
 def test_option_pictures_are_drawn_with_their_captions_and_the_rest_counted(app, drawn_text):
