@@ -5,6 +5,7 @@ values (Open Graph tags, the share sheet) that point at them.
 A page that is shared describes itself as a `Shared` — only what a stranger may see,
 since whoever holds the poster holds all of it (docs/security.md#who-can-see-what)."""
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import url_for
 
@@ -27,11 +28,13 @@ class Shared:
     preview_line: str = ""  # what chat apps show under the title; the description if empty
     kind_label: str = ""  # the poster's chip above the title: "Poll", "Group" …
     closed: bool = False
-    facts: tuple = ()  # the poster's core.posters.PosterFact lines and pictures
+    # () → the poster's core.posters.PosterFact lines and pictures; asked only when a
+    # poster is wanted, so pages that only show the link preview read nothing more.
+    poster_facts: Callable = tuple
 
     def poster(self):
         return PosterContent(self.group_name, self.title, self.description, self.url,
-                             self.kind_label, self.closed, self.facts)
+                             self.kind_label, self.closed, tuple(self.poster_facts()))
 
 
 def add_share_routes(bp, rule, shared_for):

@@ -45,7 +45,7 @@ def shared_widget(kind, widget):
     return Shared(group.name, widget.title, widget.description, widget_link(widget, kind),
                   preview_line=widget.description or kind.texts.in_group % {"group": group.name},
                   kind_label=str(kind.label), closed=widget.is_closed(),
-                  facts=tuple(kind.poster_facts(widget)))
+                  poster_facts=lambda: kind.poster_facts(widget))
 
 
 def widget_link(widget, kind=None):
