@@ -16,3 +16,14 @@ def stand_in_kind(**fields):
         texts=WidgetTexts(in_group="", closed="", reopened="", confirm_delete="", refused=""),
     )
     return WidgetKind(**{**defaults, **fields})
+
+
+def poster_facts_of(app, key, public_id, language="en"):
+    """What the poster of the `key` kind's widget `public_id` says beneath its title,
+    in `language`: [(text, has a picture)]."""
+    from grouptools.core.widgets import registered_widgets
+
+    kind = next(kind for kind in registered_widgets(app) if kind.key == key)
+    with app.test_request_context(f"/?lang={language}"):
+        widget = kind.model.find(public_id)
+        return [(fact.text, fact.picture is not None) for fact in kind.poster_facts(widget)]

@@ -7,7 +7,7 @@ For each kind, on a sample the kind makes itself (`WidgetKind.sample`):
   docs/security.md#who-can-see-what says, and never a 500 (what the route demands is read
   from `load_widget`, the one loader);
 - the group page's line (lister), the group export (exporter), the kit's pages beneath
-  the widget (QR codes that decode to its link, poster, close, reopen, delete with its
+  the widget (QR codes and the poster that decode to its link, close, reopen, delete with its
   confirmation), the public card, the widget's own assets on its pages;
 - the group page's statement count does not grow with the number of widgets."""
 import re
@@ -20,6 +20,7 @@ from grouptools import create_app
 from grouptools.core import loaders
 from grouptools.core.access import Action
 from grouptools.core.models import Group, Person
+from grouptools.core.posters import PosterFact
 from grouptools.core.widgetpages import widget_link
 from grouptools.core.widgets import registered_widgets
 from grouptools.extensions import db
@@ -209,6 +210,9 @@ def test_the_public_card_the_pictures_and_the_assets(world, tmp_path):
         title = widget.title
         with app.test_request_context():
             link, page = widget_link(widget), kind.page(widget)
+            facts = list(kind.poster_facts(widget))
+    # What the poster says beneath the title: short lines (and pictures) of its own kind.
+    assert facts and all(isinstance(fact, PosterFact) and fact.text.strip() for fact in facts)
     stranger_view = world.people["stranger"].get(page)
     assert stranger_view.status_code == 200
     html = stranger_view.get_data(as_text=True)
@@ -227,6 +231,7 @@ def test_the_public_card_the_pictures_and_the_assets(world, tmp_path):
     assert zbar(png_bytes(rasterise_svg(svg.data)), tmp_path, "svg.png") == [link]
     poster = world.nobody.get(f"{base}/poster.png")
     assert poster.status_code == 200 and poster.mimetype == "image/png"
+    assert zbar(poster.data, tmp_path, "poster.png") == [link]
     assert world.nobody.get(f"{base}/poster.png", headers={
         "If-None-Match": poster.headers["ETag"]}).status_code == 304
 

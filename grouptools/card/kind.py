@@ -10,6 +10,7 @@ from grouptools.card.departures import withdraw_public_card
 from grouptools.card.export import export_for_group
 from grouptools.card.listing import create_link, folder_page, group_listing
 from grouptools.card.models import CardFolder
+from grouptools.card.poster import poster_facts
 from grouptools.core.closing import delete_widget
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
@@ -36,7 +37,7 @@ CARD = WidgetKind(
     more_pages=(pages.name,), page=folder_page, api=blp.name, lister=group_listing,
     create_link=create_link, exporter=export_for_group, on_member_gone=withdraw_public_card,
     close=service.close_folder, public_lines=public_lines, sample=sample_folder,
-    assets=("css/card.css",),
+    assets=("css/card.css",), poster_facts=poster_facts,
     texts=WidgetTexts(
         in_group=_l("Member cards of %(group)s"),
         closed=_l("The member cards are closed: cards can no longer be changed."),

@@ -18,6 +18,7 @@ from grouptools.checkin.eventmodels import Event
 from grouptools.checkin.export import export_for_group
 from grouptools.checkin.listing import create_link, group_listing
 from grouptools.checkin.models import Habit
+from grouptools.checkin.poster import event_poster_facts, habit_poster_facts
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
@@ -42,6 +43,7 @@ CHECKIN = WidgetKind(
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
     assets=("css/checkin.css", "js/photos.js"), on_me_page=certificates_on_me,
+    poster_facts=habit_poster_facts,
     texts=WidgetTexts(
         in_group=_l("A check-in in %(group)s"),
         closed=_l("The check-in is closed: it takes no more check-ins."),
@@ -75,6 +77,7 @@ EVENT = WidgetKind(
     create_link=eventlisting.create_link,
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,
+    poster_facts=event_poster_facts,
     assets=("css/checkin.css", "js/event-display.js"),
     texts=WidgetTexts(
         in_group=_l("An event sign-in in %(group)s"),

@@ -1,21 +1,17 @@
-"""The pictures a link is shared with: QR codes (PNG and SVG), the phone-sized poster,
-and the ETag that lets browsers and chat apps keep them."""
-import functools
+"""The pictures a link is shared with: QR codes (PNG and SVG) and the ETag that lets
+browsers and chat apps keep them (the phone-sized poster: core.posters)."""
 import hashlib
 import io
 from collections import OrderedDict
-from urllib.parse import urlsplit
 
 import qrcode
 from flask import current_app, request
-from flask_babel import get_locale, gettext
 from PIL import Image, ImageDraw
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
 from werkzeug.urls import iri_to_uri
 
-from grouptools.core import render
-from grouptools.core.palette import BRAND, BRAND_TINT, INK, MUTED, WHITE
+from grouptools.core.palette import WHITE
 
 QR_MIN_PX, QR_MAX_PX = 128, 2048
 QR_DEFAULT_PX = 512
@@ -26,10 +22,7 @@ QR_BORDER_MODULES = 4
 QR_LOGO_SHARE = 0.22
 
 # Bump when any drawing changes, so every cached picture gets a new ETag.
-PICTURES_VERSION = "1"
-
-POSTER_SIZE = (1080, 1440)
-
+PICTURES_VERSION = "2"
 
 def clamp_qr_size(size_px):
     """A requested `?size=` within what is worth drawing and safe to draw."""
@@ -163,63 +156,6 @@ def etag_for(*parts):
     return digest.hexdigest()
 
 
-def draw_poster(group_name, title, description, url):
-    """PNG bytes of a 1080×1440 poster: group, title, description and a QR code large
-    enough to scan after a chat app has shrunk and recompressed the picture.
-
-    Pass only what a stranger may see: whoever holds the poster holds all of it."""
-    width, height = POSTER_SIZE
-    margin, header = 80, 190
-    text_px = width - 2 * margin
-    image = Image.new("RGB", POSTER_SIZE, WHITE)
-    draw = ImageDraw.Draw(image)
-
-    draw.rectangle((0, 0, width - 1, header - 1), fill=BRAND)
-    name_lines = render.wrap_text(group_name or "", 46, text_px, max_lines=2, bold=True)
-    name_spacing = 1.3
-    name_top = (header - round(46 * name_spacing) * len(name_lines)) / 2
-    render.draw_lines(image, (margin, name_top), name_lines, 46, WHITE, True, name_spacing)
-
-    # The QR panel is fixed at the bottom; title and description share what is above it,
-    # the title first, and sit in the middle of that space when they are short.
-    panel_side = 600
-    panel_top = height - 90 - 76 - panel_side
-    room_top, room_bottom = header + 60, panel_top - 50
-    title_size, title_spacing = 68, 1.32
-    title_lines = render.wrap_text(title or "", title_size, text_px, max_lines=3, bold=True)
-    title_height = round(title_size * title_spacing) * len(title_lines)
-    text_size, text_spacing, text_gap = 38, 1.55, 20
-    text_line = round(text_size * text_spacing)
-    text_room = (room_bottom - room_top - title_height - text_gap) // text_line
-    text_lines = []
-    if description and text_room > 0:
-        text_lines = render.wrap_text(description, text_size, text_px, max_lines=text_room)
-    used = title_height + (text_gap + text_line * len(text_lines) if text_lines else 0)
-    y = room_top + max(0, (room_bottom - room_top - used) // 2)
-    y = render.draw_lines(image, (margin, y), title_lines, title_size, INK, True, title_spacing)
-    render.draw_lines(image, (margin, y + text_gap), text_lines, text_size, MUTED, False,
-                      text_spacing)
-
-    panel_left = (width - panel_side) // 2
-    draw.rounded_rectangle((panel_left, panel_top, panel_left + panel_side, panel_top + panel_side),
-                           radius=36, fill=BRAND_TINT)
-    code = qr_image(url, panel_side - 56)
-    image.paste(code, (panel_left + (panel_side - code.width) // 2,
-                       panel_top + (panel_side - code.height) // 2))
-
-    caption_top = panel_top + panel_side + 28
-    caption = gettext("Scan or long-press the QR code to open")
-    render.draw_text(image, (width / 2, caption_top), caption, 36, INK, bold=True, align="center")
-    # The address's host, so a reader can see where the code leads before scanning.
-    host = urlsplit(qr_payload(url)).hostname or ""
-    render.draw_text(image, (width / 2, caption_top + 62), host, 28, MUTED, align="center")
-
-    out = io.BytesIO()
-    # Level 1: a few kB larger than the default and twice as fast (bench/README.md).
-    image.save(out, "PNG", compress_level=1)
-    return out.getvalue()
-
-
 # --- Serving: what every shareable page's /qr.png, /qr.svg and /poster.png answer --------
 
 SHARE_CACHE_CONTROL = "public, max-age=600"
@@ -282,16 +218,3 @@ def qr_png_response(url, cache_control=SHARE_CACHE_CONTROL):
 def qr_svg_response(url, cache_control=SHARE_CACHE_CONTROL):
     return send_picture(etag_for("qr.svg", url), lambda: qr_svg(url), "image/svg+xml",
                         cache_control=cache_control)
-
-
-def poster_response(group_name, title, description, url):
-    """The poster in the asker's language (its caption is translated)."""
-    locale = str(get_locale())
-    etag = etag_for("poster", group_name, title, description, url, locale)
-    return send_picture(etag, lambda: _poster_png(group_name, title, description, url, locale))
-
-
-@functools.lru_cache(maxsize=64)
-def _poster_png(group_name, title, description, url, locale):
-    # `locale` is part of the cache key only: draw_poster translates through the request.
-    return draw_poster(group_name, title, description, url)

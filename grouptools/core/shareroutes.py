@@ -5,11 +5,13 @@ values (Open Graph tags, the share sheet) that point at them.
 A page that is shared describes itself as a `Shared` — only what a stranger may see,
 since whoever holds the poster holds all of it (docs/security.md#who-can-see-what)."""
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import url_for
 
 from grouptools.core.links import absolute_url
-from grouptools.core.share import poster_response, qr_png_response, qr_svg_response
+from grouptools.core.posters import PosterContent, poster_response
+from grouptools.core.share import qr_png_response, qr_svg_response
 
 # endpoint → the file name beneath the page
 SHARE_FILES = {"qr_png": "qr.png", "qr_svg": "qr.svg", "poster": "poster.png"}
@@ -24,6 +26,15 @@ class Shared:
     description: str  # the poster's line; may be empty
     url: str  # the absolute link the QR code carries
     preview_line: str = ""  # what chat apps show under the title; the description if empty
+    kind_label: str = ""  # the poster's chip above the title: "Poll", "Group" …
+    closed: bool = False
+    # () → the poster's core.posters.PosterFact lines and pictures; asked only when a
+    # poster is wanted, so pages that only show the link preview read nothing more.
+    poster_facts: Callable = tuple
+
+    def poster(self):
+        return PosterContent(self.group_name, self.title, self.description, self.url,
+                             self.kind_label, self.closed, tuple(self.poster_facts()))
 
 
 def add_share_routes(bp, rule, shared_for):
@@ -38,8 +49,7 @@ def add_share_routes(bp, rule, shared_for):
         return qr_svg_response(shared_for(**view_args).url)
 
     def poster(**view_args):
-        shared = shared_for(**view_args)
-        return poster_response(shared.group_name, shared.title, shared.description, shared.url)
+        return poster_response(shared_for(**view_args).poster())
 
     for view in (qr_png, qr_svg, poster):
         bp.add_url_rule(f"{rule}/{SHARE_FILES[view.__name__]}", view.__name__, view,

@@ -43,7 +43,9 @@ def shared_widget(kind, widget):
     """What the widget's pictures and link preview show: only what a stranger may see."""
     group = widget.group
     return Shared(group.name, widget.title, widget.description, widget_link(widget, kind),
-                  preview_line=widget.description or kind.texts.in_group % {"group": group.name})
+                  preview_line=widget.description or kind.texts.in_group % {"group": group.name},
+                  kind_label=str(kind.label), closed=widget.is_closed(),
+                  poster_facts=lambda: kind.poster_facts(widget))
 
 
 def widget_link(widget, kind=None):

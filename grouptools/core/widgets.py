@@ -105,6 +105,10 @@ class WidgetKind:
     - `api`: the name of its JSON API blueprint; `sample(person, group)` → a small
       realistic widget made through its service by a manager: what the cross-widget
       contract test (tests/test_widget_contract.py) walks every route with.
+    - `poster_facts(widget)` → core.posters.PosterFact items the share poster shows under
+      the title: short lines (places left, a deadline, the day of a challenge) and
+      pictures with captions (a poll's options). Only what a stranger may see: the
+      poster is public (docs/security.md#who-can-see-what).
     - `on_me_page(person)` → a MeSection of what the person keeps from this kind (a
       check-in's certificates), or None: "Me" shows it without knowing the kind.
     """
@@ -131,6 +135,7 @@ class WidgetKind:
     manage_link: Callable | None = None
     more_pages: tuple[str, ...] = ()
     on_me_page: Callable | None = None
+    poster_facts: Callable = lambda widget: ()
 
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):

@@ -12,6 +12,7 @@ from grouptools.notice.departures import leave_chosen_audiences
 from grouptools.notice.export import export_for_group
 from grouptools.notice.listing import create_link, group_listing
 from grouptools.notice.models import Notice
+from grouptools.notice.poster import poster_facts
 
 
 def notice_page(notice, **values):
@@ -32,6 +33,7 @@ NOTICE = WidgetKind(
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     on_member_gone=leave_chosen_audiences, close=service.close_notice,
     public_lines=public_lines, sample=sample_notice, assets=("css/notice.css", "js/photos.js"),
+    poster_facts=poster_facts,
     texts=WidgetTexts(
         in_group=_l("A notice in %(group)s"),
         closed=_l("The notice is closed: it takes no more confirmations."),

@@ -15,6 +15,7 @@ from grouptools.poll.export import export_for_group, option_label
 from grouptools.poll.labels import privacy_notice
 from grouptools.poll.listing import create_link, group_listing
 from grouptools.poll.models import Poll, PollOption
+from grouptools.poll.poster import poster_facts
 
 
 def poll_page(poll, **values):
@@ -47,7 +48,7 @@ POLL = WidgetKind(
     on_member_gone=withdraw_departed_votes, close=service.close_poll,
     public_lines=public_lines, public_items=public_items, shows_publicly=shows_publicly,
     assets=("css/poll.css", "js/photopicker.js", "js/poll.js", "js/poll-viewer.js"),
-    api=blp.name, sample=sample_poll,
+    api=blp.name, sample=sample_poll, poster_facts=poster_facts,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),

@@ -1,7 +1,8 @@
 """The results picture (/p/<pid>/results.png): title, one bar per option, counts and
-percentages, drawn with core.render so Chinese comes out in Simplified Chinese forms.
-
-Only counts are drawn, never who voted: the picture is made to be posted in a chat."""
+percentages, drawn with core.render so Chinese comes out in Simplified Chinese forms;
+on an open ballot, under each bar the avatars of its first voters (core.avatars: the
+same colour and initial as on the pages). A secret ballot's picture has counts only:
+nothing stored says who chose what."""
 import io
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -10,11 +11,13 @@ from flask_babel import gettext, ngettext
 from PIL import Image, ImageDraw, ImageOps
 
 from grouptools.core import render
+from grouptools.core.avatars import paste_round_avatar
 from grouptools.core.palette import BRAND, INK, INK_SOFT, MUTED, OTHER_BAR, TRACK, WHITE
 
 WIDTH = 1080
 MARGIN = 64
 THUMB = 132
+AVATAR, AVATAR_GAP = 52, 10
 
 _drawn = OrderedDict()
 CACHE_SIZE = 32
@@ -27,6 +30,8 @@ class Row:
     percent: float
     winner: bool
     thumb: bytes | None = None
+    voters: tuple = ()  # (avatar seed, name) of the first voters; empty on secret ballots
+    voters_more: int = 0  # voters beyond those
 
 
 def results_png(etag, group_name, title, status, rows):
@@ -58,8 +63,27 @@ def _layout(rows, text_px):
         lines = render.wrap_text(row.label, 40, room, max_lines=2, bold=row.winner)
         label_h = round(40 * 1.35) * len(lines)
         height = max(label_h, THUMB - 56 if row.thumb else 0) + 16 + 30 + 44
+        if row.voters:
+            height += AVATAR + 4
         laid.append((row, lines, height))
     return laid
+
+
+def _draw_voters(image, xy, row):
+    """One line of avatars; what does not fit (or was not sent) is counted at its end."""
+    x, top = xy
+    more_w = render.text_width("+9999", 30, bold=True)
+    room = WIDTH - MARGIN - x
+    fits = max(1, int((room - more_w + AVATAR_GAP) // (AVATAR + AVATAR_GAP)))
+    if len(row.voters) <= fits and not row.voters_more:
+        fits = len(row.voters)
+    shown = row.voters[:fits]
+    for seed, name in shown:
+        paste_round_avatar(image, (int(x), int(top)), seed, name, AVATAR)
+        x += AVATAR + AVATAR_GAP
+    more = len(row.voters) - len(shown) + row.voters_more
+    if more:
+        render.draw_text(image, (x + 4, top), f"+{more}", 30, MUTED, bold=True, height=AVATAR)
 
 
 def draw_results(group_name, title, status, rows):
@@ -105,6 +129,8 @@ def draw_results(group_name, title, status, rows):
         render.draw_text(image, (WIDTH - MARGIN, bar_top - 6), count, 32,
                          BRAND if row.winner else MUTED, bold=row.winner, align="right",
                          height=42)
+        if row.voters:
+            _draw_voters(image, (x, bar_top + 30 + 20), row)
         y += row_h
 
     draw.line((MARGIN, height - 84, WIDTH - MARGIN, height - 84), fill=TRACK, width=2)

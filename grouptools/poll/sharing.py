@@ -23,14 +23,18 @@ def results_picture(pid):
         raise results.ResultsHidden(state.results_visible_when)
     group = poll.group
     locale = str(get_locale())
+    # Open ballots: the first voters of each option, as avatars. Their names are part
+    # of the ETag, so a renamed member is redrawn.
+    tallies = results.poll_results_for(poll, manager=False, with_voters=not poll.anonymous)
+    voters = [tuple((v.public_id, v.display_name) for v in r.voters or ()) for r in tallies.options]
     etag = etag_for("results.png", poll.public_id, poll.version, state.closed, group.name,
-                    locale)
+                    locale, *(part for shown in voters for voter in shown for part in voter))
 
     def draw():
-        tallies = results.poll_results_for(poll, manager=False, with_voters=False)
         rows = tuple(Row(option_label(r.option), r.votes, r.percent, r.winner,
-                         r.option.image.thumb_data if r.option.image else None)
-                     for r in tallies.options)
+                         r.option.image.thumb_data if r.option.image else None,
+                         shown, r.voters_more if shown else 0)
+                     for r, shown in zip(tallies.options, voters))
         status = voters_label(poll.voter_count) + " · " + (
             gettext("Closed") if state.closed else gettext("Open"))
         if poll.anonymous:

@@ -12,6 +12,7 @@ from grouptools.relay.departures import withdraw_departed_entries
 from grouptools.relay.export import export_for_group
 from grouptools.relay.listing import create_link, list_relays
 from grouptools.relay.models import Relay
+from grouptools.relay.poster import poster_facts
 
 
 def relay_page(relay, **values):
@@ -38,7 +39,7 @@ RELAY = WidgetKind(
     public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
     # Whoever holds a ticket's link holds the place at the door.
     secret_paths=(r"/r/+[A-Za-z0-9_-]{10}/+tickets/+",),
-    assets=("css/relay.css",),
+    assets=("css/relay.css",), poster_facts=poster_facts,
     texts=WidgetTexts(
         in_group=_l("A sign-up list in %(group)s"),
         closed=_l("The list is closed: nobody can sign up or change an entry now."),

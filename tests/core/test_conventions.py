@@ -79,9 +79,9 @@ def _png():
 
 
 def test_every_picture_draws_with_the_one_palette():
-    from grouptools.core import avatars, share
+    from grouptools.core import avatars, posters
     from grouptools.poll import picture
 
-    assert share.BRAND is picture.BRAND is palette.BRAND
-    assert share.INK is picture.INK is palette.INK
+    assert posters.BRAND is picture.BRAND is palette.BRAND
+    assert posters.INK is picture.INK is palette.INK
     assert avatars.AVATAR_COLOURS is palette.AVATAR_COLOURS

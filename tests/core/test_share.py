@@ -1,5 +1,5 @@
-"""Every QR code decodes (with zbar, as a phone would) back to its exact URL; the poster
-writes Chinese with the SC face, emoji without boxes, and its QR survives a chat app."""
+"""Every QR code decodes (with zbar, as a phone would) back to its exact URL (the poster:
+tests/core/test_posters.py)."""
 import io
 import re
 import subprocess
@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image, ImageDraw
 
-from grouptools.core import fonts, render, share
+from grouptools.core import share
 
 URL = "https://grouptools.example.org/g/k3x9Qa/poll/17"
 CHINESE_URL = "https://grouptools.example.org/g/k3x9Qa/poll/17?q=周末爬山&from=群聊"
@@ -206,112 +206,6 @@ def test_the_svg_is_a_scalable_document_with_a_white_quiet_zone():
     assert background.get("fill") == "#fff" and int(background.get("width")) == width
     starts = re.findall(r"M(\d+) (\d+)", root.find(f"{SVG}path").get("d"))
     assert min(int(v) for start in starts for v in start) >= 4
-
-
-# --- Poster ------------------------------------------------------------------------------
-
-@pytest.fixture
-def drawn_text(monkeypatch):
-    """Every (text, font, size of the picture drawn on) Pillow draws while the test runs."""
-    calls = []
-    original = ImageDraw.ImageDraw.text
-
-    def spy(self, xy, text, fill=None, font=None, *args, **kwargs):
-        calls.append((text, font, self.im.size))
-        return original(self, xy, text, fill, font, *args, **kwargs)
-
-    monkeypatch.setattr(ImageDraw.ImageDraw, "text", spy)
-    return calls
-
-
-def boxes_in(calls):
-    """Characters drawn on the poster with a font that has no glyph for them: its
-    missing-glyph box. (Emoji are drawn on pictures of their own, then pasted.)"""
-
-    def pixels(font, char):
-        image = Image.new("L", (font.size * 3, font.size * 3))
-        ImageDraw.Draw(image).text((0, 0), char, font=font, fill=255)
-        return image.tobytes()
-
-    drawn = [(text, font) for text, font, target in calls if target == share.POSTER_SIZE]
-    return [char for text, font in drawn for char in text
-            if pixels(font, char) == pixels(font, fonts.MISSING_CODEPOINT)]
-
-
-def draw_poster(app, language, *args):
-    with app.test_request_context(f"/?lang={language}"):
-        return share.draw_poster(*args)
-
-
-DESCRIPTION = "本周六早上八点在香山公园东门集合，全程约十公里，预计下午三点结束。请穿舒适的运动鞋，自带午餐和饮用水。"
-
-
-def test_a_chinese_poster_is_drawn_with_the_sc_face_and_no_boxes(app, drawn_text, tmp_path):
-    data = draw_poster(app, "zh_Hans", "群投票小组", "周六香山徒步报名", DESCRIPTION, URL)
-    poster = Image.open(io.BytesIO(data))
-    assert (poster.format, poster.size) == ("PNG", (1080, 1440))
-    calls = list(drawn_text)
-    faces = {text: font.getname() for text, font, target in calls if target == share.POSTER_SIZE}
-    assert faces["群投票小组"] == ("Noto Sans CJK SC", "Bold")
-    assert faces["周六香山徒步报名"] == ("Noto Sans CJK SC", "Bold")
-    assert any(face == ("Noto Sans CJK SC", "Regular") and text in DESCRIPTION
-               for text, face in faces.items())
-    assert boxes_in(calls) == []
-    # The caption is in the reader's language.
-    assert "扫码或长按识别二维码打开" in faces
-
-
-def test_the_group_name_pixels_differ_from_missing_glyph_boxes(app):
-    name_area = (0, 0, 1080, 190)
-    chinese = Image.open(io.BytesIO(draw_poster(app, "zh_Hans", "群投票小组", "标题", "", URL)))
-    missing_name = fonts.MISSING_CODEPOINT * 5
-    boxes = Image.open(io.BytesIO(draw_poster(app, "zh_Hans", missing_name, "标题", "", URL)))
-    assert chinese.crop(name_area).tobytes() != boxes.crop(name_area).tobytes()
-    missing = fonts.missing_glyph_pixels(46, bold=True)
-    assert all(fonts.glyph_pixels(char, 46, bold=True) != missing for char in "群投票小组")
-
-
-def test_boxes_would_be_seen_if_a_font_lacked_the_characters(app, drawn_text, monkeypatch):
-    # Guards the check above: pretend the CJK font has Thai, and the boxes show up.
-    monkeypatch.setattr(render, "_has_main_glyph", lambda choice, char: True)
-    draw_poster(app, "en", "กขค", "Title", "", URL)
-    assert boxes_in(list(drawn_text)) == ["ก", "ข", "ค"]
-
-
-def test_a_group_name_with_an_emoji_has_no_box(app, drawn_text):
-    poster = Image.open(io.BytesIO(draw_poster(app, "en", "周末爬山小分队🏔️", "Hike", "", URL)))
-    calls = list(drawn_text)
-    assert ("🏔️", "Noto Color Emoji") in [(text, font.getname()[0]) for text, font, _ in calls]
-    assert boxes_in(calls) == []
-    header = poster.convert("RGB").crop((0, 0, 1080, 190))
-    colours = [p for p in header.get_flattened_data() if max(p) - min(p) > 40 and p != share.BRAND]
-    assert len(colours) > 300  # the mountain, in colour
-
-
-def test_an_english_poster_has_an_english_caption(app, drawn_text):
-    draw_poster(app, "en", "Book club", "Which book next?", "Vote before Friday.", URL)
-    assert "Scan or long-press the QR code to open" in [text for text, _, _ in drawn_text]
-
-
-def test_the_poster_qr_decodes(app, tmp_path):
-    assert zbar(draw_poster(app, "zh_Hans", "群投票", "标题", DESCRIPTION, URL), tmp_path) == [URL]
-
-
-def test_the_poster_qr_still_decodes_after_a_chat_app_shrinks_and_recompresses_it(app, tmp_path):
-    url = LONG_URL[:300]
-    poster = Image.open(io.BytesIO(draw_poster(app, "zh_Hans", "群投票", "标题", DESCRIPTION, url)))
-    forwarded = poster.convert("RGB").resize((540, 720), Image.Resampling.BILINEAR)
-    assert zbar(png_bytes(forwarded, "JPEG", quality=40), tmp_path, "forwarded.jpg") == [url]
-
-
-def test_long_texts_stay_inside_the_poster(app, tmp_path):
-    long_title = "周末一起去香山徒步，顺便野餐和拍照，欢迎所有人报名参加" * 3
-    data = draw_poster(app, "en", "群" * 80, long_title, DESCRIPTION * 10, URL)
-    assert zbar(data, tmp_path) == [URL]
-    poster = Image.open(io.BytesIO(data)).convert("RGB")
-    # Nothing is drawn in the side margins.
-    for box in ((0, 190, 60, 1440), (1020, 190, 1080, 1440)):
-        assert poster.crop(box).getextrema() == ((255, 255),) * 3
 
 
 # --- ETag --------------------------------------------------------------------------------

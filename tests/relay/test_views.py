@@ -5,7 +5,7 @@ from datetime import timedelta, timezone
 
 import pytest
 
-from grouptools.core import share
+from grouptools.core import posters
 from grouptools.core.timeutil import utcnow
 from tests.core.groups.test_views import csrf_of, submit
 from tests.core.test_share import zbar
@@ -131,7 +131,9 @@ def test_private_values_stay_out_of_other_members_pages_and_the_poster(phones, a
     poster = app.test_client().get(f"/r/{rid}/poster.png")
     assert poster.status_code == 200 and poster.mimetype == "image/png"
     with app.test_request_context():
-        expected = share.draw_poster("跑步群", "周六羽毛球", "8块场地", f"http://localhost/r/{rid}")
+        expected = posters.draw_poster(posters.PosterContent(
+            "跑步群", "周六羽毛球", "8块场地", f"http://localhost/r/{rid}", "Sign-up", False,
+            (posters.PosterFact("1 place left of 2"),)))
     assert poster.get_data() == expected
 
 

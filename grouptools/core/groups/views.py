@@ -216,7 +216,8 @@ def _next_or(default):
 
 def shared_group(group):
     """What the group's pictures and link preview show: how to join, nothing inside."""
-    return Shared(group.name, gettext("Join the group"), public_line(group), group_url(group))
+    return Shared(group.name, gettext("Join the group"), public_line(group), group_url(group),
+                  kind_label=gettext("Group"))
 
 
 def link_preview_of(group):
