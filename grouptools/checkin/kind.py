@@ -16,7 +16,7 @@ from grouptools.checkin.blueprints import blp, bp, event_blp, event_bp
 from grouptools.checkin.certpages import certificates_on_me
 from grouptools.checkin.eventmodels import Event
 from grouptools.checkin.export import export_for_group
-from grouptools.checkin.listing import create_link, group_listing
+from grouptools.checkin.listing import checkins_to_do, create_link, group_listing
 from grouptools.checkin.models import Habit
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import add_widget_pages
@@ -41,7 +41,7 @@ CHECKIN = WidgetKind(
     key="checkin", label=_l("Check-in"), model=Habit, path="h", pages=bp.name, page=habit_page,
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
-    assets=("css/checkin.css",), on_me_page=certificates_on_me,
+    assets=("css/checkin.css",), on_me_page=certificates_on_me, my_open_items=checkins_to_do,
     texts=WidgetTexts(
         in_group=_l("A check-in in %(group)s"),
         closed=_l("The check-in is closed: it takes no more check-ins."),
@@ -72,7 +72,7 @@ def sample_event(person, group):
 EVENT = WidgetKind(
     key="event", label=_l("Event sign-in"), model=Event, path="e", pages=event_bp.name,
     page=event_page, api=event_blp.name, lister=eventlisting.group_listing,
-    create_link=eventlisting.create_link,
+    create_link=eventlisting.create_link, my_open_items=eventlisting.events_to_sign_in,
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,
     assets=("css/checkin.css", "js/event-display.js"),

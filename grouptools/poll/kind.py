@@ -11,7 +11,7 @@ from grouptools.poll.blueprints import blp, bp
 from grouptools.poll.departures import withdraw_departed_votes
 from grouptools.poll.export import export_for_group
 from grouptools.poll.labels import privacy_notice
-from grouptools.poll.listing import create_link, group_listing
+from grouptools.poll.listing import create_link, group_listing, polls_not_voted
 from grouptools.poll.models import Poll
 
 
@@ -34,7 +34,7 @@ POLL = WidgetKind(
     lister=group_listing, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_votes, close=service.close_poll,
     public_lines=public_lines, assets=("css/poll.css", "js/photos.js", "js/poll.js"),
-    api=blp.name, sample=sample_poll,
+    api=blp.name, sample=sample_poll, my_open_items=polls_not_voted,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),

@@ -8,6 +8,7 @@ from grouptools.core.people import blp, service
 from grouptools.core.people.schemas import (
     CsrfSchema,
     MeSchema,
+    MyItemsSchema,
     PersonCreateSchema,
     PersonCreatedSchema,
     PersonSchema,
@@ -16,6 +17,7 @@ from grouptools.core.people.schemas import (
     UrlSchema,
 )
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.widgets import my_items
 
 
 def my_view(person):
@@ -49,6 +51,15 @@ def create_person(data):
 @blp.response(200, MeSchema)
 def me():
     return my_view(require_person())
+
+
+@blp.route("/me/items")
+@blp.response(200, MyItemsSchema)
+def my_open_items():
+    """What waits for the asker in all their groups, newest first: polls not voted in,
+    places and waitlist positions held, notices to confirm, today's check-ins."""
+    person = require_person()
+    return {"items": [{**vars(item), "url": absolute_url(item.url)} for item in my_items(person)]}
 
 
 @blp.route("/me", methods=["PATCH"])

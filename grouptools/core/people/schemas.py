@@ -43,3 +43,18 @@ class CsrfSchema(Schema):
 
 class UrlSchema(Schema):
     url = fields.String()
+
+
+class MyItemSchema(Schema):
+    kind = fields.String(metadata={"description": "poll, relay, notice, checkin, event …"})
+    kind_label = fields.String()
+    title = fields.String()
+    group = fields.String(metadata={"description": "the group's name"})
+    state = fields.String(metadata={"description": "a short line in the asker's language"})
+    url = fields.String()
+    at = fields.DateTime(metadata={"description": "what the list is sorted by, newest first"})
+    news = fields.Boolean(metadata={"description": "a change to notice: moved up from a waitlist"})
+
+
+class MyItemsSchema(Schema):
+    items = fields.List(fields.Nested(MyItemSchema))

@@ -15,7 +15,7 @@ from grouptools.core.people.schemas import PersonUpdateSchema
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.security import no_store
 from grouptools.core.share import qr_png_response
-from grouptools.core.widgets import me_sections
+from grouptools.core.widgets import me_sections, my_items
 
 bp = Blueprint("people_pages", __name__, template_folder="templates")
 
@@ -39,16 +39,23 @@ def personal_signin_url(person):
                                 token=service.personal_signin_token(person)))
 
 
+def me_page(person, values=None, errors=None, status=200, avatar_error=None):
+    """"Me": what waits for the person across their groups (every widget kind's
+    my_open_items), their name and avatar, groups, what they keep, other devices."""
+    return no_store(render_template(
+        "people/me.html", person=person, groups=my_group_items(person),
+        signin_url=personal_signin_url(person), values=values or {"name": person.name},
+        errors=errors or {}, sections=me_sections(person), items=my_items(person),
+        avatar_error=avatar_error,
+    ), status)
+
+
 @bp.get("/me")
 def me():
     person = current_person()
     if person is None:
         return render_template("people/me_anonymous.html")
-    return no_store(render_template(
-        "people/me.html", person=person, groups=my_group_items(person),
-        signin_url=personal_signin_url(person), values={"name": person.name}, errors={},
-        sections=me_sections(person),
-    ))
+    return me_page(person)
 
 
 @bp.post("/me")
@@ -56,10 +63,7 @@ def rename_me():
     person = require_person()
     data, errors, values = read_form(PersonUpdateSchema())
     if errors:
-        return no_store(render_template(
-            "people/me.html", person=person, groups=my_group_items(person),
-            signin_url=personal_signin_url(person), values=values, errors=errors,
-        ), 422)
+        return me_page(person, values, errors, 422)
     service.rename_person(person, data["name"])
     flash(gettext("Your name is now %(name)s.", name=person.name), "success")
     return redirect(url_for("people_pages.me"), code=303)
