@@ -11,6 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, func, select
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.avatars import Avatar, person_avatar
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.card import settings as rules
@@ -25,6 +26,7 @@ QUERY_MAX = 100
 
 class ListedMember(NamedTuple):
     public_id: str
+    avatar: Avatar  # the person's, as every page shows it (core.avatars)
 
 
 class ListedCard(NamedTuple):
@@ -75,8 +77,11 @@ def folder_page(person, group, query="", page=1):
     page = max(1, page)
     statement = (select(Card.public_id, Card.values, Card.display_name, Card.complete,
                         Card.missing, Card.public, Card.owner_membership_id,
-                        Membership.public_id.label("member_id"))
+                        Membership.public_id.label("member_id"),
+                        Person.public_id.label("person_id"), Person.name.label("person_name"),
+                        Person.avatar_image_public_id.label("photo_id"))
                  .join(Membership, Membership.id == Card.owner_membership_id)
+                 .join(Person, Person.id == Membership.person_id)
                  .where(Card.folder_id == folder.id, Membership.status == "active"))
     if query:
         column = Card.search_all if manager else Card.search_visible
@@ -94,7 +99,8 @@ def folder_page(person, group, query="", page=1):
     for row in rows:
         listed = ListedCard(row.public_id, row.values, row.display_name, row.complete,
                             row.missing, row.public, row.owner_membership_id,
-                            ListedMember(row.member_id))
+                            ListedMember(row.member_id, person_avatar(
+                                row.person_id, row.person_name, row.photo_id)))
         sees_private = manager or row.owner_membership_id == membership.id
         views.append(CardView(listed, folder, fields,
                               rules.visible_values(fields, row.values, sees_private),

@@ -58,3 +58,11 @@ class MyItemSchema(Schema):
 
 class MyItemsSchema(Schema):
     items = fields.List(fields.Nested(MyItemSchema))
+
+
+class AvatarSchema(Schema):
+    photo = fields.Boolean(metadata={"description": "whether a photo stands for the person"})
+    url = fields.String(allow_none=True, metadata={"description": "the photo (square crop "
+                        "is up to the client), or null: then initial on colour"})
+    initial = fields.String()
+    colour = fields.String(metadata={"description": "#rrggbb behind the initial"})

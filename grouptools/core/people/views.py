@@ -2,10 +2,14 @@
 out everywhere), the personal sign-in link and a manager's one-time link (which moves one
 membership, never the person) — each a confirm page on GET, since chat apps' preview bots
 fetch every link, and the action itself on POST."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
+from grouptools.core.avatars import avatar_of
+from grouptools.core.errors import DomainError
 from grouptools.core.forms import read_form
+from grouptools.core.http import allow_large_body
+from grouptools.core.images import MAX_UPLOAD_BYTES
 from grouptools.core.groups import moves
 from grouptools.core.groups.service import my_groups
 from grouptools.core.identity import current_person, require_person, sign_in
@@ -15,9 +19,12 @@ from grouptools.core.people.schemas import PersonUpdateSchema
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.security import no_store
 from grouptools.core.share import qr_png_response
+from grouptools.core.uploads import UPLOAD_BODY_LIMIT, files_in, limit_uploads
 from grouptools.core.widgets import me_sections, my_items
 
 bp = Blueprint("people_pages", __name__, template_folder="templates")
+# Every page draws avatars with the `avatar` macro, which asks this (templates/_macros.html).
+bp.add_app_template_global(avatar_of)
 
 SECRET_MAX = 200
 # One budget per address over every /signin/ route (confirm pages and sign-ins alike):
@@ -29,7 +36,7 @@ def my_group_items(person):
     """The person's groups as the home and "Me" pages list them."""
     return [
         {"name": group.name, "url": group_url(group), "role": membership.role,
-         "pending": membership.status == "pending"}
+         "pending": membership.status == "pending", "avatar": avatar_of(group)}
         for group, membership in my_groups(person)
     ]
 
@@ -67,6 +74,34 @@ def rename_me():
     service.rename_person(person, data["name"])
     flash(gettext("Your name is now %(name)s.", name=person.name), "success")
     return redirect(url_for("people_pages.me"), code=303)
+
+
+@bp.post("/me/avatar")
+@limit_uploads(files_in("photo"))
+def upload_avatar():
+    """The photo avatar from "Me"'s form; a refused picture shows the page again with
+    the reason under the file field."""
+    person = require_person()
+    upload = request.files.get("photo")
+    if upload is None or not upload.filename:
+        return me_page(person, status=422, avatar_error=gettext("Choose a photo first."))
+    try:
+        service.set_avatar(person, upload.read(MAX_UPLOAD_BYTES + 1))
+    except DomainError as error:
+        return me_page(person, status=error.status, avatar_error=str(error.message))
+    flash(gettext("Your photo is your avatar now, in every group."), "success")
+    return redirect(url_for("people_pages.me", _anchor="avatar"), code=303)
+
+
+@bp.post("/me/avatar/delete")
+def remove_avatar():
+    service.remove_avatar(require_person())
+    flash(gettext("Your photo is removed: your initial stands for you again."), "success")
+    return redirect(url_for("people_pages.me", _anchor="avatar"), code=303)
+
+
+bp.record_once(lambda state: allow_large_body(state.app, "people_pages.upload_avatar",
+                                              UPLOAD_BODY_LIMIT))
 
 
 @bp.post("/me/signout-everywhere")
