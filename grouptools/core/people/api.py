@@ -5,11 +5,10 @@ from flask_smorest import abort as api_abort
 from flask_wtf.csrf import generate_csrf
 
 from grouptools.core.avatars import avatar_of
-from grouptools.core.http import allow_large_body
-from grouptools.core.images import MAX_UPLOAD_BYTES
-
 from grouptools.core.groups.service import my_groups
+from grouptools.core.http import allow_large_body
 from grouptools.core.identity import require_person, sign_in
+from grouptools.core.images import MAX_UPLOAD_BYTES
 from grouptools.core.links import absolute_url
 from grouptools.core.people import blp, service
 from grouptools.core.people.schemas import (
