@@ -7,6 +7,7 @@ import pytest
 from flask import flash, render_template, render_template_string
 
 from grouptools import create_app
+from grouptools.core.avatars import Avatar
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -174,11 +175,13 @@ def test_my_groups_is_shown_only_when_given(app):
         assert "My groups" not in render_template("home.html")
         empty = render_template("home.html", my_groups=[])
         assert "My groups" in empty and "not in any group yet" in empty
-        groups = [{"name": "<b>三年二班</b>", "url": "/g/abc", "role": "owner"}]
+        groups = [{"name": "<b>三年二班</b>", "url": "/g/abc", "role": "owner",
+                   "avatar": Avatar("abcdefghij", "<", 3)}]
         html = render_template("home.html", my_groups=groups)
     assert 'href="/g/abc"' in html
     assert "&lt;b&gt;三年二班&lt;/b&gt;" in html and "<b>三年二班" not in html
     assert "Owner" in html
+    assert '<span class="avatar avatar-c3" aria-hidden="true">&lt;</span>' in html
     assert_csp_clean(html)
 
 

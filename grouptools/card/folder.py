@@ -11,6 +11,7 @@ from flask_babel import gettext
 from sqlalchemy import and_, func, select
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.avatars import Avatar, person_avatar
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.card import settings as rules
@@ -26,6 +27,7 @@ NOT_ACTIVE = tuple(status for status in Membership.STATUSES if status != "active
 
 class ListedMember(NamedTuple):
     public_id: str
+    avatar: Avatar  # the person's, as every page shows it (core.avatars)
 
 
 class ListedCard(NamedTuple):
@@ -96,8 +98,12 @@ def folder_page(person, group, query="", page=1):
     rows = db.session.execute(
         matching.add_columns(Card.public_id, Card.values, Card.display_name, Card.complete,
                              Card.missing, Card.public, Card.owner_membership_id,
-                             Membership.public_id.label("member_id"))
+                             Membership.public_id.label("member_id"),
+                             Person.public_id.label("person_id"),
+                             Person.name.label("person_name"),
+                             Person.avatar_image_public_id.label("photo_id"))
         .join(Membership, Membership.id == Card.owner_membership_id)
+        .join(Person, Person.id == Membership.person_id)
         .order_by(Card.display_name, Card.id)
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     total = db.session.scalar(matching.add_columns(func.count(Card.id)))
@@ -106,7 +112,8 @@ def folder_page(person, group, query="", page=1):
     for row in rows:
         listed = ListedCard(row.public_id, row.values, row.display_name, row.complete,
                             row.missing, row.public, row.owner_membership_id,
-                            ListedMember(row.member_id))
+                            ListedMember(row.member_id, person_avatar(
+                                row.person_id, row.person_name, row.photo_id)))
         sees_private = manager or row.owner_membership_id == membership.id
         views.append(CardView(listed, folder, fields,
                               rules.visible_values(fields, row.values, sees_private),

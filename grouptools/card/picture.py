@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from grouptools.card.vcards import contact_payload
 from grouptools.core import render
-from grouptools.core.avatars import default_avatar_png
+from grouptools.core.avatars import avatar_image
 from grouptools.core.palette import BRAND, BRAND_TINT, INK, MUTED, WHITE
 from grouptools.core.share import data_modules, modules_image
 
@@ -30,8 +30,7 @@ def draw_card(view, group_name, caption):
     qr_left = width - MARGIN - QR_PX
     text_width = qr_left - text_left - 40
 
-    avatar = Image.open(io.BytesIO(default_avatar_png(view.card.owner.public_id,
-                                                      view.display_name, 120)))
+    avatar = avatar_image(view.card.owner, 120)
     mask = Image.new("L", avatar.size, 0)
     ImageDraw.Draw(mask).ellipse((0, 0, *avatar.size), fill=255)
     image.paste(avatar, (text_left, MARGIN), mask)

@@ -24,6 +24,7 @@ from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.avatars import avatar_of
 from grouptools.core.share import etag_for, send_picture
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
@@ -163,7 +164,8 @@ def card_png(cid):
     view = _shareable(current_person(), card)
     group_name, caption = card.folder.group.name, gettext("Scan to save the contact")
     etag = etag_for("card.png", card.public_id, card.updated_at, card.folder.updated_at,
-                    sorted(view.values.items()), str(get_locale()))
+                    sorted(view.values.items()), str(get_locale()),
+                    *vars(avatar_of(card.owner)).values())
     return send_picture(etag, lambda: draw_card(view, group_name, caption),
                         cache_control=_picture_cache(card))
 

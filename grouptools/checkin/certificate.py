@@ -15,7 +15,7 @@ from flask_babel import format_date, gettext, ngettext
 from PIL import Image, ImageDraw
 
 from grouptools.core import render
-from grouptools.core.avatars import default_avatar_png
+from grouptools.core.avatars import Avatar, avatar_image
 from grouptools.core.palette import INK, MUTED, WHITE
 from grouptools.core.share import qr_image, qr_payload
 
@@ -35,7 +35,7 @@ class Certificate:
     """What a certificate shows: every part of it is also on the verification page."""
 
     member_name: str
-    member_seed: str  # the member's public id: the avatar's colour
+    member_avatar: Avatar  # the person's avatar, as every page shows it (core.avatars)
     group_name: str
     habit_title: str
     days: int
@@ -43,7 +43,8 @@ class Certificate:
     verify_url: str
 
     def etag_parts(self):
-        return ("certificate", self.member_name, self.member_seed, self.group_name,
+        return ("certificate", self.member_name, *self.member_avatar.__dict__.values(),
+                self.group_name,
                 self.habit_title, self.days, self.earned_on.isoformat(), self.verify_url)
 
 
@@ -104,9 +105,8 @@ def _ornament(image, y):
 
 def _paste_avatar(image, certificate, xy):
     """The member's avatar in a circle with a gold ring."""
-    avatar = Image.open(io.BytesIO(default_avatar_png(
-        certificate.member_seed, certificate.member_name, AVATAR_PX * 2)))
-    avatar = avatar.convert("RGB").resize((AVATAR_PX, AVATAR_PX), Image.Resampling.LANCZOS)
+    avatar = avatar_image(certificate.member_avatar, AVATAR_PX * 2)
+    avatar = avatar.resize((AVATAR_PX, AVATAR_PX), Image.Resampling.LANCZOS)
     scale = 4  # a smooth circle: the mask drawn large, then shrunk
     mask = Image.new("L", (AVATAR_PX * scale,) * 2, 0)
     ImageDraw.Draw(mask).ellipse((0, 0, AVATAR_PX * scale - 1, AVATAR_PX * scale - 1), fill=255)

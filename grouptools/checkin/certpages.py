@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from grouptools.checkin.blueprints import bp
 from grouptools.checkin.certificate import Certificate, draw_certificate
 from grouptools.checkin.models import Achievement, Habit
+from grouptools.core.avatars import avatar_of
 from grouptools.core.errors import NotFound
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_earned
@@ -43,7 +44,7 @@ def certificate_of(achievement):
     """What the certificate and its verification page show."""
     member = achievement.membership
     return Certificate(
-        member_name=member.display_name, member_seed=member.public_id,
+        member_name=member.display_name, member_avatar=avatar_of(member),
         group_name=achievement.habit.group.name, habit_title=achievement.habit.title,
         days=achievement.days, earned_on=achievement.earned_on,
         verify_url=absolute_url(verify_path(achievement)))

@@ -1,6 +1,8 @@
 """Events on their group's page and in its export (core.widgets): a line per event
 saying whether the member has signed in, and every event with its sign-ins for the
 owner's export (departed members' included: the export is the group's history)."""
+from datetime import timedelta
+
 from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import and_, exists, or_, select
@@ -13,8 +15,11 @@ from grouptools.core.errors import DomainError
 from grouptools.core.i18n import local_datetime
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
-from grouptools.core.widgets import WidgetSummary
+from grouptools.core.widgets import MyItem, WidgetSummary
 from grouptools.extensions import db
+
+# "Me" lists an event from a day before its sign-in opens.
+SOON = timedelta(days=1)
 
 
 def _status(event, signed_in_at, now):
@@ -53,6 +58,24 @@ def group_listing(group, person):
             closed=closed, needs_me=bool(addressed) and not closed and signed_in_at is None
             and event.starts_at <= now))
     return items
+
+
+def events_to_sign_in(person):
+    """"Me"'s lines (core.widgets.my_open_items): events of the person's groups, on whose
+    roster they are, that are open for sign-in now or open within a day, and that they
+    have not signed in at — one statement for all their groups."""
+    now = utcnow()
+    on_roster = or_(Event.roster == "group", exists().where(
+        EventRoster.event_id == Event.id, EventRoster.membership_id == Membership.id))
+    signed_in = exists().where(EventSignin.event_id == Event.id,
+                               EventSignin.membership_id == Membership.id)
+    rows = db.session.execute(Event.open_in_groups_of(person).where(
+        on_roster, ~signed_in, Event.ends_at > now,
+        Event.starts_at <= now + SOON)).all()
+    return [MyItem(title=event.title, group=group.name, at=event.starts_at,
+                   state=_status(event, None, now),
+                   url=url_for("event_pages.show_event", eid=event.public_id))
+            for event, _membership, group in rows]
 
 
 def create_link(group):

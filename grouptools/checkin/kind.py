@@ -16,7 +16,7 @@ from grouptools.checkin.blueprints import blp, bp, event_blp, event_bp
 from grouptools.checkin.certpages import certificates_on_me
 from grouptools.checkin.eventmodels import Event
 from grouptools.checkin.export import export_for_group
-from grouptools.checkin.listing import create_link, group_listing
+from grouptools.checkin.listing import checkins_to_do, create_link, group_listing
 from grouptools.checkin.models import Habit
 from grouptools.checkin.poster import event_poster_facts, habit_poster_facts
 from grouptools.core.timeutil import utcnow
@@ -43,7 +43,7 @@ CHECKIN = WidgetKind(
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
     assets=("css/checkin.css", "js/photos.js"), on_me_page=certificates_on_me,
-    poster_facts=habit_poster_facts,
+    poster_facts=habit_poster_facts, my_open_items=checkins_to_do,
     texts=WidgetTexts(
         in_group=_l("A check-in in %(group)s"),
         closed=_l("The check-in is closed: it takes no more check-ins."),
@@ -74,7 +74,7 @@ def sample_event(person, group):
 EVENT = WidgetKind(
     key="event", label=_l("Event sign-in"), model=Event, path="e", pages=event_bp.name,
     page=event_page, api=event_blp.name, lister=eventlisting.group_listing,
-    create_link=eventlisting.create_link,
+    create_link=eventlisting.create_link, my_open_items=eventlisting.events_to_sign_in,
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,
     poster_facts=event_poster_facts,

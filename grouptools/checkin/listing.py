@@ -4,12 +4,14 @@ from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import and_, select
 
+from grouptools.checkin.checkins import window_text
 from grouptools.checkin.models import Habit, HabitMember
 from grouptools.checkin.streaks import is_scheduled
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
-from grouptools.core.timeutil import local_today
-from grouptools.core.widgets import WidgetSummary
+from grouptools.core.models import Membership
+from grouptools.core.timeutil import local_time, local_today, utcnow
+from grouptools.core.widgets import MyItem, WidgetSummary
 from grouptools.extensions import db
 
 
@@ -40,6 +42,33 @@ def group_listing(group, person):
             title=habit.title, url=url_for("checkin_pages.show_habit", hid=habit.public_id),
             created_at=habit.created_at, status=_status(closed, scheduled, done), closed=closed,
             needs_me=not closed and scheduled and not done))
+    return items
+
+
+def checkins_to_do(person):
+    """"Me"'s lines (core.widgets.my_open_items): habits in the person's groups whose
+    check-in for today (each group's own today) is still to do and still possible —
+    a check-in day, not past its time window — in one statement for all their groups.
+    A day's to-do is as new as the day: it sorts by the start of that local day."""
+    rows = Habit.open_in_groups_of(person, HabitMember.last_day).outerjoin(
+        HabitMember, and_(HabitMember.habit_id == Habit.id,
+                          HabitMember.membership_id == Membership.id))
+    now = utcnow()
+    items = []
+    for habit, _membership, group, last_day in db.session.execute(rows).all():
+        local_now = local_time(group, now)
+        today = local_now.date()
+        if last_day == today or not is_scheduled(habit, today):
+            continue
+        state = gettext("Check in today")
+        if habit.window_start is not None:
+            if local_now.time().replace(tzinfo=None) >= habit.window_end:
+                continue
+            state += " · " + window_text(habit)
+        day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        items.append(MyItem(title=habit.title, group=group.name, state=state,
+                            at=max(habit.created_at, day_start),
+                            url=url_for("checkin_pages.show_habit", hid=habit.public_id)))
     return items
 
 

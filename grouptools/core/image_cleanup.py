@@ -3,8 +3,9 @@
 A picture is "used" while any row of any table points at it: every foreign key to
 image.id found in the metadata counts, so a widget's pictures are kept without core
 knowing the widget. The grace lets a photo uploaded for a poll that is still being
-written survive until the poll is created. Avatars are drawn, not uploaded: a picture
-without a group is kept only while something points at it, like any other."""
+written survive until the poll is created. A photo avatar is kept by its person_avatar
+row; a picture without a group is kept only while something points at it, like any
+other."""
 import logging
 import time
 from datetime import timedelta

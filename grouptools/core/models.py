@@ -15,7 +15,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.extensions import db
@@ -242,3 +243,28 @@ class Image(PublicIdMixin, TimestampMixin, db.Model):
     digest: Mapped[str] = mapped_column(String(64), nullable=False)
 
     group: Mapped[Group | None] = relationship()
+
+
+class PersonAvatar(db.Model):
+    """A person's photo avatar: one picture (an upload with no group, theirs alone)
+    shown wherever their initials would be (core.avatars). Deleting the picture
+    deletes the row, and the person is back to their initials."""
+
+    __tablename__ = "person_avatar"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    image_id: Mapped[int] = mapped_column(
+        ForeignKey("image.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
+# The photo's public id, read with the person in the same statement: pages that list
+# hundreds of members draw each avatar without another query.
+Person.avatar_image_public_id = column_property(
+    select(Image.public_id).join(PersonAvatar, PersonAvatar.image_id == Image.id)
+    .where(PersonAvatar.person_id == Person.id).correlate_except(Image, PersonAvatar)
+    .scalar_subquery(),
+    deferred=False,
+)

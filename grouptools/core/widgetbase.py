@@ -18,7 +18,7 @@ from sqlalchemy import ForeignKey, String, Text, and_, delete, or_, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from grouptools.core.errors import NotFound
-from grouptools.core.models import Group, PublicIdMixin, TimestampMixin
+from grouptools.core.models import Group, Membership, PublicIdMixin, TimestampMixin
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.extensions import db
 
@@ -69,6 +69,18 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
             return cls.closed_at.is_(None)
         now = now or utcnow()
         return and_(cls.closed_at.is_(None), or_(cls.deadline.is_(None), cls.deadline > now))
+
+    @classmethod
+    def open_in_groups_of(cls, person, *columns, now=None):
+        """SELECT (widget, membership, group, *columns) of the open widgets in every group
+        where `person` is an active member: what "Me" lists across groups
+        (core.widgets.my_items), in one statement however many groups there are."""
+        return (select(cls, Membership, Group, *columns)
+                .join(Group, Group.id == cls.group_id)
+                .join(Membership, and_(Membership.group_id == cls.group_id,
+                                       Membership.person_id == person.id,
+                                       Membership.status == "active"))
+                .where(cls.still_open(now)))
 
     def addressed_to(self, membership):
         """Whether the widget is meant for this active member. Every member by default;

@@ -111,6 +111,10 @@ class WidgetKind:
       poster is public (docs/security.md#who-can-see-what).
     - `on_me_page(person)` → a MeSection of what the person keeps from this kind (a
       check-in's certificates), or None: "Me" shows it without knowing the kind.
+    - `my_open_items(person)` → [MyItem] what waits for the person in this kind across
+      all their groups (a poll they have not voted in, a place they hold): "Me" lists
+      every kind's together, newest first. Read in one or two statements however many
+      groups and widgets there are (tests/core/people/test_my_items.py counts them).
     """
 
     key: str
@@ -136,6 +140,7 @@ class WidgetKind:
     more_pages: tuple[str, ...] = ()
     on_me_page: Callable | None = None
     poster_facts: Callable = lambda widget: ()
+    my_open_items: Callable | None = None
 
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):
@@ -186,6 +191,40 @@ class MeSection:
     key: str  # the section's id on the page
     heading: str
     items: list
+
+
+@dataclass(frozen=True, kw_only=True)
+class MyItem:
+    """One line of "Me"'s list of what waits for the person: the widget's `title` and
+    `url`, the `group`'s name, a short translated `state` ("Not voted yet", "No. 3",
+    "Waitlist 2") and the time it is sorted by (`at`, newest first). `news` marks a
+    change the person should notice (they moved up from a waitlist). `kind` and
+    `kind_label` are filled in by core from the registration that returned it."""
+
+    title: str
+    url: str
+    group: str
+    state: str
+    at: datetime
+    news: bool = False
+    kind: str = ""
+    kind_label: str = ""
+
+
+MY_ITEMS_SHOWN = 50
+
+
+def my_items(person, limit=MY_ITEMS_SHOWN):
+    """[MyItem] of every kind, newest first: what "Me" lists across the person's groups."""
+    items = []
+    for kind in registered_widgets():
+        if kind.my_open_items is None:
+            continue
+        label = str(kind.label)
+        items.extend(replace(item, kind=kind.key, kind_label=label)
+                     for item in kind.my_open_items(person))
+    items.sort(key=lambda item: item.at, reverse=True)
+    return items[:limit]
 
 
 def me_sections(person):

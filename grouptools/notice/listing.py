@@ -6,7 +6,11 @@ from flask_babel import gettext
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
 from grouptools.core.i18n import format_local
-from grouptools.core.widgets import WidgetSummary
+from grouptools.core.models import Membership
+from grouptools.core.widgets import MyItem, WidgetSummary
+from grouptools.extensions import db
+from grouptools.notice.models import Notice
+from grouptools.notice.receipts import confirmed_clause
 from grouptools.notice.service import notices_for_group
 
 
@@ -40,6 +44,19 @@ def group_listing(group, person):
             needs_me=addressed and notice.require_confirmation and not confirmed and not closed,
         ))
     return items
+
+
+def notices_to_confirm(person):
+    """"Me"'s lines (core.widgets.my_open_items): open notices addressed to the person
+    that ask for a confirmation of their current revision they have not given, in one
+    statement however many groups they are in. Sorted by when the revision came out."""
+    query = Notice.open_in_groups_of(person).where(
+        Notice.require_confirmation.is_(True), Notice.addressed_to_clause(Membership.id),
+        ~confirmed_clause(Membership.id))
+    return [MyItem(title=notice.title, group=group.name, at=notice.revised_at,
+                   state=_status(notice, True, False, False),
+                   url=url_for("notice_pages.show_notice", nid=notice.public_id))
+            for notice, _membership, group in db.session.execute(query).all()]
 
 
 def create_link(group):

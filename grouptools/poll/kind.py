@@ -13,7 +13,7 @@ from grouptools.poll.blueprints import blp, bp
 from grouptools.poll.departures import withdraw_departed_votes
 from grouptools.poll.export import export_for_group, option_label
 from grouptools.poll.labels import privacy_notice
-from grouptools.poll.listing import create_link, group_listing
+from grouptools.poll.listing import create_link, group_listing, polls_not_voted
 from grouptools.poll.models import Poll, PollOption
 from grouptools.poll.poster import poster_facts
 
@@ -49,6 +49,7 @@ POLL = WidgetKind(
     public_lines=public_lines, public_items=public_items, shows_publicly=shows_publicly,
     assets=("css/poll.css", "js/photopicker.js", "js/poll.js", "js/poll-viewer.js"),
     api=blp.name, sample=sample_poll, poster_facts=poster_facts,
+    my_open_items=polls_not_voted,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),

@@ -10,6 +10,7 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.avatars import person_avatar
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
 from grouptools.core.models import Membership, Person
@@ -41,6 +42,14 @@ class Voter:
     public_id: str
     display_name: str
     group_id: int
+    person_public_id: str
+    person_name: str
+    photo_id: str | None
+
+    @property
+    def avatar(self):
+        """The person's avatar, as on every other page (core.avatars)."""
+        return person_avatar(self.person_public_id, self.person_name, self.photo_id)
 
 
 @dataclass
@@ -239,7 +248,8 @@ def _results(poll, voters, counted, pending):
 
 def _voter_columns():
     return (Membership.id, Membership.public_id, func.coalesce(Membership.nickname, Person.name),
-            Membership.group_id)
+            Membership.group_id, Person.public_id.label("person_public_id"),
+            Person.name.label("person_name"), Person.avatar_image_public_id.label("photo_id"))
 
 
 def _first_voters(options):

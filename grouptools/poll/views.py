@@ -12,7 +12,7 @@ from grouptools.core.access import Action
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import field_errors, shown_on_form
 from grouptools.core.identity import current_person
-from grouptools.core.links import avatar_url, image_urls
+from grouptools.core.links import image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 from grouptools.core.share import etag_for
@@ -52,7 +52,7 @@ def _show(poll, status=200, vote_error=None, chosen=None):
         deadline=poll.deadline, closed_at=poll.closed_at,
         votes_label=votes_label, voters_label=voters_label(poll.voter_count),
         pending_label=pending_label(state.results),
-        avatar_url=avatar_url, option_label=option_label,
+        option_label=option_label,
         hidden_message=results.ResultsHidden.MESSAGES.get(state.results_visible_when),
         live_url=url_for("poll_pages.live_results", pid=poll.public_id),
         live_seconds=LIVE_SECONDS,

@@ -11,6 +11,7 @@ from grouptools.relay.blueprints import blp, bp
 from grouptools.relay.departures import withdraw_departed_entries
 from grouptools.relay.export import export_for_group
 from grouptools.relay.listing import create_link, list_relays
+from grouptools.relay.mine import my_places
 from grouptools.relay.models import Relay
 from grouptools.relay.poster import poster_facts
 
@@ -37,6 +38,7 @@ RELAY = WidgetKind(
     lister=list_relays, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_entries, close=service.close_relay,
     public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
+    my_open_items=my_places,
     # Whoever holds a ticket's link holds the place at the door.
     secret_paths=(r"/r/+[A-Za-z0-9_-]{10}/+tickets/+",),
     assets=("css/relay.css",), poster_facts=poster_facts,

@@ -21,6 +21,7 @@ from grouptools.relay.chattext import relay_text
 from grouptools.relay.forms import TYPE_LABELS
 from grouptools.relay.kind import RELAY
 from grouptools.relay.listing import status_line
+from grouptools.relay.mine import moved_up
 from grouptools.relay.models import Relay
 from grouptools.relay.places import number_of, position_of
 from grouptools.relay.schemas import EntryCreateSchema, EntryUpdateSchema, RelayCreateSchema
@@ -89,6 +90,7 @@ def _show_page(state, values=None, errors=None, status=200):
         link=link, chat_text=relay_text(state, link),
         log=state.log[:LOG_ON_PAGE], privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
+        moved_up=moved_up([view.entry for view in state.mine]),
     ), status
 
 

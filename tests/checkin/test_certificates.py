@@ -155,3 +155,22 @@ def test_the_calendar_marks_a_made_up_day(world):
     assert made_up.makeup and made_up.done and "made up" in made_up.label
     if today in cells:
         assert cells[today].done and not cells[today].makeup and cells[today].today
+
+
+def test_the_certificate_draws_the_earners_avatar_their_colour_then_their_photo(earned):
+    """The same avatar as on every page (core.avatars): the earner's colour, and their
+    photo once they upload one — a new picture, so a new ETag."""
+    from grouptools.core.avatars import avatar_colour
+    from tests.core.people.test_avatars import png, put_avatar
+
+    _, owner, people, achievement, _ = earned
+    runner = people["张小明"][0]
+    first = owner.get(path_of(achievement["card_url"]))
+    spot = (540 - 70, 310 + 92)  # inside the avatar's circle, left of the initial
+    assert Image.open(io.BytesIO(first.data)).convert("RGB").getpixel(spot) == \
+        avatar_colour(runner.id)
+    assert put_avatar(runner, png((20, 160, 40))).status_code == 200
+    again = owner.get(path_of(achievement["card_url"]))
+    assert again.headers["ETag"] != first.headers["ETag"]
+    drawn = Image.open(io.BytesIO(again.data)).convert("RGB").getpixel(spot)
+    assert all(abs(a - b) <= 4 for a, b in zip(drawn, (20, 160, 40)))  # kept as a JPEG

@@ -52,3 +52,17 @@ def test_an_emoji_name_gets_a_colour_emoji_initial():
 def test_avatar_size_is_bounded():
     assert open_png(avatars.default_avatar_png("x", "A", 1)).size == (16, 16)
     assert open_png(avatars.default_avatar_png("x", "A", 10**6)).size == (1024, 1024)
+
+
+def test_pages_colour_avatars_with_the_pictures_palette():
+    """The page's avatar-c<n> classes are the palette pictures draw with, in its order,
+    so an initial has the same colour on a page and in a picture."""
+    import re
+    from pathlib import Path
+
+    from grouptools.core.palette import AVATAR_COLOURS
+
+    css = (Path(avatars.__file__).parent.parent / "static" / "css" / "app.css").read_text()
+    classes = dict(re.findall(r"\.avatar-c(\d+) \{ background: #([0-9a-f]{6});", css))
+    assert {int(index): tuple(bytes.fromhex(value)) for index, value in classes.items()} == \
+        dict(enumerate(AVATAR_COLOURS))

@@ -19,7 +19,7 @@ from grouptools.core.identity import current_person, require_person, sign_in
 from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service as people
 from grouptools.core.people.schemas import PersonCreateSchema
-from grouptools.core.avatars import default_avatar_png
+from grouptools.core.avatars import avatar_of, avatar_png
 from grouptools.core.ratelimits import person_or_newcomer
 from grouptools.core.security import local_path, no_store
 from grouptools.core.widgets import create_links_for_group, widgets_for_group
@@ -241,10 +241,10 @@ def member_avatar(gid, mid):
     group = service.find_group(gid)
     member = service.member_for(current_person(), group, mid)
     size = min(max(request.args.get("size", 96, type=int), 32), 512)
-    name = member.display_name
-    return send_picture(etag_for("avatar", member.public_id, name, size),
-                        lambda: default_avatar_png(member.public_id, name, size),
-                        cache_control="private, max-age=86400")
+    avatar = avatar_of(member)
+    return send_picture(etag_for("avatar", avatar.seed, avatar.initial, avatar.photo_id or "",
+                                 size),
+                        lambda: avatar_png(avatar, size), cache_control="private, max-age=86400")
 
 
 # The join panel tells someone whose membership a manager's link moved where it went,

@@ -43,3 +43,26 @@ class CsrfSchema(Schema):
 
 class UrlSchema(Schema):
     url = fields.String()
+
+
+class MyItemSchema(Schema):
+    kind = fields.String(metadata={"description": "poll, relay, notice, checkin, event …"})
+    kind_label = fields.String()
+    title = fields.String()
+    group = fields.String(metadata={"description": "the group's name"})
+    state = fields.String(metadata={"description": "a short line in the asker's language"})
+    url = fields.String()
+    at = fields.DateTime(metadata={"description": "what the list is sorted by, newest first"})
+    news = fields.Boolean(metadata={"description": "a change to notice: moved up from a waitlist"})
+
+
+class MyItemsSchema(Schema):
+    items = fields.List(fields.Nested(MyItemSchema))
+
+
+class AvatarSchema(Schema):
+    photo = fields.Boolean(metadata={"description": "whether a photo stands for the person"})
+    url = fields.String(allow_none=True, metadata={"description": "the photo (square crop "
+                        "is up to the client), or null: then initial on colour"})
+    initial = fields.String()
+    colour = fields.String(metadata={"description": "#rrggbb behind the initial"})

@@ -1,12 +1,14 @@
-"""The rules about people: create by name, rename, tokens, the personal sign-in link, sign
-out everywhere. (A manager's one-time link moves a membership, not a person: core.groups.moves.)"""
+"""The rules about people: create by name, rename, a photo avatar, tokens, the personal
+sign-in link, sign out everywhere. (A manager's one-time link moves a membership, not a person: core.groups.moves.)"""
 import secrets
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from grouptools.core.models import Person, hash_secret
+from grouptools.core.database import commit_or_conflict
+from grouptools.core.models import Image, Person, PersonAvatar, hash_secret
+from grouptools.core.uploads import store_image
 from grouptools.extensions import db
 
 
@@ -26,6 +28,35 @@ def create_person(name):
 def rename_person(person, name):
     person.name = name
     db.session.commit()
+    return person
+
+
+def set_avatar(person, data):
+    """Keep `data` (a picture's bytes, checked and normalised as every upload is:
+    core.uploads) as the person's photo avatar; the photo it replaces is deleted.
+    Raises the upload's own errors (413, 415, 422); 409 when two arrive at once."""
+    image = store_image(person, data)
+    row = db.session.get(PersonAvatar, person.id)
+    if row is None:
+        db.session.add(PersonAvatar(person_id=person.id, image_id=image.id))
+    else:
+        old, row.image_id = row.image_id, image.id
+        db.session.flush()
+        db.session.execute(delete(Image).where(Image.id == old))
+    commit_or_conflict()
+    db.session.expire(person, ["avatar_image_public_id"])
+    return person
+
+
+def remove_avatar(person):
+    """Back to the initials: the photo is deleted. Removing none changes nothing."""
+    row = db.session.get(PersonAvatar, person.id)
+    if row is not None:
+        # Deleting the picture deletes the avatar row with it (ON DELETE CASCADE).
+        db.session.execute(delete(Image).where(Image.id == row.image_id))
+        db.session.expunge(row)
+    db.session.commit()
+    db.session.expire(person, ["avatar_image_public_id"])
     return person
 
 
