@@ -60,7 +60,7 @@ def checkins_to_do(person):
         today = local_now.date()
         if last_day == today or not is_scheduled(habit, today):
             continue
-        state = gettext("Check in today")
+        state = gettext("Not checked in yet today")
         if habit.window_start is not None:
             if local_now.time().replace(tzinfo=None) >= habit.window_end:
                 continue
