@@ -26,7 +26,9 @@ def results_picture(pid):
     # Open ballots: the first voters of each option, as avatars. Their names are part
     # of the ETag, so a renamed member is redrawn.
     tallies = results.poll_results_for(poll, manager=False, with_voters=not poll.anonymous)
-    voters = [tuple((v.public_id, v.display_name) for v in r.voters or ()) for r in tallies.options]
+    # Drawn from the person (core.avatars): the same colour and initial as on the pages.
+    voters = [tuple((v.person_public_id, v.person_name) for v in r.voters or ())
+              for r in tallies.options]
     etag = etag_for("results.png", poll.public_id, poll.version, state.closed, group.name,
                     locale, *(part for shown in voters for voter in shown for part in voter))
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from grouptools.core.avatars import avatar_colour
+from grouptools.core.avatars import avatar_colour, colour_index
 from grouptools.poll import picture
 
 
@@ -31,15 +31,16 @@ def test_an_open_ballot_shows_each_options_voters_as_their_avatars(make_poll, dr
         assert world.vote(world.member(name), option).status_code == 201
     response = world.member("甲").get(f"/p/{world.pid}/results.png")
     assert response.status_code == 200
-    assert drawn_avatars == [(world.member_id("甲"), "甲"), (world.member_id("乙"), "乙"),
-                             (world.member_id("丙"), "丙")]
+    person = {name: world.member(name).get("/api/v1/me").get_json()["id"]
+              for name in ("甲", "乙", "丙")}
+    assert drawn_avatars == [(person["甲"], "甲"), (person["乙"], "乙"), (person["丙"], "丙")]
     drawn = Image.open(io.BytesIO(response.data)).convert("RGB")
     colours = set(drawn.get_flattened_data())
     for name in ("甲", "乙", "丙"):
-        assert avatar_colour(world.member_id(name)) in colours
-    # The same avatar the pages show (their <img> is this route's picture).
+        assert avatar_colour(person[name]) in colours
+    # The same avatar the pages show: the person's colour.
     page = world.member("甲").get(f"/p/{world.pid}").get_data(as_text=True)
-    assert f"/members/{world.member_id('丙')}/avatar.png" in page
+    assert f"avatar-c{colour_index(person['丙'])}" in page
 
 
 def test_more_voters_than_fit_are_counted_after_the_avatars(make_poll, drawn_avatars):
@@ -49,7 +50,7 @@ def test_more_voters_than_fit_are_counted_after_the_avatars(make_poll, drawn_ava
         world.vote(world.member(name), 2)
     assert world.member("成员0").get(f"/p/{world.pid}/results.png").status_code == 200
     assert 0 < len(drawn_avatars) < 20
-    assert drawn_avatars[0] == (world.member_id("成员0"), "成员0")
+    assert drawn_avatars[0] == (world.member("成员0").get("/api/v1/me").get_json()["id"], "成员0")
 
 
 def test_a_secret_ballot_draws_no_avatar(make_poll, drawn_avatars):
