@@ -4,6 +4,7 @@ group's card folder and, from it, the pages every widget has beneath /f/<fid>
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.card import activity
 from grouptools.card import service
 from grouptools.card.blueprints import blp, bp, pages
 from grouptools.card.departures import withdraw_public_card
@@ -36,6 +37,7 @@ CARD = WidgetKind(
     more_pages=(pages.name,), page=folder_page, api=blp.name, lister=group_listing,
     create_link=create_link, exporter=export_for_group, on_member_gone=withdraw_public_card,
     close=service.close_folder, public_lines=public_lines, sample=sample_folder,
+    activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     assets=("css/card.css",),
     texts=WidgetTexts(
         in_group=_l("Member cards of %(group)s"),

@@ -11,6 +11,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.checkin import activity
 from grouptools.checkin import eventlisting, events, service
 from grouptools.checkin.blueprints import blp, bp, event_blp, event_bp
 from grouptools.checkin.certpages import certificates_on_me
@@ -41,6 +42,7 @@ CHECKIN = WidgetKind(
     key="checkin", label=_l("Check-in"), model=Habit, path="h", pages=bp.name, page=habit_page,
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
+    activity_counts=activity.habit_activity_counts, activity_times=activity.habit_activity_times,
     assets=("css/checkin.css",), on_me_page=certificates_on_me,
     texts=WidgetTexts(
         in_group=_l("A check-in in %(group)s"),
@@ -75,6 +77,7 @@ EVENT = WidgetKind(
     create_link=eventlisting.create_link,
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,
+    activity_counts=activity.event_activity_counts, activity_times=activity.event_activity_times,
     assets=("css/checkin.css", "js/event-display.js"),
     texts=WidgetTexts(
         in_group=_l("An event sign-in in %(group)s"),

@@ -92,6 +92,14 @@ class WidgetKind:
       contract test (tests/test_widget_contract.py) walks every route with.
     - `on_me_page(person)` → a MeSection of what the person keeps from this kind (a
       check-in's certificates), or None: "Me" shows it without knowing the kind.
+    - `activity_counts(group)` → {membership id: how many things the member did in this
+      kind in the group} (votes, sign-ups, confirmations …), read with ONE aggregate
+      statement whatever the group's size; a secret ballot counts as taking part and
+      says nothing more. The group dashboard shows them (docs/architecture.md#the-group-dashboard).
+    - `activity_times(group)` → a select (not executed) of two columns, `membership_id`
+      and `at` (aware UTC), one row per dated thing a member did; core unions every
+      kind's into one statement for "last active" and the weekly chart. Things that
+      must carry no time (a secret ballot) are left out.
     """
 
     key: str
@@ -114,6 +122,8 @@ class WidgetKind:
     manage_link: Callable | None = None
     more_pages: tuple[str, ...] = ()
     on_me_page: Callable | None = None
+    activity_counts: Callable | None = None
+    activity_times: Callable | None = None
 
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):
@@ -198,6 +208,20 @@ def export_widgets(group, person):
             raise ValueError(f"two widgets export the section {section!r}")
         exported[section] = items
     return exported
+
+
+def activity_counts(group):
+    """{kind key: {membership id: count}} for every kind that reports activity, one
+    statement per kind."""
+    return {kind.key: kind.activity_counts(group) for kind in registered_widgets()
+            if kind.activity_counts is not None}
+
+
+def activity_times(group):
+    """Every kind's dated actions in the group as selects of (membership_id, at), to be
+    unioned into one statement by the caller."""
+    return [kind.activity_times(group) for kind in registered_widgets()
+            if kind.activity_times is not None]
 
 
 def widgets_for_group(group, person):

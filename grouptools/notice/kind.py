@@ -4,6 +4,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.notice import activity
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
 from grouptools.notice import service
@@ -31,7 +32,9 @@ NOTICE = WidgetKind(
     key="notice", label=_l("Notice"), model=Notice, path="n", pages=bp.name, page=notice_page,
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     on_member_gone=leave_chosen_audiences, close=service.close_notice,
-    public_lines=public_lines, sample=sample_notice, assets=("css/notice.css", "js/photos.js"),
+    public_lines=public_lines, sample=sample_notice,
+    activity_counts=activity.activity_counts, activity_times=activity.activity_times,
+    assets=("css/notice.css", "js/photos.js"),
     texts=WidgetTexts(
         in_group=_l("A notice in %(group)s"),
         closed=_l("The notice is closed: it takes no more confirmations."),

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
-from grouptools.poll import service
+from grouptools.poll import activity, service
 from grouptools.poll.blueprints import blp, bp
 from grouptools.poll.departures import withdraw_departed_votes
 from grouptools.poll.export import export_for_group
@@ -35,6 +35,7 @@ POLL = WidgetKind(
     on_member_gone=withdraw_departed_votes, close=service.close_poll,
     public_lines=public_lines, assets=("css/poll.css", "js/photos.js", "js/poll.js"),
     api=blp.name, sample=sample_poll,
+    activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),

@@ -4,6 +4,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.relay import activity
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
 from grouptools.relay import service
@@ -36,6 +37,7 @@ RELAY = WidgetKind(
     lister=list_relays, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_entries, close=service.close_relay,
     public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
+    activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     # Whoever holds a ticket's link holds the place at the door.
     secret_paths=(r"/r/+[A-Za-z0-9_-]{10}/+tickets/+",),
     assets=("css/relay.css",),
