@@ -7,7 +7,8 @@ number of statements stays the same whatever the group's size."""
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
-from flask_babel import gettext
+from babel.dates import format_skeleton
+from flask_babel import format_date, get_locale, gettext
 from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -45,6 +46,10 @@ class Dashboard:
     quiet_days: int
     weekly_active: list  # [(Monday of the week, members who acted that week)], oldest first
     reminder_text: str | None = field(default=None)
+
+    @property
+    def acted_keys(self):
+        return [key for key, _label in self.kinds]
 
 
 def local_midnight(group, day):
@@ -133,3 +138,47 @@ def _reminder_text(group, quiet, quiet_days):
     line = gettext("We have not heard from you in %(days)d days: is everything all right? "
                    "Here is what is going on in %(group)s:", days=quiet_days, group=group.name)
     return " ".join([*names, line]) + "\n" + group_url(group)
+
+
+def sort_members(board, key, descending):
+    """The members ordered by `key`: "name", "joined", "last", "total" or a kind's key
+    (its count); ties keep the earliest joined first. Unknown keys sort by joining."""
+    never = datetime.min.replace(tzinfo=timezone.utc)
+    keys = {
+        "name": lambda m: m.membership.display_name.casefold(),
+        "joined": lambda m: m.membership.joined_at or m.membership.created_at,
+        "last": lambda m: m.last_active_at or never,
+        "total": lambda m: m.total,
+    }
+    if key in board.acted_keys:
+        return sorted(board.members, key=lambda m: m.acted[key], reverse=descending)
+    return sorted(board.members, key=keys.get(key, keys["joined"]), reverse=descending)
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    y: int
+    height: int
+    active: int
+    label: str  # the week's Monday, short ("11月3日", "3 Nov")
+    long_label: str  # the same with the year, for the table and screen readers
+
+
+CHART_WIDTH, CHART_HEIGHT = 360, 180
+BAR_WIDTH, BAR_STEP, BAR_LEFT = 20, 28, 16
+PLOT_TOP, PLOT_BOTTOM = 22, 150  # room for the counts above and the dates below
+
+
+def chart(board):
+    """Where the weekly chart's bars go, for the server-drawn SVG (no chart library):
+    heights in proportion to the busiest week."""
+    highest = max((active for _monday, active in board.weekly_active), default=0) or 1
+    room = PLOT_BOTTOM - PLOT_TOP
+    bars = []
+    for n, (monday, active) in enumerate(board.weekly_active):
+        height = round(room * active / highest)
+        bars.append(Bar(x=BAR_LEFT + n * BAR_STEP, y=PLOT_BOTTOM - height, height=height,
+                        active=active, label=format_skeleton("MMMd", monday, locale=get_locale()),
+                        long_label=format_date(monday, "long")))
+    return bars

@@ -9,9 +9,10 @@ from marshmallow import ValidationError
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
-from grouptools.core.groups import moves, service
+from grouptools.core.groups import dashboard, moves, service
 from grouptools.core.groups.schemas import (
     TIMEZONES,
+    DashboardArgsSchema,
     GroupCreateSchema,
     GroupSettingsSchema,
     JoinSchema,
@@ -143,6 +144,28 @@ def members(gid):
                            moves=moves.moves_by_member(group) if mine.is_manager else {})
 
 
+@bp.get("/g/<pid:gid>/dashboard")
+def group_dashboard(gid):
+    """Who takes part, who went quiet (N days chosen on the page), the weekly chart;
+    sorted by links (`?sort=last&order=asc`), no script needed."""
+    group = service.find_group(gid)
+    person = require_person()
+    errors, status = {}, 200
+    try:
+        args = DashboardArgsSchema().load({"quiet_days": request.args.get("quiet_days") or 14})
+    except ValidationError as error:
+        errors, status, args = error.messages, 422, {}
+    board = dashboard.group_dashboard(person, group, **args)
+    sort = request.args.get("sort", "joined")
+    natural = "desc" if sort in ("last", "total", *board.acted_keys) else "asc"
+    descending = request.args.get("order", natural) == "desc"
+    return render_template(
+        "groups/dashboard.html", group=group, board=board, errors=errors,
+        quiet_value=request.args.get("quiet_days", board.quiet_days), sort=sort,
+        descending=descending, members=dashboard.sort_members(board, sort, descending),
+        chart=dashboard.chart(board), mine=membership_of(person, group)), status
+
+
 @bp.post("/g/<pid:gid>/members/<mid>")
 def change_member(gid, mid):
     """One form per button: approve, reject, restore, remove, role changes, sign-in link."""
@@ -150,7 +173,7 @@ def change_member(gid, mid):
     person = require_person()
     target = service.member_for(person, group, mid)
     action = request.form.get("action", "")
-    back = url_for("group_pages.members", gid=gid)
+    back = _next_or(url_for("group_pages.members", gid=gid))
     name = target.display_name
     if action in ("approve", "restore"):
         service.change_member(person, group, target, status="active")
