@@ -3,16 +3,14 @@
 from sqlalchemy import func, select
 
 from grouptools.card.models import Card, CardFolder
-from grouptools.extensions import db
 
 
 def activity_counts(group):
-    """{membership id: 1 when the member has a card in the group's folder}."""
-    return dict(db.session.execute(
-        select(Card.owner_membership_id, func.count())
-        .join(CardFolder, CardFolder.id == Card.folder_id)
-        .where(CardFolder.group_id == group.id)
-        .group_by(Card.owner_membership_id)).all())
+    """(membership_id, count): 1 when the member has a card in the group's folder, one row per member."""
+    return (select(Card.owner_membership_id.label("membership_id"), func.count().label("count"))
+            .join(CardFolder, CardFolder.id == Card.folder_id)
+            .where(CardFolder.group_id == group.id)
+            .group_by(Card.owner_membership_id))
 
 
 def activity_times(group):

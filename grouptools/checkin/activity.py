@@ -5,16 +5,14 @@ from sqlalchemy import func, select
 
 from grouptools.checkin.eventmodels import Event, EventSignin
 from grouptools.checkin.models import Checkin, Habit
-from grouptools.extensions import db
 
 
 def habit_activity_counts(group):
-    """{membership id: check-in days, make-ups included, over the group's habits}."""
-    return dict(db.session.execute(
-        select(Checkin.membership_id, func.count())
-        .join(Habit, Habit.id == Checkin.habit_id)
-        .where(Habit.group_id == group.id)
-        .group_by(Checkin.membership_id)).all())
+    """(membership_id, count): check-in days, make-ups included, over the group's habits, one row per member."""
+    return (select(Checkin.membership_id.label("membership_id"), func.count().label("count"))
+            .join(Habit, Habit.id == Checkin.habit_id)
+            .where(Habit.group_id == group.id)
+            .group_by(Checkin.membership_id))
 
 
 def habit_activity_times(group):
@@ -24,12 +22,11 @@ def habit_activity_times(group):
 
 
 def event_activity_counts(group):
-    """{membership id: events the member signed in to}."""
-    return dict(db.session.execute(
-        select(EventSignin.membership_id, func.count())
-        .join(Event, Event.id == EventSignin.event_id)
-        .where(Event.group_id == group.id)
-        .group_by(EventSignin.membership_id)).all())
+    """(membership_id, count): events the member signed in to, one row per member."""
+    return (select(EventSignin.membership_id.label("membership_id"), func.count().label("count"))
+            .join(Event, Event.id == EventSignin.event_id)
+            .where(Event.group_id == group.id)
+            .group_by(EventSignin.membership_id))
 
 
 def event_activity_times(group):

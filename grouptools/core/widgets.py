@@ -92,9 +92,10 @@ class WidgetKind:
       contract test (tests/test_widget_contract.py) walks every route with.
     - `on_me_page(person)` → a MeSection of what the person keeps from this kind (a
       check-in's certificates), or None: "Me" shows it without knowing the kind.
-    - `activity_counts(group)` → {membership id: how many things the member did in this
-      kind in the group} (votes, sign-ups, confirmations …), read with ONE aggregate
-      statement whatever the group's size; a secret ballot counts as taking part and
+    - `activity_counts(group)` → an aggregate select (not executed) of two columns,
+      `membership_id` and `count`: how many things each member did in this kind in the
+      group (votes, sign-ups, confirmations …), one row per member; core joins every
+      kind's to the roster in one statement. A secret ballot counts as taking part and
       says nothing more. The group dashboard shows them (docs/architecture.md#the-group-dashboard).
     - `activity_times(group)` → a select (not executed) of two columns, `membership_id`
       and `at` (aware UTC), one row per dated thing a member did; core unions every
@@ -211,8 +212,8 @@ def export_widgets(group, person):
 
 
 def activity_counts(group):
-    """{kind key: {membership id: count}} for every kind that reports activity, one
-    statement per kind."""
+    """{kind key: its select of (membership_id, count)} for every kind that reports
+    activity, to be joined to the roster by the caller."""
     return {kind.key: kind.activity_counts(group) for kind in registered_widgets()
             if kind.activity_counts is not None}
 

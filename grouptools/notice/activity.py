@@ -3,18 +3,16 @@
 the group's size. Opening a notice is reading, not acting, and counts for nothing."""
 from sqlalchemy import func, select
 
-from grouptools.extensions import db
 from grouptools.notice.models import Notice, NoticeReceipt
 
 
 def activity_counts(group):
-    """{membership id: notices the member confirmed (at any revision)}."""
-    return dict(db.session.execute(
-        select(NoticeReceipt.membership_id,
-               func.count(func.distinct(NoticeReceipt.notice_id)))
-        .join(Notice, Notice.id == NoticeReceipt.notice_id)
-        .where(Notice.group_id == group.id, NoticeReceipt.confirmed_at.is_not(None))
-        .group_by(NoticeReceipt.membership_id)).all())
+    """(membership_id, count): notices the member confirmed (at any revision), one row per member."""
+    return (select(NoticeReceipt.membership_id.label("membership_id"),
+                   func.count(func.distinct(NoticeReceipt.notice_id)).label("count"))
+            .join(Notice, Notice.id == NoticeReceipt.notice_id)
+            .where(Notice.group_id == group.id, NoticeReceipt.confirmed_at.is_not(None))
+            .group_by(NoticeReceipt.membership_id))
 
 
 def activity_times(group):

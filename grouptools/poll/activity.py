@@ -5,17 +5,15 @@ A secret ballot's participation counts as taking part and nothing more: it has n
 (poll/models.py), so it never reaches "last active" or the weekly chart."""
 from sqlalchemy import func, select
 
-from grouptools.extensions import db
 from grouptools.poll.models import Participation, Poll, Vote
 
 
 def activity_counts(group):
-    """{membership id: polls the member voted in}."""
-    return dict(db.session.execute(
-        select(Participation.membership_id, func.count())
-        .join(Poll, Poll.id == Participation.poll_id)
-        .where(Poll.group_id == group.id)
-        .group_by(Participation.membership_id)).all())
+    """(membership_id, count): polls the member voted in, one row per member."""
+    return (select(Participation.membership_id.label("membership_id"), func.count().label("count"))
+            .join(Poll, Poll.id == Participation.poll_id)
+            .where(Poll.group_id == group.id)
+            .group_by(Participation.membership_id))
 
 
 def activity_times(group):

@@ -4,20 +4,18 @@ Entries a manager added for someone who replied in the chat (`for_name`) are the
 manager's doing, not the entrant's, and count for nobody."""
 from sqlalchemy import func, select
 
-from grouptools.extensions import db
 from grouptools.relay.models import Relay, RelayEntry
 
 STANDING = ("confirmed", "waitlisted")
 
 
 def activity_counts(group):
-    """{membership id: the member's own entries that stand (confirmed or waitlisted)}."""
-    return dict(db.session.execute(
-        select(RelayEntry.membership_id, func.count())
-        .join(Relay, Relay.id == RelayEntry.relay_id)
-        .where(Relay.group_id == group.id, RelayEntry.for_name.is_(None),
-               RelayEntry.status.in_(STANDING))
-        .group_by(RelayEntry.membership_id)).all())
+    """(membership_id, count): the member's own entries that stand (confirmed or waitlisted), one row per member."""
+    return (select(RelayEntry.membership_id.label("membership_id"), func.count().label("count"))
+            .join(Relay, Relay.id == RelayEntry.relay_id)
+            .where(Relay.group_id == group.id, RelayEntry.for_name.is_(None),
+                   RelayEntry.status.in_(STANDING))
+            .group_by(RelayEntry.membership_id))
 
 
 def activity_times(group):

@@ -153,4 +153,7 @@ def export_members_csv(gid):
 @blp.response(200, DashboardSchema,
               description="Managers: who took part in what, who went quiet, weekly activity")
 def group_dashboard(args, gid):
-    return dashboard.group_dashboard(require_person(), service.find_group(gid), **args)
+    order = args.pop("order", None)
+    return dashboard.group_dashboard(require_person(), service.find_group(gid),
+                                     descending=None if order is None else order == "desc",
+                                     **args)

@@ -9,12 +9,12 @@ from datetime import datetime, time, timedelta, timezone
 
 from babel.dates import format_skeleton
 from flask_babel import format_date, get_locale, gettext
-from sqlalchemy import case, func, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.links import group_url
-from grouptools.core.models import Membership
+from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import group_zone, local_today, utcnow
 from grouptools.core.widgets import activity_counts, activity_times, registered_widgets
 from grouptools.extensions import db
@@ -23,7 +23,8 @@ QUIET_DAYS_DEFAULT = 14
 QUIET_DAYS_MIN = 1
 QUIET_DAYS_MAX = 365
 WEEKS = 12
-REMINDER_NAMES_MAX = 200  # like the widgets' reminders: the first 200, then "…"
+PAGE_SIZE = 50  # members a page; the quiet list and its reminder name as many at most
+SORTS = ("name", "joined", "last", "total")
 
 
 @dataclass
@@ -41,8 +42,13 @@ class MemberActivity:
 class Dashboard:
     group: object
     kinds: list  # [(kind key, translated label)], the columns
-    members: list  # [MemberActivity], active members, earliest joined first
-    quiet: list  # [MemberActivity]
+    members: list  # [MemberActivity]: one page of the active members, in the asked order
+    member_count: int
+    page: int
+    sort: str
+    descending: bool
+    quiet: list  # [MemberActivity]: the first PAGE_SIZE quiet members, quietest first
+    quiet_count: int
     quiet_days: int
     weekly_active: list  # [(Monday of the week, members who acted that week)], oldest first
     reminder_text: str | None = field(default=None)
@@ -50,6 +56,10 @@ class Dashboard:
     @property
     def acted_keys(self):
         return [key for key, _label in self.kinds]
+
+    @property
+    def pages(self):
+        return max(1, -(-self.member_count // PAGE_SIZE))
 
 
 def local_midnight(group, day):
@@ -64,43 +74,98 @@ def quiet_since(group, quiet_days, now=None):
     return local_midnight(group, local_today(group, now) - timedelta(days=quiet_days - 1))
 
 
-def group_dashboard(person, group, quiet_days=QUIET_DAYS_DEFAULT, now=None):
-    """The dashboard (managers; members 403, strangers 404)."""
+def natural_order(sort, kinds=()):
+    """Counts and last activity read best from the most; names and joining from the first."""
+    return sort in ("last", "total", *kinds)
+
+
+def group_dashboard(person, group, quiet_days=QUIET_DAYS_DEFAULT, sort="joined",
+                    descending=None, page=1, now=None):
+    """The dashboard (managers; members 403, strangers 404).
+
+    Every kind's counts and dated actions are joined to the roster in SQL, so one page of
+    members, the quiet list and the chart each take one statement, and what Python
+    handles stops at a page whatever the group's size."""
     authorize(person, Action.MANAGE_GROUP, group)
     now = now or utcnow()
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.group_id == group.id, Membership.status == "active")
-        .options(joinedload(Membership.person))
-        .order_by(Membership.joined_at.is_(None), Membership.joined_at, Membership.id)).all()
-    counts = activity_counts(group)
-    dated = activity_times(group)
-    actions = union_all(*dated).subquery() if dated else None
-    last = _last_actions(actions)
-    members = []
-    for membership in memberships:
-        times = [at for at in (membership.last_active_at, last.get(membership.id)) if at]
-        members.append(MemberActivity(
-            membership=membership,
-            acted={key: by_member.get(membership.id, 0) for key, by_member in counts.items()},
-            last_active_at=max(times) if times else None))
+    roster = _Roster(group)
+    sort = sort if sort in (*SORTS, *roster.counts) else "joined"
+    if descending is None:
+        descending = natural_order(sort, roster.counts)
+    page = max(1, page)
+    members, member_count = roster.read(
+        order=roster.order(sort, descending), offset=(page - 1) * PAGE_SIZE)
     since = quiet_since(group, quiet_days, now)
-    quiet = [member for member in members
-             if (member.membership.joined_at or member.membership.created_at) < since
-             and (member.last_active_at is None or member.last_active_at < since)]
+    quiet, quiet_count = roster.read(
+        where=and_(func.coalesce(Membership.joined_at, Membership.created_at) < since,
+                   roster.last < since),
+        order=[roster.last, Membership.id])
     labels = {kind.key: str(kind.label) for kind in registered_widgets()}
-    return Dashboard(group=group, kinds=[(key, labels[key]) for key in counts],
-                     members=members, quiet=quiet, quiet_days=quiet_days,
-                     weekly_active=_weekly_active(group, actions, now),
-                     reminder_text=_reminder_text(group, quiet, quiet_days))
+    return Dashboard(group=group, kinds=[(key, labels[key]) for key in roster.counts],
+                     members=members, member_count=member_count, page=page, sort=sort,
+                     descending=descending, quiet=quiet, quiet_count=quiet_count,
+                     quiet_days=quiet_days,
+                     weekly_active=_weekly_active(group, roster.actions, now),
+                     reminder_text=_reminder_text(group, quiet, quiet_count, quiet_days))
 
 
-def _last_actions(actions):
-    """{membership id: the time of their latest dated action}, one statement."""
-    if actions is None:
-        return {}
-    return dict(db.session.execute(
-        select(actions.c.membership_id, func.max(actions.c.at))
-        .group_by(actions.c.membership_id)).all())
+class _Roster:
+    """The group's active members joined to every kind's counts and to their latest
+    dated action, as one select to order, filter and page."""
+
+    def __init__(self, group):
+        self.group = group
+        self.counts = {key: counts.subquery(f"acted_{key}")
+                       for key, counts in activity_counts(group).items()}
+        dated = activity_times(group)
+        self.actions = union_all(*dated).subquery("actions") if dated else None
+        self.latest = None
+        latest_action = None
+        if self.actions is not None:
+            self.latest = (select(self.actions.c.membership_id,
+                                  func.max(self.actions.c.at).label("at"))
+                           .group_by(self.actions.c.membership_id).subquery("latest"))
+            latest_action = self.latest.c.at
+        # The later of what core noted (joining, voting …) and the latest dated action;
+        # never NULL, so ordering by it is the same on both databases.
+        noted = func.coalesce(Membership.last_active_at, Membership.joined_at,
+                              Membership.created_at)
+        self.last = noted if latest_action is None else case(
+            (latest_action.is_(None), noted), (latest_action > noted, latest_action),
+            else_=noted)
+        self.acted = {key: func.coalesce(sub.c.count, 0) for key, sub in self.counts.items()}
+
+    def order(self, sort, descending):
+        columns = {
+            "name": func.lower(func.coalesce(Membership.nickname, Person.name)),
+            "joined": func.coalesce(Membership.joined_at, Membership.created_at),
+            "last": self.last,
+            "total": sum(self.acted.values()) if self.acted else literal(0),
+            **self.acted,
+        }
+        column = columns[sort]
+        return [column.desc() if descending else column.asc(), Membership.joined_at,
+                Membership.id]
+
+    def read(self, order, where=None, offset=0):
+        """([MemberActivity] of one page, how many match), one statement."""
+        query = (select(Membership, self.last.label("last"), func.count().over().label("n"),
+                        *(value.label(f"acted_{key}") for key, value in self.acted.items()))
+                 .join(Person, Person.id == Membership.person_id)
+                 .options(contains_eager(Membership.person))
+                 .where(Membership.group_id == self.group.id, Membership.status == "active"))
+        for sub in self.counts.values():
+            query = query.outerjoin(sub, sub.c.membership_id == Membership.id)
+        if self.latest is not None:
+            query = query.outerjoin(self.latest, self.latest.c.membership_id == Membership.id)
+        if where is not None:
+            query = query.where(where)
+        rows = db.session.execute(
+            query.order_by(*order).offset(offset).limit(PAGE_SIZE)).all()
+        members = [MemberActivity(
+            membership=row[0], last_active_at=row.last,
+            acted={key: getattr(row, f"acted_{key}") for key in self.counts}) for row in rows]
+        return members, (rows[0].n if rows else 0)
 
 
 def week_starts(group, now=None):
@@ -127,32 +192,17 @@ def _weekly_active(group, actions, now):
     return [(monday, active.get(n, 0)) for n, monday in enumerate(mondays)]
 
 
-def _reminder_text(group, quiet, quiet_days):
+def _reminder_text(group, quiet, quiet_count, quiet_days):
     """`@张三 @李四 We have not heard from you …` and the group's link, ready to paste
-    into the chat; None when nobody is quiet."""
+    into the chat, naming the quiet members listed (then "…"); None when nobody is quiet."""
     if not quiet:
         return None
-    names = [f"@{member.membership.display_name}" for member in quiet[:REMINDER_NAMES_MAX]]
-    if len(quiet) > REMINDER_NAMES_MAX:
+    names = [f"@{member.membership.display_name}" for member in quiet]
+    if quiet_count > len(names):
         names.append("…")
     line = gettext("We have not heard from you in %(days)d days: is everything all right? "
                    "Here is what is going on in %(group)s:", days=quiet_days, group=group.name)
     return " ".join([*names, line]) + "\n" + group_url(group)
-
-
-def sort_members(board, key, descending):
-    """The members ordered by `key`: "name", "joined", "last", "total" or a kind's key
-    (its count); ties keep the earliest joined first. Unknown keys sort by joining."""
-    never = datetime.min.replace(tzinfo=timezone.utc)
-    keys = {
-        "name": lambda m: m.membership.display_name.casefold(),
-        "joined": lambda m: m.membership.joined_at or m.membership.created_at,
-        "last": lambda m: m.last_active_at or never,
-        "total": lambda m: m.total,
-    }
-    if key in board.acted_keys:
-        return sorted(board.members, key=lambda m: m.acted[key], reverse=descending)
-    return sorted(board.members, key=keys.get(key, keys["joined"]), reverse=descending)
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,13 @@ class DashboardArgsSchema(Schema):
         load_default=14, validate=[validate.Range(min=1, max=365, error=_l("Use a number from {min} to {max}."))],
         error_messages={"invalid": _l("Not a valid whole number.")},
         metadata={"description": "A member who did nothing for this many days is quiet"})
+    sort = Text(load_default="joined", max_length=32, metadata={
+        "description": "name, joined, last, total or a widget kind (its count)"})
+    order = Text(max_length=4, validate=[validate.OneOf(("asc", "desc"), error=_l("Use 'asc' or 'desc'."))],
+                 metadata={"description": "Default: desc for counts and last activity"})
+    page = fields.Integer(load_default=1, validate=[validate.Range(min=1, max=10_000)],
+                          error_messages={"invalid": _l("Not a valid whole number.")},
+                          metadata={"description": "50 members a page"})
 
 
 class DashboardMemberSchema(Schema):
@@ -130,8 +137,15 @@ class WeekSchema(Schema):
 class DashboardSchema(Schema):
     """A dashboard.Dashboard."""
 
-    members = fields.List(fields.Nested(DashboardMemberSchema))
-    quiet = fields.List(fields.Nested(QuietMemberSchema))
+    members = fields.List(fields.Nested(DashboardMemberSchema),
+                          metadata={"description": "One page of 50 active members"})
+    member_count = fields.Integer()
+    page = fields.Integer()
+    sort = fields.String()
+    order = fields.Function(lambda board: "desc" if board.descending else "asc")
+    quiet = fields.List(fields.Nested(QuietMemberSchema),
+                        metadata={"description": "The first 50, quietest first"})
+    quiet_count = fields.Integer()
     quiet_days = fields.Integer()
     weekly_active = fields.List(fields.Nested(WeekSchema))
     reminder_text = fields.String(allow_none=True)

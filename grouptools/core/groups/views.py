@@ -147,22 +147,23 @@ def members(gid):
 @bp.get("/g/<pid:gid>/dashboard")
 def group_dashboard(gid):
     """Who takes part, who went quiet (N days chosen on the page), the weekly chart;
-    sorted by links (`?sort=last&order=asc`), no script needed."""
+    sorted and paged by links (`?sort=last&order=asc&page=2`), no script needed."""
     group = service.find_group(gid)
     person = require_person()
     errors, status = {}, 200
+    fields = {key: request.args[key] for key in ("quiet_days", "sort", "order", "page")
+              if request.args.get(key)}
     try:
-        args = DashboardArgsSchema().load({"quiet_days": request.args.get("quiet_days") or 14})
+        args = DashboardArgsSchema().load(fields)
     except ValidationError as error:
-        errors, status, args = error.messages, 422, {}
-    board = dashboard.group_dashboard(person, group, **args)
-    sort = request.args.get("sort", "joined")
-    natural = "desc" if sort in ("last", "total", *board.acted_keys) else "asc"
-    descending = request.args.get("order", natural) == "desc"
+        errors, status = error.messages, 422
+        args = DashboardArgsSchema().load({})
+    order = args.pop("order", None)
+    board = dashboard.group_dashboard(person, group, descending=None if order is None
+                                      else order == "desc", **args)
     return render_template(
         "groups/dashboard.html", group=group, board=board, errors=errors,
-        quiet_value=request.args.get("quiet_days", board.quiet_days), sort=sort,
-        descending=descending, members=dashboard.sort_members(board, sort, descending),
+        quiet_value=request.args.get("quiet_days", board.quiet_days),
         chart=dashboard.chart(board), mine=membership_of(person, group)), status
 
 
