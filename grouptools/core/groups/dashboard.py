@@ -4,6 +4,7 @@ and how many members acted week by week (docs/architecture.md#the-group-dashboar
 It reads the widgets only through the registry (core.widgets): one aggregate statement
 per kind for the counts and one statement over every kind's dated actions, so the
 number of statements stays the same whatever the group's size."""
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
@@ -23,8 +24,10 @@ QUIET_DAYS_DEFAULT = 14
 QUIET_DAYS_MIN = 1
 QUIET_DAYS_MAX = 365
 WEEKS = 12
-PAGE_SIZE = 50  # members a page; the quiet list and its reminder name as many at most
+PAGE_SIZE = 20  # members a page; the quiet list and its reminder name as many at most
 SORTS = ("name", "joined", "last", "total")
+WEEKLY_CACHE_SIZE = 256
+_weekly_cache = OrderedDict()  # see _weekly_active
 
 
 @dataclass
@@ -83,9 +86,9 @@ def group_dashboard(person, group, quiet_days=QUIET_DAYS_DEFAULT, sort="joined",
                     descending=None, page=1, now=None):
     """The dashboard (managers; members 403, strangers 404).
 
-    Every kind's counts and dated actions are joined to the roster in SQL, so one page of
-    members, the quiet list and the chart each take one statement, and what Python
-    handles stops at a page whatever the group's size."""
+    The roster is sorted, filtered and paged in SQL and each kind's counts are read for
+    one page only, so the statements and what Python handles stay the same whatever the
+    group's size (see _Roster)."""
     authorize(person, Action.MANAGE_GROUP, group)
     now = now or utcnow()
     roster = _Roster(group)
@@ -93,13 +96,11 @@ def group_dashboard(person, group, quiet_days=QUIET_DAYS_DEFAULT, sort="joined",
     if descending is None:
         descending = natural_order(sort, roster.counts)
     page = max(1, page)
-    members, member_count = roster.read(
-        order=roster.order(sort, descending), offset=(page - 1) * PAGE_SIZE)
+    members, member_count = roster.read(sort, descending, offset=(page - 1) * PAGE_SIZE)
     since = quiet_since(group, quiet_days, now)
     quiet, quiet_count = roster.read(
-        where=and_(func.coalesce(Membership.joined_at, Membership.created_at) < since,
-                   roster.last < since),
-        order=[roster.last, Membership.id])
+        "last", where=and_(func.coalesce(Membership.joined_at, Membership.created_at) < since,
+                           roster.last < since), with_counts=False)
     labels = {kind.key: str(kind.label) for kind in registered_widgets()}
     return Dashboard(group=group, kinds=[(key, labels[key]) for key in roster.counts],
                      members=members, member_count=member_count, page=page, sort=sort,
@@ -110,62 +111,72 @@ def group_dashboard(person, group, quiet_days=QUIET_DAYS_DEFAULT, sort="joined",
 
 
 class _Roster:
-    """The group's active members joined to every kind's counts and to their latest
-    dated action, as one select to order, filter and page."""
+    """The group's active members with what they did per kind, read a page at a time.
+
+    Last activity is the membership's `last_active_at`, which every kind moves when a
+    member acts (core.groups.service.record_activity; never for a secret ballot), so
+    the order by it, the quiet filter and the page are read off the roster alone. The
+    counts are then read for that page's members only, every kind in one statement —
+    unless the page is ordered by a count, which needs every member's."""
 
     def __init__(self, group):
         self.group = group
-        self.counts = {key: counts.subquery(f"acted_{key}")
-                       for key, counts in activity_counts(group).items()}
+        self.counts = activity_counts(group)
         dated = activity_times(group)
         self.actions = union_all(*dated).subquery("actions") if dated else None
-        self.latest = None
-        latest_action = None
-        if self.actions is not None:
-            self.latest = (select(self.actions.c.membership_id,
-                                  func.max(self.actions.c.at).label("at"))
-                           .group_by(self.actions.c.membership_id).subquery("latest"))
-            latest_action = self.latest.c.at
-        # The later of what core noted (joining, voting …) and the latest dated action;
-        # never NULL, so ordering by it is the same on both databases.
-        noted = func.coalesce(Membership.last_active_at, Membership.joined_at,
-                              Membership.created_at)
-        self.last = noted if latest_action is None else case(
-            (latest_action.is_(None), noted), (latest_action > noted, latest_action),
-            else_=noted)
-        self.acted = {key: func.coalesce(sub.c.count, 0) for key, sub in self.counts.items()}
+        self.last = func.coalesce(Membership.last_active_at, Membership.joined_at,
+                                  Membership.created_at)
 
-    def order(self, sort, descending):
-        columns = {
-            "name": func.lower(func.coalesce(Membership.nickname, Person.name)),
-            "joined": func.coalesce(Membership.joined_at, Membership.created_at),
-            "last": self.last,
-            "total": sum(self.acted.values()) if self.acted else literal(0),
-            **self.acted,
-        }
-        column = columns[sort]
-        return [column.desc() if descending else column.asc(), Membership.joined_at,
-                Membership.id]
+    def _acted_columns(self):
+        subqueries = {key: counts.subquery(f"acted_{key}") for key, counts in self.counts.items()}
+        return subqueries, {key: func.coalesce(sub.c.count, 0) for key, sub in subqueries.items()}
 
-    def read(self, order, where=None, offset=0):
-        """([MemberActivity] of one page, how many match), one statement."""
-        query = (select(Membership, self.last.label("last"), func.count().over().label("n"),
-                        *(value.label(f"acted_{key}") for key, value in self.acted.items()))
-                 .join(Person, Person.id == Membership.person_id)
-                 .options(contains_eager(Membership.person))
-                 .where(Membership.group_id == self.group.id, Membership.status == "active"))
-        for sub in self.counts.values():
-            query = query.outerjoin(sub, sub.c.membership_id == Membership.id)
-        if self.latest is not None:
-            query = query.outerjoin(self.latest, self.latest.c.membership_id == Membership.id)
+    def read(self, sort=None, descending=False, where=None, offset=0, with_counts=True):
+        """([MemberActivity] of one page, how many match)."""
+        mine = and_(Membership.group_id == self.group.id, Membership.status == "active")
         if where is not None:
-            query = query.where(where)
-        rows = db.session.execute(
-            query.order_by(*order).offset(offset).limit(PAGE_SIZE)).all()
-        members = [MemberActivity(
-            membership=row[0], last_active_at=row.last,
-            acted={key: getattr(row, f"acted_{key}") for key in self.counts}) for row in rows]
-        return members, (rows[0].n if rows else 0)
+            mine = and_(mine, where)
+        query = (select(Membership, self.last.label("last"))
+                 .join(Person, Person.id == Membership.person_id)
+                 .options(contains_eager(Membership.person)).where(mine))
+        by_count = sort == "total" or sort in self.counts
+        if by_count:
+            subqueries, acted = self._acted_columns()
+            for sub in subqueries.values():
+                query = query.outerjoin(sub, sub.c.membership_id == Membership.id)
+            query = query.add_columns(*(value.label(f"acted_{key}") for key, value in acted.items()))
+            column = sum(acted.values()) if sort == "total" else acted[sort]
+        else:
+            # By joining: straight off the (group_id, status, joined_at, id) index.
+            column = {"name": func.lower(func.coalesce(Membership.nickname, Person.name)),
+                      "joined": Membership.joined_at, "last": self.last}.get(sort, self.last)
+        order = [column.desc() if descending else column.asc(), Membership.joined_at,
+                 Membership.id]
+        rows = db.session.execute(query.order_by(*order).offset(offset).limit(PAGE_SIZE)).all()
+        if by_count:
+            acted = {row[0].id: {key: getattr(row, f"acted_{key}") for key in self.counts}
+                     for row in rows}
+        elif with_counts:
+            acted = self._page_counts([row[0].id for row in rows])
+        else:
+            acted = {}
+        members = [MemberActivity(membership=row[0], last_active_at=row.last,
+                                  acted=acted.get(row[0].id, {})) for row in rows]
+        return members, db.session.scalar(select(func.count()).select_from(Membership).where(mine))
+
+    def _page_counts(self, ids):
+        """{membership id: {kind: count}} for these members, every kind in one statement
+        (each kind's aggregate restricted to them, read off its membership_id index)."""
+        acted = {mid: dict.fromkeys(self.counts, 0) for mid in ids}
+        if not ids or not self.counts:
+            return acted
+        parts = [select(literal(key).label("kind"), sub.c.membership_id, sub.c.count)
+                 for key, sub in ((key, counts.where(
+                     counts.selected_columns.membership_id.in_(ids)).subquery())
+                     for key, counts in self.counts.items())]
+        for key, mid, count in db.session.execute(union_all(*parts)):
+            acted[mid][key] = count
+        return acted
 
 
 def week_starts(group, now=None):
@@ -177,19 +188,35 @@ def week_starts(group, now=None):
 
 def _weekly_active(group, actions, now):
     """[(Monday, how many members acted that week)]: weeks run Monday to Sunday in the
-    group's zone; one statement, whatever the number of actions."""
+    group's zone; one statement over the dated actions of twelve weeks.
+
+    That statement grows with what the group did, so its answer is kept (per process,
+    for WEEKLY_CACHE_SIZE groups) until a member acts or joins or leaves: a cheap read of
+    the roster's latest `last_active_at` and size says whether it still holds. A deleted
+    check-in shows in the chart from the next action on."""
     mondays = week_starts(group, now)
+    if actions is None:
+        return [(monday, 0) for monday in mondays]
+    version = tuple(db.session.execute(
+        select(func.max(Membership.last_active_at), func.count())
+        .where(Membership.group_id == group.id, Membership.status == "active")).one())
+    key = (group.public_id, group.timezone, mondays[0], version)
+    if key in _weekly_cache:
+        _weekly_cache.move_to_end(key)
+        return _weekly_cache[key]
     bounds = [local_midnight(group, monday) for monday in mondays]
     bounds.append(local_midnight(group, mondays[-1] + timedelta(weeks=1)))
-    active = {}
-    if actions is not None:
-        week = case(*((actions.c.at < bound, n) for n, bound in enumerate(bounds[1:-1])),
-                    else_=WEEKS - 1)
-        active = dict(db.session.execute(
-            select(week, func.count(func.distinct(actions.c.membership_id)))
-            .where(actions.c.at >= bounds[0], actions.c.at < bounds[-1])
-            .group_by(week)).all())
-    return [(monday, active.get(n, 0)) for n, monday in enumerate(mondays)]
+    week = case(*((actions.c.at < bound, n) for n, bound in enumerate(bounds[1:-1])),
+                else_=WEEKS - 1)
+    active = dict(db.session.execute(
+        select(week, func.count(func.distinct(actions.c.membership_id)))
+        .where(actions.c.at >= bounds[0], actions.c.at < bounds[-1])
+        .group_by(week)).all())
+    weekly = [(monday, active.get(n, 0)) for n, monday in enumerate(mondays)]
+    _weekly_cache[key] = weekly
+    while len(_weekly_cache) > WEEKLY_CACHE_SIZE:
+        _weekly_cache.popitem(last=False)
+    return weekly
 
 
 def _reminder_text(group, quiet, quiet_count, quiet_days):

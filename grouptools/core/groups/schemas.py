@@ -105,7 +105,7 @@ class DashboardArgsSchema(Schema):
                  metadata={"description": "Default: desc for counts and last activity"})
     page = fields.Integer(load_default=1, validate=[validate.Range(min=1, max=10_000)],
                           error_messages={"invalid": _l("Not a valid whole number.")},
-                          metadata={"description": "50 members a page"})
+                          metadata={"description": "20 members a page"})
 
 
 class DashboardMemberSchema(Schema):
@@ -138,13 +138,13 @@ class DashboardSchema(Schema):
     """A dashboard.Dashboard."""
 
     members = fields.List(fields.Nested(DashboardMemberSchema),
-                          metadata={"description": "One page of 50 active members"})
+                          metadata={"description": "One page of 20 active members"})
     member_count = fields.Integer()
     page = fields.Integer()
     sort = fields.String()
     order = fields.Function(lambda board: "desc" if board.descending else "asc")
     quiet = fields.List(fields.Nested(QuietMemberSchema),
-                        metadata={"description": "The first 50, quietest first"})
+                        metadata={"description": "The first 20, quietest first"})
     quiet_count = fields.Integer()
     quiet_days = fields.Integer()
     weekly_active = fields.List(fields.Nested(WeekSchema))
