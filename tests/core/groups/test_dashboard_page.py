@@ -68,3 +68,17 @@ def test_members_cannot_open_the_dashboard(app, browser_owner, user):
     assert member.get(f"/g/{gid}/dashboard").status_code == 403
     assert "/dashboard" not in member.get(f"/g/{gid}").get_data(as_text=True)
     assert user("路人").get(f"/g/{gid}/dashboard").status_code == 404
+
+
+def test_a_big_group_is_paged_by_links(app, browser_owner):
+    from tests.core.groups.test_dashboard import add_members
+
+    phone, gid = browser_owner
+    add_members(app, gid, 25)
+    first = phone.get(f"/g/{gid}/dashboard?sort=name&order=asc").get_data(as_text=True)
+    assert len(names_in_order(first)) == 20 and "Page 1 of 2" in first
+    next_link = re.search(r'href="([^"]*page=2[^"]*)"', first).group(1).replace("&amp;", "&")
+    assert "sort=name" in next_link and "order=asc" in next_link
+    second = phone.get(next_link).get_data(as_text=True)
+    assert len(names_in_order(second)) == 6
+    assert set(names_in_order(first)).isdisjoint(names_in_order(second))
