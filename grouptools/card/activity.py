@@ -6,7 +6,8 @@ from grouptools.card.models import Card, CardFolder
 
 
 def activity_counts(group):
-    """(membership_id, count): 1 when the member has a card in the group's folder, one row per member."""
+    """(membership_id, count): 1 when the member has a card in the group's folder, one row per
+    member."""
     return (select(Card.owner_membership_id.label("membership_id"), func.count().label("count"))
             .join(CardFolder, CardFolder.id == Card.folder_id)
             .where(CardFolder.group_id == group.id)

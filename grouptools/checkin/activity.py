@@ -8,7 +8,8 @@ from grouptools.checkin.models import Checkin, Habit
 
 
 def habit_activity_counts(group):
-    """(membership_id, count): check-in days, make-ups included, over the group's habits, one row per member."""
+    """(membership_id, count): check-in days, make-ups included, over the group's habits, one
+    row per member."""
     return (select(Checkin.membership_id.label("membership_id"), func.count().label("count"))
             .join(Habit, Habit.id == Checkin.habit_id)
             .where(Habit.group_id == group.id)

@@ -94,13 +94,16 @@ class WidgetKind:
       check-in's certificates), or None: "Me" shows it without knowing the kind.
     - `activity_counts(group)` → an aggregate select (not executed) of two columns,
       `membership_id` and `count`: how many things each member did in this kind in the
-      group (votes, sign-ups, confirmations …), one row per member; core joins every
-      kind's to the roster in one statement. A secret ballot counts as taking part and
-      says nothing more. The group dashboard shows them (docs/architecture.md#the-group-dashboard).
+      group (votes, sign-ups, confirmations …), one row per member; core restricts it
+      to the members it shows and reads every kind's in one statement. A secret ballot
+      counts as taking part and says nothing more. The group dashboard shows them
+      (docs/architecture.md#the-group-dashboard).
     - `activity_times(group)` → a select (not executed) of two columns, `membership_id`
       and `at` (aware UTC), one row per dated thing a member did; core unions every
-      kind's into one statement for "last active" and the weekly chart. Things that
-      must carry no time (a secret ballot) are left out.
+      kind's into one statement for the dashboard's weekly chart. Things that must
+      carry no time (a secret ballot) are left out. (A member's last activity is core's
+      own `Membership.last_active_at`, which a kind moves with
+      core.groups.service.record_activity.)
     """
 
     key: str

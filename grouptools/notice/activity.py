@@ -7,7 +7,8 @@ from grouptools.notice.models import Notice, NoticeReceipt
 
 
 def activity_counts(group):
-    """(membership_id, count): notices the member confirmed (at any revision), one row per member."""
+    """(membership_id, count): notices the member confirmed (at any revision), one row per
+    member."""
     return (select(NoticeReceipt.membership_id.label("membership_id"),
                    func.count(func.distinct(NoticeReceipt.notice_id)).label("count"))
             .join(Notice, Notice.id == NoticeReceipt.notice_id)

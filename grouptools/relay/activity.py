@@ -10,7 +10,8 @@ STANDING = ("confirmed", "waitlisted")
 
 
 def activity_counts(group):
-    """(membership_id, count): the member's own entries that stand (confirmed or waitlisted), one row per member."""
+    """(membership_id, count): the member's own entries that stand (confirmed or waitlisted),
+    one row per member."""
     return (select(RelayEntry.membership_id.label("membership_id"), func.count().label("count"))
             .join(Relay, Relay.id == RelayEntry.relay_id)
             .where(Relay.group_id == group.id, RelayEntry.for_name.is_(None),

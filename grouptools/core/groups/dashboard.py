@@ -1,16 +1,17 @@
 """The group dashboard for managers: who takes part and in what, who has gone quiet,
 and how many members acted week by week (docs/architecture.md#the-group-dashboard).
 
-It reads the widgets only through the registry (core.widgets): one aggregate statement
-per kind for the counts and one statement over every kind's dated actions, so the
-number of statements stays the same whatever the group's size."""
+It reads the widgets only through the registry (core.widgets): each kind's aggregate
+counts, restricted to the page of members shown and read for all kinds in one
+statement, and every kind's dated actions for the weekly chart, so the number of
+statements, and the rows Python handles, stay the same whatever the group's size."""
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
 from babel.dates import format_skeleton
 from flask_babel import format_date, get_locale, gettext
-from sqlalchemy import and_, case, func, literal, select, union_all
+from sqlalchemy import String, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import Action, authorize
@@ -21,8 +22,6 @@ from grouptools.core.widgets import activity_counts, activity_times, registered_
 from grouptools.extensions import db
 
 QUIET_DAYS_DEFAULT = 14
-QUIET_DAYS_MIN = 1
-QUIET_DAYS_MAX = 365
 WEEKS = 12
 PAGE_SIZE = 20  # members a page; the quiet list and its reminder name as many at most
 SORTS = ("name", "joined", "last", "total")
@@ -170,10 +169,11 @@ class _Roster:
         acted = {mid: dict.fromkeys(self.counts, 0) for mid in ids}
         if not ids or not self.counts:
             return acted
-        parts = [select(literal(key).label("kind"), sub.c.membership_id, sub.c.count)
-                 for key, sub in ((key, counts.where(
-                     counts.selected_columns.membership_id.in_(ids)).subquery())
-                     for key, counts in self.counts.items())]
+        parts = []
+        for key, counts in self.counts.items():
+            mine = counts.where(counts.selected_columns.membership_id.in_(ids)).subquery()
+            parts.append(select(cast(literal(key), String(32)).label("kind"),
+                                mine.c.membership_id, mine.c.count))
         for key, mid, count in db.session.execute(union_all(*parts)):
             acted[mid][key] = count
         return acted
