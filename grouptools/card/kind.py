@@ -4,6 +4,7 @@ group's card folder and, from it, the pages every widget has beneath /f/<fid>
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.card import activity
 from grouptools.card import service
 from grouptools.card.blueprints import blp, bp, pages
 from grouptools.card.departures import withdraw_public_card
@@ -38,6 +39,7 @@ CARD = WidgetKind(
     create_link=create_link, exporter=export_for_group, on_member_gone=withdraw_public_card,
     close=service.close_folder, public_lines=public_lines, sample=sample_folder,
     assets=("css/card.css",), poster_facts=poster_facts,
+    activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     texts=WidgetTexts(
         in_group=_l("Member cards of %(group)s"),
         closed=_l("The member cards are closed: cards can no longer be changed."),

@@ -13,6 +13,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from grouptools.core.groups.service import record_activity
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import WidgetClosed, close_widget
 from grouptools.core.database import commit_or_conflict
@@ -233,6 +234,7 @@ def save_my_card(person, group, values, public=None):
     if public is not None:
         card.public = public
     _measure(card, folder, fields)
+    record_activity(membership)
     commit_or_conflict()  # two first saves at once: the unique (folder, member) says 409
     return my_card(person, group), created
 

@@ -13,6 +13,7 @@ from sqlalchemy import and_, delete, func, select
 
 from grouptools.checkin.eventcode import code_accepted, current_code
 from grouptools.checkin.eventmodels import Event, EventRoster, EventSignin
+from grouptools.core.groups.service import record_activity
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import WidgetClosed, close_widget
 from grouptools.core.database import commit_or_conflict, insert_unless_present
@@ -200,6 +201,8 @@ def sign_in(person, event, code, now=None):
     # ON CONFLICT DO NOTHING: parallel taps insert one row; every tap reads that row.
     created = insert_unless_present(EventSignin, event_id=event.id,
                                     membership_id=membership.id, signed_in_at=now)
+    if created:
+        record_activity(membership)
     commit_or_conflict()
     signin = db.session.get(EventSignin, (event.id, membership.id), populate_existing=True)
     return _signed_in(event, signin), created

@@ -11,6 +11,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.checkin import activity
 from grouptools.checkin import eventlisting, events, service
 from grouptools.checkin.blueprints import blp, bp, event_blp, event_bp
 from grouptools.checkin.certpages import certificates_on_me
@@ -44,6 +45,7 @@ CHECKIN = WidgetKind(
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
     assets=("css/checkin.css", "js/photos.js"), on_me_page=certificates_on_me,
     poster_facts=habit_poster_facts, my_open_items=checkins_to_do,
+    activity_counts=activity.habit_activity_counts, activity_times=activity.habit_activity_times,
     texts=WidgetTexts(
         in_group=_l("A check-in in %(group)s"),
         closed=_l("The check-in is closed: it takes no more check-ins."),
@@ -78,6 +80,7 @@ EVENT = WidgetKind(
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,
     poster_facts=event_poster_facts,
+    activity_counts=activity.event_activity_counts, activity_times=activity.event_activity_times,
     assets=("css/checkin.css", "js/event-display.js"),
     texts=WidgetTexts(
         in_group=_l("An event sign-in in %(group)s"),

@@ -115,6 +115,18 @@ class WidgetKind:
       all their groups (a poll they have not voted in, a place they hold): "Me" lists
       every kind's together, newest first. Read in one or two statements however many
       groups and widgets there are (tests/core/people/test_my_items.py counts them).
+    - `activity_counts(group)` → an aggregate select (not executed) of two columns,
+      `membership_id` and `count`: how many things each member did in this kind in the
+      group (votes, sign-ups, confirmations …), one row per member; core restricts it
+      to the members it shows and reads every kind's in one statement. A secret ballot
+      counts as taking part and says nothing more. The group dashboard shows them
+      (docs/architecture.md#the-group-dashboard).
+    - `activity_times(group)` → a select (not executed) of two columns, `membership_id`
+      and `at` (aware UTC), one row per dated thing a member did; core unions every
+      kind's into one statement for the dashboard's weekly chart. Things that must
+      carry no time (a secret ballot) are left out. (A member's last activity is core's
+      own `Membership.last_active_at`, which a kind moves with
+      core.groups.service.record_activity.)
     """
 
     key: str
@@ -141,6 +153,8 @@ class WidgetKind:
     on_me_page: Callable | None = None
     poster_facts: Callable = lambda widget: ()
     my_open_items: Callable | None = None
+    activity_counts: Callable | None = None
+    activity_times: Callable | None = None
 
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):
@@ -276,6 +290,20 @@ def export_widgets(group, person):
             raise ValueError(f"two widgets export the section {section!r}")
         exported[section] = items
     return exported
+
+
+def activity_counts(group):
+    """{kind key: its select of (membership_id, count)} for every kind that reports
+    activity, to be joined to the roster by the caller."""
+    return {kind.key: kind.activity_counts(group) for kind in registered_widgets()
+            if kind.activity_counts is not None}
+
+
+def activity_times(group):
+    """Every kind's dated actions in the group as selects of (membership_id, at), to be
+    unioned into one statement by the caller."""
+    return [kind.activity_times(group) for kind in registered_widgets()
+            if kind.activity_times is not None]
 
 
 def widgets_for_group(group, person):

@@ -4,6 +4,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.notice import activity
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
 from grouptools.notice import service
@@ -34,6 +35,7 @@ NOTICE = WidgetKind(
     on_member_gone=leave_chosen_audiences, close=service.close_notice,
     public_lines=public_lines, sample=sample_notice, my_open_items=notices_to_confirm,
     assets=("css/notice.css", "js/photos.js"), poster_facts=poster_facts,
+    activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     texts=WidgetTexts(
         in_group=_l("A notice in %(group)s"),
         closed=_l("The notice is closed: it takes no more confirmations."),

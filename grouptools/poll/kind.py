@@ -8,7 +8,7 @@ from sqlalchemy import exists, select
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import PublicItem, WidgetKind, WidgetTexts
 from grouptools.extensions import db
-from grouptools.poll import service
+from grouptools.poll import activity, service
 from grouptools.poll.blueprints import blp, bp
 from grouptools.poll.departures import withdraw_departed_votes
 from grouptools.poll.export import export_for_group, option_label
@@ -50,6 +50,7 @@ POLL = WidgetKind(
     assets=("css/poll.css", "js/photopicker.js", "js/poll.js", "js/poll-viewer.js"),
     api=blp.name, sample=sample_poll, poster_facts=poster_facts,
     my_open_items=polls_not_voted,
+    activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),

@@ -4,6 +4,7 @@ from flask import url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.relay import activity
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
 from grouptools.relay import service
@@ -39,6 +40,7 @@ RELAY = WidgetKind(
     on_member_gone=withdraw_departed_entries, close=service.close_relay,
     public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
     my_open_items=my_places,
+    activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     # Whoever holds a ticket's link holds the place at the door.
     secret_paths=(r"/r/+[A-Za-z0-9_-]{10}/+tickets/+",),
     assets=("css/relay.css",), poster_facts=poster_facts,

@@ -2,8 +2,10 @@
 from flask import Response, jsonify
 
 from grouptools.core.access import membership_of
-from grouptools.core.groups import blp, export, moves, service
+from grouptools.core.groups import blp, dashboard, export, moves, service
 from grouptools.core.groups.schemas import (
+    DashboardArgsSchema,
+    DashboardSchema,
     GroupCreateSchema,
     GroupSchema,
     GroupSettingsSchema,
@@ -141,3 +143,14 @@ def export_members_csv(gid):
     text = export.members_csv(require_person(), service.find_group(gid))
     return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="members-{gid}.csv"'})
+
+
+@blp.route("/groups/<pid:gid>/dashboard")
+@blp.arguments(DashboardArgsSchema, location="query")
+@blp.response(200, DashboardSchema,
+              description="Managers: who took part in what, who went quiet, weekly activity")
+def group_dashboard(args, gid):
+    order = args.pop("order", None)
+    return dashboard.group_dashboard(require_person(), service.find_group(gid),
+                                     descending=None if order is None else order == "desc",
+                                     **args)

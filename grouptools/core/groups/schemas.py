@@ -96,3 +96,61 @@ class MemberChangeSchema(Schema):
         max_length=16,
         validate=[validate.OneOf(("active",), error=_l("Only 'active' can be set here."))],
     )
+
+
+
+class DashboardArgsSchema(Schema):
+    quiet_days = fields.Integer(
+        load_default=14, validate=[validate.Range(min=1, max=365, error=_l("Use a number from {min} to {max}."))],
+        error_messages={"invalid": _l("Not a valid whole number.")},
+        metadata={"description": "A member who did nothing for this many days is quiet"})
+    sort = Text(load_default="joined", max_length=32, metadata={
+        "description": "name, joined, last, total or a widget kind (its count)"})
+    order = Text(max_length=4, validate=[validate.OneOf(("asc", "desc"), error=_l("Use 'asc' or 'desc'."))],
+                 metadata={"description": "Default: desc for counts and last activity"})
+    page = fields.Integer(load_default=1, validate=[validate.Range(min=1, max=10_000)],
+                          error_messages={"invalid": _l("Not a valid whole number.")},
+                          metadata={"description": "20 members a page"})
+
+
+class DashboardMemberSchema(Schema):
+    """A MemberActivity."""
+
+    member_id = fields.String(attribute="membership.public_id")
+    name = fields.String(attribute="membership.display_name")
+    role = fields.String(attribute="membership.role")
+    joined_at = fields.AwareDateTime(attribute="membership.joined_at", allow_none=True)
+    last_active_at = fields.AwareDateTime(allow_none=True)
+    acted = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "What the member did per widget kind (votes, sign-ups, "
+                       "confirmations, check-ins, sign-ins, card); a secret ballot "
+                       "counts as taking part, never what was chosen"})
+
+
+class QuietMemberSchema(Schema):
+    member_id = fields.String(attribute="membership.public_id")
+    name = fields.String(attribute="membership.display_name")
+    last_active_at = fields.AwareDateTime(allow_none=True)
+
+
+class WeekSchema(Schema):
+    week = fields.Function(lambda w: w[0].isoformat(),
+                           metadata={"description": "The week's Monday in the group's zone"})
+    active = fields.Function(lambda w: w[1])
+
+
+class DashboardSchema(Schema):
+    """A dashboard.Dashboard."""
+
+    members = fields.List(fields.Nested(DashboardMemberSchema),
+                          metadata={"description": "One page of 20 active members"})
+    member_count = fields.Integer()
+    page = fields.Integer()
+    sort = fields.String()
+    order = fields.Function(lambda board: "desc" if board.descending else "asc")
+    quiet = fields.List(fields.Nested(QuietMemberSchema),
+                        metadata={"description": "The first 20, quietest first"})
+    quiet_count = fields.Integer()
+    quiet_days = fields.Integer()
+    weekly_active = fields.List(fields.Nested(WeekSchema))
+    reminder_text = fields.String(allow_none=True)

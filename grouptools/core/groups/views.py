@@ -9,8 +9,9 @@ from marshmallow import ValidationError
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
-from grouptools.core.groups import moves, service
+from grouptools.core.groups import dashboard, moves, service
 from grouptools.core.groups.schemas import (
+    DashboardArgsSchema,
     GroupCreateSchema,
     GroupSettingsSchema,
     JoinSchema,
@@ -139,6 +140,29 @@ def members(gid):
                            moves=moves.moves_by_member(group) if mine.is_manager else {})
 
 
+@bp.get("/g/<pid:gid>/dashboard")
+def group_dashboard(gid):
+    """Who takes part, who went quiet (N days chosen on the page), the weekly chart;
+    sorted and paged by links (`?sort=last&order=asc&page=2`), no script needed."""
+    group = service.find_group(gid)
+    person = require_person()
+    errors, status = {}, 200
+    fields = {key: request.args[key] for key in ("quiet_days", "sort", "order", "page")
+              if request.args.get(key)}
+    try:
+        args = DashboardArgsSchema().load(fields)
+    except ValidationError as error:
+        errors, status = error.messages, 422
+        args = DashboardArgsSchema().load({})
+    order = args.pop("order", None)
+    board = dashboard.group_dashboard(person, group, descending=None if order is None
+                                      else order == "desc", **args)
+    return render_template(
+        "groups/dashboard.html", group=group, board=board, errors=errors,
+        quiet_value=request.args.get("quiet_days", board.quiet_days),
+        chart=dashboard.chart(board), mine=membership_of(person, group)), status
+
+
 @bp.post("/g/<pid:gid>/members/<mid>")
 def change_member(gid, mid):
     """One form per button: approve, reject, restore, remove, role changes, sign-in link."""
@@ -146,7 +170,7 @@ def change_member(gid, mid):
     person = require_person()
     target = service.member_for(person, group, mid)
     action = request.form.get("action", "")
-    back = url_for("group_pages.members", gid=gid)
+    back = _next_or(url_for("group_pages.members", gid=gid))
     name = target.display_name
     if action in ("approve", "restore"):
         service.change_member(person, group, target, status="active")
