@@ -1,6 +1,7 @@
 """Browser fixtures: Debian's Chromium driven by Playwright, sized and dressed like a
 phone inside WeChat, against the real gunicorn server (`live_server`)."""
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,7 +81,8 @@ def phone(browser, live_server):
         )
         contexts.append(context)
         if not javascript:
-            context.route("**/*.js", lambda route: route.fulfill(
+            # Scripts are addressed with their content version (…/app.js?v=…).
+            context.route(re.compile(r"\.js(\?|$)"), lambda route: route.fulfill(
                 status=200, content_type="text/javascript", body=""))
         page = context.new_page()
         device = Phone(page=page, base_url=live_server)
