@@ -70,6 +70,21 @@ def manage(rid):
     return manage_page(relay, person)
 
 
+def _update(person, relay, schema, payload):
+    """Read a form's payload with the API's schema and save it: the refusal to show
+    next to the form's fields (the schema's or the service's), or None when saved."""
+    data, errors = load(schema, payload)
+    if errors:
+        return errors
+    try:
+        service.update_relay(person, relay, **data)
+    except DomainError as error:
+        if not shown_on_form(error):
+            raise
+        return error
+    return None
+
+
 @bp.post("/r/<pid:rid>/settings")
 def settings(rid):
     relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
@@ -79,17 +94,10 @@ def settings(rid):
     if relay.slots or slots:
         payload["slots"] = slots
         payload.pop("capacity")
-    data, errors = load(RelaySettingsSchema(), payload)
+    errors = _update(person, relay, RelaySettingsSchema(), payload)
     if not errors:
-        try:
-            service.update_relay(person, relay, **data)
-        except DomainError as error:
-            if not shown_on_form(error):
-                raise
-            errors = error
-        else:
-            flash(gettext("Settings saved."), "success")
-            return redirect(url_for("relay_pages.show_relay", rid=rid), code=303)
+        flash(gettext("Settings saved."), "success")
+        return redirect(url_for("relay_pages.show_relay", rid=rid), code=303)
     for row, slot in zip(slot_rows, relay.slots):
         row["taken"] = slot.taken
     return manage_page(relay, person, settings=values, slot_rows=slot_rows,
@@ -105,17 +113,10 @@ def reply_format(rid):
     keys = {field.key for field in relay.fields} | {key for key, _ in
                                                     replyformat.removed_fields(relay)}
     rows, fields, row_of = forms.read_field_rows(len(relay.fields) + _new_rows(relay), keys)
-    data, errors = load(RelayUpdateSchema(), {"fields": fields})
+    errors = _update(person, relay, RelayUpdateSchema(), {"fields": fields})
     if not errors:
-        try:
-            service.update_relay(person, relay, **data)
-        except DomainError as error:
-            if not shown_on_form(error):
-                raise
-            errors = error
-        else:
-            flash(gettext("Reply format saved."), "success")
-            return redirect(url_for("relay_pages.manage", rid=rid, _anchor="format"), code=303)
+        flash(gettext("Reply format saved."), "success")
+        return redirect(url_for("relay_pages.manage", rid=rid, _anchor="format"), code=303)
     db.session.rollback()
     return manage_page(relay, person, field_rows=rows,
                        format_errors=forms.form_errors(errors, field_rows=row_of),
