@@ -26,7 +26,7 @@ os.environ.setdefault("GROUPTOOLS_INSTANCE_DIR", tempfile.mkdtemp(prefix="gt-ben
 from sqlalchemy import insert, text  # noqa: E402
 
 from bench.notice_receipts import StatementCounter  # noqa: E402
-from bench.poll_results import bench_app, bench_url, summary, time_all  # noqa: E402
+from bench.poll_results import bench_app, bench_url, report_flat, time_all  # noqa: E402
 
 SIZES = (20, 2_000)
 TARGET_RATIO = 1.5
@@ -120,22 +120,7 @@ def main(runs):
         statements[(size, "api")], response = counter.run(client, *requests[(size, "api")])
         check(response.get_json(), size)
     timings = time_all(client, requests, runs)
-    print(f"database: {url.split('@')[-1]}; {runs} requests each, round-robin")
-    print("members   route       median    p95    CPU  statements  (ms)")
-    for (size, route), samples in timings.items():
-        median, p95, cpu = summary(samples)
-        print(f"{size:>7,}   {route:<9} {median:8.2f} {p95:6.2f} {cpu:6.2f} "
-              f"{statements[(size, route)]:6d}")
-    for route in ("api", "page"):
-        first, last = summary(timings[(SIZES[0], route)]), summary(timings[(SIZES[-1], route)])
-        ratio = last[0] / first[0]
-        flat = statements[(SIZES[0], route)] == statements[(SIZES[-1], route)]
-        print(f"{route}: {SIZES[-1]:,} members take {ratio:.2f}× the time of {SIZES[0]} "
-              f"(CPU {last[2] / first[2]:.2f}×), "
-              f"{'the same' if flat else 'NOT the same'} statements: "
-              f"{'meets' if ratio <= TARGET_RATIO and flat else 'MISSES'} the "
-              f"{TARGET_RATIO}× target")
-
+    report_flat(url, runs, timings, statements, ("api", "page"), SIZES, TARGET_RATIO)
 
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)

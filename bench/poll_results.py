@@ -128,6 +128,27 @@ def summary(samples):
     return statistics.median(wall), wall[int(0.95 * (len(wall) - 1))], statistics.median(cpu)
 
 
+def report_flat(url, runs, timings, statements, routes, sizes, target):
+    """Print each (size, route)'s median, p95, CPU time and statements, then per route
+    whether the largest size takes at most `target` times the smallest's time in as many
+    statements (the notice receipts' and the dashboard's benches)."""
+    print(f"database: {url.split('@')[-1]}; {runs} requests each, round-robin")
+    print("members   route       median    p95    CPU  statements  (ms)")
+    for (size, route), samples in timings.items():
+        median, p95, cpu = summary(samples)
+        print(f"{size:>7,}   {route:<9} {median:8.2f} {p95:6.2f} {cpu:6.2f} "
+              f"{statements[(size, route)]:6d}")
+    for route in routes:
+        first, last = summary(timings[(sizes[0], route)]), summary(timings[(sizes[-1], route)])
+        ratio = last[0] / first[0]
+        flat = statements[(sizes[0], route)] == statements[(sizes[-1], route)]
+        print(f"{route}: {sizes[-1]:,} members take {ratio:.2f}× the time of {sizes[0]} "
+              f"(CPU {last[2] / first[2]:.2f}×), "
+              f"{'the same' if flat else 'NOT the same'} statements: "
+              f"{'meets' if ratio <= target and flat else 'MISSES'} the "
+              f"{target}× target")
+
+
 def print_table(label, sizes, timings):
     """One line per size: the member's and the organiser's median, p95 and CPU time."""
     print(f"{label}    member: median  p95   CPU    organiser: median  p95   CPU  (ms)")
