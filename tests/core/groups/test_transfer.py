@@ -1,0 +1,124 @@
+"""A group moves to another server: export.zip → import into an empty database →
+export.zip again gives the same group.json (apart from times) and the same pictures,
+byte for byte, for every kind of widget."""
+from tests.core.groups.transfer_helpers import (
+    export_zip,
+    import_zip,
+    read_zip,
+    upload,
+    wipe_database,
+    without_times,
+)
+
+
+def build_polls(owner, gid, people):
+    member, other = people["小明妈妈"][0], people["李四"][0]
+    red, blue = upload(owner, gid, (200, 30, 30)), upload(owner, gid, (30, 30, 200), (80, 60))
+    pictures = owner.post(f"/api/v1/groups/{gid}/polls", json={
+        "title": "选班服颜色", "options": [{"image_id": red, "text": "红"}, {"image_id": blue}],
+    }).get_json()
+    member.post(f"/api/v1/polls/{pictures['id']}/votes",
+                json={"option_ids": [pictures["options"][1]["id"]]})
+    multiple = owner.post(f"/api/v1/groups/{gid}/polls", json={
+        "title": "周末活动", "multiple": True, "max_choices": 2,
+        "options": [{"text": "爬山"}, {"text": "看电影"}, {"text": "火锅"}]}).get_json()
+    other.post(f"/api/v1/polls/{multiple['id']}/votes",
+               json={"option_ids": [o["id"] for o in multiple["options"][:2]]})
+    secret = owner.post(f"/api/v1/groups/{gid}/polls", json={
+        "title": "匿名评分", "anonymous": True,
+        "options": [{"text": "好"}, {"text": "一般"}]}).get_json()
+    for person in (member, other):
+        assert person.post(f"/api/v1/polls/{secret['id']}/votes",
+                           json={"option_ids": [secret["options"][0]["id"]]}).status_code in (200, 201)
+    assert owner.post(f"/api/v1/polls/{secret['id']}/close").status_code == 200
+
+
+def build_relay(owner, gid, people):
+    member = people["小明妈妈"][0]
+    relay = owner.post(f"/api/v1/groups/{gid}/relays", json={
+        "title": "周六羽毛球", "capacity": 1, "place": "体育馆",
+        "fields": [{"key": "phone", "label": "手机号", "type": "phone", "private": True,
+                    "required": True},
+                   {"key": "size", "label": "尺码", "type": "choice", "choices": ["S", "M"]}],
+    }).get_json()
+    assert member.post(f"/api/v1/relays/{relay['id']}/entries", json={
+        "values": {"phone": "13800138000", "size": "M"}}).status_code == 201
+    assert people["李四"][0].post(f"/api/v1/relays/{relay['id']}/entries", json={
+        "values": {"phone": "13900139000"}}).status_code == 201  # waitlisted
+
+
+def build_group(group_with):
+    gid, owner, people = group_with(members=["小明妈妈", "李四"], admins=["管理员"],
+                                    join_question="孩子？", description="每周跑步")
+    build_polls(owner, gid, people)
+    build_relay(owner, gid, people)
+    return gid, owner, people
+
+
+def test_a_group_survives_export_and_import_into_an_empty_database(app, group_with, user):
+    gid, owner, _ = build_group(group_with)
+    first = export_zip(owner, gid)
+    document, pictures, csvs = read_zip(first)
+    assert document["format"] == "grouptools-group" and document["version"] == 1
+    assert len(pictures) == 2 and all(name.endswith(".jpg") for name in pictures)
+    assert "token" not in str(document) and "ticket_secret" not in str(document)
+    kinds = [widget["kind"] for widget in document["widgets"]]
+    assert kinds.count("poll") == 3 and kinds.count("relay") == 1
+    assert len(csvs) == 4 and "13800138000" in "".join(csvs.values())  # private field: owner
+    assert "小明妈妈" not in str([w for w in document["widgets"]
+                                if w["data"].get("anonymous")])  # a secret ballot: counts
+
+    wipe_database(app)
+    newcomer = user("群主")  # the owner, on the other server
+    answer = import_zip(newcomer, first)
+    assert answer.status_code == 201, answer.get_json()
+    new_gid = answer.get_json()["id"]
+    assert answer.get_json()["role"] == "owner" and answer.get_json()["name"] == "跑步群"
+
+    second_document, second_pictures, second_csvs = read_zip(export_zip(newcomer, new_gid))
+    assert without_times(second_document) == without_times(document)
+    assert second_pictures == pictures  # byte for byte
+    assert set(second_csvs) == set(csvs)
+
+
+def test_importing_the_same_file_twice_makes_two_groups(group_with, user):
+    gid, owner, _ = build_group(group_with)
+    data = export_zip(owner, gid)
+    importer = user("新群主")
+    first, second = import_zip(importer, data), import_zip(importer, data)
+    assert first.status_code == second.status_code == 201
+    assert first.get_json()["id"] != second.get_json()["id"]
+    mine = importer.get("/api/v1/me").get_json()["groups"]
+    assert len(mine) == 2 and all(g["role"] == "owner" for g in mine)
+
+
+def test_imported_members_are_placeholders_handed_out_with_one_time_links(app, group_with, user):
+    gid, owner, _ = build_group(group_with)
+    data = export_zip(owner, gid)
+    importer = user("群主")
+    new_gid = import_zip(importer, data).get_json()["id"]
+    members = {m["name"]: m for m in importer.get(f"/api/v1/groups/{new_gid}/members").get_json()}
+    assert set(members) == {"群主", "小明妈妈", "李四", "管理员"}
+    assert members["管理员"]["role"] == "admin"
+    for name in ("小明妈妈", "管理员"):
+        link = importer.post(f"/api/v1/groups/{new_gid}/members/{members[name]['member_id']}/signin-link")
+        assert link.status_code == 201, link.get_json()
+        phone = app.test_client()
+        secret_path = link.get_json()["url"].split("://", 1)[1].split("/", 1)[1]
+        page = phone.get(f"/{secret_path}")
+        assert page.status_code == 200
+    # The relay's entries are theirs: the placeholder holds 小明妈妈's place No. 1.
+    relay = next(w for w in importer.get(f"/api/v1/groups/{new_gid}/export.json").get_json()
+                 ["widgets"]["relays"])
+    assert [e["name"] for e in relay["entries"] if e["status"] == "confirmed"] == ["小明妈妈"]
+
+
+def test_only_the_owner_downloads_the_zip(group_with, user):
+    gid, owner, people = group_with(members=["甲"], admins=["管理员"])
+    path = f"/api/v1/groups/{gid}/export.zip"
+    assert people["管理员"][0].get(path).status_code == 403
+    assert people["甲"][0].get(path).status_code == 403
+    assert user("路人").get(path).status_code == 404
+    link = f'href="{path}"'
+    assert link in owner.get(f"/g/{gid}/settings").get_data(as_text=True)
+    assert link not in people["管理员"][0].get(f"/g/{gid}/settings").get_data(as_text=True)
