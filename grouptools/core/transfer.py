@@ -9,16 +9,19 @@ schema made from the table), and resolves references with `into.member(ref)` …
 Rows keep their times; ids, public ids and secrets are never written, and new ones
 are made on import."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields
-from sqlalchemy import JSON, Boolean, Date, Integer, LargeBinary, String, Text
+from sqlalchemy import select
+from sqlalchemy import JSON, Boolean, Date, Integer, LargeBinary, String, Text, Time
 
 from grouptools.core import fields as gt_fields
 from grouptools.core.errors import Invalid
+from grouptools.core.models import Image
 from grouptools.core.timeutil import UTCDateTime
+from grouptools.extensions import db
 
 
 
@@ -34,12 +37,12 @@ class WidgetTransfer:
       added to the session (not committed), every value checked (`refs.columns`) and
       every reference resolved by `refs` (ImportRefs); raises core.errors.Invalid.
     - `export_csv(person, widget)` → the widget's own CSV export (text or an iterable of
-      text), for the zip's csv/ folder.
+      text), for the zip's csv/ folder; None for a kind that has no CSV export.
     """
 
     export_data: Callable
     import_data: Callable
-    export_csv: Callable
+    export_csv: Callable | None = None
 
 
 INT_RANGE = (-(2 ** 31), 2 ** 31 - 1)
@@ -69,6 +72,8 @@ def _field_for(column):
                                  allow_none=nullable, required=not nullable)
     if isinstance(kind, Date):
         return fields.Date(allow_none=nullable, required=not nullable)
+    if isinstance(kind, Time):
+        return fields.Time(allow_none=nullable, required=not nullable)
     if isinstance(kind, JSON):
         return _JsonValue(allow_none=True, required=not nullable)
     if isinstance(kind, (String, Text)):
@@ -122,7 +127,7 @@ def row_schema(model, skip=()):
 
 
 def _json_value(value):
-    if isinstance(value, (datetime, date)):
+    if isinstance(value, (datetime, date, time)):
         return value.isoformat()
     return value
 
@@ -148,12 +153,15 @@ class ExportRefs:
     def person(self, person_id):
         return self._people.get(person_id) if person_id is not None else None
 
-    def image(self, image):
-        """The picture's reference; its file goes into the zip."""
-        if image is None:
+    def image(self, image_id):
+        """The reference of the picture with this id (its digest, read without its
+        bytes); its file goes into the zip."""
+        if image_id is None:
             return None
-        self.images[image.id] = image.digest
-        return image.digest
+        if image_id not in self.images:
+            self.images[image_id] = db.session.scalar(
+                select(Image.digest).where(Image.id == image_id))
+        return self.images[image_id]
 
 
 class ImportRefs:

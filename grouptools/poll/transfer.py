@@ -26,7 +26,7 @@ def export_data(poll, refs):
     positions = {option.id: option.position for option in poll.options}
     data = {
         **refs.columns(poll), "created_by": refs.person(poll.created_by_id),
-        "options": [{**refs.columns(option), "image": refs.image(option.image)}
+        "options": [{**refs.columns(option), "image": refs.image(option.image_id)}
                     for option in poll.options],
         "participants": [refs.member(membership_id) for membership_id in participants],
     }

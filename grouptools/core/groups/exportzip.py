@@ -73,10 +73,11 @@ def write_group_zip(person, group, target):
                 not_included.append(kind.key)
                 continue
             for number, widget in enumerate(_widgets_of(kind, group), start=1):
-                csv_name = f"csv/{kind.key}-{number}.csv"
+                csv_name = f"csv/{kind.key}-{number}.csv" if kind.transfer.export_csv else None
                 widgets.append({"kind": kind.key, "csv": csv_name,
                                 "data": kind.transfer.export_data(widget, refs)})
-                archive.writestr(csv_name, _csv_text(kind.transfer.export_csv(person, widget)))
+                if csv_name:
+                    archive.writestr(csv_name, _csv_text(kind.transfer.export_csv(person, widget)))
         images = []
         for image_id in sorted(refs.images):
             # One picture's bytes at a time; the session forgets each after writing it.

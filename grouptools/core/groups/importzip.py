@@ -133,7 +133,7 @@ class ImageEntrySchema(Schema):
 
 class WidgetEntrySchema(Schema):
     kind = Text(required=True, max_length=32)
-    csv = Text(max_length=200)
+    csv = Text(max_length=200, allow_none=True)
     data = fields.Dict(required=True)
 
 

@@ -47,11 +47,58 @@ def build_relay(owner, gid, people):
         "values": {"phone": "13900139000"}}).status_code == 201  # waitlisted
 
 
-def build_group(group_with):
+def build_notice(owner, gid, people):
+    picture = upload(owner, gid, (30, 160, 60))
+    notice = owner.post(f"/api/v1/groups/{gid}/notices", json={
+        "title": "家长会通知", "body": "周五晚七点", "image_ids": [picture]}).get_json()
+    member = people["小明妈妈"][0]
+    assert member.get(f"/api/v1/notices/{notice['id']}").status_code == 200  # read
+    assert member.post(f"/api/v1/notices/{notice['id']}/confirm").status_code in (200, 201)
+    assert people["李四"][0].get(f"/api/v1/notices/{notice['id']}").status_code == 200
+    chosen = owner.post(f"/api/v1/groups/{gid}/notices", json={
+        "title": "只给管理员", "audience_member_ids": [people["管理员"][1]]}).get_json()
+    assert "id" in chosen, chosen
+
+
+def build_habit(owner, gid, people):
+    habit = owner.post(f"/api/v1/groups/{gid}/habits", json={
+        "title": "晨跑打卡", "proof": "photo"}).get_json()
+    runner = people["李四"][0]
+    photo = upload(runner, gid, (120, 120, 20), (70, 50))
+    done = runner.post(f"/api/v1/habits/{habit['id']}/checkins",
+                       json={"text": "第一天", "image_ids": [photo]})
+    assert done.status_code == 201, done.get_json()
+
+
+def build_event(owner, gid, people):
+    from datetime import datetime, timedelta, timezone
+    now = datetime.now(timezone.utc)
+    event = owner.post(f"/api/v1/groups/{gid}/events", json={
+        "title": "周会", "starts_at": (now - timedelta(hours=1)).isoformat(),
+        "ends_at": (now + timedelta(hours=2)).isoformat()}).get_json()
+    code = owner.get(f"/api/v1/events/{event['id']}/code").get_json()["code"]
+    answer = people["小明妈妈"][0].post(f"/api/v1/events/{event['id']}/signin", json={"code": code})
+    assert answer.status_code == 201
+
+
+def build_cards(owner, gid, people):
+    settings = owner.call("PUT", f"/api/v1/groups/{gid}/card-settings", json={
+        "fields": [{"key": "name", "required": True},
+                   {"key": "phone", "private": True, "required": True}, {"key": "city"}],
+        "display_name_format": "{name}", "folder_visibility": "members"})
+    assert settings.status_code == 200, settings.get_json()
+    saved = people["小明妈妈"][0].call("PUT", f"/api/v1/groups/{gid}/cards/me", json={
+        "values": {"name": "王芳", "phone": "13700137000", "city": "上海"}, "public": True})
+    assert saved.status_code == 201, saved.get_json()
+
+
+def build_group(group_with, kinds=("poll", "relay", "notice", "checkin", "event", "card")):
     gid, owner, people = group_with(members=["小明妈妈", "李四"], admins=["管理员"],
                                     join_question="孩子？", description="每周跑步")
-    build_polls(owner, gid, people)
-    build_relay(owner, gid, people)
+    builders = {"poll": build_polls, "relay": build_relay, "notice": build_notice,
+                "checkin": build_habit, "event": build_event, "card": build_cards}
+    for kind in kinds:
+        builders[kind](owner, gid, people)
     return gid, owner, people
 
 
@@ -60,18 +107,22 @@ def test_a_group_survives_export_and_import_into_an_empty_database(app, group_wi
     first = export_zip(owner, gid)
     document, pictures, csvs = read_zip(first)
     assert document["format"] == "grouptools-group" and document["version"] == 1
-    assert len(pictures) == 2 and all(name.endswith(".jpg") for name in pictures)
-    assert "token" not in str(document) and "ticket_secret" not in str(document)
+    assert len(pictures) == 4 and all(name.endswith(".jpg") for name in pictures)
+    assert "token" not in str(document) and "secret" not in str(document)
     kinds = [widget["kind"] for widget in document["widgets"]]
-    assert kinds.count("poll") == 3 and kinds.count("relay") == 1
-    assert len(csvs) == 4 and "13800138000" in "".join(csvs.values())  # private field: owner
+    assert {kind: kinds.count(kind) for kind in set(kinds)} == {
+        "poll": 3, "relay": 1, "notice": 2, "checkin": 1, "event": 1, "card": 1}
+    assert document["not_included"] == []
+    assert len(csvs) == 8  # every kind's own CSV export; habits have none
+    assert "13800138000" in "".join(csvs.values())  # a private field: the owner sees it
+    assert "13700137000" in "".join(csvs.values())
     assert "小明妈妈" not in str([w for w in document["widgets"]
                                 if w["data"].get("anonymous")])  # a secret ballot: counts
 
     wipe_database(app)
     newcomer = user("群主")  # the owner, on the other server
     answer = import_zip(newcomer, first)
-    assert answer.status_code == 201, answer.get_json()
+    assert answer.status_code == 201, str(answer.get_json())
     new_gid = answer.get_json()["id"]
     assert answer.get_json()["role"] == "owner" and answer.get_json()["name"] == "跑步群"
 
@@ -93,7 +144,7 @@ def test_importing_the_same_file_twice_makes_two_groups(group_with, user):
 
 
 def test_imported_members_are_placeholders_handed_out_with_one_time_links(app, group_with, user):
-    gid, owner, _ = build_group(group_with)
+    gid, owner, _ = build_group(group_with, kinds=("relay",))
     data = export_zip(owner, gid)
     importer = user("群主")
     new_gid = import_zip(importer, data).get_json()["id"]
