@@ -27,6 +27,9 @@ def test_the_page_imports_a_group_and_leads_to_it(app, browser_owner, group_with
     new_gid = answer.headers["Location"].rsplit("/", 1)[1]
     page = phone.get(f"/g/{new_gid}", headers=ZH)
     assert page.status_code == 200 and "选班服颜色" in page.get_data(as_text=True)
+    members = phone.get(f"/g/{new_gid}/members").get_data(as_text=True)
+    # The manager sees whose place waits to be handed out, and a link for each one.
+    assert members.count("Imported: hand out with a sign-in link") == 3
 
 
 def test_a_refused_file_comes_back_on_the_form_with_the_field_marked(app, browser_owner):
