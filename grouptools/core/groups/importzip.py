@@ -161,7 +161,7 @@ def read_group_file(archive):
         raise ImportRefused(FOREIGN)
     try:
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested past any export
         raise ImportRefused(FOREIGN) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ImportRefused(FOREIGN)

@@ -70,6 +70,14 @@ def test_a_zip_from_another_app_is_refused(app, user, names):
     assert "not a group exported from grouptools" in answer.get_json()["message"]
 
 
+def test_group_json_nested_without_end_is_refused(app, user):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("group.json", "[" * 5000 + "]" * 5000)
+    answer = refused(app, user("新群主"), out.getvalue())
+    assert answer.status_code == 422
+
+
 def test_a_newer_format_version_is_refused(app, user, exported):
     data = rezip(exported, lambda d: d.update(version=2))
     answer = refused(app, user("新群主"), data)
