@@ -173,3 +173,24 @@ def test_only_the_owner_downloads_the_zip(group_with, user):
     link = f'href="{path}"'
     assert link in owner.get(f"/g/{gid}/settings").get_data(as_text=True)
     assert link not in people["管理员"][0].get(f"/g/{gid}/settings").get_data(as_text=True)
+
+
+def test_the_imported_widgets_go_on_working(app, group_with, user):
+    gid, owner, _ = build_group(group_with, kinds=("poll", "relay"))
+    importer = user("群主")
+    new_gid = import_zip(importer, export_zip(owner, gid)).get_json()["id"]
+    newcomer = user("新来的")
+    assert newcomer.post(f"/api/v1/groups/{new_gid}/join", json={"answer": "朋友"}).status_code == 201
+    widgets = importer.get(f"/api/v1/groups/{new_gid}/export.json").get_json()["widgets"]
+    relay = widgets["relays"][0]
+    # The list is full (1 place, 小明妈妈): the newcomer waits behind 李四, second in line.
+    entry = newcomer.post(f"/api/v1/relays/{relay['id']}/entries", json={
+        "values": {"phone": "13600136000"}})
+    assert entry.status_code == 201 and entry.get_json()["status"] == "waitlisted"
+    assert entry.get_json()["waitlist_position"] == 2
+    poll = next(p for p in widgets["polls"] if p["title"] == "周末活动")
+    vote = newcomer.post(f"/api/v1/polls/{poll['id']}/votes",
+                         json={"option_ids": [poll["options"][0]["id"]]})
+    assert vote.status_code in (200, 201)
+    results = importer.get(f"/api/v1/polls/{poll['id']}").get_json()
+    assert results["voter_count"] == 2 and results["results"]["options"][0]["votes"] == 2
