@@ -151,6 +151,7 @@ def test_imported_members_are_placeholders_handed_out_with_one_time_links(app, g
     members = {m["name"]: m for m in importer.get(f"/api/v1/groups/{new_gid}/members").get_json()}
     assert set(members) == {"群主", "小明妈妈", "李四", "管理员"}
     assert members["管理员"]["role"] == "admin"
+    assert [name for name, m in members.items() if not m["placeholder"]] == ["群主"]
     for name in ("小明妈妈", "管理员"):
         link = importer.post(f"/api/v1/groups/{new_gid}/members/{members[name]['member_id']}/signin-link")
         assert link.status_code == 201, link.get_json()
