@@ -251,3 +251,66 @@ def restore(path, yes):
 
     ready, reason = readiness()
     click.echo("the database is at this code's newest migration" if ready else reason)
+
+
+@cli.command("import-group")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--owner", default=None,
+              help="The public id of the person who becomes the owner (default: a new person "
+                   "named like the exported group's owner, with a sign-in link printed).")
+def import_group(path, owner):
+    """Make a new group from a group's export.zip (from this or another server).
+
+    Members come back as placeholders that a manager hands out with one-time links;
+    importing the same file twice makes two groups."""
+    import json
+
+    from flask import current_app
+    from sqlalchemy import select
+
+    from grouptools.core.errors import DomainError
+    from grouptools.core.groups.importzip import import_group as import_zip
+    from grouptools.core.models import Person
+    from grouptools.core.people.service import create_person
+    from grouptools.core.people.views import personal_signin_url
+    from grouptools.extensions import db
+
+    base_url = (current_app.config.get("BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    with current_app.test_request_context("/", base_url=base_url, method="POST"):
+        if owner:
+            person = db.session.scalar(select(Person).where(Person.public_id == owner))
+            if person is None:
+                raise click.ClickException(f"no person with the id {owner!r}")
+        else:
+            person = None
+        try:
+            with open(path, "rb") as archive:
+                if person is None:
+                    person, _ = create_person(_owner_name(archive))
+                    archive.seek(0)
+                group = import_zip(person, archive)
+        except DomainError as error:
+            db.session.rollback()
+            details = f" {json.dumps(error.errors, ensure_ascii=False)}" if error.errors else ""
+            raise click.ClickException(f"{error.message}{details}") from None
+        click.echo(f"imported {group.name!r} as group {group.public_id}, owned by "
+                   f"{person.name!r} ({person.public_id})")
+        if not owner:
+            click.echo(f"the owner signs in with: {personal_signin_url(person)}")
+
+
+def _owner_name(archive):
+    """The exported owner's name, for the new person who will own the group."""
+    import json
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            info = bundle.getinfo("group.json")
+            if info.file_size > 32 * 1024 * 1024:
+                raise ValueError
+            members = json.loads(bundle.read(info)).get("members", [])
+        name = next(m["name"] for m in members if m.get("role") == "owner")
+        return str(name)[:64] or "Owner"
+    except Exception:  # the import itself says what is wrong with the file
+        return "Owner"

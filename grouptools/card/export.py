@@ -36,6 +36,12 @@ def _download(body, mimetype, folder, extension):
 
 
 def folder_csv(person, group):
+    folder, text = folder_csv_text(person, group)
+    return _download(text, CSV_MIMETYPE, folder, "csv")
+
+
+def folder_csv_text(person, group):
+    """(folder, the CSV's text): every active member's card, private values included."""
     folder, views = managed_views(person, group)
     fields = rules.fields_of(folder)
     header = [gettext("Display name"), *[f.shown_label for f in fields], gettext("Public"),
@@ -43,7 +49,7 @@ def folder_csv(person, group):
     rows = [[view.display_name, *[view.values.get(f.key, "") for f in fields],
              gettext("Yes") if view.card.public else "", gettext("Yes") if view.complete else ""]
             for view in views]
-    return _download(csv_text(header, rows), CSV_MIMETYPE, folder, "csv")
+    return folder, csv_text(header, rows)
 
 
 def folder_vcf(person, group):

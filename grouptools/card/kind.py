@@ -11,6 +11,7 @@ from grouptools.card.departures import withdraw_public_card
 from grouptools.card.export import export_for_group
 from grouptools.card.listing import create_link, folder_page, group_listing
 from grouptools.card.models import CardFolder
+from grouptools.card.transfer import TRANSFER
 from grouptools.card.poster import poster_facts
 from grouptools.core.closing import delete_widget
 from grouptools.core.widgetpages import add_widget_pages
@@ -40,6 +41,7 @@ CARD = WidgetKind(
     close=service.close_folder, public_lines=public_lines, sample=sample_folder,
     assets=("css/card.css",), poster_facts=poster_facts,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
+    transfer=TRANSFER,
     texts=WidgetTexts(
         in_group=_l("Member cards of %(group)s"),
         closed=_l("The member cards are closed: cards can no longer be changed."),

@@ -20,6 +20,7 @@ from grouptools.checkin.export import export_for_group
 from grouptools.checkin.listing import checkins_to_do, create_link, group_listing
 from grouptools.checkin.models import Habit
 from grouptools.checkin.poster import event_poster_facts, habit_poster_facts
+from grouptools.checkin.transfer import EVENT_TRANSFER, HABIT_TRANSFER
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
@@ -46,6 +47,7 @@ CHECKIN = WidgetKind(
     assets=("css/checkin.css", "js/photos.js"), on_me_page=certificates_on_me,
     poster_facts=habit_poster_facts, my_open_items=checkins_to_do,
     activity_counts=activity.habit_activity_counts, activity_times=activity.habit_activity_times,
+    transfer=HABIT_TRANSFER,
     texts=WidgetTexts(
         in_group=_l("A check-in in %(group)s"),
         closed=_l("The check-in is closed: it takes no more check-ins."),
@@ -82,6 +84,7 @@ EVENT = WidgetKind(
     poster_facts=event_poster_facts,
     activity_counts=activity.event_activity_counts, activity_times=activity.event_activity_times,
     assets=("css/checkin.css", "js/event-display.js"),
+    transfer=EVENT_TRANSFER,
     texts=WidgetTexts(
         in_group=_l("An event sign-in in %(group)s"),
         closed=_l("The sign-in is closed: nobody more can sign in."),

@@ -15,7 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from grouptools.core.timeutil import UTCDateTime, utcnow
@@ -134,6 +134,10 @@ class Membership(PublicIdMixin, TimestampMixin, db.Model):
     answer: Mapped[str | None] = mapped_column(String(ANSWER_MAX))
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Brought in by importing a group (core.groups.importzip): the member's place, held by
+    # a person nobody signed in as yet, until a manager hands it out with a one-time link.
+    placeholder: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                              server_default=false())
 
     group: Mapped[Group] = relationship(back_populates="memberships")
     person: Mapped[Person] = relationship()

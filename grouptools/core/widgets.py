@@ -127,6 +127,11 @@ class WidgetKind:
       carry no time (a secret ballot) are left out. (A member's last activity is core's
       own `Membership.last_active_at`, which a kind moves with
       core.groups.service.record_activity.)
+
+    Moving a group to another server (export.zip / import; core.transfer):
+    - `transfer`: a core.transfer.WidgetTransfer — `export_data(widget, refs)`,
+      `import_data(group, data, refs)`, `export_csv(person, widget)` — or None for a
+      kind whose widgets the group's zip does not carry yet (the export says so).
     """
 
     key: str
@@ -155,6 +160,8 @@ class WidgetKind:
     my_open_items: Callable | None = None
     activity_counts: Callable | None = None
     activity_times: Callable | None = None
+    # --- moving a group to another server (export.zip / import): core.transfer ---
+    transfer: object = None
 
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):

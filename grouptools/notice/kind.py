@@ -14,6 +14,7 @@ from grouptools.notice.export import export_for_group
 from grouptools.notice.listing import create_link, group_listing, notices_to_confirm
 from grouptools.notice.models import Notice
 from grouptools.notice.poster import poster_facts
+from grouptools.notice.transfer import TRANSFER
 
 
 def notice_page(notice, **values):
@@ -36,6 +37,7 @@ NOTICE = WidgetKind(
     public_lines=public_lines, sample=sample_notice, my_open_items=notices_to_confirm,
     assets=("css/notice.css", "js/photos.js"), poster_facts=poster_facts,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
+    transfer=TRANSFER,
     texts=WidgetTexts(
         in_group=_l("A notice in %(group)s"),
         closed=_l("The notice is closed: it takes no more confirmations."),

@@ -16,6 +16,7 @@ from grouptools.poll.labels import privacy_notice
 from grouptools.poll.listing import create_link, group_listing, polls_not_voted
 from grouptools.poll.models import Poll, PollOption
 from grouptools.poll.poster import poster_facts
+from grouptools.poll.transfer import TRANSFER
 
 
 def poll_page(poll, **values):
@@ -51,6 +52,7 @@ POLL = WidgetKind(
     api=blp.name, sample=sample_poll, poster_facts=poster_facts,
     my_open_items=polls_not_voted,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
+    transfer=TRANSFER,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),

@@ -15,6 +15,7 @@ from grouptools.relay.listing import create_link, list_relays
 from grouptools.relay.mine import my_places
 from grouptools.relay.models import Relay
 from grouptools.relay.poster import poster_facts
+from grouptools.relay.transfer import TRANSFER
 
 
 def relay_page(relay, **values):
@@ -41,6 +42,7 @@ RELAY = WidgetKind(
     public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
     my_open_items=my_places,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
+    transfer=TRANSFER,
     # Whoever holds a ticket's link holds the place at the door.
     secret_paths=(r"/r/+[A-Za-z0-9_-]{10}/+tickets/+",),
     assets=("css/relay.css",), poster_facts=poster_facts,

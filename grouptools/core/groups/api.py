@@ -1,8 +1,12 @@
 """/api/v1 routes about groups and members: parse, ask the service, answer."""
-from flask import Response, jsonify
+from flask import Response, jsonify, request
+from flask_babel import gettext
+from flask_smorest import abort as api_abort
 
 from grouptools.core.access import membership_of
-from grouptools.core.groups import blp, dashboard, export, moves, service
+from grouptools.core.errors import Invalid
+from grouptools.core.groups import blp, dashboard, export, exportzip, importzip, moves, service
+from grouptools.core.http import allow_large_body
 from grouptools.core.groups.schemas import (
     DashboardArgsSchema,
     DashboardSchema,
@@ -154,3 +158,45 @@ def group_dashboard(args, gid):
     return dashboard.group_dashboard(require_person(), service.find_group(gid),
                                      descending=None if order is None else order == "desc",
                                      **args)
+
+
+@blp.route("/groups/<pid:gid>/export.zip")
+@blp.response(200, description="The whole group as a zip: group.json, images/, csv/ (owner)")
+def export_group_zip(gid):
+    archive = exportzip.group_zip(require_person(), service.find_group(gid))
+    size = archive.seek(0, 2)
+    archive.seek(0)
+
+    def chunks():
+        with archive:  # the temporary file goes when the answer is sent or dropped
+            while chunk := archive.read(256 * 1024):
+                yield chunk
+
+    return Response(chunks(), mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="group-{gid}.zip"',
+        "Content-Length": str(size), "Cache-Control": "private, no-store"})
+
+
+@blp.route("/groups/import", methods=["POST"])
+@rate_limited("create_group")
+@blp.response(201, GroupSchema)
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary",
+                            "description": "a group's export.zip"}},
+}}}})
+def import_group():
+    """A new group from another server's export.zip, owned by the asker; its members
+    come back as placeholders handed out with one-time links."""
+    person = require_person()
+    if request.mimetype != "multipart/form-data":
+        api_abort(415, message=gettext("Send the zip as multipart/form-data in a field named 'file'."))
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise Invalid({"file": [gettext("This field is required.")]})
+    group = importzip.import_group(person, upload.stream)
+    return group_view(group, membership_of(person, group)), 201
+
+
+blp.record_once(lambda state: allow_large_body(state.app, "groups.import_group",
+                                               importzip.MAX_IMPORT_BYTES + 256 * 1024))

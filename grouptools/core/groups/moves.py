@@ -40,7 +40,9 @@ def issue_move_link(person, group, target):
     mine = authorize(person, Action.ISSUE_SIGNIN_LINK, group)
     if not target.is_active:
         raise Conflict(_l("Sign-in links are only for active members."))
-    if target.id == mine.id or target.role in Membership.MANAGER_ROLES:
+    # An imported organiser's place (a placeholder) is handed out like any member's.
+    if target.id == mine.id or (target.role in Membership.MANAGER_ROLES
+                                and not target.placeholder):
         raise NotAllowed(_l("Organisers use their own sign-in link from “Me”."))
     secret = secrets.token_urlsafe(24)
     db.session.add(SigninLink(
@@ -66,7 +68,7 @@ def move_refusal(link, device):
     membership = link.membership
     issuer = db.session.get(Person, link.issued_by_id) if link.issued_by_id is not None else None
     # The issuer must still be allowed to issue it: core.access decides, as when issuing.
-    if not (membership.is_active and membership.role == "member"
+    if not (membership.is_active and (membership.role == "member" or membership.placeholder)
             and can(issuer, Action.ISSUE_SIGNIN_LINK, membership.group)):
         return Conflict(_l("This link no longer works: the membership or the organiser who "
                            "issued it has changed. Ask an organiser for a new one."))
@@ -142,6 +144,7 @@ def redeem_move_link(secret, device):
         # Others keep seeing the name they knew, whatever this device's person is called.
         membership.nickname = membership.display_name[:Membership.NICKNAME_MAX]
     membership.person = device
+    membership.placeholder = False
     db.session.flush()
     _hand_over_made_by(membership.group_id, old_person.id, device.id)
     db.session.add(MembershipEvent(group_id=membership.group_id, membership_id=membership.id,

@@ -85,6 +85,9 @@ class ManagedMemberSchema(MemberSchema):
 
     last_active_at = fields.AwareDateTime(allow_none=True)
     answer = fields.String(allow_none=True)
+    placeholder = fields.Boolean(metadata={
+        "description": "Brought in by importing the group: waits to be handed out with a "
+                       "one-time sign-in link"})
 
 
 class MemberChangeSchema(Schema):

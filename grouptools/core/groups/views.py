@@ -9,7 +9,8 @@ from marshmallow import ValidationError
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
-from grouptools.core.groups import dashboard, moves, service
+from grouptools.core.groups import dashboard, importzip, moves, service
+from grouptools.core.http import allow_large_body
 from grouptools.core.groups.schemas import (
     DashboardArgsSchema,
     GroupCreateSchema,
@@ -21,7 +22,7 @@ from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people import service as people
 from grouptools.core.people.schemas import PersonCreateSchema
 from grouptools.core.avatars import avatar_of, avatar_png
-from grouptools.core.ratelimits import person_or_newcomer
+from grouptools.core.ratelimits import person_or_newcomer, rate_limited
 from grouptools.core.security import local_path, no_store
 from grouptools.core.widgets import create_links_for_group, widgets_for_group
 from grouptools.core.share import etag_for, send_picture
@@ -72,6 +73,54 @@ def create_group():
     return render_template("groups/create.html", values=values, errors=errors,
                            timezones=timezone_options(),
                            person=current_person()), 422 if errors else 200
+
+
+@bp.route("/groups/import", methods=["GET", "POST"])
+@rate_limited("create_group")
+def import_group():
+    """The zip another server's owner downloaded, made into a new group of the asker's."""
+    person = require_person()
+    errors = {}
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            errors = {"file": [gettext("Choose the zip file to import.")]}
+        else:
+            try:
+                group = importzip.import_group(person, upload.stream)
+            except DomainError as error:
+                errors = {"file": _file_problems(error)}
+            else:
+                flash(gettext("The group is here. Hand each member their place with a "
+                              "one-time sign-in link from the members page."), "success")
+                return redirect(url_for("group_pages.show_group", gid=group.public_id), code=303)
+    return render_template("groups/import.html", errors=errors,
+                           max_megabytes=importzip.MAX_IMPORT_BYTES // (1024 * 1024)
+                           ), 422 if errors else 200
+
+
+def _file_problems(error):
+    """What the form says under the file input: the refusal, and for a group.json that
+    fails its schema the first few fields named."""
+    problems = [str(error.message)]
+    details = (error.errors or {}).get("group_json")
+    if details:
+        problems += [f"{path}: {message}" for path, message in _flat(details)][:5]
+    return problems
+
+
+def _flat(errors, path=""):
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            yield from _flat(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(errors, list) and all(isinstance(item, str) for item in errors):
+        yield path, " ".join(errors)
+    else:
+        yield path, str(errors)
+
+
+bp.record_once(lambda state: allow_large_body(state.app, "group_pages.import_group",
+                                              importzip.MAX_IMPORT_BYTES + 256 * 1024))
 
 
 @bp.get("/g/<pid:gid>")
