@@ -1,7 +1,7 @@
 """Plain text on pages: escaped, and its web links tappable even inside Chinese text."""
 import pytest
 
-from grouptools.core.plaintext import linkify
+from grouptools.core.plaintext import copy_rows, linkify
 
 
 def test_text_is_escaped_and_nothing_but_http_links_become_links():

@@ -114,11 +114,15 @@ def test_the_text_has_slots_and_a_waitlist_and_never_private_fields(relay_with):
     sign_up(people["乙"], rid, slot_id=cold, values={"phone": "13800000002"})
     sign_up(people["丙"], rid, slot_id=hot, values={"dish": "红烧肉"})
     text = people["丙"].get(f"/api/v1/relays/{rid}/text").get_json()["text"]
-    assert text == ("#Sign-up\n周六羽毛球\n带一个菜\n\n【凉菜】\n1. 甲 拍黄瓜\nWaitlist\n1. 乙\n\n"
-                    f"【热菜】\n1. 丙 红烧肉\n\nhttp://localhost/r/{rid}\n")
+    assert text == ("#Sign-up\n周六羽毛球\n带一个菜\n\n[凉菜]\n1. 甲 拍黄瓜\nWaitlist\n1. 乙\n\n"
+                    f"[热菜]\n1. 丙 红烧肉\n\nhttp://localhost/r/{rid}\n")
+    chinese = people["丙"].get(f"/api/v1/relays/{rid}/text", headers={"Accept-Language": "zh-CN"})
+    assert chinese.get_json()["text"] == (
+        "#接龙\n周六羽毛球\n带一个菜\n\n【凉菜】\n1. 甲 拍黄瓜\n候补\n1. 乙\n\n"
+        f"【热菜】\n1. 丙 红烧肉\n\nhttp://localhost/r/{rid}\n")
     assert "138" not in owner.get(f"/api/v1/relays/{rid}/text").get_json()["text"]
-    # Imported lines find their slot by the 【】 line above them.
-    pasted = "1. 没有分组的人\n【热菜】\n1. 丁 鱼香肉丝\n【甜点】\n1. 戊 蛋糕"
+    # Imported lines find their slot by the 【】 or [] line above them.
+    pasted = "1. 没有分组的人\n[热菜]\n1. 丁 鱼香肉丝\n【甜点】\n1. 戊 蛋糕"
     result = owner.post(f"/api/v1/relays/{rid}/import", json={"text": pasted}).get_json()
     assert [r["line"] for r in result["rejected"]] == [1, 5]
     assert all("Slot: " in r["reason"] for r in result["rejected"])
