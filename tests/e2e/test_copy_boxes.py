@@ -1,6 +1,7 @@
 """The boxes of text to paste back into the chat show the whole text, however long and
 however its lines wrap on a phone, with JavaScript and without: a relay's `#接龙` list
-(with its time and place) and a poll's reminder naming many members on one line."""
+(with its time and place, which a stranger reads before joining too) and a poll's
+reminder naming many members on one line."""
 import pytest
 import requests
 
@@ -64,6 +65,16 @@ def _seed(base, words):
 def test_the_text_to_paste_shows_whole(phone, live_server, accept_language, lang, javascript):
     words = WORDS[lang]
     owner, relay, poll = _seed(live_server, words)
+    js = "js" if javascript else "nojs"
+    # Before joining, a stranger on the link reads when and where.
+    stranger = phone(accept_language, javascript=javascript)
+    assert stranger.open(f"/r/{relay}").status == 200
+    facts = stranger.page.locator(".public-facts").inner_text()
+    assert words["when"] in facts and words["where"] + words["place"] in facts
+    assert stranger.page.locator("#f-your_name").is_visible()
+    assert_fits_a_phone(stranger)
+    stranger.page.screenshot(path=str(SCREENSHOTS / f"relay-public-card-{lang}-{js}.png"))
+
     device = phone(accept_language, javascript=javascript)
     device.page.add_init_script(NO_FIELD_SIZING)
     link = _api(live_server, "GET", "/api/v1/me/signin-link", owner)["url"]
@@ -79,7 +90,6 @@ def test_the_text_to_paste_shows_whole(phone, live_server, accept_language, lang
     assert device.page.evaluate(SHOWS_ALL_IN_AN_OLD_BROWSER, "relay-text"), text
     assert device.page.locator('button[data-copy="relay-text"]').is_visible() == javascript
     assert_fits_a_phone(device)
-    js = "js" if javascript else "nojs"
     device.page.locator("#relay-text").scroll_into_view_if_needed()
     device.page.screenshot(path=str(SCREENSHOTS / f"copy-box-relay-{lang}-{js}.png"))
 
