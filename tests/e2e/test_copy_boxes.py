@@ -44,20 +44,24 @@ def _api(base, method, path, token=None, **body):
     return answer.json()
 
 
-def _seed(base, words):
-    """A group whose owner has a relay everyone signed up for and a poll nobody voted in:
-    (owner's token, relay id, poll id)."""
+def _seed(base, words, votes=False):
+    """A group whose owner has a relay everyone signed up for and a poll nobody voted in
+    (or, with `votes`, every member for its first option): (owner's token, relay id,
+    poll id)."""
     owner = _api(base, "POST", "/api/v1/people", name=words["owner"])["token"]
     gid = _api(base, "POST", "/api/v1/groups", owner, name=words["group"])["id"]
     relay = _api(base, "POST", f"/api/v1/groups/{gid}/relays", owner, title=words["title"],
                  description=words["description"], place=words["place"],
                  starts_at="2027-03-06T06:00:00+00:00", capacity=10, waitlist=True)["id"]
     poll = _api(base, "POST", f"/api/v1/groups/{gid}/polls", owner, title=words["poll"],
-                options=[{"text": "6"}, {"text": "7"}])["id"]
+                options=[{"text": "6"}, {"text": "7"}])
+    first, poll = poll["options"][0]["id"], poll["id"]
     for name in words["members"]:
         token = _api(base, "POST", "/api/v1/people", name=name)["token"]
         _api(base, "POST", f"/api/v1/groups/{gid}/join", token)
         _api(base, "POST", f"/api/v1/relays/{relay}/entries", token, values={})
+        if votes:
+            _api(base, "POST", f"/api/v1/polls/{poll}/votes", token, option_ids=[first])
     return owner, relay, poll
 
 
