@@ -72,6 +72,12 @@ def test_a_removed_field_keeps_its_answers_in_the_download(relay_with):
     assert rows[1][3:6] == ["甲", "S", "素食"]
     log = [line["text"] for line in owner.get(f"/api/v1/relays/{rid}").get_json()["log"]]
     assert "An organiser removed the field “备注” (its answers stay in the download)" in log
+    # The same in Chinese.
+    zh = {"Accept-Language": "zh-CN"}
+    data = owner.get(f"/api/v1/relays/{rid}/export.csv", headers=zh).get_data().decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(data)))[4:6] == ["尺码", "备注（已删除）"]
+    log = [line["text"] for line in owner.get(f"/api/v1/relays/{rid}", headers=zh).get_json()["log"]]
+    assert "组织者删除了字段“备注”（已填写的内容保留在下载文件中）" in log
 
 
 def test_the_organiser_page_revises_the_format_and_marks_a_refused_row(relay_with, app):
