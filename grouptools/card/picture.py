@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from grouptools.card.vcards import contact_payload
 from grouptools.core import render
 from grouptools.core.avatars import avatar_image
+from grouptools.core.i18n import labelled
 from grouptools.core.palette import BRAND, BRAND_TINT, INK, MUTED, WHITE
 from grouptools.core.share import data_modules, modules_image
 
@@ -49,7 +50,7 @@ def draw_card(view, group_name, caption):
     for field, value in view.shown_fields:
         if field.key in HEADLINE_KEYS or top > height - MARGIN - 90:
             continue
-        line = render.wrap_text(f"{field.shown_label}: {value}", 28, text_width, max_lines=1)
+        line = render.wrap_text(labelled(field.shown_label, value), 28, text_width, max_lines=1)
         render.draw_text(image, (text_left, top), line[0] if line else "", 28, INK)
         top += round(render.line_height(28) * 1.25)
     for line in render.wrap_text(group_name, 26, text_width, max_lines=1):

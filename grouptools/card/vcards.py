@@ -6,6 +6,7 @@ import vobject
 from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
 
 from grouptools.card.settings import international_phone
+from grouptools.core.i18n import labelled
 from grouptools.core.share import data_modules, image_png, modules_image
 
 # Properties of their own; every other value goes into NOTE as "label: value".
@@ -49,7 +50,7 @@ def vcard(view, url=None):
 
 
 def _note(view):
-    return "\n".join(f"{field.shown_label}: {value}" for field, value in view.shown_fields
+    return "\n".join(labelled(field.shown_label, value) for field, value in view.shown_fields
                      if field.key not in OWN_PROPERTIES and field.type != "url")
 
 

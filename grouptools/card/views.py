@@ -174,8 +174,9 @@ def card_png(cid):
 def contact_qr(cid):
     card = service.find_card(cid)
     view = _shareable(current_person(), card)
+    # The vCard's note names the fields in the reader's language.
     etag = etag_for("contact.png", card.public_id, card.updated_at, card.folder.updated_at,
-                    sorted(view.values.items()))
+                    sorted(view.values.items()), str(get_locale()))
     return send_picture(etag, lambda: contact_png(view), cache_control=_picture_cache(card))
 
 

@@ -34,6 +34,26 @@ def select_locale():
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def labelled(label, text):
+    """"手机号：不是有效的手机号码。", "Phone: Not a valid phone number.": a label and what
+    it says, with the reader's colon, so that a message keeps to one punctuation style
+    (full-width in Chinese, ASCII in English)."""
+    from flask_babel import gettext
+
+    return gettext("%(label)s: %(text)s", label=label, text=text)
+
+
+def sentences(parts):
+    """Messages that each end a sentence, one after the other as the reader's language
+    writes them: with a space in English, without one in Chinese."""
+    from flask_babel import gettext
+
+    joined = ""
+    for part in parts:
+        joined = gettext("%(first)s %(then)s", first=joined, then=part) if joined else part
+    return joined
+
+
 def html_lang():
     """The page's `lang` attribute, so phones pick Chinese glyph forms and voices."""
     from flask_babel import get_locale

@@ -17,6 +17,7 @@ from flask import request
 from sqlalchemy import select
 
 from grouptools.core.http import allow_large_body
+from grouptools.core.i18n import labelled
 from grouptools.core.images import MAX_UPLOAD_BYTES
 from grouptools.core.links import image_urls
 from grouptools.core.models import Image
@@ -88,4 +89,4 @@ def store_captioned_photos(person, group, room, too_many):
     kept, refused = store_images_by_position(
         person, [(upload.filename, upload.read(MAX_UPLOAD_BYTES + 1)) for upload in picked], group)
     photos = [(image, captions[index] if index < len(captions) else "") for index, image in kept]
-    return photos, [f"{name}: {error.message}" for _, name, error in refused] + problems
+    return photos, [labelled(name, error.message) for _, name, error in refused] + problems

@@ -1,12 +1,14 @@
 """People's plain text as pages show it: escaped like every user text, with its web
 links made tappable (`{{ text|linkify }}`; line breaks are kept by CSS, `.prewrap`), and
 phone numbers as tel: addresses a tap dials (`{{ number|tel_uri }}`, used by the
-`field_value` macro of _macros.html).
+`field_value` macro of _macros.html); and how many rows a box needs to show a text to
+copy whole (`{{ text|copy_rows }}`).
 
 Jinja's `urlize` finds a link only between spaces, and Chinese text puts none around
 it ("报名：https://…，截止周五"): here a link starts at http(s):// wherever it is and
 ends at the first space, quote, angle bracket or full-width punctuation."""
 import re
+import unicodedata
 
 from markupsafe import Markup, escape
 
@@ -58,6 +60,27 @@ def tel_uri(number):
     return f"tel:{plus}{digits}"
 
 
+# How many half-width characters a line of a copy box holds on the narrowest phone
+# (360 px, 15 px text); Chinese characters take two. A little short of the truth, so a box
+# is rather a line too tall than a line too short.
+COPY_COLUMNS = 32
+COPY_ROWS_MIN = 3
+
+
+def _columns(line):
+    return sum(2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in line)
+
+
+def copy_rows(text, columns=COPY_COLUMNS):
+    """The rows a read-only box needs to show all of `text` on a phone, its long lines
+    wrapped (`{{ text|copy_rows }}`): without JavaScript, and in browsers that cannot
+    size a box to its content, the whole text still shows (docs/architecture.md)."""
+    lines = (text or "").rstrip().split("\n")
+    rows = sum(max(1, -(-_columns(line) // columns)) for line in lines)
+    return max(rows, COPY_ROWS_MIN)
+
+
 def init_app(app):
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["tel_uri"] = tel_uri
+    app.jinja_env.filters["copy_rows"] = copy_rows

@@ -79,7 +79,8 @@ def member_page_or_public_card(kind, public_id, member_page):
             "widgets/public.html", widget=widget, group=widget.group, kind=kind,
             person=loaded.person, mine=loaded.membership, preview=widget_preview(widget),
             in_group=kind.texts.in_group % {"group": widget.group.name},
-            lines=kind.public_lines(widget), page=kind.page(widget),
+            facts=kind.public_facts(widget), lines=kind.public_lines(widget),
+            page=kind.page(widget),
             items=[(item, *image_urls(item.image)) for item in public_items(widget)])
     return member_page(loaded)
 

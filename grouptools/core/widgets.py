@@ -91,7 +91,10 @@ class WidgetKind:
       qr.svg, poster.png, close, reopen, delete.
     - `close(person, widget, closed)` closes or reopens (closed=False) for a manager and
       commits; `texts`: what those pages say (WidgetTexts).
-    - `public_lines(widget)` → the lines under the public card a stranger sees.
+    - `public_facts(widget)` → plain lines a stranger weighs before joining, shown
+      first under the public card's title (a relay's time, place and places left).
+    - `public_lines(widget)` → the notes under the public card a stranger sees (who sees
+      what, how to take part).
     - `public_items(widget)` → [PublicItem] a stranger sees under the public card of a
       group open to anyone with a link (nothing is shown for a group that approves its
       members); `shows_publicly(image)` → whether `image` is among the pictures of any
@@ -150,6 +153,7 @@ class WidgetKind:
     texts: WidgetTexts
     api: str
     sample: Callable
+    public_facts: Callable = lambda widget: ()
     public_lines: Callable = lambda widget: ()
     public_items: Callable | None = None
     shows_publicly: Callable | None = None

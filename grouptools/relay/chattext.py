@@ -9,15 +9,15 @@ Reading: what people paste from a chat; after the name come the fields in the te
 order (those everyone sees, then the private ones), so the text of a list reads back.
 Lines before the first numbered line are the header (title, description, "例 张三 138…");
 a numbered line ("1. ", "1、", "1）", "(1)", "候补1.") is an entry, whose name may be
-quoted when it has spaces ("Mary Ann" 138…); "【slot】" starts a slot's section and "候补"
-the waitlist; a line that is only a link is skipped; any other line after the list
-started is refused with its reason."""
+quoted when it has spaces ("Mary Ann" 138…); "【slot】" or "[slot]" starts a slot's
+section and "候补" the waitlist; a line that is only a link is skipped; any other line
+after the list started is refused with its reason."""
 import re
 from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
-from grouptools.core.i18n import local_datetime
+from grouptools.relay.poster import when_and_where
 
 EMPTY = "-"
 NUMBERED = re.compile(
@@ -54,21 +54,23 @@ def entry_line(relay, view):
     return " ".join(parts)
 
 
+def slot_line(label):
+    """The line that starts a slot's section: "【上午】" in Chinese, "[Morning]" in English,
+    so that the text keeps to one punctuation style (reading accepts both)."""
+    return gettext("[%(slot)s]", slot=label)
+
+
 def relay_text(state, link):
     """The `#接龙` text of the list the asker sees, without any private field, ending with
     the relay's link so that people in the chat tap through to sign up."""
     relay = state.relay
-    lines = [gettext("#Sign-up"), relay.title]
-    if relay.starts_at:
-        lines.append(gettext("When: %(when)s", when=local_datetime(relay.starts_at, relay.group)))
-    if relay.place:
-        lines.append(gettext("Where: %(place)s", place=relay.place))
+    lines = [gettext("#Sign-up"), relay.title, *when_and_where(relay)]
     if relay.description:
         lines.extend(relay.description.splitlines())
     for section in state.sections:
         lines.append("")
         if section.slot is not None:
-            lines.append(f"【{section.slot.label}】")
+            lines.append(slot_line(section.slot.label))
         for view in section.confirmed:
             lines.append(f"{view.number}. {entry_line(relay, view)}")
         if section.waitlisted:
@@ -85,7 +87,7 @@ def retry_text(rejected):
     lines, slot = [], None
     for line in rejected:
         if line["slot"] is not None and line["slot"] != slot:
-            lines.append(f"【{line['slot']}】")
+            lines.append(slot_line(line["slot"]))
         slot = line["slot"]
         lines.append(line["text"])
     return "\n".join(lines)

@@ -26,6 +26,12 @@ def manage_page(relay):
     return url_for("relay_pages.manage", rid=relay.public_id)
 
 
+def public_facts(relay):
+    """What the poster says (when, where, places left, the deadline …): public already,
+    and what a stranger decides by."""
+    return [fact.text for fact in poster_facts(relay)]
+
+
 def public_lines(relay):
     return (gettext("Join the group to see the list and sign up."),)
 
@@ -39,7 +45,7 @@ RELAY = WidgetKind(
     key="relay", label=_l("Sign-up"), model=Relay, path="r", pages=bp.name, page=relay_page,
     lister=list_relays, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_entries, close=service.close_relay,
-    public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
+    public_facts=public_facts, public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
     my_open_items=my_places,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     transfer=TRANSFER,

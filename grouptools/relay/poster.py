@@ -21,13 +21,19 @@ def places_line(relay):
     return gettext("Full: join the waitlist") if relay.waitlist else gettext("Full")
 
 
-def poster_facts(relay):
-    facts = []
+def when_and_where(relay):
+    """["When: …", "Where: …"], those the organiser gave: what the poster, the chat text
+    and a stranger's card say first."""
+    lines = []
     if relay.starts_at is not None:
-        facts.append(PosterFact(gettext("When: %(when)s",
-                                        when=local_datetime(relay.starts_at, relay.group))))
+        lines.append(gettext("When: %(when)s", when=local_datetime(relay.starts_at, relay.group)))
     if relay.place:
-        facts.append(PosterFact(gettext("Where: %(place)s", place=relay.place)))
+        lines.append(gettext("Where: %(place)s", place=relay.place))
+    return lines
+
+
+def poster_facts(relay):
+    facts = [PosterFact(line) for line in when_and_where(relay)]
     facts.append(PosterFact(places_line(relay)))
     if relay.slots:
         facts.append(PosterFact(" · ".join(slot.label for slot in relay.slots)))

@@ -16,6 +16,7 @@ from grouptools.core.closing import WidgetClosed
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
+from grouptools.core.i18n import labelled, sentences
 from grouptools.core.models import is_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -290,15 +291,17 @@ def mark_attended(person, entry, attended=True):
 # --- Import -----------------------------------------------------------------------------------
 
 def _reason(relay, error):
-    """One line saying why a pasted line was refused: "手机号: Not a valid phone number."."""
+    """One line saying why a pasted line was refused, in one punctuation style:
+    "手机号：不是有效的手机号码。场次：选一项。" or
+    "手机号: Not a valid phone number. Slot: Choose one."."""
     errors = error.errors or {}
     labels = {f.key: f.label for f in relay.fields}
-    parts = [f"{labels.get(key, key)}: {' '.join(messages)}"
+    parts = [labelled(labels.get(key, key), sentences(messages))
              for key, messages in (errors.get("values") or {}).items()]
     for key, label in (("guests", gettext("Guests")), ("slot_id", gettext("Slot"))):
         if key in errors:
-            parts.append(f"{label}: {' '.join(errors[key])}")
-    return "; ".join(parts) or str(error.message)
+            parts.append(labelled(label, sentences(errors[key])))
+    return sentences(parts) or str(error.message)
 
 
 def _signature(name, values, slot_id):

@@ -77,3 +77,14 @@ def test_vcards_parse_back_to_the_fields(make_cards):
                              .get_data(as_text=True))
     assert theirs.fn.value == "张三" and "tel" not in theirs.contents
     assert "note" not in theirs.contents
+
+
+def test_the_vcards_note_names_fields_in_the_readers_language(make_cards):
+    world, card = _world(make_cards)
+    notes = {}
+    for language in ("zh-CN", "en"):
+        answer = world.member("甲").get(f"/api/v1/cards/{card['id']}.vcf",
+                                        headers={"Accept-Language": language})
+        notes[language] = vobject.readOne(answer.get_data(as_text=True)).note.value
+    assert "：" in notes["zh-CN"] and ": " not in notes["zh-CN"]
+    assert ": " in notes["en"] and "：" not in notes["en"]

@@ -72,6 +72,12 @@ def test_a_removed_field_keeps_its_answers_in_the_download(relay_with):
     assert rows[1][3:6] == ["甲", "S", "素食"]
     log = [line["text"] for line in owner.get(f"/api/v1/relays/{rid}").get_json()["log"]]
     assert "An organiser removed the field “备注” (its answers stay in the download)" in log
+    # The same in Chinese.
+    zh = {"Accept-Language": "zh-CN"}
+    data = owner.get(f"/api/v1/relays/{rid}/export.csv", headers=zh).get_data().decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(data)))[4:6] == ["尺码", "备注（已删除）"]
+    log = [line["text"] for line in owner.get(f"/api/v1/relays/{rid}", headers=zh).get_json()["log"]]
+    assert "组织者删除了字段“备注”（已填写的内容保留在下载文件中）" in log
 
 
 def test_the_organiser_page_revises_the_format_and_marks_a_refused_row(relay_with, app):
@@ -88,14 +94,15 @@ def test_the_organiser_page_revises_the_format_and_marks_a_refused_row(relay_wit
     assert [(f["label"], f["required"]) for f in fields] == [("尺码", False), ("到达时间", False)]
     assert fields[0]["choices"] == ["S", "M", "XL"]
     # A new required row is refused next to itself, and what was typed stays.
-    refused = submit(owner, manage, f"/r/{rid}/format", {
-        "field-1-key": "size", "field-1-label": "尺码", "field-1-type": "choice",
-        "field-1-choices": "S / M / XL", "field-2-key": fields[1]["key"],
-        "field-2-label": "到达时间", "field-2-type": "text",
-        "field-3-label": "手机号", "field-3-type": "phone", "field-3-required": "on"})
-    assert refused.status_code == 409
-    html = refused.get_data(as_text=True)
-    assert re.search(r'id="f-field-3-required"[^>]*aria-invalid="true"', html)
-    assert "a new field must be optional" in html
-    assert 'value="手机号"' in html
+    rows = {"field-1-key": "size", "field-1-label": "尺码", "field-1-type": "choice",
+            "field-1-choices": "S / M / XL", "field-2-key": fields[1]["key"],
+            "field-2-label": "到达时间", "field-2-type": "text",
+            "field-3-label": "手机号", "field-3-type": "phone", "field-3-required": "on"}
+    for headers, message in (({"Accept-Language": "en"}, "a new field must be optional"),
+                             ({"Accept-Language": "zh-CN"}, "新增的字段只能是选填")):
+        refused = submit(owner, manage, f"/r/{rid}/format", rows, headers=headers)
+        assert refused.status_code == 409
+        html = refused.get_data(as_text=True)
+        assert re.search(r'id="f-field-3-required"[^>]*aria-invalid="true"', html)
+        assert message in html and 'value="手机号"' in html
     assert len(owner.get(f"/api/v1/relays/{rid}").get_json()["fields"]) == 2

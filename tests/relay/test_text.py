@@ -1,7 +1,12 @@
 """The chat-text round trip: the `#接龙` text of a list, and a relay pasted from a chat
 read back into typed entries, every refused line with its reason."""
+import html
 import re
 
+import pytest
+
+from tests.core.groups.test_views import submit
+from tests.punctuation import assert_one_style
 from tests.relay.conftest import listing, sign_up
 
 FIELDS = [{"key": "phone", "label": "手机号", "type": "phone", "required": True},
@@ -114,11 +119,15 @@ def test_the_text_has_slots_and_a_waitlist_and_never_private_fields(relay_with):
     sign_up(people["乙"], rid, slot_id=cold, values={"phone": "13800000002"})
     sign_up(people["丙"], rid, slot_id=hot, values={"dish": "红烧肉"})
     text = people["丙"].get(f"/api/v1/relays/{rid}/text").get_json()["text"]
-    assert text == ("#Sign-up\n周六羽毛球\n带一个菜\n\n【凉菜】\n1. 甲 拍黄瓜\nWaitlist\n1. 乙\n\n"
-                    f"【热菜】\n1. 丙 红烧肉\n\nhttp://localhost/r/{rid}\n")
+    assert text == ("#Sign-up\n周六羽毛球\n带一个菜\n\n[凉菜]\n1. 甲 拍黄瓜\nWaitlist\n1. 乙\n\n"
+                    f"[热菜]\n1. 丙 红烧肉\n\nhttp://localhost/r/{rid}\n")
+    chinese = people["丙"].get(f"/api/v1/relays/{rid}/text", headers={"Accept-Language": "zh-CN"})
+    assert chinese.get_json()["text"] == (
+        "#接龙\n周六羽毛球\n带一个菜\n\n【凉菜】\n1. 甲 拍黄瓜\n候补\n1. 乙\n\n"
+        f"【热菜】\n1. 丙 红烧肉\n\nhttp://localhost/r/{rid}\n")
     assert "138" not in owner.get(f"/api/v1/relays/{rid}/text").get_json()["text"]
-    # Imported lines find their slot by the 【】 line above them.
-    pasted = "1. 没有分组的人\n【热菜】\n1. 丁 鱼香肉丝\n【甜点】\n1. 戊 蛋糕"
+    # Imported lines find their slot by the 【】 or [] line above them.
+    pasted = "1. 没有分组的人\n[热菜]\n1. 丁 鱼香肉丝\n【甜点】\n1. 戊 蛋糕"
     result = owner.post(f"/api/v1/relays/{rid}/import", json={"text": pasted}).get_json()
     assert [r["line"] for r in result["rejected"]] == [1, 5]
     assert all("Slot: " in r["reason"] for r in result["rejected"])
@@ -171,3 +180,30 @@ def test_choices_that_differ_only_in_case_or_width_are_one_choice(relay_with):
     refused = owner.post(f"/api/v1/groups/{gid}/relays", json={"title": "x", "fields": [
         {"key": "size", "label": "尺码", "type": "choice", "choices": ["S", "ｓ"]}]})
     assert refused.status_code == 422
+
+
+IMPORT_PAGE = {
+    "zh": ({"Accept-Language": "zh-CN"}, "已加入 2 条接龙。", "尺码：请从以下选项中选择：S / M / XL。"),
+    "en": ({"Accept-Language": "en"}, "2 entries added to the list.",
+           "尺码: Choose one of: S / M / XL."),
+}
+
+
+@pytest.mark.parametrize("language", sorted(IMPORT_PAGE))
+def test_the_import_page_keeps_refused_lines_with_their_reasons(relay_with, language):
+    """On the organiser's page, in either language: quoted names and choices in any case
+    or width go in, a refused line stays in the box to fix, its reason in one style."""
+    headers, added, reason = IMPORT_PAGE[language]
+    rid, owner, _, _ = relay_with(fields=[
+        {"key": "size", "label": "尺码", "type": "choice", "choices": ["S", "M", "XL"]}])
+    manage = f"/r/{rid}/manage"
+    pasted = '#接龙\n周六羽毛球\n1. "Mary Ann" s\n2. “张 三” ＸＬ\n3. 王五 XXL'
+    answer = submit(owner, manage, f"/r/{rid}/import", {"text": pasted}, headers=headers)
+    assert answer.status_code == 200
+    page = html.unescape(answer.get_data(as_text=True))
+    assert added in page and reason in page
+    assert_one_style(reason, language)
+    retry = re.search(r'<textarea[^>]*name="text"[^>]*>([^<]*)</textarea>', page)
+    assert retry and retry.group(1).strip() == "3. 王五 XXL"
+    entries = owner.get(f"/api/v1/relays/{rid}").get_json()["entries"]
+    assert [(e["name"], e["values"]["size"]) for e in entries] == [("Mary Ann", "S"), ("张 三", "XL")]

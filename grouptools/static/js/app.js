@@ -1,4 +1,5 @@
-/* grouptools: the little JavaScript pages use: copy buttons. Every page works without it.
+/* grouptools: the little JavaScript pages use: copy buttons, boxes of text to copy as tall
+ * as their text. Every page works without it.
  *
  * Written as plain ES5 because chat apps' built-in browsers can be old. */
 (function () {
@@ -92,9 +93,29 @@
     }
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", revealCopyButtons);
-  } else {
+  // A box of text to copy shows all of it: where the browser cannot size a box to its
+  // content (CSS field-sizing), fit its height to the text, again when the screen turns.
+  var SIZES_ITSELF = window.CSS && CSS.supports && CSS.supports("field-sizing", "content");
+
+  function fitCopyBoxes() {
+    if (SIZES_ITSELF) { return; }
+    var boxes = document.querySelectorAll("textarea[data-copy-source]");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      box.style.height = "0px";  // so scrollHeight measures the text, not the rows
+      box.style.height = (box.scrollHeight + box.offsetHeight - box.clientHeight) + "px";
+    }
+  }
+
+  function start() {
     revealCopyButtons();
+    fitCopyBoxes();
+  }
+
+  window.addEventListener("resize", fitCopyBoxes);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
