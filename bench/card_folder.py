@@ -32,10 +32,11 @@ COMPANIES = ("星辰科技", "云帆教育", "青禾设计", "远山咨询")
 
 def build(app, size):
     """A group of `size` members, each with a card, written in bulk with the rows the
-    service would keep (display name, search texts, completeness)."""
+    service would keep (display name, search texts and grams, completeness)."""
+    from grouptools.card import search
     from grouptools.card import service as cards
     from grouptools.card import settings as rules
-    from grouptools.card.models import Card
+    from grouptools.card.models import Card, CardSearchGram
     from grouptools.core.groups import service as groups
     from grouptools.core.models import Membership, Person, hash_secret, new_public_id
     from grouptools.core.people import service as people
@@ -72,7 +73,12 @@ def build(app, size):
                          "public": False, "complete": True, "missing": [],
                          "search_visible": visible, "search_all": every,
                          "created_at": now, "updated_at": now})
-        db.session.execute(insert(Card), rows)
+        card_ids = db.session.scalars(insert(Card).returning(Card.id, sort_by_parameter_order=True),
+                                      rows).all()
+        db.session.execute(insert(CardSearchGram), [
+            gram for card_id, row in zip(card_ids, rows)
+            for gram in search.gram_rows(card_id, folder.id, row["search_visible"],
+                                         row["search_all"])])
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))

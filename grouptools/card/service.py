@@ -16,11 +16,12 @@ from sqlalchemy import select
 from grouptools.core.groups.service import record_activity
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import WidgetClosed, close_widget
-from grouptools.core.database import commit_or_conflict
+from grouptools.core.database import commit_or_conflict, unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Membership
 from grouptools.card import settings as rules
 from grouptools.card.models import Card, CardFolder
+from grouptools.card.search import keep_grams
 from grouptools.extensions import db
 
 
@@ -162,12 +163,14 @@ def save_settings(person, group, field_list, display_name_format="", folder_visi
 def _measure(card, folder, fields):
     """What a card's row keeps for lists and search, and the owner's nickname."""
     owner = card.owner
+    texts_before = (card.search_visible, card.search_all)
     card.missing = rules.missing_keys(fields, card.values)
     card.complete = not card.missing
     card.display_name = rules.display_name(folder.display_name_format, card.values,
                                            owner.person.name, Membership.NICKNAME_MAX)
     card.search_visible, card.search_all = rules.search_texts(fields, card.values,
                                                               card.display_name)
+    keep_grams(card, texts_before)
     if card.values:
         owner.nickname = card.display_name
 
@@ -227,15 +230,19 @@ def save_my_card(person, group, values, public=None):
         raise Invalid({"values": errors})
     card = _card_of(folder, membership)
     created = card is None
-    if created:
-        card = Card(folder_id=folder.id, owner_membership_id=membership.id, owner=membership)
-        db.session.add(card)
-    card.values = {key: value for key, value in clean.items() if value}
-    if public is not None:
-        card.public = public
-    _measure(card, folder, fields)
-    record_activity(membership)
-    commit_or_conflict()  # two first saves at once: the unique (folder, member) says 409
+    # Two first saves at once: the unique (folder, member) says 409, at the flush that
+    # gives the card its id for its search grams or at the commit.
+    with unit_of_work():
+        if created:
+            card = Card(folder_id=folder.id, owner_membership_id=membership.id,
+                        owner=membership)
+            db.session.add(card)
+        card.values = {key: value for key, value in clean.items() if value}
+        if public is not None:
+            card.public = public
+        _measure(card, folder, fields)
+        record_activity(membership)
+        db.session.commit()
     return my_card(person, group), created
 
 
