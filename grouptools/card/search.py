@@ -18,6 +18,7 @@ from grouptools.extensions import db
 
 GRAM_LENGTH = CardSearchGram.GRAM_LENGTH
 WORDS_MAX = 5
+BATCH = 500  # card ids per DELETE … IN
 # Above every byte of UTF-8: `gram < prefix + AFTER` keeps exactly the grams that start
 # with `prefix`, compared byte by byte as both databases compare binary values.
 AFTER = b"\xff"
@@ -41,15 +42,26 @@ def gram_rows(card_id, folder_id, search_visible, search_all):
             for gram, shown in card_grams(search_visible, search_all).items()]
 
 
-def keep_grams(card, texts_before):
-    """Write the card's grams again when its search texts changed (its values, the
-    fields' privacy or the display name): a settings change that leaves a card's texts
-    as they were writes nothing for it. The card has its id (flushed)."""
-    if card.id is not None and (card.search_visible, card.search_all) == texts_before:
+def search_texts_of(card):
+    return card.search_visible, card.search_all
+
+
+def keep_grams(cards_and_texts_before):
+    """Write again the grams of each card whose search texts changed (its values, the
+    fields' privacy or the display name), given [(card, search_texts_of(card) before)]:
+    a settings change that leaves a card's texts as they were writes nothing for it,
+    and one that changes 2,000 cards writes their grams in three statements."""
+    changed = [card for card, before in cards_and_texts_before
+               if card.id is None or search_texts_of(card) != before]
+    if not changed:
         return
-    db.session.flush()
-    db.session.execute(delete(CardSearchGram).where(CardSearchGram.card_id == card.id))
-    rows = gram_rows(card.id, card.folder_id, card.search_visible, card.search_all)
+    db.session.flush()  # new cards get their ids
+    ids = [card.id for card in changed]
+    for start in range(0, len(ids), BATCH):
+        db.session.execute(delete(CardSearchGram)
+                           .where(CardSearchGram.card_id.in_(ids[start:start + BATCH])))
+    rows = [row for card in changed
+            for row in gram_rows(card.id, card.folder_id, *search_texts_of(card))]
     if rows:
         db.session.execute(insert(CardSearchGram), rows)
 
