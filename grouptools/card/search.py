@@ -62,8 +62,8 @@ def keep_grams(cards_and_texts_before):
                            .where(CardSearchGram.card_id.in_(ids[start:start + BATCH])))
     rows = [row for card in changed
             for row in gram_rows(card.id, card.folder_id, *search_texts_of(card))]
-    if rows:
-        db.session.execute(insert(CardSearchGram), rows)
+    if rows:  # the table's own INSERT, as one executemany: no ORM bookkeeping per row
+        db.session.execute(insert(CardSearchGram.__table__), rows)
 
 
 def query_words(query):
