@@ -50,7 +50,7 @@ def keep_grams(cards_and_texts_before):
     """Write again the grams of each card whose search texts changed (its values, the
     fields' privacy or the display name), given [(card, search_texts_of(card) before)]:
     a settings change that leaves a card's texts as they were writes nothing for it,
-    and one that changes 2,000 cards writes their grams in three statements."""
+    and one that changes 2,000 cards writes their grams in a handful of statements."""
     changed = [card for card, before in cards_and_texts_before
                if card.id is None or search_texts_of(card) != before]
     if not changed:
@@ -67,7 +67,7 @@ def keep_grams(cards_and_texts_before):
 
 
 def query_words(query):
-    return [word for word in query.lower().split()][:WORDS_MAX]
+    return query.lower().split()[:WORDS_MAX]
 
 
 def _escape_like(text):
