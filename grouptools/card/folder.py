@@ -2,13 +2,14 @@
 searched and 50 a page, and for managers who has not filled in their card or left a
 required field empty, with a reminder ready to paste into the chat.
 
-Searching reads the card rows alone (their `search_visible`/`search_all` columns), so a
-2,000-member folder answers as fast as a small one (bench/card_folder.py)."""
+Listing reads the card rows alone, and searching reads the grams of the matching cards
+(card/search.py), so a 2,000-member folder answers as fast as a small one
+(bench/card_folder.py)."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import Avatar, person_avatar
@@ -16,6 +17,7 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.card import settings as rules
 from grouptools.card.models import Card
+from grouptools.card.search import holding_every_word, query_words
 from grouptools.card.service import CardView, FolderForManagers, require_folder
 from grouptools.extensions import db
 
@@ -27,7 +29,13 @@ NOT_ACTIVE = tuple(status for status in Membership.STATUSES if status != "active
 
 class ListedMember(NamedTuple):
     public_id: str
-    avatar: Avatar  # the person's, as every page shows it (core.avatars)
+    person: tuple  # (public id, name, photo's public id): what the avatar is made of
+
+    @property
+    def avatar(self) -> Avatar:
+        """The person's, as every page shows it (core.avatars); made only when a page
+        draws it (the JSON list has no avatars)."""
+        return person_avatar(*self.person)
 
 
 class ListedCard(NamedTuple):
@@ -63,18 +71,19 @@ def active_cards(folder):
             .where(Card.folder_id == folder.id, Membership.status == "active"))
 
 
-def _cards_of_active_members(folder):
-    """The folder's cards of active members, to refine and choose columns of. Cards are
-    read off the folder's index leaving out the few members who have gone or wait for
-    approval, rather than looking up each card's member (bench/README.md)."""
+def _cards_of_active_members(folder, words=(), manager=False):
+    """The folder's cards of active members, to refine and choose columns of: all of
+    them, read off the folder's index, or those holding every word, read off the grams
+    that match (card/search.py) — which are the folder's own, so the cards are not
+    looked for in the folder's index too, and a search reads the matches, not the
+    folder. Either way the few members who have gone or wait for approval are left out,
+    rather than each card's member looked up (bench/README.md)."""
     not_active = select(Membership.id).where(Membership.group_id == folder.group_id,
                                              Membership.status.in_(NOT_ACTIVE))
-    return select().select_from(Card).where(Card.folder_id == folder.id,
+    in_folder = (holding_every_word(folder, words, manager) if words
+                 else [Card.folder_id == folder.id])
+    return select().select_from(Card).where(*in_folder,
                                             Card.owner_membership_id.not_in(not_active))
-
-
-def _escape_like(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def folder_page(person, group, query="", page=1):
@@ -86,34 +95,33 @@ def folder_page(person, group, query="", page=1):
         raise FolderForManagers()
     query = (query or "").strip()[:QUERY_MAX]
     page = max(1, page)
-    matching = _cards_of_active_members(folder)
-    if query:
-        column = Card.search_all if manager else Card.search_visible
-        words = [word for word in query.lower().split() if word][:5]
-        matching = matching.where(and_(*(column.like(f"%{_escape_like(word)}%", escape="\\")
-                                         for word in words)))
-    # The page's rows as plain columns (no entities to build), read in the order of the
-    # (folder, display name) index, so an unsearched page stops after its 50 rows; the
-    # member's row is looked up for those 50 only.
+    matching = _cards_of_active_members(folder, query_words(query), manager)
+    # The page's cards are chosen first, by id: read in the order of the (folder,
+    # display name) index, so an unsearched page stops after its 50 rows, or sorted
+    # from a search's matches (their ids and names alone). Then the page's rows as plain
+    # columns (no entities to build), each member's row looked up for those 50 only.
+    chosen = (matching.add_columns(Card.id).order_by(Card.display_name, Card.id)
+              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).subquery())
     rows = db.session.execute(
-        matching.add_columns(Card.public_id, Card.values, Card.display_name, Card.complete,
-                             Card.missing, Card.public, Card.owner_membership_id,
-                             Membership.public_id.label("member_id"),
-                             Person.public_id.label("person_id"),
-                             Person.name.label("person_name"),
-                             Person.avatar_image_public_id.label("photo_id"))
+        select(Card.public_id, Card.values, Card.display_name, Card.complete,
+               Card.missing, Card.public, Card.owner_membership_id,
+               Membership.public_id.label("member_id"),
+               Person.public_id.label("person_id"),
+               Person.name.label("person_name"),
+               Person.avatar_image_public_id.label("photo_id"))
+        .select_from(chosen)
+        .join(Card, Card.id == chosen.c.id)
         .join(Membership, Membership.id == Card.owner_membership_id)
         .join(Person, Person.id == Membership.person_id)
-        .order_by(Card.display_name, Card.id)
-        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        .order_by(Card.display_name, Card.id)).all()
     total = db.session.scalar(matching.add_columns(func.count(Card.id)))
     fields = rules.fields_of(folder)
     views = []
     for row in rows:
         listed = ListedCard(row.public_id, row.values, row.display_name, row.complete,
                             row.missing, row.public, row.owner_membership_id,
-                            ListedMember(row.member_id, person_avatar(
-                                row.person_id, row.person_name, row.photo_id)))
+                            ListedMember(row.member_id, (row.person_id, row.person_name,
+                                                          row.photo_id)))
         sees_private = manager or row.owner_membership_id == membership.id
         views.append(CardView(listed, folder, fields,
                               rules.visible_values(fields, row.values, sees_private),

@@ -8,8 +8,10 @@ owner and the folder's managers may change it.
 
 What the folder's list and search read is kept on the card row (`complete`, `missing`,
 `search_visible`, `search_all`), recomputed whenever the card or the settings change,
-so listing and searching a 2,000-member folder reads one indexed table."""
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
+so listing a 2,000-member folder reads one indexed table; searching it reads the
+card's search grams (`CardSearchGram`, card/search.py) for the matches alone."""
+from sqlalchemy import (JSON, Boolean, ForeignKey, Index, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grouptools.core.models import Membership, PublicIdMixin, TimestampMixin, belongs_to
@@ -75,3 +77,27 @@ class Card(PublicIdMixin, TimestampMixin, OwnedItem, db.Model):
     @property
     def widget(self):
         return self.folder
+
+
+class CardSearchGram(db.Model):
+    """What the folder's search looks up, kept beside each card (card/search.py): for
+    every position of every word of the card's search text, the next `GRAM_LENGTH`
+    characters, lower-cased and UTF-8 encoded. A query word is in the card's text
+    exactly when some gram starts with it, which one range of the (folder, gram) index
+    answers; bytes, so that the range is a byte range on both databases whatever their
+    collation. `visible`: the gram is in what members may search (no private field)."""
+
+    __tablename__ = "card_search_gram"
+
+    GRAM_LENGTH = 16  # characters; 4 UTF-8 bytes each at most
+
+    card_id: Mapped[int] = mapped_column(ForeignKey("card.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    gram: Mapped[bytes] = mapped_column(LargeBinary(4 * GRAM_LENGTH), primary_key=True)
+    folder_id: Mapped[int] = mapped_column(ForeignKey("card_folder.id", ondelete="CASCADE"),
+                                           nullable=False)
+    visible: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+    __table_args__ = (
+        Index("ix_card_search_gram_folder_id_gram", "folder_id", "gram", "visible", "card_id"),
+    )

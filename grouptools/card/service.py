@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grouptools.core.groups.service import record_activity
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import WidgetClosed, close_widget
-from grouptools.core.database import commit_or_conflict
+from grouptools.core.database import commit_or_conflict, unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Membership
 from grouptools.card import settings as rules
 from grouptools.card.models import Card, CardFolder
+from grouptools.card.search import keep_grams, search_texts_of
 from grouptools.extensions import db
 
 
@@ -152,15 +154,25 @@ def save_settings(person, group, field_list, display_name_format="", folder_visi
     folder.display_name_format = display_name_format
     folder.folder_visibility = folder_visibility
     db.session.flush()
-    cards = db.session.scalars(select(Card).where(Card.folder_id == folder.id)).all()
+    # Locked, as a member's save locks their card: each card's grams are written by
+    # one transaction at a time (search.keep_grams).
+    # Each card's owner and person come with it: the display name may fall back on
+    # the person's name, and one query per card made a 2,000-card folder take seconds.
+    cards = db.session.scalars(select(Card).where(Card.folder_id == folder.id)
+                               .options(joinedload(Card.owner).joinedload(Membership.person))
+                               .with_for_update(of=Card)
+                               .execution_options(populate_existing=True)).all()
+    texts_before = [(card, search_texts_of(card)) for card in cards]
     for card in cards:
         _measure(card, folder, chosen)
+    keep_grams(texts_before)
     commit_or_conflict()
     return card_settings(person, group)
 
 
 def _measure(card, folder, fields):
-    """What a card's row keeps for lists and search, and the owner's nickname."""
+    """What a card's row keeps for lists and search, and the owner's nickname (its
+    search grams follow: search.keep_grams)."""
     owner = card.owner
     card.missing = rules.missing_keys(fields, card.values)
     card.complete = not card.missing
@@ -174,9 +186,14 @@ def _measure(card, folder, fields):
 
 # --- My card -------------------------------------------------------------------------------
 
-def _card_of(folder, membership):
-    return db.session.scalar(select(Card).where(Card.folder_id == folder.id,
-                                                Card.owner_membership_id == membership.id))
+def _card_of(folder, membership, lock=False):
+    """The member's card; `lock`: locked and read afresh (PostgreSQL's FOR UPDATE), so
+    that two saves of it, or a save and a settings change, write its grams in turn."""
+    query = select(Card).where(Card.folder_id == folder.id,
+                               Card.owner_membership_id == membership.id)
+    if lock:
+        query = query.with_for_update(of=Card).execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 def prefill(person, folder, fields):
@@ -225,17 +242,23 @@ def save_my_card(person, group, values, public=None):
     clean, errors = rules.check_values(fields, values)
     if errors:
         raise Invalid({"values": errors})
-    card = _card_of(folder, membership)
+    card = _card_of(folder, membership, lock=True)
     created = card is None
-    if created:
-        card = Card(folder_id=folder.id, owner_membership_id=membership.id, owner=membership)
-        db.session.add(card)
-    card.values = {key: value for key, value in clean.items() if value}
-    if public is not None:
-        card.public = public
-    _measure(card, folder, fields)
-    record_activity(membership)
-    commit_or_conflict()  # two first saves at once: the unique (folder, member) says 409
+    # Two first saves at once: the unique (folder, member) says 409, at the flush that
+    # gives the card its id for its search grams or at the commit.
+    with unit_of_work():
+        if created:
+            card = Card(folder_id=folder.id, owner_membership_id=membership.id,
+                        owner=membership)
+            db.session.add(card)
+        card.values = {key: value for key, value in clean.items() if value}
+        if public is not None:
+            card.public = public
+        texts_before = search_texts_of(card)
+        _measure(card, folder, fields)
+        keep_grams([(card, texts_before)])
+        record_activity(membership)
+        db.session.commit()
     return my_card(person, group), created
 
 

@@ -88,6 +88,7 @@ def test_member_cards_on_a_phone(phone, live_server, accept_language, lang):
     owner.open(f"/g/{gid}/cards?q={words['city']}")
     check(owner)
     assert owner.page.locator(".card-list .list-item").count() == 1
+    owner.screenshot(f"card-folder-search-{lang}")
 
     cid = api(live_server, "GET", f"/api/v1/groups/{gid}/cards/me", token).json()["id"]
     stranger = phone(accept_language)
