@@ -4,7 +4,7 @@ The folder's search looks up each card's grams (card/search.py) instead of readi
 every card's search text; existing cards get theirs from their stored search texts.
 
 Revision ID: a7c4e2f19b35
-Revises: 3b7f1c9d2a64
+Revises: d4e7a1b2c3f5
 Create Date: 2026-12-03 07:40:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7c4e2f19b35'
-down_revision = '3b7f1c9d2a64'
+down_revision = 'd4e7a1b2c3f5'
 branch_labels = None
 depends_on = None
 

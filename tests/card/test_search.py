@@ -135,7 +135,7 @@ def test_the_migration_finds_existing_cards(app, make_cards):
     world = make_cards(members=("甲", "读者"))
     world.fill("甲", phone=PHONE, name="张三", company="星辰科技", wechat="zs_secret")
     with app.app_context():
-        downgrade(revision="3b7f1c9d2a64")
+        downgrade(revision="d4e7a1b2c3f5")
         upgrade()
     assert _names(world.folder(world.member("读者"), q="辰科")) == ["星辰科技-张三"]
     assert _names(world.folder(world.member("读者"), q="zs_secret")) == []
