@@ -117,7 +117,8 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call):
     threshold = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
         LEADERBOARD_MAX - 1).correlate(None).scalar_subquery()
     board = (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
-                    HabitMember.total_days, current.label("current"), HabitMember.longest_streak,
+                    HabitMember.total_days.label("total"), current.label("current"),
+                    HabitMember.longest_streak.label("longest"),
                     (HabitMember.last_day == today).label("done_today"))
              .select_from(HabitMember)
              .join(Membership, Membership.id == HabitMember.membership_id)
@@ -128,9 +129,11 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call):
              .limit(LEADERBOARD_MAX))
     parts = [board]
     if with_roll_call:
-        none = (cast(null(), Integer),) * 3
-        parts.append(_not_done_query(habit, today, literal(1), Membership.id, Membership.public_id,
-                                     NAME, *none, cast(null(), Boolean))
+        # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
+        none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
+        parts.append(_not_done_query(habit, today, literal(1).label("part"), Membership.id,
+                                     Membership.public_id, NAME, *none,
+                                     cast(null(), Boolean).label("done_today"))
                      .limit(NOT_DONE_MAX))
     rows = db.session.execute(union_all(*(select(part.subquery()) for part in parts))).all()
     standings = sorted((row for row in rows if row[0] == 0),
