@@ -100,7 +100,8 @@ def folder_page(person, group, query="", page=1):
     # display name) index, so an unsearched page stops after its 50 rows, or sorted
     # from a search's matches (their ids and names alone). Then the page's rows as plain
     # columns (no entities to build), each member's row looked up for those 50 only.
-    chosen = (matching.add_columns(Card.id).order_by(Card.display_name, Card.id)
+    chosen = (matching.add_columns(Card.id, func.count().over().label("total"))
+              .order_by(Card.display_name, Card.id)
               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).subquery())
     rows = db.session.execute(
         select(Card.public_id, Card.values, Card.display_name, Card.complete,
@@ -108,13 +109,17 @@ def folder_page(person, group, query="", page=1):
                Membership.public_id.label("member_id"),
                Person.public_id.label("person_id"),
                Person.name.label("person_name"),
-               Person.avatar_image_public_id.label("photo_id"))
+               Person.avatar_image_public_id.label("photo_id"),
+               chosen.c.total)
         .select_from(chosen)
         .join(Card, Card.id == chosen.c.id)
         .join(Membership, Membership.id == Card.owner_membership_id)
         .join(Person, Person.id == Membership.person_id)
         .order_by(Card.display_name, Card.id)).all()
-    total = db.session.scalar(matching.add_columns(func.count(Card.id)))
+    # How many match is counted beside the chosen rows (a window over them all, before
+    # the LIMIT); only a page past the end, which has no row to carry it, counts again.
+    total = rows[0].total if rows else 0 if page == 1 else db.session.scalar(
+        matching.add_columns(func.count(Card.id)))
     fields = rules.fields_of(folder)
     views = []
     for row in rows:
@@ -153,13 +158,18 @@ def incomplete_cards(person, group):
     without = (select(Membership).join(Person, Person.id == Membership.person_id)
                .where(Membership.group_id == group.id, Membership.status == "active", ~has_card))
     lacking = active_cards(folder).where(Card.complete.is_(False))
-    missing = db.session.scalars(without.order_by(Membership.joined_at, Membership.id)
+    # Each list with its exact count beside it (a window over every row, before the
+    # LIMIT): an empty list counts none.
+    total = func.count().over()
+    missing = db.session.execute(without.add_columns(total)
+                                 .order_by(Membership.joined_at, Membership.id)
                                  .limit(LIST_MAX)).all()
-    incomplete = db.session.scalars(lacking.order_by(Card.display_name).limit(LIST_MAX)).all()
-    count = select(func.count()).select_from
-    return Incomplete(folder, missing, [(card.owner, list(card.missing)) for card in incomplete],
-                      db.session.scalar(count(without.subquery())),
-                      db.session.scalar(count(lacking.subquery())), rules.fields_of(folder))
+    incomplete = db.session.execute(lacking.add_columns(total).order_by(Card.display_name)
+                                    .limit(LIST_MAX)).all()
+    return Incomplete(folder, [member for member, _ in missing],
+                      [(card.owner, list(card.missing)) for card, _ in incomplete],
+                      missing[0][1] if missing else 0, incomplete[0][1] if incomplete else 0,
+                      rules.fields_of(folder))
 
 
 def reminder_text(report):

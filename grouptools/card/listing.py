@@ -3,12 +3,13 @@ cards are complete, and whether mine waits to be filled in — and the link that
 cards up (or changes their settings)."""
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import has_request_context, request, url_for
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import DomainError
+from grouptools.core.models import Membership
 from grouptools.core.widgets import WidgetSummary
 from grouptools.card import service
 from grouptools.card.folder import completion
@@ -41,12 +42,11 @@ def group_listing(group, person):
         membership = authorize(person, Action.VIEW_GROUP, group)
     except DomainError:
         return []
-    folder = service.folder_of(group)
-    if folder is None:
+    row = db.session.execute(folder_line_query(group, membership)).first()
+    remember_folder(group, row[0] if row else None)
+    if row is None:
         return []
-    complete, members = completion(folder)
-    mine = db.session.scalar(select(Card.complete).where(
-        Card.folder_id == folder.id, Card.owner_membership_id == membership.id))
+    folder, complete, members, mine = row
     status = gettext("%(complete)d/%(members)d cards complete", complete=complete, members=members)
     if mine is None:
         status = gettext("Fill in your card") + " · " + status
@@ -57,8 +57,38 @@ def group_listing(group, person):
                           needs_me=not mine and not folder.is_closed())]
 
 
+def folder_line_query(group, membership):
+    """(folder, complete cards, active members, my card's `complete` or None): the
+    group page's line in one statement (the counts as folder.completion counts them)."""
+    complete = (select(func.count()).select_from(Card)
+                .join(Membership, Membership.id == Card.owner_membership_id)
+                .where(Card.folder_id == CardFolder.id, Membership.status == "active",
+                       Card.complete.is_(True)).scalar_subquery())
+    members = (select(func.count(Membership.id))
+               .where(Membership.group_id == group.id, Membership.status == "active")
+               .scalar_subquery())
+    mine = (select(Card.complete).where(Card.folder_id == CardFolder.id,
+                                        Card.owner_membership_id == membership.id)
+            .scalar_subquery())
+    return select(CardFolder, complete, members, mine).where(CardFolder.group_id == group.id)
+
+
+FOLDERS_READ = "grouptools.card_folders"
+
+
+def remember_folder(group, folder):
+    """What the group page's line read of the group's folder, for its create link."""
+    if has_request_context():
+        request.environ.setdefault(FOLDERS_READ, {})[group.id] = folder
+
+
+def _folder_of(group):
+    read = request.environ.get(FOLDERS_READ, {}) if has_request_context() else {}
+    return read[group.id] if group.id in read else service.folder_of(group)
+
+
 def create_link(group):
-    label = (gettext("Member card settings") if service.folder_of(group) is not None
+    label = (gettext("Member card settings") if _folder_of(group) is not None
              else gettext("Member cards"))
     return label, url_for("card_pages.settings", gid=group.public_id)
 

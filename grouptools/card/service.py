@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.groups.service import record_activity
@@ -19,7 +19,7 @@ from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import WidgetClosed, close_widget
 from grouptools.core.database import commit_or_conflict, unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
-from grouptools.core.models import Membership
+from grouptools.core.models import Group, Membership
 from grouptools.card import settings as rules
 from grouptools.card.models import Card, CardFolder
 from grouptools.card.search import keep_grams, search_texts_of
@@ -76,7 +76,23 @@ class CardView:
 # --- The folder ----------------------------------------------------------------------------
 
 def folder_of(group):
+    """The group's folder, or None. A folder this request already holds (the page's
+    widget, loaded by core.loaders) answers without reading it again: a group has one
+    folder at most, and only a loaded, unexpired row is trusted."""
+    for row in list(db.session.identity_map.values()):
+        if isinstance(row, CardFolder):
+            state = inspect(row)
+            if state.dict.get("group_id") == group.id and not (state.deleted or state.was_deleted):
+                return row
     return db.session.scalar(select(CardFolder).where(CardFolder.group_id == group.id))
+
+
+def folder_id_of_group(group_public_id):
+    """The public id of the folder of the group with this public id, or None: one
+    statement, for a page that then loads the folder as its own (core.loaders)."""
+    return db.session.scalar(select(CardFolder.public_id)
+                             .join(Group, Group.id == CardFolder.group_id)
+                             .where(Group.public_id == group_public_id))
 
 
 def require_folder(group):

@@ -55,8 +55,10 @@ def show_folder(fid):
 
 @pages.get("/g/<pid:gid>/cards")
 def group_folder(gid):
-    folder = service.require_folder(find_group(gid))
-    return member_page_or_public_card(CARD, folder.public_id, _show_folder)
+    fid = service.folder_id_of_group(gid)
+    if fid is None:  # no such group (404), or no folder yet (its own message)
+        fid = service.require_folder(find_group(gid)).public_id
+    return member_page_or_public_card(CARD, fid, _show_folder)
 
 
 @pages.route("/g/<pid:gid>/cards/me", methods=["GET", "POST"])

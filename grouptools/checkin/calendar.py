@@ -47,6 +47,7 @@ class Month:
     previous: str
     following: str | None  # None: the month is this one
     selected: date | None  # the day opened, in this month
+    also_done: set = frozenset()  # checked-in days of month_view's `also` range
 
 
 def read_month(typed):
@@ -69,13 +70,15 @@ def read_day(typed, today):
     return day if date(1900, 1, 1) <= day <= today else None
 
 
-def month_view(person, habit, today, typed_month=None, typed_day=None):
+def month_view(person, habit, today, typed_month=None, typed_day=None, known=None, also=None):
     """The asker's month `typed_month` (YYYY-MM; anything else: this month, as is a month
     still to come) of the habit, `today` being the group's local date; a day opened
-    (`typed_day`, YYYY-MM-DD up to today) shows its own month."""
+    (`typed_day`, YYYY-MM-DD up to today) shows its own month. `known` and `also` as
+    stats.calendar takes them."""
     selected = read_day(typed_day, today)
     month = selected.replace(day=1) if selected else read_month(typed_month)
-    figures = stats.calendar(person, habit, month if month and month <= today else None)
+    figures = stats.calendar(person, habit, month if month and month <= today else None,
+                             known=known, also=also)
     first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
     done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
     cells = [None] * first.weekday()
@@ -93,4 +96,4 @@ def month_view(person, habit, today, typed_month=None, typed_day=None):
         weeks=[cells[i:i + 7] for i in range(0, len(cells), 7)],
         weekdays=[(short[i], full[i]) for i in range(7)], previous=previous,
         following=following.strftime("%Y-%m") if following <= today else None,
-        selected=selected)
+        selected=selected, also_done=figures.get("also_done", frozenset()))

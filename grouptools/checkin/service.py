@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from grouptools.checkin.models import Checkin, Habit, HabitMember
 from grouptools.checkin.streaks import current_streak, refresh_everyone
@@ -17,11 +17,13 @@ from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
+from grouptools.core.models import Membership
 from grouptools.core.timeutil import local_today
 from grouptools.extensions import db
 
 SETTINGS = ("title", "description", "proof", "weekdays", "window_start", "window_end",
             "starts_on", "ends_on", "makeups_per_month", "makeup_days_back", "milestones")
+NOT_ACTIVE = tuple(status for status in Membership.STATUSES if status != "active")
 # Settings that change which days are scheduled: streaks are worked out again.
 SCHEDULE = ("weekdays", "starts_on", "ends_on")
 
@@ -45,6 +47,9 @@ class HabitState:
     today: date
     me: Me | None  # None for anyone who is not an active member
     manager: bool
+    # (active members, of them checked in today), read with `me` when the page asks
+    # (stats.habit_stats takes them as known_counts); None otherwise.
+    counts: tuple | None = None
 
 
 def month_bounds(day):
@@ -64,23 +69,54 @@ def makeups_in_month(habit, membership_id, day):
         Checkin.makeup.is_(True), Checkin.day >= first, Checkin.day < following))
 
 
-def my_figures(habit, membership, today):
-    row = db.session.get(HabitMember, (habit.id, membership.id))
-    used = makeups_in_month(habit, membership.id, today)
+def today_counts(habit, today):
+    """(active members, of them checked in today) as two scalar subqueries: today's
+    figures off the habit's (habit_id, last_day) index, leaving out the few members who
+    have gone, rather than look up every member's figures."""
+    members = (select(func.count()).select_from(Membership)
+               .where(Membership.group_id == habit.group_id, Membership.status == "active")
+               .scalar_subquery())
+    gone = select(Membership.id).where(Membership.group_id == habit.group_id,
+                                       Membership.status.in_(NOT_ACTIVE))
+    done = (select(func.count()).select_from(HabitMember)
+            .where(HabitMember.habit_id == habit.id, HabitMember.last_day == today,
+                   HabitMember.membership_id.not_in(gone))
+            .scalar_subquery())
+    return members, done
+
+
+def my_figures(habit, membership, today, with_counts=False):
+    """(Me, today's counts or None): the member's figures and this month's make-ups, and
+    with `with_counts` the habit's `today_counts`, in one statement."""
+    first, following = month_bounds(today)
+    used = (select(func.count()).select_from(Checkin)
+            .where(Checkin.habit_id == habit.id, Checkin.membership_id == membership.id,
+                   Checkin.makeup.is_(True), Checkin.day >= first, Checkin.day < following)
+            .scalar_subquery())
+    counts = today_counts(habit, today) if with_counts else ()
+    mine = and_(HabitMember.habit_id == Habit.id, HabitMember.membership_id == membership.id)
+    row, used, *counts = db.session.execute(
+        select(HabitMember, used, *counts).select_from(Habit).outerjoin(HabitMember, mine)
+        .where(Habit.id == habit.id)).one()
     left = max(habit.makeups_per_month - used, 0)
+    counts = tuple(counts) if with_counts else None
     if row is None:
-        return Me(False, 0, 0, 0, left)
+        return Me(False, 0, 0, 0, left), counts
     return Me(done_today=row.last_day == today,
               current_streak=current_streak(habit, row.streak_end, row.streak, today),
-              longest_streak=row.longest_streak, total_days=row.total_days, makeups_left=left)
+              longest_streak=row.longest_streak, total_days=row.total_days,
+              makeups_left=left), counts
 
 
-def habit_state(person, habit, now=None):
-    """The habit as `person` may see it (404 for strangers, 401 for nobody)."""
+def habit_state(person, habit, now=None, with_counts=False):
+    """The habit as `person` may see it (404 for strangers, 401 for nobody); with
+    `with_counts`, today's counts read beside the asker's figures (the habit page)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     today = local_today(habit.group, now)
-    me = my_figures(habit, membership, today) if membership is not None else None
-    return HabitState(habit, today, me, can(person, Action.MANAGE_WIDGET, habit, membership))
+    me, counts = (my_figures(habit, membership, today, with_counts) if membership is not None
+                  else (None, None))
+    return HabitState(habit, today, me, can(person, Action.MANAGE_WIDGET, habit, membership),
+                      counts)
 
 
 # --- Creating and changing ---------------------------------------------------------------

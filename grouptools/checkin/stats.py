@@ -12,11 +12,11 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import Boolean, Integer, and_, cast, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from grouptools.checkin.models import Achievement, Checkin, CheckinImage, HabitMember
-from grouptools.checkin.service import month_bounds
+from grouptools.checkin.service import month_bounds, today_counts
 from grouptools.checkin.streaks import current_streak, current_streak_clause, is_scheduled
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import NotFound
@@ -31,7 +31,6 @@ NOT_DONE_PAGE = 50  # names of `not_done` a page (`?page=`)
 FEED_MAX = 200
 
 NAME = func.coalesce(Membership.nickname, Person.name)
-NOT_ACTIVE = tuple(status for status in Membership.STATUSES if status != "active")
 
 
 class Standing(NamedTuple):
@@ -76,25 +75,39 @@ def _active_members(habit):
     return and_(Membership.group_id == habit.group_id, Membership.status == "active")
 
 
-def habit_stats(person, habit, now=None, page=1):
+def habit_stats(person, habit, now=None, page=1, known_counts=None):
     """Today's count, the leaderboard (by total days, then current streak; its first
     LEADERBOARD_MAX) and, for managers, page `page` of who has not checked in today
-    (NOT_DONE_PAGE a page) and the roll call naming the first NOT_DONE_MAX."""
+    (NOT_DONE_PAGE a page) and the roll call naming the first NOT_DONE_MAX.
+    `known_counts`: (members, done today) the same request read already (HabitState)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     manager = can(person, Action.MANAGE_WIDGET, habit, membership)
     today = local_today(habit.group, now)
+    member_count, done_count = known_counts or db.session.execute(
+        select(*today_counts(habit, today))).one()
+    scheduled = is_scheduled(habit, today)
+    roll_call_read = manager and scheduled
+    leaderboard, roll_call = _leaderboard_and_roll_call(habit, today, roll_call_read)
+    not_done = None
+    if manager:
+        not_done = []
+        if scheduled:
+            first, last = (page - 1) * NOT_DONE_PAGE, page * NOT_DONE_PAGE
+            # The first pages are names the roll call read already.
+            not_done = (roll_call[first:last] if last <= NOT_DONE_MAX
+                        else _not_done(habit, today, first, NOT_DONE_PAGE))
+    stats = HabitStats(habit, today, scheduled, done_count, member_count, leaderboard,
+                       not_done, None, page)
+    if roll_call_read:
+        stats.roll_call_text = roll_call_text(stats, roll_call)
+    return stats
+
+
+def _leaderboard_and_roll_call(habit, today, with_roll_call):
+    """([Standing] of the leaderboard, [Listed] of the first NOT_DONE_MAX who have not
+    checked in today, or [] without `with_roll_call`): one statement, each part its own
+    ordered, limited select (a UNION ALL), sorted back here."""
     current = current_streak_clause(habit, today)
-    member_count, done_count = db.session.execute(select(
-        select(func.count()).select_from(Membership).where(_active_members(habit))
-        .scalar_subquery(),
-        # Today's figures off the habit's (habit_id, last_day) index, leaving out the few
-        # members who have gone, rather than look up every member's figures.
-        select(func.count()).select_from(HabitMember)
-        .where(HabitMember.habit_id == habit.id, HabitMember.last_day == today,
-               HabitMember.membership_id.not_in(
-                   select(Membership.id).where(Membership.group_id == habit.group_id,
-                                               Membership.status.in_(NOT_ACTIVE))))
-        .scalar_subquery())).one()
     ranked = (select(HabitMember.total_days).select_from(HabitMember)
               .join(Membership, Membership.id == HabitMember.membership_id)
               .where(HabitMember.habit_id == habit.id, HabitMember.total_days > 0,
@@ -103,45 +116,50 @@ def habit_stats(person, habit, now=None, page=1):
     # members at or above it (ties included) are sorted by their current streak.
     threshold = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
         LEADERBOARD_MAX - 1).correlate(None).scalar_subquery()
-    rows = db.session.execute(
-        select(Membership.public_id, NAME, HabitMember.total_days, current,
-               HabitMember.longest_streak, HabitMember.last_day == today)
-        .select_from(HabitMember)
-        .join(Membership, Membership.id == HabitMember.membership_id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(HabitMember.habit_id == habit.id,
-               HabitMember.total_days >= func.coalesce(threshold, 1), _active_members(habit))
-        .order_by(HabitMember.total_days.desc(), current.desc(), Membership.id)
-        .limit(LEADERBOARD_MAX)).all()
-    leaderboard = [Standing(*row[:5], bool(row[5])) for row in rows]
-    scheduled = is_scheduled(habit, today)
-    not_done = roll_call = None
-    if manager:
-        not_done, roll_call = [], []
-        if scheduled:
-            roll_call = _not_done(habit, today, 0, NOT_DONE_MAX)
-            first, last = (page - 1) * NOT_DONE_PAGE, page * NOT_DONE_PAGE
-            # The first pages are names the roll call read already.
-            not_done = (roll_call[first:last] if last <= NOT_DONE_MAX
-                        else _not_done(habit, today, first, NOT_DONE_PAGE))
-    stats = HabitStats(habit, today, scheduled, done_count, member_count, leaderboard,
-                       not_done, None, page)
-    if manager and scheduled:
-        stats.roll_call_text = roll_call_text(stats, roll_call)
-    return stats
+    board = (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
+                    HabitMember.total_days.label("total"), current.label("current"),
+                    HabitMember.longest_streak.label("longest"),
+                    (HabitMember.last_day == today).label("done_today"))
+             .select_from(HabitMember)
+             .join(Membership, Membership.id == HabitMember.membership_id)
+             .join(Person, Person.id == Membership.person_id)
+             .where(HabitMember.habit_id == habit.id,
+                    HabitMember.total_days >= func.coalesce(threshold, 1), _active_members(habit))
+             .order_by(HabitMember.total_days.desc(), current.desc(), Membership.id)
+             .limit(LEADERBOARD_MAX))
+    parts = [board]
+    if with_roll_call:
+        # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
+        none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
+        parts.append(_not_done_query(habit, today, literal(1).label("part"), Membership.id,
+                                     Membership.public_id, NAME, *none,
+                                     cast(null(), Boolean).label("done_today"))
+                     .limit(NOT_DONE_MAX))
+    rows = db.session.execute(union_all(*(select(part.subquery()) for part in parts))).all()
+    standings = sorted((row for row in rows if row[0] == 0),
+                       key=lambda row: (-row[4], -row[5], row[1]))
+    leaderboard = [Standing(*row[2:7], bool(row[7])) for row in standings]
+    roll_call = [Listed(row[2], row[3]) for row in sorted(
+        (row for row in rows if row[0] == 1), key=lambda row: row[1])]
+    return leaderboard, roll_call
+
+
+def _not_done_query(habit, today, *columns):
+    """Active members who have not checked in today, in the order they came (ids grow as
+    they join): read from the group's index."""
+    figures = and_(HabitMember.habit_id == habit.id, HabitMember.membership_id == Membership.id)
+    return (select(*columns).select_from(Membership)
+            .join(Person, Person.id == Membership.person_id)
+            .outerjoin(HabitMember, figures)
+            .where(_active_members(habit),
+                   or_(HabitMember.last_day.is_(None), HabitMember.last_day < today))
+            .order_by(Membership.id))
 
 
 def _not_done(habit, today, offset, limit):
-    """Active members who have not checked in today, in the order they came (ids grow as
-    they join): read from the group's index, stopping after `offset + limit`."""
-    figures = and_(HabitMember.habit_id == habit.id, HabitMember.membership_id == Membership.id)
+    """A page of `_not_done_query`, stopping after `offset + limit`."""
     return [Listed(*row) for row in db.session.execute(
-        select(Membership.public_id, NAME).select_from(Membership)
-        .join(Person, Person.id == Membership.person_id)
-        .outerjoin(HabitMember, figures)
-        .where(_active_members(habit),
-               or_(HabitMember.last_day.is_(None), HabitMember.last_day < today))
-        .order_by(Membership.id).offset(offset).limit(limit))]
+        _not_done_query(habit, today, Membership.public_id, NAME).offset(offset).limit(limit))]
 
 
 def roll_call_text(stats, not_done):
@@ -173,30 +191,46 @@ def member_of(habit, membership, member_id):
     return member
 
 
-def calendar(person, habit, month=None, member_id=None, now=None):
+def calendar(person, habit, month=None, member_id=None, now=None, known=None, also=None):
     """{month, days: [{date, makeup}], current_streak, longest_streak, total_days} of a
-    member (the asker by default) for one month (default: this month)."""
+    member (the asker by default) for one month (default: this month).
+
+    For the habit page: `known`, the asker's figures (service.Me) the request read
+    already; `also`, a range of days (first, end) whose check-ins are read in the same
+    statement and answered as `also_done` (the days a make-up may still fill)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     member = member_of(habit, membership, member_id)
     today = local_today(habit.group, now)
     first, following = month_bounds(month or today)
-    days = db.session.execute(
-        select(Checkin.day, Checkin.makeup)
-        .where(Checkin.habit_id == habit.id, Checkin.membership_id == member.id,
-               Checkin.day >= first, Checkin.day < following).order_by(Checkin.day)).all()
-    row = db.session.get(HabitMember, (habit.id, member.id))
-    return {
-        "month": first.strftime("%Y-%m"),
-        "days": [{"date": day.isoformat(), "makeup": makeup} for day, makeup in days],
-        "current_streak": current_streak(habit, row.streak_end, row.streak, today) if row else 0,
-        "longest_streak": row.longest_streak if row else 0,
-        "total_days": row.total_days if row else 0,
-    }
+    days = Checkin.day
+    wanted = and_(days >= first, days < following)
+    if also:
+        wanted = or_(wanted, and_(days >= also[0], days < also[1]))
+    read = db.session.execute(
+        select(days, Checkin.makeup)
+        .where(Checkin.habit_id == habit.id, Checkin.membership_id == member.id, wanted)
+        .order_by(days)).all()
+    answer = {"month": first.strftime("%Y-%m"),
+              "days": [{"date": day.isoformat(), "makeup": makeup} for day, makeup in read
+                       if first <= day < following]}
+    if also:
+        answer["also_done"] = {day for day, _ in read if also[0] <= day < also[1]}
+    if known is not None and member is membership:
+        figures = (known.current_streak, known.longest_streak, known.total_days)
+    else:
+        row = db.session.get(HabitMember, (habit.id, member.id))
+        figures = ((current_streak(habit, row.streak_end, row.streak, today),
+                    row.longest_streak, row.total_days) if row else (0, 0, 0))
+    return {**answer, "current_streak": figures[0], "longest_streak": figures[1],
+            "total_days": figures[2]}
 
 
 # A check-in's pictures as pages and the API list them: their addresses and sizes, never
 # the pictures' bytes (served on their own, /images/<id>).
 WITH_PICTURES = selectinload(Checkin.images).joinedload(CheckinImage.image).defer(
+    Image.data).defer(Image.thumb_data)
+# The same, joined into the statement that reads the check-ins (a feed: one statement).
+JOINED_PICTURES = joinedload(Checkin.images).joinedload(CheckinImage.image).defer(
     Image.data).defer(Image.thumb_data)
 
 
@@ -220,9 +254,9 @@ def feed(person, habit, day=None, now=None):
         select(Checkin, Membership)
         .join(Membership, Membership.id == Checkin.membership_id)
         .join(Person, Person.id == Membership.person_id)
-        .options(contains_eager(Membership.person), WITH_PICTURES)
+        .options(contains_eager(Membership.person), JOINED_PICTURES)
         .where(Checkin.habit_id == habit.id, Checkin.day == day, _active_members(habit))
-        .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(FEED_MAX)).all()
+        .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(FEED_MAX)).unique().all()
     return [(checkin, member) for checkin, member in rows]
 
 

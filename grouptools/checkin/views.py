@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext, ngettext
-from sqlalchemy import select
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
@@ -30,7 +29,6 @@ from grouptools.core.pickedphotos import limit_photo_uploads
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.uploads import TooManyPixelsAtOnce
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
-from grouptools.extensions import db
 
 LEADERBOARD_SHOWN = 10
 INTEGERS = ("makeups_per_month", "makeup_days_back")
@@ -92,16 +90,22 @@ def proof_labels():
             ("photo", gettext("A photo")), ("text_photo", gettext("A few words and a photo"))]
 
 
-def makeup_days(habit, membership, state):
-    """(value, label) of past days the member may still make up: scheduled, theirs, not checked in, within
-    the habit's range (the monthly count is checked when they try)."""
+def makeup_range(habit, state):
+    """(first, end) of the past days a make-up may fill, None when the member has none
+    to make: the calendar reads their check-ins of those days too (stats.calendar)."""
     if state.me is None or habit.makeup_days_back == 0 or state.me.makeups_left == 0:
+        return None
+    return state.today - timedelta(days=habit.makeup_days_back), state.today
+
+
+def makeup_days(habit, membership, state, done):
+    """(value, label) of past days the member may still make up: scheduled, theirs, not checked in, within
+    the habit's range (the monthly count is checked when they try). `done`: the days of
+    `makeup_range` checked in."""
+    if makeup_range(habit, state) is None:
         return []
     today = state.today
     candidates = [today - timedelta(days=back) for back in range(1, habit.makeup_days_back + 1)]
-    done = set(db.session.scalars(select(Checkin.day).where(
-        Checkin.habit_id == habit.id, Checkin.membership_id == membership.id,
-        Checkin.day >= candidates[-1], Checkin.day < today)))
     joined = checkins.joined_on(membership)
     return [(day.isoformat(), format_date(day, "full")) for day in candidates
             if is_scheduled(habit, day) and day not in done and (joined is None or day >= joined)]
@@ -117,16 +121,18 @@ def _with_typed_day(makeups, typed):
 
 def _show(loaded, typed=None, errors=None, status=200):
     habit, person = loaded.widget, loaded.person
-    state = service.habit_state(person, habit)
-    board = stats.habit_stats(person, habit)
+    state = service.habit_state(person, habit, with_counts=True)
+    board = stats.habit_stats(person, habit, known_counts=state.counts)
     today = stats.feed(person, habit)
     mine = next((checkin for checkin, member in today if member.id == loaded.membership.id), None)
     calendar = month_view(person, habit, state.today, request.args.get("month"),
-                          request.args.get("day"))
+                          request.args.get("day"), known=state.me,
+                          also=makeup_range(habit, state))
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
         leaderboard=board.leaderboard[:LEADERBOARD_SHOWN], feed=today,
-        my_checkin=mine, makeups=_with_typed_day(makeup_days(habit, loaded.membership, state),
+        my_checkin=mine, makeups=_with_typed_day(makeup_days(habit, loaded.membership, state,
+                                                             calendar.also_done),
                                                  (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,

@@ -124,6 +124,15 @@ def membership_of(person, group):
     return membership
 
 
+def remember_membership(person, group, membership):
+    """Tell this request the person's membership in the group (None: they have none),
+    read together with something else (core.loaders reads it with the widget), so
+    `membership_of` does not read it again."""
+    read = _memberships_read()
+    if read is not None and person is not None:
+        read[(person.id, group.id)] = membership
+
+
 def forget_membership(group, person=None):
     """Drop what this request remembers of `person`'s membership in `group` (of every
     membership in the group when `person` is None): the next `membership_of` reads it."""

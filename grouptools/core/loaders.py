@@ -5,11 +5,13 @@ instead of repeating "who is asking, find it, may they": what it answers when re
 then the same on every route of every widget (docs/api.md#errors)."""
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
+from sqlalchemy.orm import contains_eager
 
-from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize
+from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize, remember_membership
 from grouptools.core.errors import NotFound
 from grouptools.core.identity import current_person, require_person
+from grouptools.core.models import Membership
 from grouptools.extensions import db
 
 
@@ -29,8 +31,25 @@ def load_widget(model, public_id, action=Action.VIEW_GROUP):
     :raise 403: the asker sees the widget but may not do `action`
     """
     person = current_person() if action in PUBLIC_ACTIONS else require_person()
-    widget = model.find(public_id)
+    widget = find_with_membership(model, public_id, person)
     return Loaded(widget, person, authorize(person, action, widget))
+
+
+def find_with_membership(model, public_id, person):
+    """The widget (404 when unknown), read in one statement with its group and the
+    asker's membership there, which `membership_of` then answers without reading it
+    again (the statement budget, docs/architecture.md#statement-budget)."""
+    if person is None:
+        return model.find(public_id)
+    mine = and_(Membership.group_id == model.group_id, Membership.person_id == person.id)
+    row = db.session.execute(
+        select(model, Membership).join(model.group).outerjoin(Membership, mine)
+        .options(contains_eager(model.group)).where(model.public_id == public_id)).first()
+    if row is None:
+        raise NotFound()
+    widget, membership = row
+    remember_membership(person, widget.group, membership)
+    return widget
 
 
 def load_earned(model, public_id, widget_model, widget_id):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, exists, func, select, true, update
+from sqlalchemy import and_, exists, func, literal, select, true, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
@@ -195,30 +195,54 @@ def counts(notice):
     return Counts(*db.session.execute(select(audience, *answered.c)).one())
 
 
-def _readers(notice, at_column, condition, order, page):
-    """Page `page` of the audience members whose receipt meets `condition`, in `order`:
-    read off a receipts' index in that order, so the database stops at that page's end."""
-    query = (notice.audience_members(Membership.public_id,
-                                     func.coalesce(Membership.nickname, Person.name), at_column)
-             .join(NoticeReceipt, current_receipt(notice, Membership.id))
-             .join(Person, Person.id == Membership.person_id)
-             .where(condition).order_by(*order)
-             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-    return [Listed(*row) for row in db.session.execute(query)]
+def _readers(notice, at_column, condition, page):
+    """Page `page` of the audience members whose receipt meets `condition`, by
+    `at_column` then membership: read off a receipts' index in that order, so the
+    database stops at that page's end. Columns: (at, membership id, public id, name)."""
+    return (notice.audience_members(at_column, NoticeReceipt.membership_id, Membership.public_id,
+                                    func.coalesce(Membership.nickname, Person.name))
+            .join(NoticeReceipt, current_receipt(notice, Membership.id))
+            .join(Person, Person.id == Membership.person_id)
+            .where(condition).order_by(at_column, NoticeReceipt.membership_id)
+            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
 
 
 def _members_without(notice, condition, page=1, size=None):
     """Page `page` (of `size`) of the audience members, in the order they joined, with no
     receipt meeting `condition`: the group's members walked in that order off their index
-    until that page is found, never sorted whole."""
+    until that page is found, never sorted whole. The same columns as `_readers`, the
+    joining time for `at`."""
     size = size or PAGE_SIZE
-    query = (notice.audience_members(Membership.public_id,
-                                     func.coalesce(Membership.nickname, Person.name))
-             .join(Person, Person.id == Membership.person_id)
-             .where(~exists().where(current_receipt(notice, Membership.id), condition))
-             .order_by(Membership.joined_at, Membership.id)
-             .offset((page - 1) * size).limit(size))
-    return [Listed(*row) for row in db.session.execute(query)]
+    return (notice.audience_members(Membership.joined_at, Membership.id, Membership.public_id,
+                                    func.coalesce(Membership.nickname, Person.name))
+            .join(Person, Person.id == Membership.person_id)
+            .where(~exists().where(current_receipt(notice, Membership.id), condition))
+            .order_by(Membership.joined_at, Membership.id)
+            .offset((page - 1) * size).limit(size))
+
+
+def _lists(notice, page):
+    """{list name: [Listed]}: every list of `receipts` read in one statement, each part
+    still its own ordered, paged select (a UNION ALL of them), sorted back here."""
+    confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
+    parts = {
+        "confirmed": _readers(notice, confirmed_at, confirmed_at.is_not(None), page),
+        "viewed": _readers(notice, viewed_at, confirmed_at.is_(None), page),
+        "not_viewed": _members_without(notice, true(), page),
+    }
+    if notice.require_confirmation:
+        parts["unconfirmed"] = _members_without(notice, confirmed_at.is_not(None),
+                                                size=REMINDER_MAX)
+    names = list(parts)
+    rows = db.session.execute(union_all(*(
+        select(literal(i).label("list"), query.subquery())
+        for i, query in enumerate(parts.values()))))
+    lists = {name: [] for name in names}
+    for which, at, membership_id, public_id, name in sorted(
+            rows, key=lambda row: (row[0], row[1] is not None, row[1], row[2])):
+        dated = names[which] in ("confirmed", "viewed")
+        lists[names[which]].append(Listed(public_id, name, at if dated else None))
+    return lists
 
 
 def receipts(person, notice, page=1, known_counts=None):
@@ -226,16 +250,11 @@ def receipts(person, notice, page=1, known_counts=None):
     only opened it and who has not opened it (PAGE_SIZE each), and who to remind.
     `known_counts`: the counts the same request read already (the page's NoticeState)."""
     authorize(person, Action.MANAGE_WIDGET, notice)
-    confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
+    lists = _lists(notice, page)
     return Receipts(
         notice=notice, counts=known_counts or counts(notice), page=page,
-        confirmed=_readers(notice, confirmed_at, confirmed_at.is_not(None),
-                           [confirmed_at, NoticeReceipt.membership_id], page),
-        viewed=_readers(notice, viewed_at, confirmed_at.is_(None),
-                        [viewed_at, NoticeReceipt.membership_id], page),
-        not_viewed=_members_without(notice, true(), page),
-        unconfirmed=(_members_without(notice, confirmed_at.is_not(None), size=REMINDER_MAX)
-                     if notice.require_confirmation else None),
+        confirmed=lists["confirmed"], viewed=lists["viewed"], not_viewed=lists["not_viewed"],
+        unconfirmed=lists.get("unconfirmed"),
     )
 
 

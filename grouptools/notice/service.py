@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import lazyload
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
@@ -79,6 +80,8 @@ def notices_for_group(group, person, membership):
         select(Notice, addressed.label("addressed"),
                receipts.confirmed_clause(membership.id).label("confirmed"))
         .where(Notice.group_id == group.id)
+        # The group page shows no pictures: read them only if something asks.
+        .options(lazyload(Notice.images))
         .order_by(Notice.created_at.desc(), Notice.id.desc())).all()
     return [(notice, bool(to_me), bool(confirmed)) for notice, to_me, confirmed in rows
             if to_me or can(person, Action.VIEW_GROUP, notice, membership)]

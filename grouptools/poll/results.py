@@ -7,7 +7,7 @@ Nothing here reads every vote: a handful of indexed queries whatever their numbe
 from dataclasses import dataclass, field
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import exists, func, literal, select, union_all
+from sqlalchemy import and_, exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import person_avatar
@@ -105,27 +105,27 @@ def results_hidden_until(poll, manager, voted, closed):
     return "never"
 
 
-def _took_part(polls, memberships):
-    """{(poll id, membership id)} of the askers' participations in these polls."""
-    return {tuple(row) for row in db.session.execute(
-        select(Participation.poll_id, Participation.membership_id)
-        .where(Participation.poll_id.in_([poll.id for poll in polls]),
-               Participation.membership_id.in_({m.id for m in memberships})))}
-
-
-def _my_choices(polls, memberships):
-    """{poll id: option ids the asker chose}, open ballots only (a secret one keeps none)."""
-    asker = {poll.id: membership.id for poll, membership in zip(polls, memberships)
-             if not poll.anonymous}
-    if not asker:
-        return {}
-    chosen = {}
+def _took_part_and_chose(polls, memberships):
+    """({(poll id, membership id)} of the askers' participations in these polls,
+    {poll id: option ids the asker chose} on open ballots — a secret one keeps none),
+    in one statement: every vote has its participation (voting.py)."""
+    if not polls:
+        return set(), {}
+    asker = {poll.id: membership.id for poll, membership in zip(polls, memberships)}
+    open_ballots = [poll.id for poll in polls if not poll.anonymous]
+    chose = and_(Vote.poll_id == Participation.poll_id,
+                 Vote.membership_id == Participation.membership_id,
+                 Vote.poll_id.in_(open_ballots))
+    took_part, chosen = set(), {}
     for poll_id, membership_id, option_id in db.session.execute(
-            select(Vote.poll_id, Vote.membership_id, Vote.option_id)
-            .where(Vote.poll_id.in_(asker), Vote.membership_id.in_(set(asker.values())))):
-        if asker[poll_id] == membership_id:
+            select(Participation.poll_id, Participation.membership_id, Vote.option_id)
+            .outerjoin(Vote, chose)
+            .where(Participation.poll_id.in_(asker),
+                   Participation.membership_id.in_(set(asker.values())))):
+        took_part.add((poll_id, membership_id))
+        if option_id is not None and asker[poll_id] == membership_id:
             chosen.setdefault(poll_id, set()).add(option_id)
-    return chosen
+    return took_part, chosen
 
 
 def poll_state(person, poll, with_results=True):
@@ -139,8 +139,7 @@ def poll_states(person, polls, with_results=True):
     asks for all of them; load their options up front)."""
     memberships = [authorize(person, Action.VIEW_GROUP, poll) for poll in polls]
     _count_pools_if_closed(polls)
-    voted = _took_part(polls, memberships) if polls else set()
-    mine = _my_choices(polls, memberships)
+    voted, mine = _took_part_and_chose(polls, memberships)
     states = []
     for poll, membership in zip(polls, memberships):
         manager = can(person, Action.MANAGE_WIDGET, poll, membership)
@@ -208,8 +207,8 @@ def _results_of(polls_and_managers, with_voters=True):
     pending = ballots.pending_counts(secret) if secret else {}
     voters = _first_voters([o for poll in open_ballots for o in poll.options]) \
         if with_voters else {}
-    not_voted_counts = _not_voted_counts(managed)
-    not_voted = _not_voted([poll for poll in managed if not poll.anonymous])
+    not_voted, not_voted_counts = _not_voted([poll for poll in managed if not poll.anonymous])
+    not_voted_counts.update(_not_voted_counts([poll for poll in managed if poll.anonymous]))
     answers = []
     for poll, manager in polls_and_managers:
         counted = pending_here = None
@@ -277,23 +276,30 @@ def _not_voted_query(poll, *columns):
 
 
 def _not_voted(polls):
-    """{poll id: [Voter]}, the first NOT_VOTED_SHOWN active members of each poll's group
-    who have not taken part, in joining order."""
+    """({poll id: [Voter]}, {poll id: how many}): the first NOT_VOTED_SHOWN active
+    members of each poll's group who have not taken part, in joining order, and how many
+    they are in all — counted beside them by a window over the rows before the LIMIT,
+    so the list and its count are one statement."""
     order = (Membership.joined_at, Membership.id)
     # Each part numbers its rows, so the joining order is the database's own, NULLs and all.
     firsts = first_of_each([_not_voted_query(poll, func.row_number().over(order_by=order)
-                                             .label("rank"), *_voter_columns())
+                                             .label("rank"),
+                                             func.count().over().label("total"),
+                                             *_voter_columns())
                             .join(Person, Person.id == Membership.person_id).order_by(*order)
                             for poll in polls], NOT_VOTED_SHOWN)
     rows = [row for shown in firsts for row in db.session.execute(select(shown))]
-    not_voted = {}
-    for poll_id, _, *voter in sorted(rows, key=lambda row: row[:2]):
-        not_voted.setdefault(poll_id, []).append(Voter(*voter))
-    return not_voted
+    not_voted = {poll.id: [] for poll in polls}
+    counts = {poll.id: 0 for poll in polls}
+    for poll_id, _, total, *voter in sorted(rows, key=lambda row: row[:2]):
+        not_voted[poll_id].append(Voter(*voter))
+        counts[poll_id] = total
+    return not_voted, counts
 
 
 def _not_voted_counts(polls):
-    """{poll id: how many active members have not taken part}."""
+    """{poll id: how many active members have not taken part} (secret ballots: their
+    managers see how many, never who)."""
     queries = [_not_voted_query(poll, func.count(Membership.id).label("count")) for poll in polls]
     return {poll_id: count for start in range(0, len(queries), UNION_PARTS)
             for poll_id, count in db.session.execute(

@@ -4,7 +4,7 @@ takes votes, results.py says who sees which results).
 Plain functions over the models; each asks core.access before anything and commits its
 own unit of work. A change of settings holds the poll's row (Poll.lock), as a vote does."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget
@@ -41,14 +41,13 @@ def polls_for_group(group, person):
     membership = membership_of(person, group)
     if membership is None or not can(person, Action.VIEW_GROUP, group, membership):
         return []
-    polls = list(db.session.scalars(
-        select(Poll).where(Poll.group_id == group.id)
-        .order_by(Poll.created_at.desc(), Poll.id.desc())))
-    voted = set(db.session.scalars(select(Participation.poll_id).where(
-        Participation.membership_id == membership.id,
-        Participation.poll_id.in_([p.id for p in polls]))))
+    voted = exists().where(Participation.poll_id == Poll.id,
+                           Participation.membership_id == membership.id)
+    rows = db.session.execute(
+        select(Poll, voted.label("voted")).where(Poll.group_id == group.id)
+        .order_by(Poll.created_at.desc(), Poll.id.desc())).all()
     now = utcnow()
-    return [(poll, poll.is_closed(now), poll.id in voted) for poll in polls]
+    return [(poll, poll.is_closed(now), bool(took_part)) for poll, took_part in rows]
 
 
 # --- Creating and managing --------------------------------------------------------------

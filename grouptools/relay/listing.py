@@ -6,13 +6,23 @@ from grouptools.core.widgets import WidgetSummary
 from grouptools.relay import service
 
 
-def status_line(relay, waitlisted):
-    """"12/20 · 3 on the waitlist", or "12 signed up" without a limit."""
+def slots_capacity(slots):
+    """The slots' capacities summed, None without slots or when one has no limit."""
+    if slots and all(slot.capacity is not None for slot in slots):
+        return sum(slot.capacity for slot in slots)
+    return None
+
+
+def status_line(relay, waitlisted, slot_capacity=...):
+    """"12/20 · 3 on the waitlist", or "12 signed up" without a limit. `slot_capacity`:
+    `slots_capacity` when it was read with the relay (the group page), else worked out
+    from its slots."""
+    if slot_capacity is ...:
+        slot_capacity = slots_capacity(relay.slots)
     if relay.capacity is not None:
         line = gettext("%(taken)d/%(capacity)d", taken=relay.taken, capacity=relay.capacity)
-    elif relay.slots and all(slot.capacity is not None for slot in relay.slots):
-        line = gettext("%(taken)d/%(capacity)d", taken=relay.taken,
-                       capacity=sum(slot.capacity for slot in relay.slots))
+    elif slot_capacity is not None:
+        line = gettext("%(taken)d/%(capacity)d", taken=relay.taken, capacity=slot_capacity)
     else:
         line = ngettext("%(num)d signed up", "%(num)d signed up", relay.taken)
     if waitlisted:
@@ -26,7 +36,7 @@ def list_relays(group, person):
             title=summary.relay.title,
             url=url_for("relay_pages.show_relay", rid=summary.relay.public_id),
             created_at=summary.relay.created_at,
-            status=status_line(summary.relay, summary.waitlisted),
+            status=status_line(summary.relay, summary.waitlisted, summary.slot_capacity),
             closed=summary.relay.is_closed(),
             needs_me=not summary.mine and not summary.relay.is_closed(),
         )

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget, set_closed
@@ -317,28 +317,29 @@ class Summary:
     relay: Relay
     waitlisted: int
     mine: int
+    slot_capacity: int | None  # the slots' capacities summed; None without slots or limits
 
 
 def relay_summaries(group, person):
-    """Each relay of the group with its waitlist length and the asker's entries."""
+    """Each relay of the group with its waitlist length, the asker's entries and its
+    slots' capacity: one statement however many relays (counted beside each relay)."""
     membership = membership_of(person, group)
     if not can(person, Action.VIEW_GROUP, group, membership):
         return []
-    # The group page's line reads each relay's slots (their capacities sum up).
-    relays = db.session.scalars(select(Relay).where(Relay.group_id == group.id)
-                                .options(selectinload(Relay.slots))
-                                .order_by(Relay.created_at.desc())).all()
-    if not relays:
-        return []
-    ids = [relay.id for relay in relays]
-    counts = dict(db.session.execute(
-        select(RelayEntry.relay_id, func.count())
-        .where(RelayEntry.relay_id.in_(ids), RelayEntry.status == "waitlisted")
-        .group_by(RelayEntry.relay_id)).all())
-    mine = dict(db.session.execute(
-        select(RelayEntry.relay_id, func.count())
-        .where(RelayEntry.relay_id.in_(ids), RelayEntry.membership_id == membership.id,
-               RelayEntry.for_name.is_(None),
-               RelayEntry.status.in_(ACTIVE_STATUSES))
-        .group_by(RelayEntry.relay_id)).all())
-    return [Summary(relay, counts.get(relay.id, 0), mine.get(relay.id, 0)) for relay in relays]
+
+    def count(*conditions):
+        return (select(func.count()).select_from(RelayEntry)
+                .where(RelayEntry.relay_id == Relay.id, *conditions).scalar_subquery())
+
+    slots = func.count(RelaySlot.id)
+    slot_capacity = (select(case((and_(slots > 0, func.count(RelaySlot.capacity) == slots),
+                                  func.sum(RelaySlot.capacity))))
+                     .where(RelaySlot.relay_id == Relay.id).scalar_subquery())
+    rows = db.session.execute(
+        select(Relay, count(RelayEntry.status == "waitlisted"),
+               count(RelayEntry.membership_id == membership.id, RelayEntry.for_name.is_(None),
+                     RelayEntry.status.in_(ACTIVE_STATUSES)),
+               slot_capacity)
+        .where(Relay.group_id == group.id).order_by(Relay.created_at.desc())).all()
+    return [Summary(relay, waitlisted, mine, capacity)
+            for relay, waitlisted, mine, capacity in rows]

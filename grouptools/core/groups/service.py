@@ -5,11 +5,11 @@ anything; each commits its own unit of work."""
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from grouptools.core.access import Action, authorize, forget_membership
+from grouptools.core.access import Action, authorize, forget_membership, remember_membership
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership, Person, is_public_id
 from grouptools.core.timeutil import utcnow
@@ -20,12 +20,22 @@ SETTINGS = ("name", "description", "rules", "timezone", "join_policy", "join_que
             "members_can_create")
 
 
-def find_group(public_id):
-    """The group with this public id, or 404."""
-    group = db.session.scalar(select(Group).where(Group.public_id == public_id))
-    if group is None:
+def find_group(public_id, person=None):
+    """The group with this public id, or 404. Given the asker, their membership there is
+    read in the same statement, and `membership_of` answers it without reading again."""
+    if person is None:
+        group = db.session.scalar(select(Group).where(Group.public_id == public_id))
+        if group is None:
+            raise NotFound()
+        return group
+    row = db.session.execute(
+        select(Group, Membership).outerjoin(Membership, and_(
+            Membership.group_id == Group.id, Membership.person_id == person.id))
+        .where(Group.public_id == public_id)).first()
+    if row is None:
         raise NotFound()
-    return group
+    remember_membership(person, *row)
+    return row[0]
 
 
 class PublicCard(NamedTuple):

@@ -125,8 +125,8 @@ bp.record_once(lambda state: allow_large_body(state.app, "group_pages.import_gro
 
 @bp.get("/g/<pid:gid>")
 def show_group(gid):
-    group = service.find_group(gid)
     person = current_person()
+    group = service.find_group(gid, person)
     mine = membership_of(person, group)
     if mine is None or not mine.is_active:
         return render_template("groups/public.html", group=group, mine=mine, person=person,
