@@ -51,6 +51,7 @@ POLL = WidgetKind(
     api=blp.name, sample=sample_poll, poster_facts=poster_facts,
     my_open_items=polls_not_voted,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
+    copy=service.copy_poll,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),

@@ -39,7 +39,7 @@ RELAY = WidgetKind(
     lister=list_relays, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_entries, close=service.close_relay,
     public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
-    my_open_items=my_places,
+    my_open_items=my_places, copy=service.copy_relay,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     # Whoever holds a ticket's link holds the place at the door.
     secret_paths=(r"/r/+[A-Za-z0-9_-]{10}/+tickets/+",),
