@@ -1,4 +1,4 @@
-"""Deleting a group leaves nothing of it behind (docs/security.md#deleting): a group
+"""Deleting a group leaves nothing of it behind (docs/security.md#deleting-a-group): a group
 holding every registered kind of widget, with responses and pictures, is deleted, and
 then every table the app knows (db.metadata) is walked: no row that pointed at the group,
 at its members or at its widgets — by a foreign key, through any chain of them — is
