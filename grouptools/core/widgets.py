@@ -156,7 +156,7 @@ class WidgetKind:
     activity_counts: Callable | None = None
     activity_times: Callable | None = None
 
-    # --- Copying a widget (issue 18; core/copying.py) ------------------------------------
+    # --- Copying a widget (core/copying.py, docs/api.md#copying-a-widget) ---------------
     # - `copy(person, widget, group)` → a new open widget of the kind in `group` (the
     #   widget's own or another the person manages) with the widget's settings and none
     #   of its responses, added to the session and not committed: core.copying decides
