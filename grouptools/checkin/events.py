@@ -16,6 +16,7 @@ from grouptools.checkin.eventmodels import Event, EventRoster, EventSignin
 from grouptools.core.groups.service import record_activity
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import WidgetClosed, close_widget
+from grouptools.core.copying import common_columns, members_in
 from grouptools.core.database import commit_or_conflict, insert_unless_present
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.groups.service import chosen_members
@@ -127,6 +128,22 @@ def create_event(person, group, *, title, starts_at, ends_at, late_after=None,
     _set_roster(event, chosen)
     commit_or_conflict()
     return event
+
+
+def copy_event(person, event, group):
+    """The WidgetKind `copy` hook (core.copying): a new event in `group` with the same
+    times and roster, a code secret of its own (the old display's codes do not sign in
+    here), and no sign-ins. A chosen roster stays the same people: in another group,
+    those of them who are its active members."""
+    copy = Event(**common_columns(person, event, group), starts_at=event.starts_at,
+                 ends_at=event.ends_at, late_after=event.late_after)
+    db.session.add(copy)
+    db.session.flush()
+    chosen = None
+    if event.roster == "chosen":
+        chosen = members_in(group, db.session.scalars(event.roster_members(Membership)))
+    _set_roster(copy, chosen)
+    return copy
 
 
 def update_event(person, event, **changes):

@@ -45,7 +45,7 @@ CHECKIN = WidgetKind(
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
     assets=("css/checkin.css", "js/photos.js"), on_me_page=certificates_on_me,
-    poster_facts=habit_poster_facts, my_open_items=checkins_to_do,
+    poster_facts=habit_poster_facts, my_open_items=checkins_to_do, copy=service.copy_habit,
     activity_counts=activity.habit_activity_counts, activity_times=activity.habit_activity_times,
     transfer=HABIT_TRANSFER,
     texts=WidgetTexts(
@@ -81,7 +81,7 @@ EVENT = WidgetKind(
     create_link=eventlisting.create_link, my_open_items=eventlisting.events_to_sign_in,
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,
-    poster_facts=event_poster_facts,
+    poster_facts=event_poster_facts, copy=events.copy_event,
     activity_counts=activity.event_activity_counts, activity_times=activity.event_activity_times,
     assets=("css/checkin.css", "js/event-display.js"),
     transfer=EVENT_TRANSFER,

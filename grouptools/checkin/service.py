@@ -15,6 +15,7 @@ from grouptools.checkin.models import Checkin, Habit, HabitMember
 from grouptools.checkin.streaks import current_streak, refresh_everyone
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
+from grouptools.core.copying import common_columns
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
 from grouptools.core.models import Membership
@@ -24,6 +25,9 @@ from grouptools.extensions import db
 SETTINGS = ("title", "description", "proof", "weekdays", "window_start", "window_end",
             "starts_on", "ends_on", "makeups_per_month", "makeup_days_back", "milestones")
 NOT_ACTIVE = tuple(status for status in Membership.STATUSES if status != "active")
+# What a copy takes over besides the columns every widget has (core.copying).
+COPIED = ("proof", "weekday_mask", "window_start", "window_end", "starts_on", "ends_on",
+          "makeups_per_month", "makeup_days_back", "milestone_list")
 # Settings that change which days are scheduled: streaks are worked out again.
 SCHEDULE = ("weekdays", "starts_on", "ends_on")
 
@@ -158,6 +162,15 @@ def create_habit(person, group, **settings):
     db.session.add(habit)
     commit_or_conflict()
     return habit
+
+
+def copy_habit(person, habit, group):
+    """The WidgetKind `copy` hook (core.copying): a new open habit in `group` with the same
+    proof, schedule, window, make-up rules and milestones, and no check-ins."""
+    copy = Habit(**common_columns(person, habit, group),
+                 **{key: getattr(habit, key) for key in COPIED})
+    db.session.add(copy)
+    return copy
 
 
 def update_habit(person, habit, **changes):

@@ -6,10 +6,11 @@ from marshmallow import fields
 
 from grouptools.core.access import Action
 from grouptools.core.closing import delete_widget
+from grouptools.core.copying import copy_widget
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
-from grouptools.core.fields import Schema
+from grouptools.core.fields import Schema, public_id
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetpages import widget_link
 
@@ -28,13 +29,21 @@ class WidgetStateSchema(Schema):
     url = fields.Function(lambda s: widget_link(s.widget))
 
 
+class CopySchema(Schema):
+    """Where a copy goes: another group the asker manages; the widget's own by default."""
+
+    group_id = public_id(load_default=None, metadata={
+        "description": "public id of the group to copy into (default: the widget's)"})
+
+
 def add_widget_api(blp, kind, rule, *, schema, state, create_rule, create_schema, create,
                    update_schema, update):
     """Add to the widget's API blueprint `blp`:
     - POST `/<create_rule>` ("groups/<pid:gid>/polls"): `create(person, group, **data)`
       with what `create_schema` loaded → 201, rate limited as "create_widget";
     - GET, PATCH (managers: `update(person, widget, **data)` with what `update_schema`
-      loaded) and DELETE `/<rule>`, POST `/<rule>/close` and `/<rule>/reopen`; `rule`
+      loaded) and DELETE `/<rule>`, POST `/<rule>/close`, `/<rule>/reopen` and
+      `/<rule>/copy` (201, core.copying, rate limited as "create_widget"); `rule`
       names the widget's id with one argument ("polls/<pid:pid>", the name the API
       document shows).
     `state(person, widget)` → what `schema` dumps: the widget as that person sees it."""
@@ -78,6 +87,19 @@ def add_widget_api(blp, kind, rule, *, schema, state, create_rule, create_schema
         (wid,) = ids.values()
         widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
         return state(person, kind.close(person, widget, closed))
+
+    def copy(data, **ids):
+        (wid,) = ids.values()
+        widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
+        group = find_group(data["group_id"]) if data.get("group_id") else None
+        return state(person, copy_widget(person, widget, group))
+
+    copy.__doc__ = (f"A new open {noun} with the same settings and no responses, in its "
+                    "group or another the asker manages (managers).")
+    _name(copy, f"copy_{noun}")
+    limited = rate_limited("create_widget")(copy)
+    blp.route(rule + "/copy", methods=["POST"], endpoint=f"copy_{noun}")(
+        blp.response(201, schema)(blp.arguments(CopySchema)(limited)))
 
     get.__doc__ = f"The {noun} as the asker sees it."
     patch.__doc__ = f"Change the {noun}'s settings (managers)."

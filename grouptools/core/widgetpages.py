@@ -1,5 +1,5 @@
 """The pages every widget has, written once: its share pictures (qr.png, qr.svg,
-poster.png), closing, reopening and deleting beneath `/<path>/<id>`; the branch of its
+poster.png), closing, reopening, copying and deleting beneath `/<path>/<id>`; the branch of its
 page between a member's view and a stranger's public card; its link preview; and the
 widget's own CSS and JS on its pages.
 
@@ -11,6 +11,12 @@ from flask_babel import gettext
 
 from grouptools.core.access import Action
 from grouptools.core.closing import delete_widget
+from grouptools.core.copying import copy_targets, copy_widget
+from grouptools.core.errors import NotFound
+from grouptools.core.groups.service import find_group
+from grouptools.core.identity import current_person
+from grouptools.core.models import is_public_id
+from grouptools.core.ratelimits import rate_limited
 from grouptools.core.links import absolute_url, image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
@@ -20,9 +26,9 @@ WIDGET_RULE = "/{path}/<pid:wid>"
 
 
 def add_widget_pages(bp, kind):
-    """Add the share pictures and the close, reopen and delete forms' routes to the
+    """Add the share pictures and the close, reopen, copy and delete forms' routes to the
     widget's page blueprint `bp` (endpoints qr_png, qr_svg, poster, close, reopen,
-    delete; the widget's id is the `wid` argument)."""
+    copy, delete; the widget's id is the `wid` argument)."""
     rule = WIDGET_RULE.format(path=kind.path)
     add_share_routes(bp, rule, lambda wid: shared_widget(kind, kind.model.find(wid)))
 
@@ -35,8 +41,14 @@ def add_widget_pages(bp, kind):
     def delete(wid):
         return _delete(kind, wid)
 
-    for view in (close, reopen, delete):
-        bp.add_url_rule(f"{rule}/{view.__name__}", view.__name__, view, methods=["POST"])
+    def copy(wid):
+        return _copy(kind, wid)
+
+    copy.__name__ = copy.__qualname__ = f"copy_{kind.key}_page"  # Flask-Limiter's key
+    limited_copy = rate_limited("create_widget")(copy)
+    for name, view in (("close", close), ("reopen", reopen), ("copy", limited_copy),
+                       ("delete", delete)):
+        bp.add_url_rule(f"{rule}/{name}", name, view, methods=["POST"])
 
 
 def shared_widget(kind, widget):
@@ -105,6 +117,33 @@ def _set_closed(kind, wid, closing):
     return redirect(kind.page(widget), code=303)
 
 
+def _copy(kind, wid):
+    """The "Copy" form of the manage section: into the group picked (the widget's own
+    when none is), then to the copy's page."""
+    widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
+    gid = request.form.get("group_id") or widget.group.public_id
+    if not is_public_id(gid):
+        raise NotFound()
+    group = find_group(gid)
+    copy = copy_widget(person, widget, group)
+    if group.id == widget.group_id:
+        flash(gettext("This is the copy: open, with the same settings and no responses."),
+              "success")
+    else:
+        flash(gettext("This is the copy in %(group)s: open, with the same settings and no "
+                      "responses.", group=group.name), "success")
+    return redirect(kind.page(copy), code=303)
+
+
+def copy_choices(widget):
+    """[(group id, name)] the "Copy" form offers the person asking, or [] where the kind
+    copies nothing: the widget's group first, then the other groups they manage."""
+    person = current_person()
+    if person is None or kind_of(widget).copy is None:
+        return []
+    return copy_targets(person, widget)
+
+
 def _delete(kind, wid):
     widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
     if request.form.get("confirm") != "1":
@@ -119,5 +158,5 @@ def _delete(kind, wid):
 
 
 def init_app(app):
-    for function in (page_assets, widget_preview, widget_url):
+    for function in (page_assets, widget_preview, widget_url, copy_choices):
         app.add_template_global(function)

@@ -167,6 +167,16 @@ class WidgetKind:
     # --- moving a group to another server (export.zip / import): core.transfer ---
     transfer: object = None
 
+    # --- Copying a widget (core/copying.py, docs/api.md#copying-a-widget) ---------------
+    # - `copy(person, widget, group)` → a new open widget of the kind in `group` (the
+    #   widget's own or another the person manages) with the widget's settings and none
+    #   of its responses, added to the session and not committed: core.copying decides
+    #   who may copy where and commits. It builds the rows with core.copying's
+    #   `common_columns`, `picture_for` and `members_in`. None: the kind is not copied
+    #   (member cards, one folder per group): copying answers 409.
+    copy: Callable | None = None
+    # --- end of copying ---------------------------------------------------------------
+
     def __post_init__(self):
         if not KEY_PATTERN.fullmatch(self.key):
             raise ValueError(f"widget key {self.key!r}: lower-case letters, digits, underscores")

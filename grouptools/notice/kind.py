@@ -35,6 +35,7 @@ NOTICE = WidgetKind(
     api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
     on_member_gone=leave_chosen_audiences, close=service.close_notice,
     public_lines=public_lines, sample=sample_notice, my_open_items=notices_to_confirm,
+    copy=service.copy_notice,
     assets=("css/notice.css", "js/photos.js"), poster_facts=poster_facts,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     transfer=TRANSFER,

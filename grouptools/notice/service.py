@@ -12,6 +12,7 @@ from sqlalchemy.orm import lazyload
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
+from grouptools.core.copying import common_columns, members_in, picture_for
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
 from grouptools.core.groups.service import chosen_members
@@ -131,6 +132,24 @@ def publish(person, group, *, title, body="", image_ids=None, require_confirmati
     _set_audience(notice, chosen)
     commit_or_conflict()
     return notice
+
+
+def copy_notice(person, notice, group):
+    """The WidgetKind `copy` hook (core.copying): a new notice, revision 1, in `group` with
+    the same text, pictures and settings, and no receipts. A chosen audience stays the
+    same people: in another group, those of them who are its active members."""
+    copy = Notice(**common_columns(person, notice, group), body=notice.body,
+                  require_confirmation=notice.require_confirmation, pinned=notice.pinned,
+                  revision=1, revised_at=utcnow())
+    copy.images = [NoticeImage(image=picture_for(row.image, group), position=row.position)
+                   for row in notice.images]
+    db.session.add(copy)
+    db.session.flush()
+    chosen = None
+    if notice.audience == "chosen":
+        chosen = members_in(group, db.session.scalars(notice.audience_members(Membership)))
+    _set_audience(copy, chosen)
+    return copy
 
 
 def update_notice(person, notice, *, new_revision=False, **changes):

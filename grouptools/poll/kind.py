@@ -53,6 +53,7 @@ POLL = WidgetKind(
     my_open_items=polls_not_voted,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     transfer=TRANSFER,
+    copy=service.copy_poll,
     texts=WidgetTexts(
         in_group=_l("A poll in %(group)s"),
         closed=_l("The poll is closed. No more votes are accepted."),

@@ -1,5 +1,5 @@
-"""Organisers' poll pages: create (text or photo options), edit, duplicate (closing,
-reopening and deleting are the kit's: core.widgetpages). Every action is a plain form that redirects (303); a form with
+"""Organisers' poll pages: create (text or photo options), edit (closing, reopening,
+copying and deleting are the kit's: core.widgetpages). Every action is a plain form that redirects (303); a form with
 mistakes comes back (422) with what was typed. core.access decides who gets in."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -106,12 +106,3 @@ def edit_poll(pid):
                 return redirect(url_for("poll_pages.show_poll", pid=pid), code=303)
     return render_template("poll/edit.html", poll=poll, group=poll.group, values=values,
                            errors=errors), status
-
-
-@bp.post("/p/<pid:pid>/duplicate")
-@rate_limited("create_widget")
-def duplicate(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.MANAGE_WIDGET)
-    copy = service.duplicate_poll(person, poll)
-    flash(gettext("This is a copy of the poll, open and without votes."), "success")
-    return redirect(url_for("poll_pages.show_poll", pid=copy.public_id), code=303)

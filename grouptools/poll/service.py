@@ -1,4 +1,4 @@
-"""The rules of polls: create, edit, close, reopen, duplicate (voting.py
+"""The rules of polls: create, edit, close, reopen, copy (voting.py
 takes votes, results.py says who sees which results).
 
 Plain functions over the models; each asks core.access before anything and commits its
@@ -8,6 +8,7 @@ from sqlalchemy import exists, select
 
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget
+from grouptools.core.copying import common_columns, copy_widget, picture_for
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Image
@@ -178,20 +179,21 @@ def close_poll(person, poll, closed=True):
     return poll
 
 
-def duplicate_poll(person, poll):
-    """A new open poll in the same group with the same settings and options, no votes."""
-    authorize(person, Action.MANAGE_WIDGET, poll)
-    authorize(person, Action.CREATE_WIDGET, poll.group)
-    deadline = poll.deadline if poll.deadline and poll.deadline > utcnow() else None
-    copy = Poll(group=poll.group, created_by_id=person.id, title=poll.title,
-                description=poll.description, multiple=poll.multiple,
+def copy_poll(person, poll, group):
+    """The WidgetKind `copy` hook (core.copying): a new open poll in `group` with the same
+    question, options (their pictures too) and voting rules, and no votes."""
+    copy = Poll(**common_columns(person, poll, group), multiple=poll.multiple,
                 min_choices=poll.min_choices, max_choices=poll.max_choices,
                 anonymous=poll.anonymous, results_visibility=poll.results_visibility,
-                allow_change=poll.allow_change, deadline=deadline,
-                options=[PollOption(position=o.position, text=o.text, image_id=o.image_id)
+                allow_change=poll.allow_change,
+                options=[PollOption(position=o.position, text=o.text,
+                                    image=picture_for(o.image, group))
                          for o in poll.options])
     db.session.add(copy)
-    commit_or_conflict()
     return copy
 
 
+def duplicate_poll(person, poll):
+    """A copy in the poll's own group: what /duplicate answers (kept for the clients that
+    use it; docs/api.md)."""
+    return copy_widget(person, poll)

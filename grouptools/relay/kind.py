@@ -45,8 +45,8 @@ RELAY = WidgetKind(
     key="relay", label=_l("Sign-up"), model=Relay, path="r", pages=bp.name, page=relay_page,
     lister=list_relays, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_entries, close=service.close_relay,
-    public_facts=public_facts, public_lines=public_lines, manage_link=manage_page, api=blp.name, sample=sample_relay,
-    my_open_items=my_places,
+    public_facts=public_facts, public_lines=public_lines, manage_link=manage_page,
+    api=blp.name, sample=sample_relay, my_open_items=my_places, copy=service.copy_relay,
     activity_counts=activity.activity_counts, activity_times=activity.activity_times,
     transfer=TRANSFER,
     # Whoever holds a ticket's link holds the place at the door.

@@ -13,13 +13,16 @@ from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget, set_closed
+from grouptools.core.copying import common_columns
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.models import Membership
 from grouptools.extensions import db
 from grouptools.relay import changelog, places, replyformat
-from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelaySlot
+from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayField, RelaySlot
 
+FIELD_COLUMNS = ("position", "key", "label", "type", "required", "pattern", "hint", "choices",
+                 "private")
 SETTINGS = ("title", "description", "starts_at", "place", "waitlist", "guests_max",
             "per_member_max", "deadline")
 
@@ -63,6 +66,23 @@ def create_relay(person, group, title, description="", fields=(), capacity=None,
     changelog.record(relay, "created", actor=person)
     commit_or_conflict()
     return relay
+
+
+def copy_relay(person, relay, group):
+    """The WidgetKind `copy` hook (core.copying): a new open list in `group` with the same
+    reply format, places, slots and waitlist rules, and no entries."""
+    copy = Relay(**common_columns(person, relay, group), capacity=relay.capacity,
+                 waitlist=relay.waitlist, guests_max=relay.guests_max,
+                 per_member_max=relay.per_member_max, starts_at=relay.starts_at,
+                 place=relay.place)
+    copy.fields = [RelayField(**{column: getattr(field, column) for column in FIELD_COLUMNS})
+                   for field in relay.fields]
+    copy.slots = [RelaySlot(position=slot.position, label=slot.label, capacity=slot.capacity)
+                  for slot in relay.slots]
+    db.session.add(copy)
+    db.session.flush()
+    changelog.record(copy, "created", actor=person)
+    return copy
 
 
 def _has_entries(relay):

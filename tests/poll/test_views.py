@@ -336,7 +336,7 @@ def test_qr_codes_and_poster_lead_to_the_poll(client, text_poll, tmp_path):
 
 # --- managing -----------------------------------------------------------------------------
 
-def test_edit_close_reopen_duplicate_delete(text_poll):
+def test_edit_close_reopen_copy_delete(text_poll):
     owner, member, gid, pid = text_poll
     edited = post_form(owner, f"/p/{pid}/edit", f"/p/{pid}/edit", {
         "title": "春游改到周六", "description": "", "results_visibility": "after_vote",
@@ -354,7 +354,8 @@ def test_edit_close_reopen_duplicate_delete(text_poll):
     assert press(f"/p/{pid}/close").status_code == 303
     assert "Reopen" in owner.get(f"/p/{pid}", headers=EN).get_data(as_text=True)
     assert press(f"/p/{pid}/reopen").status_code == 303
-    copy = press(f"/p/{pid}/duplicate")
+    assert 'action="/p/%s/copy"' % pid in owner.get(f"/p/{pid}").get_data(as_text=True)
+    copy = press(f"/p/{pid}/copy", group_id=gid)
     assert copy.status_code == 303 and not copy.headers["Location"].endswith(pid)
     assert press(f"/p/{pid}/delete").headers["Location"].endswith(f"/p/{pid}#manage")
     deleted = press(f"/p/{pid}/delete", confirm="1")

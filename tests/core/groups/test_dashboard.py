@@ -160,6 +160,29 @@ def test_quiet_members_are_found_by_date_in_the_groups_zone(app, group_with):
     assert longer["quiet"] == [] and longer["reminder_text"] is None
 
 
+def test_late_evening_local_time_is_the_day_before_whatever_the_utc_date(app, group_with):
+    # Shanghai is 8 hours ahead of UTC: 23:30 there the evening before the window and
+    # 00:30 on its first day fall on the same UTC date. Only local dates tell them apart.
+    gid, owner, people = group_with(members=["夜猫", "早鸟"], timezone="Asia/Shanghai")
+    with app.app_context():
+        group = db.session.scalar(select(Group).where(Group.public_id == gid))
+        since = quiet_since(group, 7)
+    shanghai = timezone(timedelta(hours=8))
+    assert since.astimezone(shanghai).time().isoformat() == "00:00:00"
+    late_evening = since - timedelta(minutes=30)  # 23:30 local, the day before
+    past_midnight = since + timedelta(minutes=30)  # 00:30 local, the window's first day
+    assert late_evening.astimezone(shanghai).strftime("%H:%M") == "23:30"
+    assert late_evening.date() == past_midnight.date()  # the same UTC date
+    long_ago = since - timedelta(days=30)
+    _set_times(app, gid, "夜猫", long_ago, late_evening)
+    _set_times(app, gid, "早鸟", long_ago, past_midnight)
+    _set_times(app, gid, "群主", long_ago, datetime.now(timezone.utc))
+
+    board = dashboard(owner, gid, quiet_days=7)
+    assert [member["name"] for member in board["quiet"]] == ["夜猫"]
+    assert dashboard(owner, gid, quiet_days=8)["quiet"] == []
+
+
 def test_weekly_active_members_cover_twelve_weeks(group_with):
     gid, owner, people = group_with(members=["甲", "乙"])
     habit = owner.post(f"/api/v1/groups/{gid}/habits", json={"title": "跑步"}).get_json()
