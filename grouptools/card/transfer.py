@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from grouptools.card.export import folder_csv_text
 from grouptools.card.models import Card, CardFolder
+from grouptools.card.search import keep_grams
 from grouptools.core.transfer import WidgetTransfer, rows_of
 from grouptools.extensions import db
 
@@ -23,10 +24,11 @@ def import_data(group, data, refs):
                         **refs.columns(CardFolder, data, without=NESTED))
     db.session.add(folder)
     db.session.flush()
-    for row in rows_of(data, "cards"):
-        db.session.add(Card(folder_id=folder.id,
-                            owner_membership_id=refs.member(row.get("member")).id,
-                            **refs.columns(Card, row, without=("member",))))
+    cards = [Card(folder_id=folder.id, owner_membership_id=refs.member(row.get("member")).id,
+                  **refs.columns(Card, row, without=("member",)))
+             for row in rows_of(data, "cards")]
+    db.session.add_all(cards)
+    keep_grams([(card, None) for card in cards])  # new cards: the folder's search finds them
     return folder
 
 

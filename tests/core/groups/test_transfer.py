@@ -195,3 +195,13 @@ def test_the_imported_widgets_go_on_working(app, group_with, user):
     assert vote.status_code in (200, 201)
     results = importer.get(f"/api/v1/polls/{poll['id']}").get_json()
     assert results["voter_count"] == 2 and results["results"]["options"][0]["votes"] == 2
+
+
+def test_the_imported_card_folder_finds_its_cards(group_with, user):
+    gid, owner, _ = build_group(group_with, kinds=("card",))
+    importer = user("群主")
+    new_gid = import_zip(importer, export_zip(owner, gid)).get_json()["id"]
+    for query, found in (("上海", ["王芳"]), ("芳", ["王芳"]), ("北京", []), ("137001", ["王芳"])):
+        cards = importer.get(f"/api/v1/groups/{new_gid}/cards", query_string={"q": query})
+        assert cards.status_code == 200, cards.get_json()
+        assert [card["display_name"] for card in cards.get_json()] == found, query
