@@ -154,9 +154,12 @@ def _etag_of(parts, person, membership):
     if page:
         # A page holds forms: the session's own CSRF secret goes in (the signed token a
         # page shows differs each time, and each is valid while the secret is). Made now
-        # if the session has none yet, as rendering the form would.
-        generate_csrf()
-        secret = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        # if the session has none yet, as rendering the form would; signing a token is
+        # left to the rendering, which a 304 skips.
+        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if field not in session:
+            generate_csrf()
+        secret = session.get(field)
     asker = (person.id, person.name) if person is not None else None
     mine = None if membership is None else (membership.id, membership.role, membership.status,
                                             membership.nickname)
