@@ -37,7 +37,7 @@ _CHANGED = "grouptools.changed"
 _PEOPLE = "grouptools.renamed_people"
 # What in a membership or a group shows on the group's pages.
 _MEMBERSHIP_SHOWN = ("role", "status", "nickname", "person_id", "group_id")
-_GROUP_UNSHOWN = {"version", "updated_at"}
+_UNSHOWN = {"version", "updated_at"}
 
 
 class Unchanged(Exception):
@@ -63,8 +63,9 @@ def note_change(thing):
 
 
 def _note_flushed(session, flush_context, instances):
-    """Changes the roster and settings of a group make, wherever they are made: every
-    widget page of the group shows names, roles and who is a member."""
+    """Changes to the roster and settings of a group, wherever they are made (every
+    widget page of the group shows names, roles and who is a member), and to a widget's
+    own row however it was reached."""
     changed = session.info.setdefault(_CHANGED, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Membership):
@@ -77,11 +78,13 @@ def _note_flushed(session, flush_context, instances):
                     obj.group, "id", None)
             if group_id is not None:
                 changed.add((Group, group_id))
-        elif isinstance(obj, Group) and obj in session.dirty:
+        elif isinstance(obj, Group) or hasattr(type(obj), "CLOCK_MOMENTS"):
+            # A group's settings, or a widget's own row (settings a group's managers
+            # change for it, such as a card folder's fields).
             state = inspect(obj)
-            if any(attr.history.has_changes() for attr in state.attrs
-                   if attr.key not in _GROUP_UNSHOWN):
-                changed.add((Group, obj.id))
+            if obj in session.dirty and any(attr.history.has_changes() for attr in state.attrs
+                                            if attr.key not in _UNSHOWN):
+                changed.add((type(obj), obj.id))
         elif isinstance(obj, Person) and obj in session.dirty:
             if inspect(obj).attrs["name"].history.has_changes():
                 session.info.setdefault(_PEOPLE, set()).add(obj.id)
@@ -137,7 +140,7 @@ def answer_if_unchanged(*parts, person=None, membership=None, again=None):
     (that page is not the same page again)."""
     if request.method not in ("GET", "HEAD") or g.get("uncached") or "etag" in g:
         return
-    if "_flashes" in session:
+    if "_flashes" in session and _is_page():
         g.etag = None
         return
     g.etag = etag = _etag_of(parts, person, membership)
@@ -149,9 +152,8 @@ def answer_if_unchanged(*parts, person=None, membership=None, again=None):
 
 def _etag_of(parts, person, membership):
     digest = hashlib.sha256(app_build().encode())
-    page = not (request.path.startswith("/api/") or "." in request.path.rsplit("/", 1)[-1])
     secret = None
-    if page:
+    if _is_page():
         # A page holds forms: the session's own CSRF secret goes in (the signed token a
         # page shows differs each time, and each is valid while the secret is). Made now
         # if the session has none yet, as rendering the form would; signing a token is
@@ -169,6 +171,11 @@ def _etag_of(parts, person, membership):
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()[:32]
+
+
+def _is_page():
+    """An HTML page (with forms and flashed messages), not JSON, CSV or a picture."""
+    return not (request.path.startswith("/api/") or "." in request.path.rsplit("/", 1)[-1])
 
 
 def answer_if_widget_unchanged(loaded, now=None):

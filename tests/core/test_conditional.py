@@ -124,3 +124,30 @@ def test_a_habits_clock_turns_with_the_local_day_and_its_window(app, group_with)
         later = datetime(2026, 12, 4, 2, 0, tzinfo=timezone.utc)  # 10:00, the same day
         assert habit.clock(inside) != habit.clock(later)
         db.session.rollback()
+
+
+def test_a_card_answers_304_until_its_owner_saves_it(app, group_with):
+    gid, owner, people = group_with(members=("张三",))
+    reader = people["张三"][0]
+    _sample(app, owner, gid, "card")  # the owner's card is in it
+    cid = owner.get(f"/api/v1/groups/{gid}/cards/me").get_json()["id"]
+    for path in (f"/api/v1/cards/{cid}", f"/c/{cid}"):
+        etag = reader.get(path).headers["ETag"]
+        assert reader.get(path, headers={"If-None-Match": etag}).status_code == 304
+        saved = owner.call("PUT", f"/api/v1/groups/{gid}/cards/me",
+                           json={"values": {"name": "王小明", "city": path}})
+        assert saved.status_code == 200
+        assert reader.get(path, headers={"If-None-Match": etag}).status_code == 200, path
+
+
+def test_new_card_settings_change_the_folder_page(app, group_with):
+    gid, owner, people = group_with(members=("张三",))
+    reader = people["张三"][0]
+    wid, page = _sample(app, owner, gid, "card")
+    etag = reader.get(page).headers["ETag"]
+    settings = owner.get(f"/api/v1/groups/{gid}/card-settings").get_json()
+    fields = [{**f, "label": f["label"] + "！"} if f["key"] == "city" else f
+              for f in settings["fields"]]
+    saved = owner.call("PUT", f"/api/v1/groups/{gid}/card-settings", json={"fields": fields})
+    assert saved.status_code == 200, saved.get_json()
+    assert reader.get(page, headers={"If-None-Match": etag}).status_code == 200
