@@ -26,7 +26,7 @@ from sqlalchemy import case, event, func, inspect, literal, select, union_all, u
 from sqlalchemy.orm import Session
 
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
-from grouptools.core.timeutil import local_today, utcnow
+from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 
 REVALIDATE = "private, no-cache"
@@ -193,21 +193,21 @@ def answer_if_widget_unchanged(loaded, now=None):
                         again=parts)
 
 
-def group_widgets_clock(group, models, now=None):
-    """One statement that changes whenever any widget of the group does: per kind its
-    count, the sum of versions, the newest id and how many of its moments have passed —
-    what the group page's ETag is made of (its lines show every widget's state)."""
+def group_widgets_clock(models, now=None):
+    """Columns to read with a group (correlated with `Group.id`) that change whenever any
+    widget of it does: per kind its count, the sum of versions, the newest id and how
+    many of its moments have passed — what the group page's ETag is made of (its lines
+    show every widget's state), read in the statement that finds the group."""
     now = now or utcnow()
-    parts = []
+    columns = []
     for model in (model for model in models if hasattr(model, "__table__")):
         passed = sum((func.coalesce(func.sum(case((getattr(model, name) <= now, 1), else_=0)), 0)
                       for name in model.CLOCK_MOMENTS), literal(0))
-        parts.append(select(literal(model.__tablename__), func.count(),
-                            func.coalesce(func.sum(model.version), 0),
-                            func.coalesce(func.max(model.id), 0), passed)
-                     .where(model.group_id == group.id))
-    rows = db.session.execute(union_all(*parts)).all() if parts else []
-    return tuple(tuple(row) for row in rows), local_today(group, now)
+        columns += [select(aggregate).where(model.group_id == Group.id).correlate(Group)
+                    .scalar_subquery()
+                    for aggregate in (func.count(), func.coalesce(func.sum(model.version), 0),
+                                      func.coalesce(func.max(model.id), 0), passed)]
+    return columns
 
 
 def uncached(view):

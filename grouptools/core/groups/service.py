@@ -20,12 +20,13 @@ SETTINGS = ("name", "description", "rules", "timezone", "join_policy", "join_que
             "members_can_create")
 
 
-def find_group(public_id):
-    """The group with this public id, or 404."""
-    group = db.session.scalar(select(Group).where(Group.public_id == public_id))
-    if group is None:
+def find_group(public_id, also=()):
+    """The group with this public id, or 404. `also`: more columns to read in the same
+    statement (correlated with Group); then (group, their values) is returned."""
+    row = db.session.execute(select(Group, *also).where(Group.public_id == public_id)).first()
+    if row is None:
         raise NotFound()
-    return group
+    return (row[0], tuple(row[1:])) if also else row[0]
 
 
 class PublicCard(NamedTuple):

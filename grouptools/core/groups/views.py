@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.conditional import answer_if_unchanged, group_widgets_clock
+from grouptools.core.timeutil import local_today
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
 from grouptools.core.groups import dashboard, moves, service
@@ -77,14 +78,14 @@ def create_group():
 
 @bp.get("/g/<pid:gid>")
 def show_group(gid):
-    group = service.find_group(gid)
+    # Its lines show every widget's state: read with the group, what says whether any changed.
+    group, widgets_clock = service.find_group(
+        gid, also=group_widgets_clock([kind.model for kind in registered_widgets()]))
     person = current_person()
     mine = membership_of(person, group)
-    # Its lines show every widget's state: one statement says whether any changed.
-    widgets_clock = group_widgets_clock(group, [kind.model for kind in registered_widgets()]) \
-        if mine is not None and mine.is_active else None
-    answer_if_unchanged("group", group.id, group.version, widgets_clock, person=person,
-                        membership=mine)
+    answer_if_unchanged("group", group.id, group.version, local_today(group),
+                        widgets_clock if mine is not None and mine.is_active else None,
+                        person=person, membership=mine)
     if mine is None or not mine.is_active:
         return render_template("groups/public.html", group=group, mine=mine, person=person,
                                values={}, errors={}, preview=link_preview_of(group))
