@@ -199,8 +199,11 @@ def browser_cookie(base, token):
     browser = requests.Session()
     page = browser.get(f"{base}/signin/{token}").text
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    browser.post(f"{base}/signin/{token}", data={"csrf_token": csrf},
-                 headers={"Referer": f"{base}/signin/{token}"}, allow_redirects=False)
+    signed_in = browser.post(f"{base}/signin/{token}", data={"csrf_token": csrf},
+                             headers={"Referer": f"{base}/signin/{token}"}, allow_redirects=False)
+    # The page it leads to shows (and so uses up) the "signed in" message, as a phone's
+    # does: a cookie still holding it would show it, unchanged pages never answering 304.
+    browser.get(base + signed_in.headers["Location"].removeprefix(base))
     return "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
 
 

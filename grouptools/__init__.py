@@ -33,6 +33,7 @@ def create_app(config=None):
 def _init_extensions(app):
     from grouptools.core import (
         assets,
+        conditional,
         database,
         errors,
         http,
@@ -61,6 +62,7 @@ def _init_extensions(app):
     limiter.init_app(app)
     app.extensions["grouptools_api"] = errors.GroupToolsApi(app)
     errors.init_app(app)
+    conditional.init_app(app)
     security.init_app(app)
 
 

@@ -9,9 +9,13 @@ For each kind, on a sample the kind makes itself (`WidgetKind.sample`):
 - the group page's line (lister), the group export (exporter), the kit's pages beneath
   the widget (QR codes and the poster that decode to its link, close, reopen, delete with its
   confirmation), the public card, the widget's own assets on its pages;
-- the group page's statement count does not grow with the number of widgets."""
+- the group page's statement count does not grow with the number of widgets;
+- its page and JSON carry an ETag: asked again unchanged they answer 304 with no body
+  and no rendering, and another asker, another language, a change or a passing deadline
+  gives another (core.conditional)."""
 import re
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -282,3 +286,80 @@ def test_the_group_pages_statements_do_not_grow_with_its_widgets(world):
     with statements_run(world.app) as four:
         assert member.get(f"/g/{world.gid}").status_code == 200
     assert len(four) == len(one), "\n".join(four)
+
+
+# --- ETags: an unchanged widget answers 304, a changed one 200 (core.conditional) -------
+
+def _reads(world, wid):
+    """The widget's page and its API's GET: what members ask again and again."""
+    app, kind = world.app, world.kind
+    with app.app_context(), app.test_request_context():
+        page = kind.page(kind.model.find(wid))
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == f"{kind.api}.get_{kind.key}")
+    return page, _path(app, rule, wid)
+
+
+def _etag(person, path, **headers):
+    answer = person.get(path, headers=headers)
+    assert answer.status_code == 200, path
+    assert answer.headers["Cache-Control"] == "private, no-cache", path
+    etag = answer.headers["ETag"]
+    assert etag.startswith('W/"'), etag  # the same answer, whether compressed or not
+    return etag
+
+
+def test_an_unchanged_widget_answers_304_and_a_changed_one_200(world):
+    wid = world.sample()
+    member, manager = world.people["member"], world.people["manager"]
+    reads = _reads(world, wid)
+    held = {}
+    for path in reads:
+        etag = held[path] = _etag(member, path)
+        again = member.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b"", path
+        # Another asker, another language: another answer.
+        assert _etag(manager, path) != etag
+        assert _etag(member, path, **{"Accept-Language": "en"}) != _etag(
+            member, path, **{"Accept-Language": "zh-CN"})
+    page = reads[0].rstrip("/")
+    assert manager.post(f"{page}/close", data={}).status_code == 303
+    for path, etag in held.items():
+        changed = member.get(path, headers={"If-None-Match": etag})
+        assert changed.status_code == 200 and changed.headers["ETag"] != etag, path
+
+
+def test_a_passing_deadline_changes_the_etag_without_a_write(world, monkeypatch):
+    from grouptools.core import conditional
+    from grouptools.core.timeutil import utcnow
+
+    wid = world.sample()
+    now = utcnow()
+    with world.app.app_context():
+        widget = world.kind.model.find(wid)
+        widget.deadline = now + timedelta(hours=1)
+        db.session.commit()
+    member = world.people["member"]
+    for path in _reads(world, wid):
+        monkeypatch.setattr(conditional, "utcnow", lambda: now)
+        etag = _etag(member, path)
+        assert member.get(path, headers={"If-None-Match": etag}).status_code == 304
+        monkeypatch.setattr(conditional, "utcnow", lambda: now + timedelta(hours=2))
+        assert member.get(path, headers={"If-None-Match": etag}).status_code == 200, path
+
+
+def test_an_unchanged_widget_is_answered_without_rendering(world):
+    member = world.people["member"]
+
+    def queries(ran):
+        return [text for text in ran if not text.startswith(("BEGIN", "COMMIT", "ROLLBACK"))]
+
+    for path in _reads(world, world.sample()):
+        etag = _etag(member, path)
+        with statements_run(world.app) as rendered:
+            assert member.get(path).status_code == 200
+        with statements_run(world.app) as unchanged:
+            assert member.get(path, headers={"If-None-Match": etag}).status_code == 304
+        # Who asks, the widget (with what its model loads along), its group, the asker's
+        # membership: nothing the answer itself would have read.
+        assert len(queries(unchanged)) <= 5, "\n".join(queries(unchanged))
+        assert len(queries(unchanged)) < len(queries(rendered)), path

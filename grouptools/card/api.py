@@ -9,6 +9,7 @@ from grouptools.card.blueprints import blp, cards_api
 from grouptools.card.kind import CARD
 from grouptools.card.listing import folder_state
 from grouptools.card.vcards import vcard
+from grouptools.core.conditional import answer_if_unchanged
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.ratelimits import rate_limited
@@ -89,7 +90,12 @@ def export_vcf(gid):
 @cards_api.response(200, schemas.CardSchema)
 def get_card(cid):
     """One card, with the values the asker may see (a public card: anyone)."""
-    return service.card_view(current_person(), service.find_card(cid))
+    person, card = current_person(), service.find_card(cid)
+    view = service.card_view(person, card)
+    # Who sees which values follows the asker's role, which moves the group's version.
+    answer_if_unchanged("card", card.id, card.updated_at, card.folder.version,
+                        card.folder.group.version, person=person)
+    return view
 
 
 @cards_api.route("/cards/<pid:cid>.vcf", methods=["GET"])

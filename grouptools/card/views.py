@@ -25,6 +25,7 @@ from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.avatars import avatar_of
+from grouptools.core.conditional import answer_if_unchanged
 from grouptools.core.share import etag_for, send_picture
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
@@ -136,6 +137,9 @@ def show_card(cid):
     card = service.find_card(cid)
     person = current_person()
     if card.public and not service.is_member_of(person, card):
+        folder = card.folder
+        answer_if_unchanged("card", card.id, card.updated_at, folder.version,
+                            folder.group.version, person=person)
         return _card_page(person, card)
     # Not public: a member's page, or for strangers the folder's card with "join".
     return member_page_or_public_card(CARD, card.folder.public_id,

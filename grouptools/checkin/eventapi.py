@@ -16,6 +16,7 @@ from grouptools.checkin.kind import EVENT
 from grouptools.core.access import Action
 from grouptools.core.export import csv_download
 from grouptools.core.links import absolute_url
+from grouptools.core.conditional import uncached
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
@@ -33,6 +34,7 @@ def signin_url(event, code):
 
 @blp.route("/events/<pid:eid>/code")
 @blp.response(200, CodeSchema)
+@uncached  # the code rotates: never kept, never 304
 def get_code(eid):
     """Managers: the code to show now, the URL its QR code carries, when it expires."""
     event, person, _ = load_widget(Event, eid, Action.MANAGE_WIDGET)

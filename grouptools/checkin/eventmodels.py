@@ -30,6 +30,8 @@ class Event(WidgetMixin, db.Model):
 
     TITLE_MAX = 200
     ROSTERS = ("group", "chosen")
+    # Signing in opens, turns late and closes at these (core.conditional's ETags).
+    CLOCK_MOMENTS = ("deadline", "starts_at", "late_after", "ends_at")
 
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -24,6 +24,7 @@ from grouptools.core.errors import DomainError
 from grouptools.core.forms import deadline_payload, error_status, field_errors, load, shown_on_form
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import require_person
+from grouptools.core.conditional import uncached
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.share import qr_svg
@@ -104,6 +105,7 @@ def sign_in(eid):
 
 
 @bp.get("/e/<pid:eid>/display")
+@uncached  # its code rotates: never kept, never 304
 def display(eid):
     event, person, _ = load_widget(Event, eid, Action.MANAGE_WIDGET)
     state = events.event_state(person, event)

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grouptools.core.models import Image, Membership, PublicIdMixin, belongs_to
-from grouptools.core.timeutil import UTCDateTime, utcnow
+from grouptools.core.timeutil import UTCDateTime, local_time, utcnow
 from grouptools.core.widgetbase import OwnedItem, WidgetMixin
 from grouptools.extensions import db
 
@@ -81,6 +81,14 @@ class Habit(WidgetMixin, db.Model):
     @milestones.setter
     def milestones(self, values):
         self.milestone_list = ",".join(str(days) for days in sorted(set(values)))
+
+    def clock(self, now):
+        """Beside the deadline and the local date: whether today's check-in window is
+        open, which the page's button follows (core.conditional's ETags)."""
+        if self.window_start is None:
+            return super().clock(now)
+        moment = local_time(self.group, now).time().replace(tzinfo=None)
+        return (*super().clock(now), self.window_start <= moment < self.window_end)
 
     @property
     def needs_text(self):

@@ -17,6 +17,7 @@ from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
+from grouptools.core.conditional import note_change
 from grouptools.core.errors import Conflict, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership, MembershipEvent
 from grouptools.core.timeutil import local_time
@@ -55,6 +56,8 @@ class Action(Enum):
 
 
 PUBLIC_ACTIONS = {Action.VIEW_PUBLIC_CARD}
+# Actions on a widget that change what someone sees in it (core.conditional).
+CHANGING_ACTIONS = {Action.ACT, Action.MANAGE_WIDGET, Action.CHANGE_OWN_ITEM}
 IDENTIFIED_ACTIONS = {Action.JOIN}
 MEMBER_ACTIONS = {Action.VIEW_GROUP, Action.VIEW_ROSTER, Action.ACT, Action.LEAVE,
                   Action.VIEW_EARNED}
@@ -239,6 +242,8 @@ def authorize(person, action, thing):
     membership = membership_of(person, group_of(thing))
     allowed, status = _decide(person, action, thing, membership)
     if allowed:
+        if action in CHANGING_ACTIONS and not isinstance(thing, Group):
+            note_change(thing)  # its version moves when this transaction commits
         return membership
     if status == 401:
         raise Unauthenticated()

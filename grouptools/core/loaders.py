@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize, remember_membership
+from grouptools.core.conditional import answer_if_widget_unchanged
 from grouptools.core.errors import NotFound
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.models import Membership
@@ -29,10 +30,13 @@ def load_widget(model, public_id, action=Action.VIEW_GROUP):
         be probed without a name)
     :raise 404: the id is unknown, or the asker may not see the widget
     :raise 403: the asker sees the widget but may not do `action`
+    :raise Unchanged: a GET whose asker already holds this answer (304, core.conditional)
     """
     person = current_person() if action in PUBLIC_ACTIONS else require_person()
     widget = find_with_membership(model, public_id, person)
-    return Loaded(widget, person, authorize(person, action, widget))
+    loaded = Loaded(widget, person, authorize(person, action, widget))
+    answer_if_widget_unchanged(loaded)  # a GET whose asker holds its ETag: 304 here
+    return loaded
 
 
 def find_with_membership(model, public_id, person):

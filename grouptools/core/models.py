@@ -100,6 +100,9 @@ class Group(PublicIdMixin, TimestampMixin, db.Model):
     join_policy: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
     join_question: Mapped[str | None] = mapped_column(String(QUESTION_MAX))
     members_can_create: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Moved when its settings or its roster change (core.conditional): names, roles and
+    # who is a member show on every widget page, so every ETag in the group has it.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True

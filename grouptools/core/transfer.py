@@ -49,12 +49,17 @@ INT_RANGE = (-(2 ** 31), 2 ** 31 - 1)
 JSON_TEXT_MAX = 100_000
 
 
+# What a server keeps for itself: a row's version only tells this server's readers that
+# it changed (their ETags, core.conditional); the importing server counts its own.
+SERVER_ONLY = ("public_id", "version")
+
+
 def _plain_columns(model, skip=()):
     """The columns a row carries by value: not its keys (ids, public ids, foreign keys:
-    those travel as references) nor binary data, nor the secrets the model names in
-    `skip`."""
+    those travel as references), nor this server's own counters, nor binary data, nor the
+    secrets the model names in `skip`."""
     for column in model.__table__.columns:
-        if (column.primary_key or column.foreign_keys or column.key == "public_id"
+        if (column.primary_key or column.foreign_keys or column.key in SERVER_ONLY
                 or column.key in skip or isinstance(column.type, LargeBinary)):
             continue
         yield column

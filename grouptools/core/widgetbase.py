@@ -14,12 +14,12 @@ a card): core.access lets its owner change it, and the widget's managers
 (`Action.CHANGE_OWN_ITEM`)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, and_, delete, or_, select
+from sqlalchemy import ForeignKey, Integer, String, Text, and_, delete, or_, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from grouptools.core.errors import NotFound
 from grouptools.core.models import Group, Membership, PublicIdMixin, TimestampMixin
-from grouptools.core.timeutil import UTCDateTime, utcnow
+from grouptools.core.timeutil import UTCDateTime, local_today, utcnow
 from grouptools.extensions import db
 
 
@@ -47,6 +47,10 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moved by every change anyone could see (core.conditional bumps it when the change
+    # commits): a page's or an answer's ETag is made of it, not of what it shows.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
+                                         server_default="1")
 
     @declared_attr
     def title(cls) -> Mapped[str]:
@@ -81,6 +85,18 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
                                        Membership.person_id == person.id,
                                        Membership.status == "active"))
                 .where(cls.still_open(now)))
+
+    # The widget's times whose passing changes what its pages show (a deadline closes it
+    # or makes confirmations overdue); a kind with more names them (an event's start).
+    CLOCK_MOMENTS = ("deadline",)
+
+    def clock(self, now):
+        """What time has changed about the widget's pages at `now`: which of its moments
+        have passed, and the date in the group's zone ("today" on every page). Part of
+        every ETag (core.conditional), so a passing deadline is seen without a write."""
+        passed = tuple(moment is not None and moment <= now
+                       for moment in (getattr(self, name) for name in self.CLOCK_MOMENTS))
+        return (*passed, local_today(self.group, now))
 
     def addressed_to(self, membership):
         """Whether the widget is meant for this active member. Every member by default;

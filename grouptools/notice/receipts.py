@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.closing import WidgetClosed
+from grouptools.core.conditional import note_change
 from grouptools.core.database import (
     commit_or_conflict,
     insert_unless_present,
@@ -128,7 +129,8 @@ def record_view(notice, membership):
     db.session.commit()
     request_writes_on_read()
     try:
-        insert_unless_present(NoticeReceipt, viewed_at=utcnow(), **values)
+        if insert_unless_present(NoticeReceipt, viewed_at=utcnow(), **values):
+            note_change(notice)  # its managers' lists of who opened it move
         db.session.commit()
     except IntegrityError:  # the notice was deleted in between
         db.session.rollback()

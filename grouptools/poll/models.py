@@ -46,8 +46,6 @@ class Poll(WidgetMixin, db.Model):
     # Counters kept by SQL expressions (never read-modify-write): results stay as
     # cheap with 100,000 votes as with 10.
     voter_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    # Bumped by every vote and every change: the ETag of live results and pictures.
-    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     # Secret ballots: how many ballots the counters hold (the rest wait, sealed, in
     # PendingBallot); results' percents are shares of it.
     ballots_counted: Mapped[int] = mapped_column(Integer, nullable=False, default=0,

@@ -4,8 +4,8 @@ JSON the open page polls for live results. Every action is a plain form that
 redirects (303).
 
 Creating and managing are in manage.py, the pictures beneath /p/<pid> in sharing.py."""
-from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
@@ -15,7 +15,6 @@ from grouptools.core.identity import current_person
 from grouptools.core.links import image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
-from grouptools.core.share import etag_for
 from grouptools.core.ratelimits import rate_limited
 from grouptools.poll import results, voting
 from grouptools.poll.blueprints import bp
@@ -124,25 +123,18 @@ def withdraw(pid):
 
 @bp.get("/p/<pid:pid>/live.json")
 def live_results(pid):
-    """What the open page refreshes: counts only, answered 304 while nothing changed."""
+    """What the open page refreshes: counts only, answered 304 while nothing changed
+    (load_widget, core.conditional)."""
     poll, person, _ = load_widget(Poll, pid)
     state = results.poll_state(person, poll, with_results=False)
-    etag = etag_for("live", poll.public_id, poll.version, state.closed,
-                    state.results_visible_when, state.manager, get_locale())
-    if request.if_none_match.contains(etag):
-        response = current_app.response_class(status=304)
-    else:
-        body = {"closed": state.closed, "voter_count": poll.voter_count,
-                "voters_label": voters_label(poll.voter_count),
-                "results_visible": state.results_visible_when is None, "options": []}
-        if state.results_visible_when is None:
-            tallies = results.poll_results_for(poll, manager=False, with_voters=False)
-            body["pending_label"] = pending_label(tallies)
-            body["options"] = [{"id": r.option.public_id, "votes": r.votes,
-                                "percent": r.percent, "winner": r.winner,
-                                "label": votes_label(r.votes, r.percent)}
-                               for r in tallies.options]
-        response = jsonify(body)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
+    body = {"closed": state.closed, "voter_count": poll.voter_count,
+            "voters_label": voters_label(poll.voter_count),
+            "results_visible": state.results_visible_when is None, "options": []}
+    if state.results_visible_when is None:
+        tallies = results.poll_results_for(poll, manager=False, with_voters=False)
+        body["pending_label"] = pending_label(tallies)
+        body["options"] = [{"id": r.option.public_id, "votes": r.votes,
+                            "percent": r.percent, "winner": r.winner,
+                            "label": votes_label(r.votes, r.percent)}
+                           for r in tallies.options]
+    return jsonify(body)

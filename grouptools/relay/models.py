@@ -48,6 +48,8 @@ class Relay(WidgetMixin, db.Model):
 
     # When and where it happens (optional): shown on the page, the poster, the tickets and
     # the chat text.
+    # The page says whether it has begun (core.conditional's ETags).
+    CLOCK_MOMENTS = ("deadline", "starts_at")
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(PLACE_MAX), nullable=False, default="",
                                        server_default="")

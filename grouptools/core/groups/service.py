@@ -20,22 +20,22 @@ SETTINGS = ("name", "description", "rules", "timezone", "join_policy", "join_que
             "members_can_create")
 
 
-def find_group(public_id, person=None):
+def find_group(public_id, person=None, also=()):
     """The group with this public id, or 404. Given the asker, their membership there is
-    read in the same statement, and `membership_of` answers it without reading again."""
-    if person is None:
-        group = db.session.scalar(select(Group).where(Group.public_id == public_id))
-        if group is None:
-            raise NotFound()
-        return group
-    row = db.session.execute(
-        select(Group, Membership).outerjoin(Membership, and_(
+    read in the same statement, and `membership_of` answers it without reading again.
+    `also`: more columns to read in that statement (correlated with Group); then
+    (group, their values) is returned."""
+    mine = () if person is None else (Membership,)
+    statement = select(Group, *mine, *also).where(Group.public_id == public_id)
+    if person is not None:
+        statement = statement.outerjoin(Membership, and_(
             Membership.group_id == Group.id, Membership.person_id == person.id))
-        .where(Group.public_id == public_id)).first()
+    row = db.session.execute(statement).first()
     if row is None:
         raise NotFound()
-    remember_membership(person, *row)
-    return row[0]
+    if person is not None:
+        remember_membership(person, row[0], row[1])
+    return (row[0], tuple(row[1 + len(mine):])) if also else row[0]
 
 
 class PublicCard(NamedTuple):

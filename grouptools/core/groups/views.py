@@ -7,6 +7,8 @@ from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
+from grouptools.core.conditional import answer_if_unchanged, group_widgets_clock
+from grouptools.core.timeutil import local_today
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
 from grouptools.core.groups import dashboard, importzip, moves, service
@@ -24,7 +26,7 @@ from grouptools.core.people.schemas import PersonCreateSchema
 from grouptools.core.avatars import avatar_of, avatar_png
 from grouptools.core.ratelimits import person_or_newcomer, rate_limited
 from grouptools.core.security import local_path, no_store
-from grouptools.core.widgets import create_links_for_group, widgets_for_group
+from grouptools.core.widgets import create_links_for_group, registered_widgets, widgets_for_group
 from grouptools.core.share import etag_for, send_picture
 from grouptools.core.timezones import zone_choices
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
@@ -126,8 +128,13 @@ bp.record_once(lambda state: allow_large_body(state.app, "group_pages.import_gro
 @bp.get("/g/<pid:gid>")
 def show_group(gid):
     person = current_person()
-    group = service.find_group(gid, person)
+    # Its lines show every widget's state: read with the group, what says whether any changed.
+    group, widgets_clock = service.find_group(
+        gid, person, also=group_widgets_clock([kind.model for kind in registered_widgets()]))
     mine = membership_of(person, group)
+    answer_if_unchanged("group", group.id, group.version, local_today(group),
+                        widgets_clock if mine is not None and mine.is_active else None,
+                        person=person, membership=mine)
     if mine is None or not mine.is_active:
         return render_template("groups/public.html", group=group, mine=mine, person=person,
                                values={}, errors={}, preview=link_preview_of(group))

@@ -1,0 +1,267 @@
+"""Conditional GETs: every widget page and JSON answer carries an ETag worked out before
+anything is rendered, and an asker who already holds it gets 304 with no body.
+
+The ETag is made of what is already loaded when the access rules have been applied
+(core.loaders.load_widget): the widget's and the group's `version`, the asker and their
+membership, the language, the CSRF token of the session (pages hold forms), the app's own
+build (code, templates, assets, catalogs), the address asked, and what time changes about
+the widget (`WidgetMixin.clock`: a deadline passing, the group's local date). Versions move
+by themselves: a service that asks `core.access.authorize` for a changing action (ACT,
+MANAGE_WIDGET, CHANGE_OWN_ITEM) has the widget's version bumped when its transaction
+commits, and any change to a roster, a group's settings or a member's name bumps the
+group's (session events below) — no widget bumps by hand. A widget's other writes (a
+notice opened for the first time) call `note_change(widget)`.
+
+Answers carry `Cache-Control: private, no-cache` (kept, but asked again each time); a route
+that must never be kept (the event's rotating sign-in code) is wrapped in `@uncached`.
+See docs/architecture.md#speed."""
+import functools
+import hashlib
+import os
+
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import case, event, func, inspect, literal, select, union_all, update
+from sqlalchemy.orm import Session
+
+from grouptools.core.models import Group, Membership, Person, PersonAvatar
+from grouptools.core.timeutil import utcnow
+from grouptools.extensions import db
+
+REVALIDATE = "private, no-cache"
+NEVER_KEEP = "no-store"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# session.info keys: what this transaction changed, bumped when it commits.
+_CHANGED = "grouptools.changed"
+_PEOPLE = "grouptools.renamed_people"
+# What in a membership or a group shows on the group's pages.
+_MEMBERSHIP_SHOWN = ("role", "status", "nickname", "person_id", "group_id")
+_UNSHOWN = {"version", "updated_at"}
+
+
+class Unchanged(Exception):
+    """The asker holds the current answer: 304 (raised before anything is rendered)."""
+
+
+# --- What changed: bumped when the transaction commits ----------------------------------
+
+def note_change(thing):
+    """Have the version of `thing` — a widget, a member's item in one, or a Group —
+    bumped when this transaction commits. A GET changes nothing unless it said it
+    writes (core.database.request_writes_on_read): a manager merely looking at a
+    manager's page moves no version."""
+    if has_request_context() and request.method in SAFE_METHODS \
+            and not g.get("writes_on_read", False):
+        return
+    widget = getattr(thing, "widget", thing)  # core.widgetbase.OwnedItem → its widget
+    if not hasattr(type(widget), "version") or getattr(widget, "id", None) is None:
+        return
+    db.session.info.setdefault(_CHANGED, set()).add((type(widget), widget.id))
+    if has_request_context():
+        g.etag_moved = True  # a GET that writes: its answer's ETag is worked out again
+
+
+def _note_flushed(session, flush_context, instances):
+    """Changes to the roster and settings of a group, wherever they are made (every
+    widget page of the group shows names, roles and who is a member), and to a widget's
+    own row however it was reached."""
+    changed = session.info.setdefault(_CHANGED, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Membership):
+            state = inspect(obj)
+            if obj in session.dirty and not any(
+                    state.attrs[name].history.has_changes() for name in _MEMBERSHIP_SHOWN):
+                continue
+            with session.no_autoflush:  # a new membership may name its group by object
+                group_id = obj.group_id if obj.group_id is not None else getattr(
+                    obj.group, "id", None)
+            if group_id is not None:
+                changed.add((Group, group_id))
+        elif isinstance(obj, Group) or hasattr(type(obj), "CLOCK_MOMENTS"):
+            # A group's settings, or a widget's own row (settings a group's managers
+            # change for it, such as a card folder's fields).
+            state = inspect(obj)
+            if obj in session.dirty and any(attr.history.has_changes() for attr in state.attrs
+                                            if attr.key not in _UNSHOWN):
+                changed.add((type(obj), obj.id))
+        elif isinstance(obj, Person) and obj in session.dirty:
+            if inspect(obj).attrs["name"].history.has_changes():
+                session.info.setdefault(_PEOPLE, set()).add(obj.id)
+        elif isinstance(obj, PersonAvatar):
+            session.info.setdefault(_PEOPLE, set()).add(obj.person_id)
+
+
+def _bump_versions(session):
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the flush changes is noted (_note_flushed) before bumping
+    if not session.info.get(_CHANGED) and not session.info.get(_PEOPLE):
+        return
+    changed = session.info.pop(_CHANGED, set())
+    people = session.info.pop(_PEOPLE, set())
+    by_model = {}
+    for model, row_id in changed:
+        by_model.setdefault(model, set()).add(row_id)
+    # `updated_at` stays: it is the settings' time, and a secret vote's time must not
+    # show anywhere (poll/voting.py). Groups first, then widgets by table name: one order for every writer (PostgreSQL
+    # row locks are taken in it).
+    if people:
+        groups_of = select(Membership.group_id).where(Membership.person_id.in_(people))
+        session.execute(update(Group).where(Group.id.in_(groups_of))
+                        .values(version=Group.version + 1, updated_at=Group.updated_at)
+                        .execution_options(synchronize_session=False))
+    for model in sorted(by_model, key=lambda m: (m is not Group, m.__tablename__)):
+        session.execute(update(model).where(model.id.in_(sorted(by_model[model])))
+                        .values(version=model.version + 1, updated_at=model.updated_at)
+                        .execution_options(synchronize_session=False))
+
+
+def _forget_after_rollback(session, previous_transaction):
+    # A rolled-back change is gone; a retry notes again.
+    if previous_transaction.parent is None:
+        session.info.pop(_CHANGED, None)
+        session.info.pop(_PEOPLE, None)
+
+
+event.listen(Session, "before_flush", _note_flushed)
+event.listen(Session, "before_commit", _bump_versions)
+event.listen(Session, "after_soft_rollback", _forget_after_rollback)
+
+
+# --- Answering: the ETag before rendering, 304 when the asker holds it -------------------
+
+def answer_if_unchanged(*parts, person=None, membership=None, again=None):
+    """Work out this GET's ETag from `parts` (versions and ids already loaded) and the
+    asker, language, session's CSRF token, build and address; raise Unchanged (304)
+    when the asker holds it. The answer then gets it (`_finish`) — worked out `again()`
+    (a callable giving fresh parts) when the GET itself changed the widget (a notice
+    opened for the first time). Does nothing for other methods, for an `@uncached`
+    route, a second time in one request, and while a flashed message waits to be shown
+    (that page is not the same page again)."""
+    if request.method not in ("GET", "HEAD") or g.get("uncached") or "etag" in g:
+        return
+    if "_flashes" in session and _is_page():
+        g.etag = None
+        return
+    g.etag = etag = _etag_of(parts, person, membership)
+    if again is not None:
+        g.etag_again = lambda: _etag_of(again(), person, membership)
+    if request.if_none_match.contains_weak(etag):
+        raise Unchanged()
+
+
+def _etag_of(parts, person, membership):
+    digest = hashlib.sha256(app_build().encode())
+    secret = None
+    if _is_page():
+        # A page holds forms: the session's own CSRF secret goes in (the signed token a
+        # page shows differs each time, and each is valid while the secret is). Made now
+        # if the session has none yet, as rendering the form would; signing a token is
+        # left to the rendering, which a 304 skips.
+        field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        if field not in session:
+            generate_csrf()
+        secret = session.get(field)
+    asker = (person.id, person.name) if person is not None else None
+    mine = None if membership is None else (membership.id, membership.role, membership.status,
+                                            membership.nickname)
+    for part in (request.path, request.query_string, str(get_locale()), secret, asker, mine,
+                 *parts):
+        data = repr(part).encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def _is_page():
+    """An HTML page (with forms and flashed messages), not JSON, CSV or a picture."""
+    return not (request.path.startswith("/api/") or "." in request.path.rsplit("/", 1)[-1])
+
+
+def answer_if_widget_unchanged(loaded, now=None):
+    """`answer_if_unchanged` for a widget loaded with the access rules applied
+    (core.loaders.Loaded): its version, its group's, and its clock."""
+    widget = loaded.widget
+    now = now or utcnow()
+
+    def parts():
+        group = widget.group
+        return (type(widget).__tablename__, widget.id, widget.version, group.id, group.version,
+                widget.clock(now))
+
+    answer_if_unchanged(*parts(), person=loaded.person, membership=loaded.membership,
+                        again=parts)
+
+
+def group_widgets_clock(models, now=None):
+    """Columns to read with a group (correlated with `Group.id`) that change whenever any
+    widget of it does: per kind its count, the sum of versions, the newest id and how
+    many of its moments have passed — what the group page's ETag is made of (its lines
+    show every widget's state), read in the statement that finds the group."""
+    now = now or utcnow()
+    columns = []
+    for model in (model for model in models if hasattr(model, "__table__")):
+        passed = sum((func.coalesce(func.sum(case((getattr(model, name) <= now, 1), else_=0)), 0)
+                      for name in model.CLOCK_MOMENTS), literal(0))
+        columns += [select(aggregate).where(model.group_id == Group.id).correlate(Group)
+                    .scalar_subquery()
+                    for aggregate in (func.count(), func.coalesce(func.sum(model.version), 0),
+                                      func.coalesce(func.max(model.id), 0), passed)]
+    return columns
+
+
+def uncached(view):
+    """A route whose answer must never be kept or answered 304 (a code that rotates)."""
+    @functools.wraps(view)
+    def never_kept(*args, **kwargs):
+        g.uncached = True
+        return view(*args, **kwargs)
+    return never_kept
+
+
+_build = None
+
+
+def app_build():
+    """The digest of the app's own files (code, templates, static files, catalogs): a
+    new release changes every ETag. The same in every worker, computed once each."""
+    global _build
+    if _build is None:
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        digest = hashlib.sha256()
+        for folder, dirs, files in sorted(os.walk(root)):
+            dirs.sort()
+            for name in sorted(files):
+                if name.endswith((".py", ".html", ".mo", ".css", ".js", ".svg", ".png")):
+                    path = os.path.join(folder, name)
+                    digest.update(os.path.relpath(path, root).encode())
+                    with open(path, "rb") as f:
+                        digest.update(hashlib.sha256(f.read()).digest())
+        _build = digest.hexdigest()
+    return _build
+
+
+def _not_modified(error):
+    response = current_app.response_class(status=304)
+    return response
+
+
+def _finish(response):
+    if g.get("uncached"):
+        response.headers["Cache-Control"] = NEVER_KEEP
+        return response
+    etag = g.get("etag")
+    if etag and g.get("etag_moved") and "etag_again" in g:
+        etag = g.etag_again()
+    if etag and response.status_code in (200, 304) and response.get_etag()[0] is None:
+        response.set_etag(etag, weak=True)
+        if "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = REVALIDATE
+        response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
+    return response
+
+
+def init_app(app):
+    app.register_error_handler(Unchanged, _not_modified)
+    app.after_request(_finish)
