@@ -168,11 +168,14 @@ def test_the_manage_page_offers_copy_into_the_groups_the_person_manages(world):
         return
     # A Bearer token is judged alone and needs no CSRF token: the page answers as to
     # the manager's phone.
-    html = world.manager.get(manage).get_data(as_text=True)
+    assert f'href="{base}/copy"' in world.manager.get(manage).get_data(as_text=True)
+    html = world.manager.get(f"{base}/copy").get_data(as_text=True)
     assert f'action="{base}/copy"' in html
     assert f'value="{world.gid}"' in html and f'value="{other}"' in html
+    assert html.index(f'value="{world.gid}"') < html.index(f'value="{other}"')  # its own first
     member_html = world.people["member"].get(base)
-    assert f'action="{base}/copy"' not in member_html.get_data(as_text=True)
+    assert f'href="{base}/copy"' not in member_html.get_data(as_text=True)
+    assert world.people["member"].get(f"{base}/copy").status_code == 403
     answer = world.manager.post(f"{base}/copy", data={"group_id": other})
     assert answer.status_code == 303
     copy_page = world.manager.get(answer.headers["Location"])

@@ -11,6 +11,7 @@ from flask_babel import gettext
 
 from grouptools.core.access import Action
 from grouptools.core.closing import delete_widget
+from grouptools.core.conditional import uncached
 from grouptools.core.copying import copy_targets, copy_widget
 from grouptools.core.errors import NotFound
 from grouptools.core.groups.service import find_group
@@ -46,9 +47,10 @@ def add_widget_pages(bp, kind):
 
     copy.__name__ = copy.__qualname__ = f"copy_{kind.key}_page"  # Flask-Limiter's key
     limited_copy = rate_limited("create_widget")(copy)
-    for name, view in (("close", close), ("reopen", reopen), ("copy", limited_copy),
-                       ("delete", delete)):
+    for name, view in (("close", close), ("reopen", reopen), ("delete", delete)):
         bp.add_url_rule(f"{rule}/{name}", name, view, methods=["POST"])
+    # Its GET is the page with the choice of group (the rate limit counts the POST).
+    bp.add_url_rule(f"{rule}/copy", "copy", limited_copy, methods=["GET", "POST"])
 
 
 def shared_widget(kind, widget):
@@ -117,10 +119,18 @@ def _set_closed(kind, wid, closing):
     return redirect(kind.page(widget), code=303)
 
 
+@uncached  # it lists the other groups the asker manages, which the widget's ETag leaves out
 def _copy(kind, wid):
-    """The "Copy" form of the manage section: into the group picked (the widget's own
-    when none is), then to the copy's page."""
+    """The copy page: a GET shows the choice of group (the widget's own first, then the
+    others the asker manages); the POST copies into the group picked (the widget's own
+    when none is), then goes to the copy's page. The manage section links here, so a
+    widget's page does not read the asker's other groups (docs/architecture.md#statement-budget)."""
     widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
+    if request.method == "GET":
+        if kind.copy is None:
+            raise NotFound()
+        return render_template("widgets/copy.html", widget=widget, kind=kind,
+                               choices=copy_targets(person, widget))
     gid = request.form.get("group_id") or widget.group.public_id
     if not is_public_id(gid):
         raise NotFound()
@@ -135,13 +145,9 @@ def _copy(kind, wid):
     return redirect(kind.page(copy), code=303)
 
 
-def copy_choices(widget):
-    """[(group id, name)] the "Copy" form offers the person asking, or [] where the kind
-    copies nothing: the widget's group first, then the other groups they manage."""
-    person = current_person()
-    if person is None or kind_of(widget).copy is None:
-        return []
-    return copy_targets(person, widget)
+def copyable(widget):
+    """Whether the manage section offers "Make a copy" (kinds without a copy hook: no)."""
+    return kind_of(widget).copy is not None
 
 
 def _delete(kind, wid):
@@ -158,5 +164,5 @@ def _delete(kind, wid):
 
 
 def init_app(app):
-    for function in (page_assets, widget_preview, widget_url, copy_choices):
+    for function in (page_assets, widget_preview, widget_url, copyable):
         app.add_template_global(function)

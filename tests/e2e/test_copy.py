@@ -41,6 +41,10 @@ def test_copying_a_poll_into_another_group(phone, live_server, accept_language, 
     owner.open(f"/p/{poll['id']}")
     if javascript:
         check(owner)
+    owner.page.get_by_role("link", name=words["copy"], exact=True).click()
+    owner.page.wait_for_load_state("load")
+    if javascript:
+        check(owner)
     picker = owner.page.get_by_label(words["into"])
     assert picker.locator("option").all_inner_texts() == words["groups"]
     picker.select_option(there)

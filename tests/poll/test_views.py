@@ -354,7 +354,8 @@ def test_edit_close_reopen_copy_delete(text_poll):
     assert press(f"/p/{pid}/close").status_code == 303
     assert "Reopen" in owner.get(f"/p/{pid}", headers=EN).get_data(as_text=True)
     assert press(f"/p/{pid}/reopen").status_code == 303
-    assert 'action="/p/%s/copy"' % pid in owner.get(f"/p/{pid}").get_data(as_text=True)
+    assert 'href="/p/%s/copy"' % pid in owner.get(f"/p/{pid}").get_data(as_text=True)
+    assert 'action="/p/%s/copy"' % pid in owner.get(f"/p/{pid}/copy").get_data(as_text=True)
     copy = press(f"/p/{pid}/copy", group_id=gid)
     assert copy.status_code == 303 and not copy.headers["Location"].endswith(pid)
     assert press(f"/p/{pid}/delete").headers["Location"].endswith(f"/p/{pid}#manage")
