@@ -12,7 +12,7 @@ from flask_babel import gettext
 from grouptools.core.access import Action
 from grouptools.core.closing import delete_widget
 from grouptools.core.conditional import uncached
-from grouptools.core.copying import copy_targets, copy_widget
+from grouptools.core.copying import NotCopyable, copy_targets, copy_widget
 from grouptools.core.errors import NotFound
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person
@@ -128,7 +128,7 @@ def _copy(kind, wid):
     widget, person, _ = load_widget(kind.model, wid, Action.MANAGE_WIDGET)
     if request.method == "GET":
         if kind.copy is None:
-            raise NotFound()
+            raise NotCopyable()  # as the POST answers
         return render_template("widgets/copy.html", widget=widget, kind=kind,
                                choices=copy_targets(person, widget))
     gid = request.form.get("group_id") or widget.group.public_id
