@@ -16,7 +16,12 @@ Each draw is cold: every cache of drawn pictures (core.share.DRAWN, the posters'
 result pictures' own) is emptied first, so the route draws it anew. What a running
 worker keeps for every picture (the fonts it found and opened, glyph checks) stays, as
 in a server that has drawn one picture before; the first draw of the process, which
-includes finding the fonts, is left out of the median and printed on its own."""
+includes finding the fonts, is left out of the median and printed on its own.
+
+It prints the wall-clock and CPU medians and whether each is under 150 ms: a drawing is
+one thread's CPU work, so on a quiet machine the two agree; on a shared one wall-clock
+adds the wait for a CPU, and the CPU column is what the picture costs.
+"""
 import cProfile
 import io
 import os
@@ -171,22 +176,27 @@ def main(draws, want_profile):
           f"{draws} uncached draws of each, through the route, in Chinese")
     print(f"first picture of the process (fonts found and opened): {first[0]:.0f} ms "
           f"(CPU {first[1]:.0f} ms)\n")
-    print("| picture | wall median | wall max | CPU median | PNG | under 150 ms |")
-    print("|---|---:|---:|---:|---:|---|")
-    over = []
+    print("| picture | wall median | wall max | CPU median | PNG | under 150 ms: CPU | wall |")
+    print("|---|---:|---:|---:|---:|---|---|")
+    over, over_wall = [], []
     for name, samples in timings.items():
         wall = statistics.median(w for w, _, _ in samples)
         cpu = statistics.median(c for _, c, _ in samples)
-        holds = wall < TARGET_MS
-        if not holds:
+        if cpu >= TARGET_MS:
             over.append(name)
+        if wall >= TARGET_MS:
+            over_wall.append(name)
         print(f"| {name} | {wall:.1f} ms | {max(w for w, _, _ in samples):.1f} ms | "
-              f"{cpu:.1f} ms | {samples[-1][2] / 1024:.0f} kB | {'yes' if holds else 'NO'} |")
+              f"{cpu:.1f} ms | {samples[-1][2] / 1024:.0f} kB | "
+              f"{'NO' if name in over else 'yes'} | {'NO' if name in over_wall else 'yes'} |")
+    # A drawing is one thread's CPU work: on a quiet machine wall-clock equals CPU time,
+    # on a shared one wall-clock adds the wait for a CPU, which no change here removes.
     print(f"\n{len(paths) - len(over)} of {len(paths)} pictures drawn uncached under "
-          f"{TARGET_MS} ms (wall median); on a busy machine read the CPU column.")
+          f"{TARGET_MS} ms in CPU time (median), {len(paths) - len(over_wall)} in wall-clock "
+          f"time (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs).")
     if want_profile:
         slowest = max(timings, key=lambda name: statistics.median(s[0] for s in timings[name]))
-        for name in over or [slowest]:
+        for name in over or over_wall or [slowest]:
             print(f"\n--- cProfile of {name}, {draws} draws ---")
             print(profile(client, paths[name], headers, draws))
 
