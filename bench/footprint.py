@@ -33,8 +33,12 @@ def workers_of(master_pid):
 
 def peak_rss_mb(pid):
     """The process's resident-set high-water mark (VmHWM) in MB."""
+    return _status_mb(pid, "VmHWM")
+
+
+def _status_mb(pid, name):
     status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024
+    return int(re.search(rf"^{name}:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024
 
 
 class _Assets(HTMLParser):
@@ -102,7 +106,11 @@ def report(base, poll_path, member_headers, master_pid):
     workers = workers_of(master_pid)
     peaks = [(pid, peak_rss_mb(pid)) for pid in workers]
     for pid, peak in peaks:
-        print(f"gunicorn worker {pid}: peak RSS (VmHWM) {peak:.1f} MB")
+        # Now (not at the peak): how much is the worker's own and how much is file pages
+        # (fonts, libraries) that the kernel shares between workers but RSS counts in each.
+        print(f"gunicorn worker {pid}: peak RSS (VmHWM) {peak:.1f} MB; now "
+              f"{_status_mb(pid, 'RssAnon'):.1f} MB its own, "
+              f"{_status_mb(pid, 'RssFile'):.1f} MB file pages")
     holds = bool(peaks) and all(peak < RSS_TARGET_MB for _, peak in peaks)
     missed += not holds
     print(f"peak RSS per worker: {'meets' if holds else 'MISSES'} the {RSS_TARGET_MB} MB target"
