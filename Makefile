@@ -33,10 +33,13 @@ run: $(BIN)/.installed catalogs
 		--access-logfile - wsgi:app
 
 # Load benchmark (bench/load.py, needs wrk): BENCH_SECONDS=, BENCH_ROUNDS=, BENCH_ONLY=,
-# GROUPTOOLS_BENCH_DATABASE_URL= for PostgreSQL. Results: bench/RESULTS.md.
+# GROUPTOOLS_BENCH_DATABASE_URL= for PostgreSQL; then every uncached picture
+# (bench/pictures.py). Growth to 100,000 rows takes longer: bench/growth.py (BENCH_ROWS=).
+# Results: bench/RESULTS.md.
 bench: $(BIN)/.installed catalogs
 	sh tools/system-packages.sh bench
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/pictures.py
 
 # Sample groups (Chinese, English) with every widget, on a fresh SQLite of its own in
 # instance-demo/ (never instance/), served like `make run`; prints a sign-in link per person.

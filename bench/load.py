@@ -6,6 +6,7 @@ Run:  make bench                      (SQLite; about 2 × scenarios × rounds ×
       GROUPTOOLS_BENCH_DATABASE_URL=postgresql+psycopg://… make bench
       (PostgreSQL: the database is emptied first, give it one of its own)
       BENCH_ONLY=poll,vote make bench     (only scenarios whose name contains one of these)
+      BENCH_ONLY=footprint make bench      (no scenario: the two footprints below only)
 
 What it does, as production would run it:
 1. migrates a fresh database (a new SQLite file in a temporary folder, or the PostgreSQL
@@ -20,7 +21,10 @@ What it does, as production would run it:
 4. for each scenario, `rounds` times: wrk on `/healthz` for `seconds`, then wrk on the
    scenario for `seconds`, with the same threads and connections; prints requests/s,
    p50 and p99 latency, non-2xx/3xx answers and the median ratio, and whether the
-   issue's target for that kind of answer holds.
+   issue's target for that kind of answer holds;
+5. then the footprints (bench/footprint.py): the bytes a poll page's first visit takes
+   on the wire with its stylesheets and scripts, compressed as a browser asks, and each
+   gunicorn worker's peak resident memory (VmHWM) after all that load.
 
 Reads go out as a member's browser sends them (the session cookie of a member signed in
 through the sign-in page); writes as an API client does (Bearer tokens, one per member,
@@ -43,6 +47,9 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench import footprint  # noqa: E402
+
 BIN = Path(sys.executable).parent
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
 MEMBERS = 300
@@ -349,6 +356,8 @@ def main():
                   f"{result['p99']:.1f} | {result['bad']} | {result['ratio']:.3f} | "
                   f"≥ {target} | {'yes' if holds else 'NO'} |", flush=True)
         print(f"\n{len(listed) - failures} of {len(listed)} scenarios meet their target.")
+        member = {"Cookie": browser_cookie(base, ids["member_signin"])}
+        footprint.report(base, f"/p/{ids['pid']}", member, server.pid)
     finally:
         stop_server(server)
         shutil.rmtree(instance, ignore_errors=True)

@@ -188,8 +188,8 @@ def reminder_text(report):
 
 def completion(folder):
     """(complete cards, active members) for the group page's line."""
-    complete = db.session.scalar(select(func.count()).select_from(
-        active_cards(folder).where(Card.complete.is_(True)).subquery()))
+    complete = db.session.scalar(_cards_of_active_members(folder).add_columns(
+        func.count(Card.id)).where(Card.complete.is_(True)))
     members = db.session.scalar(select(func.count(Membership.id)).where(
         Membership.group_id == folder.group_id, Membership.status == "active"))
     return complete, members

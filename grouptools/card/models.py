@@ -72,6 +72,8 @@ class Card(PublicIdMixin, TimestampMixin, OwnedItem, db.Model):
         UniqueConstraint("folder_id", "owner_membership_id"),
         # The folder's list is read in display-name order, a page at a time.
         Index("ix_card_folder_id_display_name", "folder_id", "display_name", "id"),
+        # The group page's count of complete cards, read off this index alone.
+        Index("ix_card_folder_id_complete", "folder_id", "complete", "owner_membership_id"),
     )
 
     @property

@@ -8,12 +8,12 @@ import io
 
 from PIL import Image, ImageDraw
 
-from grouptools.card.vcards import contact_payload
+from grouptools.card.vcards import contact_modules
 from grouptools.core import render
 from grouptools.core.avatars import avatar_image
 from grouptools.core.i18n import labelled
 from grouptools.core.palette import BRAND, BRAND_TINT, INK, MUTED, WHITE
-from grouptools.core.share import data_modules, modules_image
+from grouptools.core.share import modules_image
 
 CARD_SIZE = (1200, 700)
 QR_PX = 400
@@ -56,8 +56,7 @@ def draw_card(view, group_name, caption):
     for line in render.wrap_text(group_name, 26, text_width, max_lines=1):
         render.draw_text(image, (text_left, height - MARGIN - 30), line, 26, MUTED)
 
-    text, level = contact_payload(view)
-    code = modules_image(data_modules(text, level), QR_PX)
+    code = modules_image(contact_modules(view), QR_PX)
     qr_top = (height - QR_PX) // 2 - 24
     draw.rounded_rectangle((qr_left - 16, qr_top - 16, qr_left + QR_PX + 15, qr_top + QR_PX + 15),
                            radius=20, fill=BRAND_TINT)
@@ -65,5 +64,6 @@ def draw_card(view, group_name, caption):
     render.draw_text(image, (qr_left + QR_PX / 2, qr_top + QR_PX + 28), caption, 26, MUTED,
                      align="center")
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    # Level 1, as the posters: a few kB larger and far faster than optimize (bench/README.md).
+    image.save(out, "PNG", compress_level=1)
     return out.getvalue()

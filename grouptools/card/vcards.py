@@ -66,10 +66,11 @@ def _compact(view, keys=OWN_PROPERTIES):
                       kept, view.sees_private, view.display_name)
 
 
-def contact_payload(view):
-    """(vCard text, error correction) for the contact code: the whole card at M when
+def contact_modules(view):
+    """The contact code's modules (core.share.data_modules): the whole card at M when
     it fits in CONTACT_VERSION_MAX, else without its note, else at L; else name, phone
-    and e-mail alone (which always fit: each value is at most 200 characters)."""
+    and e-mail alone (which always fit: each value is at most 200 characters). The
+    modules of the try that fits are the code, so they are made once."""
     full, compact = vcard(view), vcard(_compact(view))
     tries = ((full, ERROR_CORRECT_M), (compact, ERROR_CORRECT_M), (compact, ERROR_CORRECT_L))
     for text, level in tries:
@@ -78,10 +79,9 @@ def contact_payload(view):
         except ValueError:
             continue
         if (len(modules) - 25) // 4 <= CONTACT_VERSION_MAX:  # 17 + 4·version + quiet zone
-            return text, level
-    return vcard(_compact(view, ("name", "phone", "email"))), ERROR_CORRECT_L
+            return modules
+    return data_modules(vcard(_compact(view, ("name", "phone", "email"))), ERROR_CORRECT_L)
 
 
 def contact_png(view):
-    text, level = contact_payload(view)
-    return image_png(modules_image(data_modules(text, level), CONTACT_SIZE_PX))
+    return image_png(modules_image(contact_modules(view), CONTACT_SIZE_PX))

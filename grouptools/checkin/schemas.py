@@ -102,8 +102,13 @@ class CheckinCreateSchema(Schema):
 
 
 def checkin_images(checkin):
+    return attached_images(checkin.images)
+
+
+def attached_images(attached_list):
+    """A check-in's CheckinImage rows as the API shows them."""
     return [dict(zip(("url", "thumb_url"), image_urls(attached.image, absolute=True)),
-                 id=attached.image.public_id) for attached in checkin.images]
+                 id=attached.image.public_id) for attached in attached_list]
 
 
 def achievement_links(achievement, habit):

@@ -17,9 +17,6 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from flask import Response, stream_with_context
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_BOM = "\ufeff"
@@ -68,7 +65,7 @@ def csv_text(header, rows):
     return CSV_BOM + csv_line(header) + "".join(csv_line(row) for row in rows)
 
 
-def _xlsx_value(cell, value):
+def _xlsx_value(cell, value, illegal_characters):
     if _is_number(value):
         if isinstance(value, Decimal):
             value = int(value) if value == value.to_integral_value() else float(value)
@@ -77,13 +74,19 @@ def _xlsx_value(cell, value):
         cell.value = value.replace(tzinfo=None) if isinstance(value, datetime) else value
         cell.number_format = XLSX_TIME_FORMAT if isinstance(value, datetime) else "yyyy-mm-dd"
     else:
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        cell.value = illegal_characters.sub("", str(value))
         # openpyxl makes a formula of any string starting with "=": keep it text.
         cell.data_type = "s"
 
 
 def xlsx_bytes(header, rows, title):
     """An XLSX workbook of one sheet: the header row frozen, text as text cells."""
+    # openpyxl is imported when a workbook is asked for, not by every worker at start:
+    # it takes about 6 MB of a worker's memory (bench/README.md, peak RSS).
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_TITLE_FORBIDDEN.sub("", ILLEGAL_CHARACTERS_RE.sub("", title)).strip(
@@ -92,7 +95,8 @@ def xlsx_bytes(header, rows, title):
         for column, value in enumerate(row, start=1):
             if value is None or value == "":
                 continue
-            _xlsx_value(sheet.cell(row=row_number, column=column), value)
+            _xlsx_value(sheet.cell(row=row_number, column=column), value,
+                        ILLEGAL_CHARACTERS_RE)
     for column in range(1, len(header) + 1):
         sheet.column_dimensions[get_column_letter(column)].width = 16
     sheet.freeze_panes = "A2"

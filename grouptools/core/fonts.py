@@ -221,12 +221,23 @@ def load_font(size, bold=False):
     return _open_font(find_cjk_font(bold), size)
 
 
-@lru_cache(maxsize=128)
 def _open_font(choice, size):
+    if choice is not None and choice.strike_size:
+        size = choice.strike_size  # one face whatever size the emoji are drawn at
+    return _open_face(choice, size)
+
+
+# Each face open costs a worker about 4 MB (FreeType maps the file once per face and
+# keeps its tables; a CJK font's are large), and Pillow opens one per size: the sizes of
+# the last few pictures are kept, others are opened again when asked (a few ms), so a
+# worker that drew every kind of picture does not keep thirty faces (bench/README.md).
+FACES_KEPT = 16
+
+
+@lru_cache(maxsize=FACES_KEPT)
+def _open_face(choice, size):
     if choice is None:
         return ImageFont.load_default(size)
-    if choice.strike_size:
-        size = choice.strike_size
     return ImageFont.truetype(choice.path, size, index=choice.index)
 
 
@@ -249,7 +260,7 @@ def _missing_glyph(choice):
 
 def forget_fonts():
     """Forget every font found and loaded (tests; a font installed while running)."""
-    for cached in (_find_cjk_font, font_faces, find_emoji_font, _open_font, font_has_glyph,
+    for cached in (_find_cjk_font, font_faces, find_emoji_font, _open_face, font_has_glyph,
                    _missing_glyph):
         cached.cache_clear()
 

@@ -174,6 +174,8 @@ class RelayEntry(OwnedItem, PublicIdMixin, TimestampMixin, db.Model):
         UniqueConstraint("relay_id", "confirmed_seq"),
         UniqueConstraint("relay_id", "waitlist_seq"),
         Index("ix_relay_entry_relay_id_status", "relay_id", "status"),
+        # A member's own entries on a relay (the places they hold), whatever its size.
+        Index("ix_relay_entry_relay_id_membership_id", "relay_id", "membership_id"),
     )
 
     OWNER_REFUSAL = _l("Only the person who signed up and the organisers may change "

@@ -5,7 +5,7 @@ anything; each commits its own unit of work."""
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -186,6 +186,36 @@ def roster(person, group):
     # Names are the person's unless a nickname is set: read them with the roster.
     query = query.options(joinedload(Membership.person))
     return db.session.scalars(query.order_by(*order)).all(), mine
+
+
+class RosterPreview(NamedTuple):
+    """What the group's page shows of its members."""
+    active_count: int
+    pending_count: int  # join requests; 0 unless the asker manages the group
+    first: list  # the first active memberships (with their person), in the roster's order
+
+
+def roster_preview(person, group, shown=8):
+    """The group's page's members: counted off the members' `(group_id, status, …)`
+    index and cut at `shown` in the database, in one statement, so the page does not
+    grow with the group (bench/growth.py). Active members always have `joined_at`, so
+    the roster's order is the index's own."""
+    mine = authorize(person, Action.VIEW_ROSTER, group)
+
+    def counted(status):
+        return (select(func.count()).select_from(Membership)
+                .where(Membership.group_id == group.id, Membership.status == status)
+                .scalar_subquery())
+
+    pending = counted("pending") if mine.is_manager else literal(0)
+    rows = db.session.execute(
+        select(Membership, counted("active"), pending)
+        .where(Membership.group_id == group.id, Membership.status == "active")
+        .order_by(Membership.joined_at, Membership.id).limit(shown)
+        .options(joinedload(Membership.person))).all()
+    if not rows:  # no active member to show (the asker is one, so never on the page)
+        return RosterPreview(0, 0, [])
+    return RosterPreview(rows[0][1], rows[0][2], [row[0] for row in rows])
 
 
 def change_member(person, group, target, role=None, status=None):

@@ -138,11 +138,9 @@ def show_group(gid):
     if mine is None or not mine.is_active:
         return render_template("groups/public.html", group=group, mine=mine, person=person,
                                values={}, errors={}, preview=link_preview_of(group))
-    members, _ = service.roster(person, group)
-    active = [m for m in members if m.is_active]
-    pending = [m for m in members if m.status == "pending"]
+    members = service.roster_preview(person, group)
     return render_template(
-        "groups/show.html", group=group, mine=mine, active=active, pending=pending,
+        "groups/show.html", group=group, mine=mine, members=members,
         link=group_url(group), preview=link_preview_of(group),
         widgets=widgets_for_group(group, person),
         create_links=create_links_for_group(group, person),
