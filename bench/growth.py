@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GROUPTOOLS_INSTANCE_DIR", tempfile.mkdtemp(prefix="gt-bench-"))
 
-from sqlalchemy import event, insert, text, update  # noqa: E402
+from sqlalchemy import insert, text, update  # noqa: E402
 
+from bench import notice_receipts  # noqa: E402
 from bench.poll_results import bench_app, bench_url  # noqa: E402
 
 SMALL = 100
@@ -199,16 +200,8 @@ def answers(ids, owner_token, reader_token):
             + [(name, path, headers, False) for name, path, headers in listing])
 
 
-class StatementCounter:
+class StatementCounter(notice_receipts.StatementCounter):
     """Counts the statements the app sends during one request."""
-
-    def __init__(self, engine):
-        self.count, self.counting = 0, False
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *args):
-        if self.counting:
-            self.count += 1
 
     def get(self, client, path, headers):
         """(wall ms, CPU ms, statements, bytes) of one request."""

@@ -84,10 +84,8 @@ def make_app(app_config):
             db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _clean_tables(app):
-    """Every test starts from empty tables."""
-    yield
+def wipe_database(app):
+    """Every table emptied (an empty database: the next test's, or another server's)."""
     with app.app_context():
         db.session.remove()
         if db.engine.dialect.name == "postgresql":
@@ -97,6 +95,13 @@ def _clean_tables(app):
             for table in reversed(db.metadata.sorted_tables):
                 db.session.execute(table.delete())
         db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(app):
+    """Every test starts from empty tables."""
+    yield
+    wipe_database(app)
 
 
 @pytest.fixture

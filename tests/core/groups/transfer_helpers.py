@@ -4,11 +4,11 @@ import io
 import json
 import zipfile
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from grouptools.core.models import Image
 from grouptools.extensions import db
-from tests.conftest import bearer
+from tests.conftest import bearer, wipe_database  # noqa: F401 (the tests import it from here)
 from tests.poll.conftest import png_bytes
 
 
@@ -42,19 +42,6 @@ def import_zip(person, data, name="group.zip"):
     return person.client.post(
         "/api/v1/groups/import", headers=bearer(person.token),
         data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data")
-
-
-def wipe_database(app):
-    """Every table emptied: the other server's empty database."""
-    with app.app_context():
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
-        db.session.commit()
 
 
 def stored_counts(app):
