@@ -173,6 +173,11 @@ def test_only_the_owner_downloads_the_zip(group_with, user):
     assert user("路人").get(path).status_code == 404
     link = f'href="{path}"'
     assert link in owner.get(f"/g/{gid}/settings").get_data(as_text=True)
+    # What the zip cannot carry is said beside the button, in the reader's language.
+    for language, words in (("en", "Close secret ballots before moving"),
+                            ("zh-CN", "迁移前请先截止无记名投票")):
+        page = owner.get(f"/g/{gid}/settings", headers={"Accept-Language": language})
+        assert words in page.get_data(as_text=True)
     assert link not in people["管理员"][0].get(f"/g/{gid}/settings").get_data(as_text=True)
 
 
