@@ -9,8 +9,13 @@ from grouptools.card.blueprints import blp, cards_api
 from grouptools.card.kind import CARD
 from grouptools.card.listing import folder_state
 from grouptools.card.vcards import vcard
+from sqlalchemy import select
+
+from grouptools.card.models import CardFolder
+from grouptools.core.access import membership_of
 from grouptools.core.conditional import answer_if_unchanged
 from grouptools.core.groups.service import find_group
+from grouptools.core.models import Group
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
@@ -21,11 +26,27 @@ add_widget_api(blp, CARD, "card-folders/<pid:fid>", state=folder_state,
                update_schema=schemas.CardFolderUpdateSchema, update=service.update_folder)
 
 
+# The folder's version, read with the group: every card saved and every settings change
+# moves it (core.conditional), so the group's card answers below carry an ETag.
+FOLDER_VERSION = (select(CardFolder.version).where(CardFolder.group_id == Group.id)
+                  .correlate(Group).scalar_subquery())
+
+
+def group_unless_unchanged(gid):
+    """(asker, group) for a GET about the group's cards — or 304 when the asker holds
+    this answer: the group, the folder, the asker and their membership unchanged."""
+    person = require_person()
+    group, (folder_version,) = find_group(gid, person, also=[FOLDER_VERSION])
+    answer_if_unchanged("cards", group.id, group.version, folder_version, person=person,
+                        membership=membership_of(person, group))
+    return person, group
+
+
 @cards_api.route("/groups/<pid:gid>/card-settings", methods=["GET"])
 @cards_api.response(200, schemas.CardSettingsSchema)
 def get_settings(gid):
     """The group's card settings (members; the defaults before cards are set up)."""
-    return service.card_settings(require_person(), find_group(gid))
+    return service.card_settings(*group_unless_unchanged(gid))
 
 
 @cards_api.route("/groups/<pid:gid>/card-settings", methods=["PUT"])
@@ -61,7 +82,7 @@ def put_my_card(data, gid):
 def list_cards(args, gid):
     """The folder, 50 a page, searching every value the asker may see; 403 for members
     when the folder is for managers. The total is in the X-Total-Count header."""
-    page = folder.folder_page(require_person(), find_group(gid), args["q"], args["page"])
+    page = folder.folder_page(*group_unless_unchanged(gid), args["q"], args["page"])
     return page.cards, 200, {"X-Total-Count": str(page.total)}
 
 
@@ -69,7 +90,7 @@ def list_cards(args, gid):
 @cards_api.response(200, schemas.IncompleteCardsSchema)
 def incomplete(gid):
     """Managers: who has no card, whose card lacks a required value, and the reminder."""
-    report = folder.incomplete_cards(require_person(), find_group(gid))
+    report = folder.incomplete_cards(*group_unless_unchanged(gid))
     report.reminder_text = folder.reminder_text(report)
     return report
 
@@ -77,13 +98,13 @@ def incomplete(gid):
 @cards_api.route("/groups/<pid:gid>/cards/export.csv", methods=["GET"])
 @cards_api.response(200, content_type="text/csv", description="Managers: every card")
 def export_csv(gid):
-    return export.folder_csv(require_person(), find_group(gid))
+    return export.folder_csv(*group_unless_unchanged(gid))
 
 
 @cards_api.route("/groups/<pid:gid>/cards/export.vcf", methods=["GET"])
 @cards_api.response(200, content_type="text/vcard", description="Managers: every card")
 def export_vcf(gid):
-    return export.folder_vcf(require_person(), find_group(gid))
+    return export.folder_vcf(*group_unless_unchanged(gid))
 
 
 @cards_api.route("/cards/<pid:cid>", methods=["GET"])

@@ -151,3 +151,29 @@ def test_new_card_settings_change_the_folder_page(app, group_with):
     saved = owner.call("PUT", f"/api/v1/groups/{gid}/card-settings", json={"fields": fields})
     assert saved.status_code == 200, saved.get_json()
     assert reader.get(page, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_the_groups_card_answers_304_until_a_card_or_the_settings_change(app, group_with):
+    gid, owner, people = group_with(members=("张三",))
+    reader = people["张三"][0]
+    _sample(app, owner, gid, "card")
+    paths = [f"/api/v1/groups/{gid}/cards", f"/api/v1/groups/{gid}/cards?q=%E5%BC%A0",
+             f"/api/v1/groups/{gid}/card-settings"]
+    managers = [f"/api/v1/groups/{gid}/cards/incomplete", f"/api/v1/groups/{gid}/cards/export.csv"]
+    held = {path: reader.get(path).headers["ETag"] for path in paths}
+    held.update({path: owner.get(path).headers["ETag"] for path in managers})
+    assert len(set(held.values())) == len(held)  # each address its own answer
+    for path, etag in held.items():
+        asker = owner if path in managers else reader
+        assert asker.get(path, headers={"If-None-Match": etag}).status_code == 304, path
+    # A member saves their card: the folder, its search and the incomplete list change.
+    saved = reader.call("PUT", f"/api/v1/groups/{gid}/cards/me",
+                        json={"values": {"name": "张三", "phone": "13800138000"}})
+    assert saved.status_code in (200, 201), saved.get_json()
+    for path, etag in held.items():
+        asker = owner if path in managers else reader
+        answer = asker.get(path, headers={"If-None-Match": etag})
+        assert answer.status_code == 200 and answer.headers["ETag"] != etag, path
+    # Another asker never gets the reader's answer.
+    etag = reader.get(paths[0]).headers["ETag"]
+    assert owner.get(paths[0], headers={"If-None-Match": etag}).status_code == 200
