@@ -6,7 +6,7 @@ anything must carry a CSRF token (forms include it, scripts send X-CSRFToken).""
 from flask import current_app, g, request, session
 from flask_babel import gettext
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from grouptools.core.database import SAFE_METHODS
 from grouptools.core.models import Person, hash_secret
@@ -17,12 +17,17 @@ def _unauthorised(message):
     abort(401, message=message, headers={"WWW-Authenticate": 'Bearer realm="grouptools"'})
 
 
+# Built once: every request with a token or a cookie runs one of them.
+_BY_TOKEN = select(Person).where(Person.token_hash == bindparam("token_hash"))
+_BY_PUBLIC_ID = select(Person).where(Person.public_id == bindparam("public_id"))
+
+
 def _person_from_token(header):
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         _unauthorised(gettext("Send the token as 'Authorization: Bearer <token>'."))
-    person = db.session.scalar(select(Person).where(Person.token_hash == hash_secret(token)))
+    person = db.session.scalar(_BY_TOKEN, {"token_hash": hash_secret(token)})
     if person is None:
         _unauthorised(gettext("This token is not valid (it may have been replaced)."))
     return person
@@ -32,7 +37,7 @@ def _person_from_session():
     public_id = session.get("pid")
     if not isinstance(public_id, str):
         return None
-    person = db.session.scalar(select(Person).where(Person.public_id == public_id))
+    person = db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id})
     if person is None or session.get("sv") != person.session_version:
         # Signed out everywhere, or the person is gone: this cookie no longer counts.
         session.pop("pid", None)

@@ -5,7 +5,7 @@ instead of repeating "who is asking, find it, may they": what it answers when re
 then the same on every route of every widget (docs/api.md#errors)."""
 from typing import NamedTuple
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize, remember_membership
@@ -45,15 +45,30 @@ def find_with_membership(model, public_id, person):
     again (the statement budget, docs/architecture.md#statement-budget)."""
     if person is None:
         return model.find(public_id)
-    mine = and_(Membership.group_id == model.group_id, Membership.person_id == person.id)
-    row = db.session.execute(
-        select(model, Membership).join(model.group).outerjoin(Membership, mine)
-        .options(contains_eager(model.group)).where(model.public_id == public_id)).first()
+    row = db.session.execute(_with_membership(model),
+                             {"public_id": public_id, "person_id": person.id}).first()
     if row is None:
         raise NotFound()
     widget, membership = row
     remember_membership(person, widget.group, membership)
     return widget
+
+
+_STATEMENTS = {}
+
+
+def _with_membership(model):
+    """The statement of find_with_membership for `model`, built once per process: every
+    request of every widget runs it, and building it (and its cache key) cost more than
+    running it (docs/architecture.md#speed)."""
+    if model not in _STATEMENTS:
+        mine = and_(Membership.group_id == model.group_id,
+                    Membership.person_id == bindparam("person_id"))
+        _STATEMENTS[model] = (
+            select(model, Membership).join(model.group).outerjoin(Membership, mine)
+            .options(contains_eager(model.group))
+            .where(model.public_id == bindparam("public_id")))
+    return _STATEMENTS[model]
 
 
 def load_earned(model, public_id, widget_model, widget_id):
