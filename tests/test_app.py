@@ -47,13 +47,16 @@ def test_migrations_build_exactly_the_models(app_ctx):
 
 def test_serving_pages_does_not_load_alembic(tmp_path):
     """Only `flask db` needs alembic (about 11 MB in every worker): an app that serves
-    pages never imports it."""
+    pages, and tells a load balancer whether it is ready, never imports it."""
     script = (
         "import sys\n"
         "from grouptools import create_app\n"
         "app = create_app({'TESTING': True})\n"
+        "client = app.test_client()\n"
         "for path in ('/', '/healthz'):\n"
-        "    assert app.test_client().get(path).status_code == 200, path\n"
+        "    assert client.get(path).status_code == 200, path\n"
+        "ready = client.get('/readyz')\n"
+        "assert ready.status_code == 503 and b'no migrations' in ready.data, ready.data\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'flask_migrate')))\n"
     )
     env_db = f"sqlite:///{tmp_path / 'app.db'}"
