@@ -39,11 +39,12 @@ def _init_extensions(app):
         http,
         i18n,
         identity,
+        migrate,
         plaintext,
         ratelimits,
         security,
     )
-    from grouptools.extensions import babel, csrf, db, limiter, migrate
+    from grouptools.extensions import babel, csrf, db, limiter
 
     # First: after_request hooks run in reverse order, so compression runs last, on the
     # finished answer.
@@ -51,7 +52,8 @@ def _init_extensions(app):
     http.init_app(app)
     db.init_app(app)
     database.init_app(app, db)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    # Flask-Migrate (and alembic) imported only for `flask db` and readiness.
+    migrate.init_app(app, db, MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     plaintext.init_app(app)

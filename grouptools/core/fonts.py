@@ -228,10 +228,11 @@ def _open_font(choice, size):
 
 
 # Each face open costs a worker about 4 MB (FreeType maps the file once per face and
-# keeps its tables; a CJK font's are large), and Pillow opens one per size: the sizes of
-# the last few pictures are kept, others are opened again when asked (a few ms), so a
-# worker that drew every kind of picture does not keep thirty faces (bench/README.md).
-FACES_KEPT = 16
+# keeps its tables; a CJK font's are large), and Pillow opens one per size. Opening one
+# again costs under half a millisecond, so only the few sizes last used are kept: a poster
+# uses 11 and draws as fast with 6 kept, and a worker that drew every kind of picture
+# peaks about 30 MB lower than with 16 kept (bench/README.md, "Footprints").
+FACES_KEPT = 6
 
 
 @lru_cache(maxsize=FACES_KEPT)

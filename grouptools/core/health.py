@@ -1,10 +1,16 @@
 """Readiness for load balancers (docs/deploy.md#health-checks): `/healthz` says the
 process is up and does no work; `/readyz` also asks the database, and compares the
-migration it is at with the newest one this code ships."""
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+migration it is at with the newest one this code ships.
+
+Without alembic: importing it (and every migration script, as alembic reads them) would
+cost each worker about 11 MB for a question two small reads answer (bench/README.md,
+"Footprints"). The scripts are parsed, not run, for their `revision` and
+`down_revision`; the database's revisions are the rows of alembic's `alembic_version`."""
+import ast
+from pathlib import Path
+
 from flask import current_app
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from grouptools.extensions import db
@@ -17,18 +23,42 @@ def expected_heads(app=None):
     app = app or current_app
     heads = app.extensions.get("grouptools_migration_heads")
     if heads is None:
-        config = AlembicConfig()
-        config.set_main_option("script_location", app.extensions["migrate"].directory)
-        heads = frozenset(ScriptDirectory.from_config(config).get_heads())
+        revisions = _revisions(app)
+        revised = {parent for parents in revisions.values() for parent in parents}
+        heads = frozenset(revisions) - revised
         app.extensions["grouptools_migration_heads"] = heads
     return heads
+
+
+def _revisions(app):
+    """{revision: (the revisions it revises, …)} of every script in migrations/versions."""
+    revisions = {}
+    for script in sorted(Path(app.extensions["migrate"].directory, "versions").glob("*.py")):
+        names = {}
+        for node in ast.parse(script.read_bytes(), str(script)).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                names[target.id] = ast.literal_eval(value)
+        if "revision" not in names:
+            continue  # not a migration (a helper module)
+        parents = names.get("down_revision") or ()
+        revisions[names["revision"]] = (parents,) if isinstance(parents, str) else tuple(parents)
+    return revisions
 
 
 def database_heads():
     """The revision(s) the database is at; an empty set when it was never migrated.
     Raises SQLAlchemyError when the database does not answer."""
     with db.engine.connect() as connection:
-        return frozenset(MigrationContext.configure(connection).get_current_heads())
+        if not inspect(connection).has_table("alembic_version"):
+            return frozenset()
+        rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+        return frozenset(row[0] for row in rows)
 
 
 def readiness():
@@ -51,9 +81,7 @@ def readiness():
 
 
 def _known_revisions():
-    config = AlembicConfig()
-    config.set_main_option("script_location", current_app.extensions["migrate"].directory)
-    return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    return set(_revisions(current_app))
 
 
 def _names(revisions):
