@@ -310,3 +310,22 @@ def test_counts_stay_exact_as_members_leave_are_removed_come_back_and_a_revision
     assert counted() == (5, 3, 1)
     revisions = world.owner.get(f"{world.path}/revisions").get_json()
     assert [(r["revision"], r["confirmed_count"]) for r in revisions] == [(2, 1), (1, 2)]
+
+
+def test_the_migration_fills_the_tallies_from_the_receipts_there_are(app, make_notice):
+    from flask_migrate import downgrade, upgrade
+
+    world = make_notice(members=("甲", "乙", "丙"))
+    world.confirm(world.member("甲"))
+    world.read(world.member("乙"))
+    assert world.owner.patch(world.path, json={"new_revision": True}).status_code == 200
+    world.confirm(world.member("丙"))
+    before = world.receipts().get_json()
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="8d4e2a6c1f57")  # the tallies are gone, the receipts stay
+        upgrade()
+    after = world.receipts().get_json()
+    assert [after[key] for key in ("audience_count", "viewed_count", "confirmed_count")] == \
+        [before[key] for key in ("audience_count", "viewed_count", "confirmed_count")] == [4, 2, 1]
+    _recounted(app, world.nid)  # every revision's tally, the first one's too
