@@ -229,12 +229,15 @@ def counts(notice):
         kept = (NoticeTally.notice_id == notice.id, NoticeTally.revision == notice.revision)
         opened = func.coalesce(select(NoticeTally.opened).where(*kept).scalar_subquery(), 0)
         confirmed = func.coalesce(select(NoticeTally.confirmed).where(*kept).scalar_subquery(), 0)
-        gone = select(Membership.id).where(Membership.group_id == notice.group_id,
-                                           Membership.status.in_(GONE_OR_WAITING))
+        # Member by member (each an EXISTS on the receipts' unique key), not the
+        # receipts filtered by member: that would read every receipt of the revision.
         gone = select(func.count().label("opened"),
-                      func.count(NoticeReceipt.confirmed_at).label("confirmed")).where(
-            NoticeReceipt.notice_id == notice.id, NoticeReceipt.revision == notice.revision,
-            NoticeReceipt.membership_id.in_(gone)).subquery()
+                      func.count(func.nullif(exists().where(
+                          current_receipt(notice, Membership.id),
+                          NoticeReceipt.confirmed_at.is_not(None)), False)).label("confirmed")
+                      ).where(Membership.group_id == notice.group_id,
+                              Membership.status.in_(GONE_OR_WAITING),
+                              exists().where(current_receipt(notice, Membership.id))).subquery()
         statement = select(audience, opened - gone.c.opened, confirmed - gone.c.confirmed)
     else:
         answered = (notice.audience_members(func.count(), func.count(NoticeReceipt.confirmed_at))
