@@ -44,6 +44,7 @@ def build(app, size):
     from grouptools.extensions import db
     from grouptools.notice import service as notices
     from grouptools.notice.models import NoticeReceipt
+    from grouptools.notice.receipts import refill_tallies
     from grouptools.poll import service as polls
     from grouptools.poll.models import Participation, Vote
 
@@ -78,6 +79,7 @@ def build(app, size):
             {"notice_id": notice.id, "membership_id": mid, "revision": notice.revision,
              "viewed_at": now - timedelta(days=n % 40), "confirmed_at": now - timedelta(days=n % 40)}
             for n, mid in active if n % 2 == 0])
+        refill_tallies(notice.id)  # the counts the services keep as they write receipts
         db.session.execute(insert(Checkin), [
             {"public_id": new_public_id(), "habit_id": habit.id, "membership_id": mid,
              "day": today - timedelta(days=(n + 13 * k) % 84), "makeup": False, "text": "",

@@ -43,6 +43,7 @@ def build(app, size):
     from grouptools.extensions import db
     from grouptools.notice import service as notices
     from grouptools.notice.models import NoticeReceipt
+    from grouptools.notice.receipts import refill_tallies
 
     with app.app_context():
         owner, owner_token = people.create_person("群主")
@@ -75,6 +76,8 @@ def build(app, size):
                                  "confirmed_at": seen if n % 3 == 0 else None})
             db.session.execute(insert(NoticeReceipt), receipts)
             db.session.commit()
+        refill_tallies(notice.id)  # the counts the services keep as they write receipts
+        db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))
             db.session.commit()

@@ -7,12 +7,19 @@ counts saying how many pages there are), the reminder at most REMINDER_MAX names
 answer runs the same few statements, and returns as many rows, for 50 members and for
 5,000 (docs/api.md, bench/README.md). "Once per revision" is the
 database's unique key; parallel first views or confirmations insert with
-ON CONFLICT DO NOTHING (core.database.insert_unless_present), never check-then-insert."""
+ON CONFLICT DO NOTHING (core.database.insert_unless_present), never check-then-insert.
+
+How many opened and confirmed a revision is kept in its NoticeTally row, added to by
+the statement that inserted or confirmed a receipt, in its transaction, with
+`n = n + 1` in the database (`tally`): a notice to everyone counts off that row and the
+receipts of the members who are not active, not off every receipt."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, exists, func, literal, select, true, union_all, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
@@ -30,7 +37,7 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
-from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision
+from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision, NoticeTally
 
 PAGE_SIZE = 50  # names per list and page: about what a phone shows without scrolling far
 REMINDER_MAX = 200  # names one reminder @-mentions
@@ -111,6 +118,33 @@ def confirmed_clause(membership_id):
                           NoticeReceipt.confirmed_at.is_not(None))
 
 
+def tally(notice_id, revision, opened=0, confirmed=0):
+    """Add to the revision's counts in the caller's transaction: one INSERT … ON CONFLICT
+    DO UPDATE SET n = n + …, which the database applies to the row as it is when the
+    statement runs (parallel writers wait for each other's row, none reads then writes)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = NoticeTally.__table__
+    db.session.execute(
+        insert(table).values(notice_id=notice_id, revision=revision, opened=opened,
+                             confirmed=confirmed)
+        .on_conflict_do_update(index_elements=[table.c.notice_id, table.c.revision],
+                               set_={"opened": table.c.opened + opened,
+                                     "confirmed": table.c.confirmed + confirmed}))
+
+
+def refill_tallies(notice_id):
+    """Count the tallies of every revision of a notice afresh from its receipts (a notice
+    imported with its receipts)."""
+    db.session.execute(NoticeTally.__table__.delete().where(NoticeTally.notice_id == notice_id))
+    db.session.execute(NoticeTally.__table__.insert().from_select(
+        ["notice_id", "revision", "opened", "confirmed"],
+        select(NoticeReceipt.notice_id, NoticeReceipt.revision, func.count(),
+               func.count(NoticeReceipt.confirmed_at))
+        .where(NoticeReceipt.notice_id == notice_id)
+        .group_by(NoticeReceipt.notice_id, NoticeReceipt.revision)))
+
+
 def receipt_of(notice, membership):
     return db.session.scalar(select(NoticeReceipt).where(current_receipt(notice, membership.id)))
 
@@ -130,6 +164,7 @@ def record_view(notice, membership):
     request_writes_on_read()
     try:
         if insert_unless_present(NoticeReceipt, viewed_at=utcnow(), **values):
+            tally(notice.id, values["revision"], opened=1)
             note_change(notice)  # its managers' lists of who opened it move
         db.session.commit()
     except IntegrityError:  # the notice was deleted in between
@@ -169,6 +204,10 @@ def confirm(person, notice):
                 update(NoticeReceipt).filter_by(**values)
                 .where(NoticeReceipt.confirmed_at.is_(None)).values(confirmed_at=now)
                 .execution_options(synchronize_session=False)).rowcount == 1
+            if first:
+                tally(notice.id, values["revision"], confirmed=1)
+        else:
+            tally(notice.id, values["revision"], opened=1, confirmed=1)
         record_activity(membership)
     commit_or_conflict()
     receipt = db.session.scalar(select(NoticeReceipt).filter_by(**values)
@@ -177,24 +216,34 @@ def confirm(person, notice):
 
 
 def counts(notice):
-    """Audience, opened and confirmed, for the current revision: one statement, which
-    reads the members' and the receipts' indexes and no member who has not opened it."""
+    """Audience, opened and confirmed, for the current revision: one statement.
+
+    To everyone: the revision's NoticeTally less the receipts of the group's members who
+    are not active (left, removed or waiting), looked up member by member: it reads one
+    row, the few members who are not active and the group's active members' index to
+    count the audience, never the receipts. To chosen members: the chosen ones still
+    active, and their receipts, counted (a chosen audience's receipts may include those
+    of members chosen before)."""
     audience = notice.audience_members(func.count(Membership.id)).scalar_subquery()
-    answered = (func.count(), func.count(NoticeReceipt.confirmed_at))
     if notice.audience == "all":
-        # Every receipt of a notice to everyone is a group member's: count them off the
-        # receipts' index, leaving out those of the few members who have gone, rather
-        # than look up each reader's membership (bench/README.md, "Notice receipts").
-        gone = select(Membership.id).where(Membership.group_id == notice.group_id,
-                                           Membership.status.in_(GONE_OR_WAITING))
-        answered = select(*answered).where(NoticeReceipt.notice_id == notice.id,
-                                           NoticeReceipt.revision == notice.revision,
-                                           NoticeReceipt.membership_id.not_in(gone))
+        kept = (NoticeTally.notice_id == notice.id, NoticeTally.revision == notice.revision)
+        opened = func.coalesce(select(NoticeTally.opened).where(*kept).scalar_subquery(), 0)
+        confirmed = func.coalesce(select(NoticeTally.confirmed).where(*kept).scalar_subquery(), 0)
+        # Member by member (each an EXISTS on the receipts' unique key), not the
+        # receipts filtered by member: that would read every receipt of the revision.
+        gone = select(func.count().label("opened"),
+                      func.count(func.nullif(exists().where(
+                          current_receipt(notice, Membership.id),
+                          NoticeReceipt.confirmed_at.is_not(None)), False)).label("confirmed")
+                      ).where(Membership.group_id == notice.group_id,
+                              Membership.status.in_(GONE_OR_WAITING),
+                              exists().where(current_receipt(notice, Membership.id))).subquery()
+        statement = select(audience, opened - gone.c.opened, confirmed - gone.c.confirmed)
     else:
-        answered = (notice.audience_members(*answered)
-                    .join(NoticeReceipt, current_receipt(notice, Membership.id)))
-    answered = answered.subquery()
-    return Counts(*db.session.execute(select(audience, *answered.c)).one())
+        answered = (notice.audience_members(func.count(), func.count(NoticeReceipt.confirmed_at))
+                    .join(NoticeReceipt, current_receipt(notice, Membership.id))).subquery()
+        statement = select(audience, *answered.c)
+    return Counts(*db.session.execute(statement).one())
 
 
 def _readers(notice, at_column, condition, page):
@@ -209,36 +258,48 @@ def _readers(notice, at_column, condition, page):
             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
 
 
-def _members_without(notice, condition, page=1, size=None):
+def _members_without(notice, condition, page=1, size=None, limit=None):
     """Page `page` (of `size`) of the audience members, in the order they joined, with no
     receipt meeting `condition`: the group's members walked in that order off their index
-    until that page is found, never sorted whole. The same columns as `_readers`, the
-    joining time for `at`."""
+    until that page is found, never sorted whole (at most `limit` of them: as many as are
+    left). The same columns as `_readers`, the joining time for `at`."""
     size = size or PAGE_SIZE
     return (notice.audience_members(Membership.joined_at, Membership.id, Membership.public_id,
                                     func.coalesce(Membership.nickname, Person.name))
             .join(Person, Person.id == Membership.person_id)
             .where(~exists().where(current_receipt(notice, Membership.id), condition))
             .order_by(Membership.joined_at, Membership.id)
-            .offset((page - 1) * size).limit(size))
+            .offset((page - 1) * size).limit(limit or size))
 
 
-def _lists(notice, page):
+def _lists(notice, page, known):
     """{list name: [Listed]}: every list of `receipts` read in one statement, each part
-    still its own ordered, paged select (a UNION ALL of them), sorted back here."""
+    still its own ordered, paged select (a UNION ALL of them), sorted back here.
+
+    `known` (the Counts) says how many names each list holds: a list with none on this
+    page is not read, and a walk over the members asks for no more names than are left,
+    so it stops at the last one instead of walking the rest of the group looking for
+    more (when nearly everyone opened the notice)."""
     confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
+    offset = (page - 1) * PAGE_SIZE
+    not_viewed = known.audience - known.viewed
     parts = {
-        "confirmed": _readers(notice, confirmed_at, confirmed_at.is_not(None), page),
-        "viewed": _readers(notice, viewed_at, confirmed_at.is_(None), page),
-        "not_viewed": _members_without(notice, true(), page),
+        "confirmed": (known.confirmed > offset
+                      and _readers(notice, confirmed_at, confirmed_at.is_not(None), page)),
+        "viewed": (known.viewed - known.confirmed > offset
+                   and _readers(notice, viewed_at, confirmed_at.is_(None), page)),
+        "not_viewed": (not_viewed > offset and _members_without(
+            notice, true(), page, limit=min(PAGE_SIZE, not_viewed - offset))),
     }
     if notice.require_confirmation:
-        parts["unconfirmed"] = _members_without(notice, confirmed_at.is_not(None),
-                                                size=REMINDER_MAX)
+        unconfirmed = known.audience - known.confirmed
+        parts["unconfirmed"] = (unconfirmed > 0 and _members_without(
+            notice, confirmed_at.is_not(None), size=REMINDER_MAX,
+            limit=min(REMINDER_MAX, unconfirmed)))
     names = list(parts)
-    rows = db.session.execute(union_all(*(
-        select(literal(i).label("list"), query.subquery())
-        for i, query in enumerate(parts.values()))))
+    asked = [select(literal(i).label("list"), query.subquery())
+             for i, query in enumerate(parts.values()) if query is not False]
+    rows = db.session.execute(union_all(*asked)) if asked else []
     lists = {name: [] for name in names}
     for which, at, membership_id, public_id, name in sorted(
             rows, key=lambda row: (row[0], row[1] is not None, row[1], row[2])):
@@ -252,9 +313,10 @@ def receipts(person, notice, page=1, known_counts=None):
     only opened it and who has not opened it (PAGE_SIZE each), and who to remind.
     `known_counts`: the counts the same request read already (the page's NoticeState)."""
     authorize(person, Action.MANAGE_WIDGET, notice)
-    lists = _lists(notice, page)
+    known_counts = known_counts or counts(notice)
+    lists = _lists(notice, page, known_counts)
     return Receipts(
-        notice=notice, counts=known_counts or counts(notice), page=page,
+        notice=notice, counts=known_counts, page=page,
         confirmed=lists["confirmed"], viewed=lists["viewed"], not_viewed=lists["not_viewed"],
         unconfirmed=lists.get("unconfirmed"),
     )

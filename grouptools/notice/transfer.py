@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from grouptools.core.transfer import WidgetTransfer, refs_of, rows_of
 from grouptools.extensions import db
+from grouptools.notice import receipts
 from grouptools.notice.export import receipts_csv
 from grouptools.notice.models import (
     Notice,
@@ -52,6 +53,8 @@ def import_data(group, data, refs):
         db.session.add(NoticeReceipt(notice_id=notice.id,
                                      membership_id=refs.member(row.get("member")).id,
                                      **refs.columns(NoticeReceipt, row, without=("member",))))
+    db.session.flush()
+    receipts.refill_tallies(notice.id)  # the counts the receipts make (receipts.tally)
     return notice
 
 

@@ -55,3 +55,30 @@ def test_parallel_first_views_of_many_members(live_server):
     assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
     report = owner.call("GET", f"/api/v1/notices/{nid}/receipts").json()
     assert report["viewed_count"] == 13 and report["confirmed_count"] == 0
+
+
+def test_counts_kept_by_parallel_openings_and_confirmations_are_exact(live_server):
+    """Each member at once opens the notice and confirms it twice, some only open it:
+    the counts the writes keep (receipts.tally) agree with the receipts listed."""
+    owner, gid, members = group_with_members(live_server, MEMBERS)
+    nid = new_notice(owner, gid)
+    confirming, opening = members[: MEMBERS * 2 // 3], members[MEMBERS * 2 // 3:]
+    calls = [(lambda m=m: m.call("GET", f"/api/v1/notices/{nid}")) for m in members]
+    calls += [(lambda m=m: m.call("POST", f"/api/v1/notices/{nid}/confirm"))
+              for m in confirming + confirming]
+    at_once(calls)
+    report = owner.call("GET", f"/api/v1/notices/{nid}/receipts").json()
+    confirmed, opened = len(confirming), MEMBERS + 1  # the owner opened it publishing it
+    assert (report["audience_count"], report["viewed_count"], report["confirmed_count"],
+            report["not_viewed_count"]) == (MEMBERS + 1, opened, confirmed, 0)
+    assert len(report["confirmed"]) == confirmed
+    assert len(report["viewed"]) == opened - confirmed and report["not_viewed"] == []
+    # A member who confirmed leaves; one who only opened it is removed: both drop out.
+    assert confirming[0].call("DELETE", f"/api/v1/groups/{gid}/members/me").status_code == 204
+    removed = next(m for m in report["viewed"] if m["name"] != "群主")["member_id"]
+    assert owner.call("DELETE", f"/api/v1/groups/{gid}/members/{removed}").status_code == 204
+    report = owner.call("GET", f"/api/v1/notices/{nid}/receipts").json()
+    assert (report["audience_count"], report["viewed_count"], report["confirmed_count"]) == (
+        MEMBERS - 1, opened - 2, confirmed - 1)
+    assert len(report["confirmed"]) == confirmed - 1
+    assert len(report["viewed"]) == opened - confirmed - 1

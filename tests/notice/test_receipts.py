@@ -246,3 +246,86 @@ def test_the_reminder_names_at_most_its_first_names(app, make_notice, monkeypatc
     report = world.receipts().get_json()
     assert report["reminder_text"].startswith("@群主 @甲 … ")
     assert names(report["not_viewed"]) == ["甲", "乙", "丙"]
+
+
+def _recounted(app, nid):
+    """(audience, opened, confirmed) counted afresh from the members and every receipt,
+    as the counts were before NoticeTally kept them; and the tally rows of each revision
+    against a recount of all receipts."""
+    from sqlalchemy import func, select
+
+    from grouptools.core.models import Membership
+    from grouptools.notice.models import NoticeReceipt, NoticeTally
+    from grouptools.notice.receipts import current_receipt
+
+    with app.app_context():
+        notice = db.session.scalar(select(Notice).where(Notice.public_id == nid))
+        audience = db.session.scalar(notice.audience_members(func.count()))
+        opened, confirmed = db.session.execute(
+            notice.audience_members(func.count(), func.count(NoticeReceipt.confirmed_at))
+            .join(NoticeReceipt, current_receipt(notice, Membership.id))).one()
+        kept = set(db.session.execute(select(
+            NoticeTally.revision, NoticeTally.opened, NoticeTally.confirmed)
+            .where(NoticeTally.notice_id == notice.id)).all())
+        counted = set(db.session.execute(select(
+            NoticeReceipt.revision, func.count(), func.count(NoticeReceipt.confirmed_at))
+            .where(NoticeReceipt.notice_id == notice.id).group_by(NoticeReceipt.revision)).all())
+        assert kept == counted
+        return audience, opened, confirmed
+
+
+def test_counts_stay_exact_as_members_leave_are_removed_come_back_and_a_revision_follows(
+        app, make_notice):
+    world = make_notice(members=("甲", "乙", "丙", "丁", "戊"))
+
+    def counted():
+        report = world.receipts().get_json()
+        shown = (report["audience_count"], report["viewed_count"], report["confirmed_count"])
+        assert shown == _recounted(app, world.nid)
+        assert report["not_viewed_count"] == shown[0] - shown[1]
+        assert len(report["confirmed"]) == shown[2]
+        assert len(report["viewed"]) == shown[1] - shown[2]
+        assert len(report["not_viewed"]) == shown[0] - shown[1]
+        return shown
+
+    assert counted() == (6, 1, 0)  # publishing counts as the owner's opening it
+    world.read(world.member("甲"))
+    world.confirm(world.member("甲"))  # opened first, then confirmed
+    world.confirm(world.member("乙"))  # confirmed without opening first
+    world.confirm(world.member("乙"))  # again: nothing changes
+    world.read(world.member("丙"))
+    world.read(world.member("丙"))
+    assert counted() == (6, 4, 2)
+    assert world.member("乙").delete(f"/api/v1/groups/{world.gid}/members/me").status_code == 204
+    assert counted() == (5, 3, 1)
+    world.remove("丙")
+    assert counted() == (4, 2, 1)
+    assert world.member("乙").post(f"/api/v1/groups/{world.gid}/join", json={}).status_code in (200, 201)
+    assert counted() == (5, 3, 2)  # back: their confirmation of this revision counts again
+    revised = world.owner.patch(world.path, json={"new_revision": True, "body": "改到周日下午。"})
+    assert revised.status_code == 200 and revised.get_json()["confirmed_count"] == 0
+    assert counted() == (5, 1, 0)  # only the owner has opened revision 2
+    world.confirm(world.member("丁"))
+    world.read(world.member("戊"))
+    assert counted() == (5, 3, 1)
+    revisions = world.owner.get(f"{world.path}/revisions").get_json()
+    assert [(r["revision"], r["confirmed_count"]) for r in revisions] == [(2, 1), (1, 2)]
+
+
+def test_the_migration_fills_the_tallies_from_the_receipts_there_are(app, make_notice):
+    from flask_migrate import downgrade, upgrade
+
+    world = make_notice(members=("甲", "乙", "丙"))
+    world.confirm(world.member("甲"))
+    world.read(world.member("乙"))
+    assert world.owner.patch(world.path, json={"new_revision": True}).status_code == 200
+    world.confirm(world.member("丙"))
+    before = world.receipts().get_json()
+    with app.app_context():
+        db.session.remove()
+        downgrade(revision="8d4e2a6c1f57")  # the tallies are gone, the receipts stay
+        upgrade()
+    after = world.receipts().get_json()
+    assert [after[key] for key in ("audience_count", "viewed_count", "confirmed_count")] == \
+        [before[key] for key in ("audience_count", "viewed_count", "confirmed_count")] == [4, 2, 1]
+    _recounted(app, world.nid)  # every revision's tally, the first one's too

@@ -210,3 +210,20 @@ def test_the_imported_card_folder_finds_its_cards(group_with, user):
         cards = importer.get(f"/api/v1/groups/{new_gid}/cards", query_string={"q": query})
         assert cards.status_code == 200, cards.get_json()
         assert [card["display_name"] for card in cards.get_json()] == found, query
+
+
+def test_an_imported_notice_counts_its_receipts_as_before(group_with, user):
+    gid, owner, _ = build_group(group_with, kinds=("notice",))
+
+    def counts(person, group_id):
+        notices = person.get(f"/api/v1/groups/{group_id}/export.json").get_json()["widgets"]
+        answers = [person.get(f"/api/v1/notices/{n['id']}/receipts").get_json()
+                   for n in notices["notices"]]
+        return sorted((a["audience_count"], a["viewed_count"], a["confirmed_count"])
+                      for a in answers)
+
+    before = counts(owner, gid)
+    assert any(confirmed for *_, confirmed in before)
+    importer = user("群主")
+    new_gid = import_zip(importer, export_zip(owner, gid)).get_json()["id"]
+    assert counts(importer, new_gid) == before
