@@ -116,8 +116,13 @@ def update_settings(person, group, **changes):
 
 
 def delete_group(person, group):
-    """Everything in the group goes with it (the database cascades every table)."""
+    """Everything in the group goes with it (the database cascades every table), and the
+    people an import made for its members who never came (placeholders: a name and a
+    token nobody holds, in no other group)."""
     authorize(person, Action.DELETE_GROUP, group)
+    db.session.execute(delete(Person).where(Person.id.in_(
+        select(Membership.person_id).where(Membership.group_id == group.id,
+                                           Membership.placeholder.is_(True)))))
     db.session.execute(delete(Group).where(Group.id == group.id))
     db.session.commit()
     forget_membership(group)

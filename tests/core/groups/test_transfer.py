@@ -227,3 +227,27 @@ def test_an_imported_notice_counts_its_receipts_as_before(group_with, user):
     importer = user("群主")
     new_gid = import_zip(importer, export_zip(owner, gid)).get_json()["id"]
     assert counts(importer, new_gid) == before
+
+
+def test_deleting_an_imported_group_takes_its_placeholder_people_too(app, group_with, user):
+    from sqlalchemy import func, select
+
+    from grouptools.core.models import Person
+    from grouptools.extensions import db
+
+    def names():
+        with app.app_context():
+            return sorted(db.session.scalars(select(Person.name)).all())
+
+    gid, owner, _ = build_group(group_with, kinds=("relay",))
+    data = export_zip(owner, gid)
+    importer = user("新群主")
+    before = names()
+    new_gid = import_zip(importer, data).get_json()["id"]
+    assert len(names()) == len(before) + 3  # 小明妈妈, 李四 and 管理员 wait as placeholders
+    assert importer.delete(f"/api/v1/groups/{new_gid}").status_code == 204
+    left = names()
+    assert "小明妈妈" in before and left.count("小明妈妈") == before.count("小明妈妈")
+    assert left.count("管理员") == before.count("管理员")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Person.id))) == len(left)
