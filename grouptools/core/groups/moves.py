@@ -9,7 +9,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
 
 from grouptools.core.access import Action, authorize, can, forget_membership, membership_of
 from grouptools.core.errors import Conflict, NotAllowed, NotFound
@@ -143,6 +143,7 @@ def redeem_move_link(secret, device):
             db.session.flush()
         # Others keep seeing the name they knew, whatever this device's person is called.
         membership.nickname = membership.display_name[:Membership.NICKNAME_MAX]
+    was_placeholder = membership.placeholder
     membership.person = device
     membership.placeholder = False
     db.session.flush()
@@ -156,6 +157,13 @@ def redeem_move_link(secret, device):
         .where(SigninLink.membership_id == membership.id, SigninLink.used_at.is_(None))
         .values(used_at=now)
     )
+    if was_placeholder:
+        # An import made that person for this place alone (a name, a token nobody holds):
+        # with the place handed out it would be in no group.
+        db.session.flush()
+        db.session.execute(delete(Person).where(
+            Person.id == old_person.id,
+            ~exists().where(Membership.person_id == old_person.id)))
     group = membership.group
     db.session.commit()
     # The membership now answers for the device, and no longer for its old person.

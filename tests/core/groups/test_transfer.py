@@ -245,9 +245,21 @@ def test_deleting_an_imported_group_takes_its_placeholder_people_too(app, group_
     before = names()
     new_gid = import_zip(importer, data).get_json()["id"]
     assert len(names()) == len(before) + 3  # 小明妈妈, 李四 and 管理员 wait as placeholders
+    # 李四 takes their place on a new phone: the person the import made for it goes.
+    members = {m["name"]: m for m in importer.get(f"/api/v1/groups/{new_gid}/members").get_json()}
+    url = importer.post(f"/api/v1/groups/{new_gid}/members/{members['李四']['member_id']}"
+                        "/signin-link").get_json()["url"]
+    phone = app.test_client()
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+    assert phone.get(path).status_code == 200
+    token = phone.get("/api/v1/csrf").get_json()["csrf_token"]
+    assert phone.post(path, headers={"X-CSRFToken": token}).status_code == 303
+    assert len(names()) == len(before) + 3  # the phone's new person instead of the placeholder
+    assert phone.get(f"/g/{new_gid}").status_code == 200
     assert importer.delete(f"/api/v1/groups/{new_gid}").status_code == 204
     left = names()
     assert "小明妈妈" in before and left.count("小明妈妈") == before.count("小明妈妈")
     assert left.count("管理员") == before.count("管理员")
+    assert left.count("李四") == before.count("李四") + 1  # the phone's person, in no group now
     with app.app_context():
         assert db.session.scalar(select(func.count(Person.id))) == len(left)
