@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from grouptools.core.models import Image, Person
 from grouptools.core.palette import AVATAR_COLOURS, WHITE
-from grouptools.core.render import PLACEHOLDER, draw_text, line_height, split_graphemes
+from grouptools.core.render import PLACEHOLDER, draw_text, graphemes, line_height
 from grouptools.extensions import db
 
 AVATAR_MIN_PX, AVATAR_MAX_PX = 16, 1024
@@ -39,6 +39,7 @@ class Avatar:
         return AVATAR_COLOURS[self.colour]
 
 
+@lru_cache(maxsize=4096)
 def colour_index(seed):
     """The same person always gets the same colour, whichever server draws it."""
     digest = hashlib.sha256(str(seed).encode("utf-8")).digest()
@@ -50,15 +51,17 @@ def avatar_colour(seed):
 
 
 def avatar_initial(name):
-    clusters = split_graphemes((name or "").strip())
-    if not clusters:
+    first = next(graphemes((name or "").strip()), None)
+    if first is None:
         return PLACEHOLDER
-    return clusters[0][0].upper() + clusters[0][1:]
+    return first[0].upper() + first[1:]
 
 
+@lru_cache(maxsize=4096)
 def person_avatar(public_id, name, photo_id=None):
     """A person's avatar from their columns alone (public id, name, photo's public id),
-    for lists read as plain rows; `avatar_of` for whole objects."""
+    for lists read as plain rows; `avatar_of` for whole objects. Kept for the last 4,096
+    people asked about: a page of voters asks for the same people again and again."""
     return Avatar(public_id, avatar_initial(name), colour_index(public_id), photo_id)
 
 

@@ -49,10 +49,10 @@ def _is_regional_indicator(char):
     return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
-def split_graphemes(text):
-    """What a reader sees as one character: a base with its marks, an emoji sequence
-    joined by ZWJ, a flag. A close-enough subset of UAX #29 for names and titles."""
-    clusters = []
+def graphemes(text):
+    """What a reader sees as one character, one after another: a base with its marks, an
+    emoji sequence joined by ZWJ, a flag. A close-enough subset of UAX #29 for names and
+    titles."""
     i, n = 0, len(text)
     while i < n:
         j = i + 1
@@ -65,9 +65,13 @@ def split_graphemes(text):
                 j += 2 if j + 1 < n else 1
             else:
                 break
-        clusters.append(text[i:j])
+        yield text[i:j]
         i = j
-    return clusters
+
+
+def split_graphemes(text):
+    """Every grapheme of `text` (see `graphemes`)."""
+    return list(graphemes(text))
 
 
 def _asks_for_emoji(cluster):
