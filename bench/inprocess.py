@@ -170,10 +170,9 @@ def main():
     subprocess.run([str(load.BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
                    env=env, check=True, capture_output=True)
     ids = load.seed(env)
-    from grouptools import create_app
     from grouptools.extensions import db
+    from wsgi import app  # as gunicorn loads it
 
-    app = create_app()
     with app.app_context():
         counter = StatementCounter(db.engine)
     listed = [s for s in scenarios(app, ids)

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 
 from grouptools.core.database import SAFE_METHODS
 from grouptools.core.models import Person, hash_secret
+from grouptools.core.timeutil import utcnow
 from grouptools.extensions import csrf, db
 
 
@@ -43,7 +44,17 @@ def _person_from_session():
         session.pop("pid", None)
         session.pop("sv", None)
         return None
+    keep_session_fresh()
     return person
+
+
+def keep_session_fresh():
+    """A signed-in browser's cookie lasts a year from the last day it was used: the first
+    answer of each day signs it again (SESSION_REFRESH_EACH_REQUEST is off, so the other
+    answers of the day send no cookie)."""
+    today = utcnow().toordinal()
+    if session.get("day") != today:
+        session["day"] = today
 
 
 def load_identity():
@@ -86,6 +97,7 @@ def sign_in(person):
         return
     session["pid"] = person.public_id
     session["sv"] = person.session_version
+    session["day"] = utcnow().toordinal()
     session.permanent = True
     g.person = person
     g.auth = "cookie"

@@ -1,8 +1,12 @@
 """Who is asking: cookie sessions with CSRF, Bearer tokens without it."""
 import time
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import itsdangerous
 
+from grouptools.core import identity
+from grouptools.core.timeutil import utcnow
 from tests.conftest import bearer, csrf_headers
 
 
@@ -113,3 +117,23 @@ def test_a_tampered_session_cookie_is_nobody(client, app):
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie.value[:-2] + "xx")
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_the_session_cookie_is_signed_again_once_a_day_not_on_every_answer(
+        client, app, monkeypatch):
+    sign_up_in_browser(client)
+    name = app.config["SESSION_COOKIE_NAME"]
+    first = client.get("/api/v1/me")
+    assert first.status_code == 200
+    assert name not in first.headers.get("Set-Cookie", "")  # same day: nothing to send
+    tomorrow = utcnow() + timedelta(days=1)
+    monkeypatch.setattr(identity, "utcnow", lambda: tomorrow)
+    next_day = client.get("/api/v1/me")
+    assert next_day.status_code == 200
+    cookie = next_day.headers["Set-Cookie"]
+    assert cookie.startswith(f"{name}=")  # the year starts again from today
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    assert expires > utcnow() + timedelta(days=364)
+    again = client.get("/api/v1/me")
+    assert name not in again.headers.get("Set-Cookie", "")
+    assert again.get_json()["name"] == next_day.get_json()["name"]
