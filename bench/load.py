@@ -1,12 +1,13 @@
 """Load benchmark: every widget's page, JSON, writes and pictures under wrk, each as a
 ratio to `/healthz` measured alternately in the same run (see bench/RESULTS.md).
 
-Run:  make bench                      (SQLite; about 2 × scenarios × rounds × seconds)
+Run:  make bench                      (SQLite; about 1.33 × scenarios × rounds × seconds)
       BENCH_SECONDS=3 BENCH_ROUNDS=1 make bench          (a quick look)
       GROUPTOOLS_BENCH_DATABASE_URL=postgresql+psycopg://… make bench
       (PostgreSQL: the database is emptied first, give it one of its own)
       BENCH_ONLY=poll,vote make bench     (only scenarios whose name contains one of these)
       BENCH_ONLY=footprint make bench      (no scenario: the two footprints below only)
+      BENCH_HEALTHZ_EVERY=1 make bench     (/healthz before every scenario: slower, 2 ×)
 
 What it does, as production would run it:
 1. migrates a fresh database (a new SQLite file in a temporary folder, or the PostgreSQL
@@ -18,10 +19,11 @@ What it does, as production would run it:
    sign-in; a card folder with 150 cards;
 3. starts gunicorn (2 workers, production settings, rate limits off so the load is not
    refused) on a free loopback port;
-4. for each scenario, `rounds` times: wrk on `/healthz` for `seconds`, then wrk on the
-   scenario for `seconds`, with the same threads and connections; prints requests/s,
-   p50 and p99 latency, non-2xx/3xx answers and the median ratio, and whether the
-   issue's target for that kind of answer holds;
+4. `rounds` times over every scenario in turn: wrk on `/healthz` for `seconds`, then wrk
+   on each of the next three scenarios for `seconds`, with the same threads and
+   connections; then prints, per scenario, the medians over the rounds of requests/s, p50
+   and p99 latency and the ratio to the `/healthz` run just before it, non-2xx/3xx
+   answers, and whether the issue's target for that kind of answer holds;
 5. then the footprints (bench/footprint.py): the bytes a poll page's first visit takes
    on the wire with its stylesheets and scripts, compressed as a browser asks, and each
    gunicorn worker's peak resident memory (VmHWM) after all that load.
@@ -69,6 +71,14 @@ class Scenario:
     script: str | None = None  # a Lua script in bench/wrk/ for writes
     env: dict = field(default_factory=dict)  # what the script reads (BENCH_*)
     threads: int = 2
+    # 304 scenarios: the headers without If-None-Match, to ask the current ETag with
+    # before each round (the previous round's writes changed the widgets).
+    plain_headers: dict | None = None
+
+    def refresh_etag(self, base):
+        if self.plain_headers is not None:
+            etag = requests.get(base + self.path, headers=self.plain_headers).headers["ETag"]
+            self.headers = {**self.plain_headers, "If-None-Match": etag}
 
 
 # --- The server ------------------------------------------------------------------------------
@@ -245,14 +255,14 @@ def scenarios(base, ids):
         etag = requests.get(base + path, headers=headers).headers.get("ETag")
         if etag:
             listed.append(Scenario(f"{name}, unchanged (304)", "304", path,
-                                   {**headers, "If-None-Match": etag}))
+                                   {**headers, "If-None-Match": etag}, plain_headers=headers))
     for name, path in pictures:
         requests.get(base + path, headers=member)  # drawn once: the bench reads cached ones
         listed.append(Scenario(name, "picture", path, member))
         etag = requests.get(base + path, headers=member).headers.get("ETag")
         if etag:
             listed.append(Scenario(f"{name}, unchanged (304)", "304", path,
-                                   {**member, "If-None-Match": etag}))
+                                   {**member, "If-None-Match": etag}, plain_headers=member))
     tokens, fresh = ",".join(ids["tokens"]), ",".join(ids["fresh_tokens"])
     writes = [
         ("vote change", "vote.lua", {"BENCH_PATH": f"/api/v1/polls/{pid}/votes",
@@ -291,19 +301,57 @@ def wrk(base, path, seconds, threads, headers=(), script=None, env=None):
     return rps, p50 / 1000, p99 / 1000, int(bad), int(errors)
 
 
-def measure(base, scenario, seconds, rounds):
-    ratios, runs = [], []
-    for _ in range(rounds):
-        health = wrk(base, "/healthz", seconds, scenario.threads)
-        run = wrk(base, scenario.path, seconds, scenario.threads, scenario.headers,
-                  scenario.script, scenario.env)
-        ratios.append(run[0] / health[0])
-        runs.append(run)
-    return {"rps": statistics.median(r[0] for r in runs),
-            "p50": statistics.median(r[1] for r in runs),
-            "p99": statistics.median(r[2] for r in runs),
-            "bad": sum(r[3] for r in runs), "errors": sum(r[4] for r in runs),
-            "ratio": statistics.median(ratios)}
+def chunks(listed, size):
+    """Runs of at most `size` neighbouring scenarios that wrk drives alike (same threads):
+    each run shares one `/healthz` measurement taken just before it."""
+    run = []
+    for scenario in listed:
+        if run and (len(run) == size or run[0].threads != scenario.threads):
+            yield run
+            run = []
+        run.append(scenario)
+    if run:
+        yield run
+
+
+def withdraw_leftovers(base, ids):
+    """The members who sign up and withdraw take back what a stopped wrk left on the
+    relay (an entry its last request made): each round starts with none of them on it."""
+    path = f"/api/v1/relays/{ids['rid']}"
+    for token in ids["fresh_tokens"]:
+        headers = {"Authorization": f"Bearer {token}"}
+        for entry in requests.get(base + path, headers=headers).json()["entries"]:
+            if entry.get("mine"):
+                requests.delete(f"{base}{path}/entries/{entry['id']}", headers=headers)
+
+
+def measure(base, listed, seconds, rounds, every, before_round=lambda: None):
+    """{name: result}: each round measures every scenario once, `/healthz` before each
+    run of `every` of them; a scenario's ratio is the median over the rounds of its
+    requests/s over that `/healthz`'s. Rounds go over every scenario in turn, so a busy
+    minute of the machine lowers one round of many scenarios, not every round of one."""
+    runs = {scenario.name: [] for scenario in listed}
+    ratios = {scenario.name: [] for scenario in listed}
+    for round_ in range(rounds):
+        started = time.monotonic()
+        before_round()
+        for scenario in listed:  # the writes come last in every round
+            scenario.refresh_etag(base)
+        for run in chunks(listed, every):
+            health = wrk(base, "/healthz", seconds, run[0].threads)
+            for scenario in run:
+                result = wrk(base, scenario.path, seconds, scenario.threads, scenario.headers,
+                             scenario.script, scenario.env)
+                runs[scenario.name].append(result)
+                ratios[scenario.name].append(result[0] / health[0])
+        print(f"round {round_ + 1} of {rounds} done in {time.monotonic() - started:.0f} s",
+              flush=True)
+    return {name: {"rps": statistics.median(r[0] for r in done),
+                   "p50": statistics.median(r[1] for r in done),
+                   "p99": statistics.median(r[2] for r in done),
+                   "bad": sum(r[3] for r in done), "errors": sum(r[4] for r in done),
+                   "ratio": statistics.median(ratios[name])}
+            for name, done in runs.items()}
 
 
 def plain_status(base, scenario):
@@ -318,6 +366,7 @@ def main():
         raise SystemExit("wrk is missing: apt-get install wrk")
     seconds = int(os.environ.get("BENCH_SECONDS", "10"))
     rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
+    every = int(os.environ.get("BENCH_HEALTHZ_EVERY", "3"))
     only = [s for s in os.environ.get("BENCH_ONLY", "").split(",") if s]
     database_url = os.environ.get("GROUPTOOLS_BENCH_DATABASE_URL")
     instance = Path(tempfile.mkdtemp(prefix="gt-load-"))
@@ -340,14 +389,17 @@ def main():
         listed = [s for s in scenarios(base, ids)
                   if not only or any(word in s.name for word in only)]
         target_column = 0 if engine == "SQLite" else 1
+        statuses = {scenario.name: plain_status(base, scenario) for scenario in listed}
         print(f"\n{engine}, gunicorn 2 workers, wrk {CONNECTIONS} connections, "
-              f"{rounds} rounds of {seconds} s, ratio = median of route/healthz per round\n")
-        print("| scenario | status | req/s | p50 ms | p99 ms | non-2xx/3xx | ratio | target | holds |")
+              f"{rounds} rounds of {seconds} s, /healthz before every {every} scenarios; "
+              f"ratio = median over the rounds of route/healthz\n", flush=True)
+        results = measure(base, listed, seconds, rounds, every,
+                          lambda: withdraw_leftovers(base, ids))
+        print("\n| scenario | status | req/s | p50 ms | p99 ms | non-2xx/3xx | ratio | target | holds |")
         print("|---|---|---|---|---|---|---|---|---|")
         failures = 0
         for scenario in listed:
-            status = plain_status(base, scenario)
-            result = measure(base, scenario, seconds, rounds)
+            status, result = statuses[scenario.name], results[scenario.name]
             target = TARGETS[scenario.kind][target_column]
             holds = (result["ratio"] >= target and result["bad"] == 0 and result["errors"] == 0
                      and (scenario.kind != "304" or status == "304"))
