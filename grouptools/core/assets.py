@@ -22,6 +22,10 @@ VERSION_LENGTH = 12
 
 # (path, mtime, size) → version; a worker hashes each file once, again only if it changes.
 _versions = {}
+# (static folder, filename) → version, for the addresses pages link to: without the
+# debugger's reloading, files do not change under a running worker (a release restarts
+# it), so a page's links ask no file system.
+_linked = {}
 
 
 def version(filename):
@@ -42,7 +46,14 @@ def version(filename):
 
 def add_version(endpoint, values):
     if endpoint == "static" and "v" not in values and "filename" in values:
-        found = version(values["filename"])
+        filename = values["filename"]
+        if current_app.debug:
+            found = version(filename)
+        else:
+            key = (current_app.static_folder, filename)
+            found = _linked.get(key)
+            if found is None:
+                found = _linked[key] = version(filename)
         if found is not None:
             values["v"] = found
 
