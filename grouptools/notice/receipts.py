@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, exists, func, literal, select, true, union_all, update
+from sqlalchemy import (
+    Integer, and_, bindparam, exists, func, literal, select, true, union_all, update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +39,9 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
-from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision, NoticeTally
+from grouptools.notice.models import (
+    Notice, NoticeAudience, NoticeReceipt, NoticeRevision, NoticeTally,
+)
 
 PAGE_SIZE = 50  # names per list and page: about what a phone shows without scrolling far
 REMINDER_MAX = 200  # names one reminder @-mentions
@@ -145,19 +149,115 @@ def refill_tallies(notice_id):
         .group_by(NoticeReceipt.notice_id, NoticeReceipt.revision)))
 
 
+class MyReceipt(NamedTuple):
+    """The asker's receipt of the current revision: what their page and JSON show."""
+
+    viewed_at: object
+    confirmed_at: object = None
+
+
+class Confirmation(NamedTuple):
+    """What a confirming member is answered: worked out before the commit, so the answer
+    reads nothing again."""
+
+    revision: int
+    confirmed_at: object
+    late: bool
+    first: bool
+
+
+# The statements a notice's page, JSON and confirmation run on every request, built once
+# per process with bound parameters (building a select and its cache key cost more than
+# running it; docs/architecture.md#speed).
+_NOTICE = bindparam("b_notice", type_=Integer)
+_REVISION = bindparam("b_revision", type_=Integer)
+_GROUP = bindparam("b_group", type_=Integer)
+_MEMBER = bindparam("b_member", type_=Integer)
+
+
+def _receipt_of(membership_id):
+    """The receipt of `membership_id` (a column or a bound value) for the asked revision."""
+    return and_(NoticeReceipt.notice_id == _NOTICE, NoticeReceipt.membership_id == membership_id,
+                NoticeReceipt.revision == _REVISION)
+
+
+def _audience_count(chosen):
+    query = select(func.count(Membership.id)).where(Membership.group_id == _GROUP,
+                                                    Membership.status == "active")
+    if chosen:
+        query = query.where(exists().where(NoticeAudience.notice_id == _NOTICE,
+                                           NoticeAudience.membership_id == Membership.id))
+    return query.scalar_subquery()
+
+
+def _counted(chosen):
+    """(audience, opened, confirmed) as columns of one select (see `counts`)."""
+    if not chosen:
+        kept = (NoticeTally.notice_id == _NOTICE, NoticeTally.revision == _REVISION)
+        opened = func.coalesce(select(NoticeTally.opened).where(*kept).scalar_subquery(), 0)
+        confirmed = func.coalesce(select(NoticeTally.confirmed).where(*kept).scalar_subquery(), 0)
+        # Member by member (each an EXISTS on the receipts' unique key), not the
+        # receipts filtered by member: that would read every receipt of the revision.
+        gone = select(func.count().label("opened"),
+                      func.count(func.nullif(exists().where(
+                          _receipt_of(Membership.id),
+                          NoticeReceipt.confirmed_at.is_not(None)), False)).label("confirmed")
+                      ).where(Membership.group_id == _GROUP,
+                              Membership.status.in_(GONE_OR_WAITING),
+                              exists().where(_receipt_of(Membership.id))).subquery()
+        return (_audience_count(False), opened - gone.c.opened, confirmed - gone.c.confirmed)
+    answered = (select(func.count(), func.count(NoticeReceipt.confirmed_at))
+                .select_from(Membership)
+                .join(NoticeReceipt, _receipt_of(Membership.id))
+                .where(Membership.group_id == _GROUP, Membership.status == "active",
+                       exists().where(NoticeAudience.notice_id == _NOTICE,
+                                      NoticeAudience.membership_id == Membership.id))).subquery()
+    return (_audience_count(True), *answered.c)
+
+
+def _mine(column):
+    return select(column).where(_receipt_of(_MEMBER)).scalar_subquery()
+
+
+# By audience (chosen or not): the counts, then the asker's receipt (viewed_at, confirmed_at).
+_STATE = {chosen: select(*_counted(chosen), _mine(NoticeReceipt.viewed_at),
+                         _mine(NoticeReceipt.confirmed_at)) for chosen in (False, True)}
+_CONFIRM = (update(NoticeReceipt).where(_receipt_of(_MEMBER), NoticeReceipt.confirmed_at.is_(None))
+            .values(confirmed_at=bindparam("b_now", type_=NoticeReceipt.confirmed_at.type))
+            .returning(NoticeReceipt.confirmed_at)
+            .execution_options(synchronize_session=False))
+_CONFIRMED_AT = select(NoticeReceipt.confirmed_at).where(_receipt_of(_MEMBER))
+
+
+def _keys(notice, membership_id=None):
+    return {"b_notice": notice.id, "b_revision": notice.revision, "b_group": notice.group_id,
+            "b_member": membership_id}
+
+
+def counts_and_receipt(notice, membership_id=None):
+    """(Counts, MyReceipt or None): the counts of the current revision and the receipt of
+    `membership_id` (None: nobody's), read in one statement."""
+    row = db.session.execute(_STATE[notice.audience == "chosen"],
+                             _keys(notice, membership_id)).one()
+    receipt = MyReceipt(row[3], row[4]) if row[3] is not None else None
+    return Counts(*row[:3]), receipt
+
+
 def receipt_of(notice, membership):
-    return db.session.scalar(select(NoticeReceipt).where(current_receipt(notice, membership.id)))
+    return counts_and_receipt(notice, membership.id)[1]
 
 
-def record_view(notice, membership):
-    """The member's receipt of the current revision, made on their first opening of it.
+def record_view(notice, membership, known=None):
+    """(Counts, MyReceipt): the member's receipt of the current revision, made on their
+    first opening of it, and the counts with it. `known`: what counts_and_receipt
+    answered already in this request.
 
     A GET that writes: the reading transaction ends first and the write takes SQLite's
     lock up front (core.database.request_writes_on_read); two first views at once insert
     one row between them (the unique key), and neither fails."""
-    receipt = receipt_of(notice, membership)
+    known_counts, receipt = known or counts_and_receipt(notice, membership.id)
     if receipt is not None:
-        return receipt
+        return known_counts, receipt
     values = {"notice_id": notice.id, "membership_id": membership.id,
               "revision": notice.revision}
     db.session.commit()
@@ -170,7 +270,7 @@ def record_view(notice, membership):
     except IntegrityError:  # the notice was deleted in between
         db.session.rollback()
         raise NotFound() from None
-    return db.session.scalar(select(NoticeReceipt).filter_by(**values))
+    return counts_and_receipt(notice, membership.id)
 
 
 def confirmed_earlier(notice, membership):
@@ -184,35 +284,48 @@ def confirmed_earlier(notice, membership):
 
 
 def confirm(person, notice):
-    """(receipt, first): the member confirms the current revision, which also records
-    reading it. Confirming again changes nothing (first is False, same time); after the
-    deadline it is still taken, and shown as late."""
+    """Confirmation: the member confirms the current revision, which also records reading
+    it. Confirming again changes nothing (first is False, same time); after the deadline
+    it is still taken, and shown as late.
+
+    Most members opened the notice before confirming: their receipt is confirmed by one
+    conditional UPDATE; only when there is none is one inserted. Parallel requests: only
+    one UPDATE finds the receipt unconfirmed (PostgreSQL re-checks the condition after
+    waiting for the row), one INSERT … ON CONFLICT DO NOTHING inserts it."""
     membership = authorize(person, Action.ACT, notice)
     if not notice.require_confirmation:
         raise NoConfirmationAsked()
     if notice.is_closed():
         raise WidgetClosed(notice)
-    now = utcnow()
-    values = {"notice_id": notice.id, "membership_id": membership.id,
-              "revision": notice.revision}
+    keys = {**_keys(notice, membership.id), "b_now": utcnow()}
+    revision, deadline = notice.revision, notice.deadline
     with unit_of_work():  # a notice deleted meanwhile: 409, not a 500
-        first = insert_unless_present(NoticeReceipt, viewed_at=now, confirmed_at=now, **values)
-        if not first:
-            # Read before, or confirmed by a parallel request: only one UPDATE finds it
-            # unconfirmed (PostgreSQL re-checks the condition after waiting for the row).
-            first = db.session.execute(
-                update(NoticeReceipt).filter_by(**values)
-                .where(NoticeReceipt.confirmed_at.is_(None)).values(confirmed_at=now)
-                .execution_options(synchronize_session=False)).rowcount == 1
-            if first:
-                tally(notice.id, values["revision"], confirmed=1)
-        else:
-            tally(notice.id, values["revision"], opened=1, confirmed=1)
+        confirmed_at, first = _confirm_receipt(notice, membership, keys)
         record_activity(membership)
+    late = bool(deadline and confirmed_at > deadline)
     commit_or_conflict()
-    receipt = db.session.scalar(select(NoticeReceipt).filter_by(**values)
-                                .execution_options(populate_existing=True))
-    return receipt, first
+    return Confirmation(revision, confirmed_at, late, first)
+
+
+def _confirm_receipt(notice, membership, keys):
+    """(confirmed_at, first) for confirm(), in its transaction."""
+    confirmed_at = db.session.scalar(_CONFIRM, keys)
+    if confirmed_at is not None:  # opened before, confirmed now
+        tally(notice.id, notice.revision, confirmed=1)
+        return confirmed_at, True
+    if insert_unless_present(NoticeReceipt, notice_id=notice.id, membership_id=membership.id,
+                             revision=notice.revision, viewed_at=keys["b_now"],
+                             confirmed_at=keys["b_now"]):
+        tally(notice.id, notice.revision, opened=1, confirmed=1)
+        return keys["b_now"], True
+    confirmed_at = db.session.scalar(_CONFIRMED_AT, keys)
+    if confirmed_at is None:  # a parallel first view inserted it between the two
+        confirmed_at = db.session.scalar(_CONFIRM, keys)
+        if confirmed_at is not None:
+            tally(notice.id, notice.revision, confirmed=1)
+            return confirmed_at, True
+        confirmed_at = db.session.scalar(_CONFIRMED_AT, keys)
+    return confirmed_at, False
 
 
 def counts(notice):
@@ -224,26 +337,7 @@ def counts(notice):
     count the audience, never the receipts. To chosen members: the chosen ones still
     active, and their receipts, counted (a chosen audience's receipts may include those
     of members chosen before)."""
-    audience = notice.audience_members(func.count(Membership.id)).scalar_subquery()
-    if notice.audience == "all":
-        kept = (NoticeTally.notice_id == notice.id, NoticeTally.revision == notice.revision)
-        opened = func.coalesce(select(NoticeTally.opened).where(*kept).scalar_subquery(), 0)
-        confirmed = func.coalesce(select(NoticeTally.confirmed).where(*kept).scalar_subquery(), 0)
-        # Member by member (each an EXISTS on the receipts' unique key), not the
-        # receipts filtered by member: that would read every receipt of the revision.
-        gone = select(func.count().label("opened"),
-                      func.count(func.nullif(exists().where(
-                          current_receipt(notice, Membership.id),
-                          NoticeReceipt.confirmed_at.is_not(None)), False)).label("confirmed")
-                      ).where(Membership.group_id == notice.group_id,
-                              Membership.status.in_(GONE_OR_WAITING),
-                              exists().where(current_receipt(notice, Membership.id))).subquery()
-        statement = select(audience, opened - gone.c.opened, confirmed - gone.c.confirmed)
-    else:
-        answered = (notice.audience_members(func.count(), func.count(NoticeReceipt.confirmed_at))
-                    .join(NoticeReceipt, current_receipt(notice, Membership.id))).subquery()
-        statement = select(audience, *answered.c)
-    return Counts(*db.session.execute(statement).one())
+    return counts_and_receipt(notice)[0]
 
 
 def _readers(notice, at_column, condition, page):

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from sqlalchemy.orm import lazyload
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
@@ -36,7 +35,7 @@ class NoticeState:
     membership: Membership
     manager: bool
     addressed: bool  # the asker is in its audience
-    receipt: object  # receipts.Receipt of the current revision, or None
+    receipt: object  # receipts.MyReceipt of the current revision, or None
     counts: receipts.Counts
     chosen: list | None  # managers, chosen audience: the members' public ids
 
@@ -56,13 +55,13 @@ def notice_state(person, notice, record_view=True):
     membership = authorize(person, Action.VIEW_GROUP, notice)
     manager = can(person, Action.MANAGE_WIDGET, notice, membership)
     addressed = notice.audience == "all" or notice.addressed_to(membership)
-    receipt = None
-    if addressed:
-        receipt = (receipts.record_view(notice, membership) if record_view
-                   else receipts.receipt_of(notice, membership))
+    # The counts and the asker's receipt in one statement; a first opening writes.
+    known = receipts.counts_and_receipt(notice, membership.id if addressed else None)
+    if addressed and record_view:
+        known = receipts.record_view(notice, membership, known)
     chosen = chosen_member_ids(notice) if manager and notice.audience == "chosen" else None
-    return NoticeState(notice, membership, manager, addressed, receipt,
-                       receipts.counts(notice), chosen)
+    counts, receipt = known
+    return NoticeState(notice, membership, manager, addressed, receipt, counts, chosen)
 
 
 def chosen_member_ids(notice):
@@ -81,8 +80,6 @@ def notices_for_group(group, person, membership):
         select(Notice, addressed.label("addressed"),
                receipts.confirmed_clause(membership.id).label("confirmed"))
         .where(Notice.group_id == group.id)
-        # The group page shows no pictures: read them only if something asks.
-        .options(lazyload(Notice.images))
         .order_by(Notice.created_at.desc(), Notice.id.desc())).all()
     return [(notice, bool(to_me), bool(confirmed)) for notice, to_me, confirmed in rows
             if to_me or can(person, Action.VIEW_GROUP, notice, membership)]
