@@ -4,7 +4,6 @@ the owner's export of the group. Cells are written by core.export (no text ever 
 a formula, a BOM so Excel reads Chinese)."""
 from flask_babel import gettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import CSV_BOM, csv_download, csv_line
@@ -57,7 +56,6 @@ def export_for_group(group, person):
     receipt of every revision (departed members' included: history). Reading for the
     export records no view."""
     notices = db.session.scalars(select(Notice).where(Notice.group_id == group.id)
-                                 .options(selectinload(Notice.images))
                                  .order_by(Notice.id)).all()
     exported = []
     for notice in notices:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import (
-    Integer, and_, bindparam, exists, func, literal, select, true, union_all, update,
+    Integer, and_, bindparam, exists, func, literal, select, true, union_all,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -222,11 +222,6 @@ def _mine(column):
 # By audience (chosen or not): the counts, then the asker's receipt (viewed_at, confirmed_at).
 _STATE = {chosen: select(*_counted(chosen), _mine(NoticeReceipt.viewed_at),
                          _mine(NoticeReceipt.confirmed_at)) for chosen in (False, True)}
-_CONFIRM = (update(NoticeReceipt).where(_receipt_of(_MEMBER), NoticeReceipt.confirmed_at.is_(None))
-            .values(confirmed_at=bindparam("b_now", type_=NoticeReceipt.confirmed_at.type))
-            .returning(NoticeReceipt.confirmed_at)
-            .execution_options(synchronize_session=False))
-_CONFIRMED_AT = select(NoticeReceipt.confirmed_at).where(_receipt_of(_MEMBER))
 
 
 def _keys(notice, membership_id=None):
@@ -288,10 +283,8 @@ def confirm(person, notice):
     it. Confirming again changes nothing (first is False, same time); after the deadline
     it is still taken, and shown as late.
 
-    Most members opened the notice before confirming: their receipt is confirmed by one
-    conditional UPDATE; only when there is none is one inserted. Parallel requests: only
-    one UPDATE finds the receipt unconfirmed (PostgreSQL re-checks the condition after
-    waiting for the row), one INSERT … ON CONFLICT DO NOTHING inserts it."""
+    One upsert (`_confirming`) confirms the receipt, making it when the member never
+    opened the notice."""
     membership = authorize(person, Action.ACT, notice)
     if not notice.require_confirmation:
         raise NoConfirmationAsked()
@@ -300,32 +293,39 @@ def confirm(person, notice):
     keys = {**_keys(notice, membership.id), "b_now": utcnow()}
     revision, deadline = notice.revision, notice.deadline
     with unit_of_work():  # a notice deleted meanwhile: 409, not a 500
-        confirmed_at, first = _confirm_receipt(notice, membership, keys)
+        viewed_at, confirmed_at = db.session.execute(_confirming(), keys).one()
+        # The statement's own time came back only where it wrote it: a receipt it
+        # inserted (opened and confirmed now), or one it found unconfirmed.
+        first = confirmed_at == keys["b_now"]
+        if first:
+            tally(notice.id, revision, opened=int(viewed_at == keys["b_now"]), confirmed=1)
         record_activity(membership)
     late = bool(deadline and confirmed_at > deadline)
     commit_or_conflict()
     return Confirmation(revision, confirmed_at, late, first)
 
 
-def _confirm_receipt(notice, membership, keys):
-    """(confirmed_at, first) for confirm(), in its transaction."""
-    confirmed_at = db.session.scalar(_CONFIRM, keys)
-    if confirmed_at is not None:  # opened before, confirmed now
-        tally(notice.id, notice.revision, confirmed=1)
-        return confirmed_at, True
-    if insert_unless_present(NoticeReceipt, notice_id=notice.id, membership_id=membership.id,
-                             revision=notice.revision, viewed_at=keys["b_now"],
-                             confirmed_at=keys["b_now"]):
-        tally(notice.id, notice.revision, opened=1, confirmed=1)
-        return keys["b_now"], True
-    confirmed_at = db.session.scalar(_CONFIRMED_AT, keys)
-    if confirmed_at is None:  # a parallel first view inserted it between the two
-        confirmed_at = db.session.scalar(_CONFIRM, keys)
-        if confirmed_at is not None:
-            tally(notice.id, notice.revision, confirmed=1)
-            return confirmed_at, True
-        confirmed_at = db.session.scalar(_CONFIRMED_AT, keys)
-    return confirmed_at, False
+_CONFIRMING = {}
+
+
+def _confirming():
+    """INSERT the receipt opened and confirmed now, or, when there is one, UPDATE it to
+    confirmed now unless it was confirmed before; RETURNING what it holds then. One
+    statement whatever there was, and parallel confirmations of one member wait for each
+    other's row (the unique key), so only one of them finds it unconfirmed."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _CONFIRMING:
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        table = NoticeReceipt.__table__
+        now = bindparam("b_now", type_=table.c.confirmed_at.type)
+        statement = insert(table).values(notice_id=_NOTICE, membership_id=_MEMBER,
+                                         revision=_REVISION, viewed_at=now, confirmed_at=now)
+        _CONFIRMING[dialect] = statement.on_conflict_do_update(
+            index_elements=[table.c.notice_id, table.c.membership_id, table.c.revision],
+            set_={"confirmed_at": func.coalesce(table.c.confirmed_at,
+                                                statement.excluded.confirmed_at)},
+        ).returning(table.c.viewed_at, table.c.confirmed_at)
+    return _CONFIRMING[dialect]
 
 
 def counts(notice):

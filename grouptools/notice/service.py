@@ -7,7 +7,7 @@ asked at once make two revisions one after the other, never one lost."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import Integer, bindparam, delete, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
@@ -15,7 +15,7 @@ from grouptools.core.copying import common_columns, members_in, picture_for
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
 from grouptools.core.groups.service import chosen_members
-from grouptools.core.models import Membership
+from grouptools.core.models import Image, Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.core.uploads import group_images
 from grouptools.core.widgetbase import choose_members
@@ -38,6 +38,7 @@ class NoticeState:
     receipt: object  # receipts.MyReceipt of the current revision, or None
     counts: receipts.Counts
     chosen: list | None  # managers, chosen audience: the members' public ids
+    pictures: list  # rows (public_id, thumb_width, thumb_height), in order
 
     @property
     def widget(self):
@@ -61,7 +62,21 @@ def notice_state(person, notice, record_view=True):
         known = receipts.record_view(notice, membership, known)
     chosen = chosen_member_ids(notice) if manager and notice.audience == "chosen" else None
     counts, receipt = known
-    return NoticeState(notice, membership, manager, addressed, receipt, counts, chosen)
+    return NoticeState(notice, membership, manager, addressed, receipt, counts, chosen,
+                       pictures(notice))
+
+
+# What the page and the JSON show of each picture, as rows (not the images' whole rows
+# with their data): built once (docs/architecture.md#speed).
+_PICTURES = (select(Image.public_id, Image.thumb_width, Image.thumb_height)
+             .join(NoticeImage, NoticeImage.image_id == Image.id)
+             .where(NoticeImage.notice_id == bindparam("b_notice", type_=Integer))
+             .order_by(NoticeImage.position))
+
+
+def pictures(notice):
+    """[(public_id, thumb_width, thumb_height)] of the notice's pictures, in order."""
+    return db.session.execute(_PICTURES, {"b_notice": notice.id}).all()
 
 
 def chosen_member_ids(notice):
