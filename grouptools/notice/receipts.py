@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import (
-    Integer, and_, bindparam, exists, func, literal, select, true, union_all,
+    Integer, and_, bindparam, exists, func, literal_column, select, true, union_all,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -340,65 +340,112 @@ def counts(notice):
     return counts_and_receipt(notice)[0]
 
 
-def _readers(notice, at_column, condition, page):
-    """Page `page` of the audience members whose receipt meets `condition`, by
+_OFFSET = bindparam("b_offset", type_=Integer)
+_PAGE_SIZE = bindparam("b_page_size", type_=Integer)
+_NAME = func.coalesce(Membership.nickname, Person.name)
+
+
+def _audience(chosen, *columns):
+    """SELECT `columns` over the current audience (Notice.audience_members), the notice
+    and its group bound as parameters."""
+    query = select(*columns).select_from(Membership).where(Membership.group_id == _GROUP,
+                                                           Membership.status == "active")
+    if chosen:
+        query = query.where(exists().where(NoticeAudience.notice_id == _NOTICE,
+                                           NoticeAudience.membership_id == Membership.id))
+    return query
+
+
+def _readers(chosen, at_column, condition):
+    """The page from `b_offset` (`b_page_size` long) of the audience members whose receipt meets `condition`, by
     `at_column` then membership: read off a receipts' index in that order, so the
-    database stops at that page's end. Columns: (at, membership id, public id, name)."""
-    return (notice.audience_members(at_column, NoticeReceipt.membership_id, Membership.public_id,
-                                    func.coalesce(Membership.nickname, Person.name))
-            .join(NoticeReceipt, current_receipt(notice, Membership.id))
+    database stops at that page's end. Columns: (at, member, public_id, name)."""
+    return (_audience(chosen, at_column.label("at"), NoticeReceipt.membership_id.label("member"),
+                      Membership.public_id, _NAME.label("name"))
+            .join(NoticeReceipt, _receipt_of(Membership.id))
             .join(Person, Person.id == Membership.person_id)
             .where(condition).order_by(at_column, NoticeReceipt.membership_id)
-            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+            .offset(_OFFSET).limit(_PAGE_SIZE))
 
 
-def _members_without(notice, condition, page=1, size=None, limit=None):
-    """Page `page` (of `size`) of the audience members, in the order they joined, with no
-    receipt meeting `condition`: the group's members walked in that order off their index
-    until that page is found, never sorted whole (at most `limit` of them: as many as are
-    left). The same columns as `_readers`, the joining time for `at`."""
-    size = size or PAGE_SIZE
-    return (notice.audience_members(Membership.joined_at, Membership.id, Membership.public_id,
-                                    func.coalesce(Membership.nickname, Person.name))
+def _members_without(chosen, condition, offset, limit):
+    """The audience members, in the order they joined, with no receipt meeting
+    `condition`, from `offset` on, at most `limit` of them (as many as are left): the
+    group's members walked in that order off their index until they are found, never
+    sorted whole. The same columns as `_readers`, the joining time for `at`."""
+    return (_audience(chosen, Membership.joined_at.label("at"), Membership.id.label("member"),
+                      Membership.public_id, _NAME.label("name"))
             .join(Person, Person.id == Membership.person_id)
-            .where(~exists().where(current_receipt(notice, Membership.id), condition))
+            .where(~exists().where(_receipt_of(Membership.id), condition))
             .order_by(Membership.joined_at, Membership.id)
-            .offset((page - 1) * size).limit(limit or size))
+            .offset(offset).limit(limit))
+
+
+def _list_parts(chosen):
+    confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
+    return {
+        "confirmed": _readers(chosen, confirmed_at, confirmed_at.is_not(None)),
+        "viewed": _readers(chosen, viewed_at, confirmed_at.is_(None)),
+        "not_viewed": _members_without(chosen, true(), _OFFSET,
+                                       bindparam("b_not_viewed", type_=Integer)),
+        "unconfirmed": _members_without(chosen, confirmed_at.is_not(None), 0,
+                                        bindparam("b_unconfirmed", type_=Integer)),
+    }
+
+
+_LIST_PARTS = {chosen: _list_parts(chosen) for chosen in (False, True)}
+_LISTS = {}  # (chosen, the lists read) → their statement, built on first use
+
+
+def _lists_statement(chosen, names):
+    """One statement reading the lists `names`: a UNION ALL of their ordered, paged
+    selects, in list order then each list's own."""
+    key = (chosen, names)
+    if key not in _LISTS:
+        parts = _LIST_PARTS[chosen]
+        asked = []
+        for name in names:
+            part = parts[name].subquery()
+            asked.append(select(literal_column(str(LISTS.index(name))).label("list"), part.c.at,
+                                part.c.member, part.c.public_id, part.c.name))
+        statement = union_all(*asked)
+        columns = statement.selected_columns
+        _LISTS[key] = statement.order_by(columns.list, columns.at, columns.member)
+    return _LISTS[key]
+
+
+LISTS = ("confirmed", "viewed", "not_viewed", "unconfirmed")
 
 
 def _lists(notice, page, known):
     """{list name: [Listed]}: every list of `receipts` read in one statement, each part
-    still its own ordered, paged select (a UNION ALL of them), sorted back here.
+    still its own ordered, paged select (a UNION ALL of them).
 
     `known` (the Counts) says how many names each list holds: a list with none on this
     page is not read, and a walk over the members asks for no more names than are left,
     so it stops at the last one instead of walking the rest of the group looking for
     more (when nearly everyone opened the notice)."""
-    confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
     offset = (page - 1) * PAGE_SIZE
     not_viewed = known.audience - known.viewed
-    parts = {
-        "confirmed": (known.confirmed > offset
-                      and _readers(notice, confirmed_at, confirmed_at.is_not(None), page)),
-        "viewed": (known.viewed - known.confirmed > offset
-                   and _readers(notice, viewed_at, confirmed_at.is_(None), page)),
-        "not_viewed": (not_viewed > offset and _members_without(
-            notice, true(), page, limit=min(PAGE_SIZE, not_viewed - offset))),
-    }
-    if notice.require_confirmation:
-        unconfirmed = known.audience - known.confirmed
-        parts["unconfirmed"] = (unconfirmed > 0 and _members_without(
-            notice, confirmed_at.is_not(None), size=REMINDER_MAX,
-            limit=min(REMINDER_MAX, unconfirmed)))
-    names = list(parts)
-    asked = [select(literal(i).label("list"), query.subquery())
-             for i, query in enumerate(parts.values()) if query is not False]
-    rows = db.session.execute(union_all(*asked)) if asked else []
-    lists = {name: [] for name in names}
-    for which, at, membership_id, public_id, name in sorted(
-            rows, key=lambda row: (row[0], row[1] is not None, row[1], row[2])):
-        dated = names[which] in ("confirmed", "viewed")
-        lists[names[which]].append(Listed(public_id, name, at if dated else None))
+    unconfirmed = known.audience - known.confirmed
+    wanted = {"confirmed": known.confirmed > offset,
+              "viewed": known.viewed - known.confirmed > offset,
+              "not_viewed": not_viewed > offset,
+              "unconfirmed": notice.require_confirmation and unconfirmed > 0}
+    lists = {name: [] for name in LISTS}
+    if not notice.require_confirmation:
+        lists["unconfirmed"] = None
+    names = tuple(name for name in LISTS if wanted[name])
+    if not names:
+        return lists
+    values = {**_keys(notice), "b_offset": offset, "b_page_size": PAGE_SIZE,
+              "b_not_viewed": max(0, min(PAGE_SIZE, not_viewed - offset)),
+              "b_unconfirmed": min(REMINDER_MAX, unconfirmed)}
+    rows = db.session.execute(_lists_statement(notice.audience == "chosen", names), values)
+    for which, at, _, public_id, name in rows:
+        listed = LISTS[which]
+        lists[listed].append(Listed(public_id, name,
+                                    at if listed in ("confirmed", "viewed") else None))
     return lists
 
 
@@ -412,7 +459,7 @@ def receipts(person, notice, page=1, known_counts=None):
     return Receipts(
         notice=notice, counts=known_counts, page=page,
         confirmed=lists["confirmed"], viewed=lists["viewed"], not_viewed=lists["not_viewed"],
-        unconfirmed=lists.get("unconfirmed"),
+        unconfirmed=lists["unconfirmed"],
     )
 
 
