@@ -22,10 +22,8 @@ add_widget_api(blp, NOTICE, "notices/<pid:nid>", state=service.notice_state,
                   description="Confirmed before: the same time")
 def confirm_notice(nid):
     notice, person, _ = load_widget(Notice, nid, Action.ACT)
-    receipt, first = receipts.confirm(person, notice)
-    answer = {"revision": receipt.revision, "confirmed_at": receipt.confirmed_at,
-              "late": receipts.is_late(notice, receipt.confirmed_at)}
-    return answer, 201 if first else 200
+    confirmation = receipts.confirm(person, notice)
+    return confirmation, 201 if confirmation.first else 200
 
 
 @blp.route("/notices/<pid:nid>/receipts")

@@ -51,9 +51,10 @@ class Notice(WidgetMixin, db.Model):
     # When the current revision was published (a correction keeps it).
     revised_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
+    # Read when something shows them, not with every load: an unchanged notice's 304 and
+    # a confirmation show no picture (docs/architecture.md#speed).
     images: Mapped[list["NoticeImage"]] = relationship(
         order_by="NoticeImage.position", cascade="all, delete-orphan", passive_deletes=True,
-        lazy="selectin",
     )
 
     __table_args__ = (

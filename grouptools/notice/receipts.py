@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, exists, func, literal, select, true, union_all, update
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -37,11 +37,12 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
+from grouptools.notice import statements
 from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision, NoticeTally
+from grouptools.notice.statements import LISTS
 
 PAGE_SIZE = 50  # names per list and page: about what a phone shows without scrolling far
 REMINDER_MAX = 200  # names one reminder @-mentions
-GONE_OR_WAITING = tuple(status for status in Membership.STATUSES if status != "active")
 
 
 class NoConfirmationAsked(Conflict):
@@ -145,19 +146,47 @@ def refill_tallies(notice_id):
         .group_by(NoticeReceipt.notice_id, NoticeReceipt.revision)))
 
 
+class MyReceipt(NamedTuple):
+    """The asker's receipt of the current revision: what their page and JSON show."""
+
+    viewed_at: object
+    confirmed_at: object = None
+
+
+class Confirmation(NamedTuple):
+    """What a confirming member is answered: worked out before the commit, so the answer
+    reads nothing again."""
+
+    revision: int
+    confirmed_at: object
+    late: bool
+    first: bool
+
+
+def counts_and_receipt(notice, membership_id=None):
+    """(Counts, MyReceipt or None): the counts of the current revision and the receipt of
+    `membership_id` (None: nobody's), read in one statement."""
+    row = db.session.execute(statements.STATE[notice.audience == "chosen"],
+                             statements.keys(notice, membership_id)).one()
+    receipt = MyReceipt(row[3], row[4]) if row[3] is not None else None
+    return Counts(*row[:3]), receipt
+
+
 def receipt_of(notice, membership):
-    return db.session.scalar(select(NoticeReceipt).where(current_receipt(notice, membership.id)))
+    return counts_and_receipt(notice, membership.id)[1]
 
 
-def record_view(notice, membership):
-    """The member's receipt of the current revision, made on their first opening of it.
+def record_view(notice, membership, known=None):
+    """(Counts, MyReceipt): the member's receipt of the current revision, made on their
+    first opening of it, and the counts with it. `known`: what counts_and_receipt
+    answered already in this request.
 
     A GET that writes: the reading transaction ends first and the write takes SQLite's
     lock up front (core.database.request_writes_on_read); two first views at once insert
     one row between them (the unique key), and neither fails."""
-    receipt = receipt_of(notice, membership)
+    known_counts, receipt = known or counts_and_receipt(notice, membership.id)
     if receipt is not None:
-        return receipt
+        return known_counts, receipt
     values = {"notice_id": notice.id, "membership_id": membership.id,
               "revision": notice.revision}
     db.session.commit()
@@ -170,7 +199,7 @@ def record_view(notice, membership):
     except IntegrityError:  # the notice was deleted in between
         db.session.rollback()
         raise NotFound() from None
-    return db.session.scalar(select(NoticeReceipt).filter_by(**values))
+    return counts_and_receipt(notice, membership.id)
 
 
 def confirmed_earlier(notice, membership):
@@ -184,35 +213,30 @@ def confirmed_earlier(notice, membership):
 
 
 def confirm(person, notice):
-    """(receipt, first): the member confirms the current revision, which also records
-    reading it. Confirming again changes nothing (first is False, same time); after the
-    deadline it is still taken, and shown as late."""
+    """Confirmation: the member confirms the current revision, which also records reading
+    it. Confirming again changes nothing (first is False, same time); after the deadline
+    it is still taken, and shown as late.
+
+    One upsert (`_confirming`) confirms the receipt, making it when the member never
+    opened the notice."""
     membership = authorize(person, Action.ACT, notice)
     if not notice.require_confirmation:
         raise NoConfirmationAsked()
     if notice.is_closed():
         raise WidgetClosed(notice)
-    now = utcnow()
-    values = {"notice_id": notice.id, "membership_id": membership.id,
-              "revision": notice.revision}
+    keys = {**statements.keys(notice, membership.id), "b_now": utcnow()}
+    revision, deadline = notice.revision, notice.deadline
     with unit_of_work():  # a notice deleted meanwhile: 409, not a 500
-        first = insert_unless_present(NoticeReceipt, viewed_at=now, confirmed_at=now, **values)
-        if not first:
-            # Read before, or confirmed by a parallel request: only one UPDATE finds it
-            # unconfirmed (PostgreSQL re-checks the condition after waiting for the row).
-            first = db.session.execute(
-                update(NoticeReceipt).filter_by(**values)
-                .where(NoticeReceipt.confirmed_at.is_(None)).values(confirmed_at=now)
-                .execution_options(synchronize_session=False)).rowcount == 1
-            if first:
-                tally(notice.id, values["revision"], confirmed=1)
-        else:
-            tally(notice.id, values["revision"], opened=1, confirmed=1)
+        viewed_at, confirmed_at = db.session.execute(statements.confirming(), keys).one()
+        # The statement's own time came back only where it wrote it: a receipt it
+        # inserted (opened and confirmed now), or one it found unconfirmed.
+        first = confirmed_at == keys["b_now"]
+        if first:
+            tally(notice.id, revision, opened=int(viewed_at == keys["b_now"]), confirmed=1)
         record_activity(membership)
+    late = bool(deadline and confirmed_at > deadline)
     commit_or_conflict()
-    receipt = db.session.scalar(select(NoticeReceipt).filter_by(**values)
-                                .execution_options(populate_existing=True))
-    return receipt, first
+    return Confirmation(revision, confirmed_at, late, first)
 
 
 def counts(notice):
@@ -224,87 +248,39 @@ def counts(notice):
     count the audience, never the receipts. To chosen members: the chosen ones still
     active, and their receipts, counted (a chosen audience's receipts may include those
     of members chosen before)."""
-    audience = notice.audience_members(func.count(Membership.id)).scalar_subquery()
-    if notice.audience == "all":
-        kept = (NoticeTally.notice_id == notice.id, NoticeTally.revision == notice.revision)
-        opened = func.coalesce(select(NoticeTally.opened).where(*kept).scalar_subquery(), 0)
-        confirmed = func.coalesce(select(NoticeTally.confirmed).where(*kept).scalar_subquery(), 0)
-        # Member by member (each an EXISTS on the receipts' unique key), not the
-        # receipts filtered by member: that would read every receipt of the revision.
-        gone = select(func.count().label("opened"),
-                      func.count(func.nullif(exists().where(
-                          current_receipt(notice, Membership.id),
-                          NoticeReceipt.confirmed_at.is_not(None)), False)).label("confirmed")
-                      ).where(Membership.group_id == notice.group_id,
-                              Membership.status.in_(GONE_OR_WAITING),
-                              exists().where(current_receipt(notice, Membership.id))).subquery()
-        statement = select(audience, opened - gone.c.opened, confirmed - gone.c.confirmed)
-    else:
-        answered = (notice.audience_members(func.count(), func.count(NoticeReceipt.confirmed_at))
-                    .join(NoticeReceipt, current_receipt(notice, Membership.id))).subquery()
-        statement = select(audience, *answered.c)
-    return Counts(*db.session.execute(statement).one())
-
-
-def _readers(notice, at_column, condition, page):
-    """Page `page` of the audience members whose receipt meets `condition`, by
-    `at_column` then membership: read off a receipts' index in that order, so the
-    database stops at that page's end. Columns: (at, membership id, public id, name)."""
-    return (notice.audience_members(at_column, NoticeReceipt.membership_id, Membership.public_id,
-                                    func.coalesce(Membership.nickname, Person.name))
-            .join(NoticeReceipt, current_receipt(notice, Membership.id))
-            .join(Person, Person.id == Membership.person_id)
-            .where(condition).order_by(at_column, NoticeReceipt.membership_id)
-            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
-
-
-def _members_without(notice, condition, page=1, size=None, limit=None):
-    """Page `page` (of `size`) of the audience members, in the order they joined, with no
-    receipt meeting `condition`: the group's members walked in that order off their index
-    until that page is found, never sorted whole (at most `limit` of them: as many as are
-    left). The same columns as `_readers`, the joining time for `at`."""
-    size = size or PAGE_SIZE
-    return (notice.audience_members(Membership.joined_at, Membership.id, Membership.public_id,
-                                    func.coalesce(Membership.nickname, Person.name))
-            .join(Person, Person.id == Membership.person_id)
-            .where(~exists().where(current_receipt(notice, Membership.id), condition))
-            .order_by(Membership.joined_at, Membership.id)
-            .offset((page - 1) * size).limit(limit or size))
+    return counts_and_receipt(notice)[0]
 
 
 def _lists(notice, page, known):
     """{list name: [Listed]}: every list of `receipts` read in one statement, each part
-    still its own ordered, paged select (a UNION ALL of them), sorted back here.
+    still its own ordered, paged select (a UNION ALL of them).
 
     `known` (the Counts) says how many names each list holds: a list with none on this
     page is not read, and a walk over the members asks for no more names than are left,
     so it stops at the last one instead of walking the rest of the group looking for
     more (when nearly everyone opened the notice)."""
-    confirmed_at, viewed_at = NoticeReceipt.confirmed_at, NoticeReceipt.viewed_at
     offset = (page - 1) * PAGE_SIZE
     not_viewed = known.audience - known.viewed
-    parts = {
-        "confirmed": (known.confirmed > offset
-                      and _readers(notice, confirmed_at, confirmed_at.is_not(None), page)),
-        "viewed": (known.viewed - known.confirmed > offset
-                   and _readers(notice, viewed_at, confirmed_at.is_(None), page)),
-        "not_viewed": (not_viewed > offset and _members_without(
-            notice, true(), page, limit=min(PAGE_SIZE, not_viewed - offset))),
-    }
-    if notice.require_confirmation:
-        unconfirmed = known.audience - known.confirmed
-        parts["unconfirmed"] = (unconfirmed > 0 and _members_without(
-            notice, confirmed_at.is_not(None), size=REMINDER_MAX,
-            limit=min(REMINDER_MAX, unconfirmed)))
-    names = list(parts)
-    asked = [select(literal(i).label("list"), query.subquery())
-             for i, query in enumerate(parts.values()) if query is not False]
-    rows = db.session.execute(union_all(*asked)) if asked else []
-    lists = {name: [] for name in names}
-    for which, at, membership_id, public_id, name in sorted(
-            rows, key=lambda row: (row[0], row[1] is not None, row[1], row[2])):
-        dated = names[which] in ("confirmed", "viewed")
-        lists[names[which]].append(Listed(public_id, name, at if dated else None))
+    unconfirmed = known.audience - known.confirmed
+    wanted = {"confirmed": known.confirmed > offset,
+              "viewed": known.viewed - known.confirmed > offset,
+              "not_viewed": not_viewed > offset,
+              "unconfirmed": notice.require_confirmation and unconfirmed > 0}
+    lists = {name: [] for name in LISTS}
+    if not notice.require_confirmation:
+        lists["unconfirmed"] = None
+    names = tuple(name for name in LISTS if wanted[name])
+    if not names:
+        return lists
+    values = {**statements.keys(notice), "b_offset": offset, "b_page_size": PAGE_SIZE,
+              "b_not_viewed": max(0, min(PAGE_SIZE, not_viewed - offset)),
+              "b_unconfirmed": min(REMINDER_MAX, unconfirmed)}
+    statement = statements.lists_statement(notice.audience == "chosen", names)
+    rows = db.session.execute(statement, values)
+    for which, at, _, public_id, name in rows:
+        listed = LISTS[which]
+        lists[listed].append(Listed(public_id, name,
+                                    at if listed in ("confirmed", "viewed") else None))
     return lists
 
 
@@ -318,7 +294,7 @@ def receipts(person, notice, page=1, known_counts=None):
     return Receipts(
         notice=notice, counts=known_counts, page=page,
         confirmed=lists["confirmed"], viewed=lists["viewed"], not_viewed=lists["not_viewed"],
-        unconfirmed=lists.get("unconfirmed"),
+        unconfirmed=lists["unconfirmed"],
     )
 
 

@@ -43,9 +43,14 @@ class NoticeUpdateSchema(NoticeFieldsSchema):
 
 
 class ImageSchema(Schema):
-    id = fields.Function(lambda i: i.image.public_id)
-    url = fields.Function(lambda i: image_urls(i.image, absolute=True)[0])
-    thumb_url = fields.Function(lambda i: image_urls(i.image, absolute=True)[1])
+    """A picture of the notice (a row of service.pictures)."""
+
+    id = fields.Function(lambda i: i.public_id)
+    url = fields.Function(lambda i: image_urls(i, absolute=True)[0])
+    thumb_url = fields.Function(lambda i: image_urls(i, absolute=True)[1])
+
+
+_IMAGES = ImageSchema(many=True)
 
 
 def _my_receipt(state):
@@ -60,7 +65,7 @@ class NoticeSchema(WidgetStateSchema):
     """A notice as one asker sees it (a service.NoticeState)."""
 
     body = fields.Function(lambda s: s.notice.body)
-    images = fields.Function(lambda s: ImageSchema(many=True).dump(s.notice.images))
+    images = fields.Function(lambda s: _IMAGES.dump(s.pictures))
     require_confirmation = fields.Function(lambda s: s.notice.require_confirmation)
     pinned = fields.Function(lambda s: s.notice.pinned)
     audience = fields.Function(lambda s: s.notice.audience)

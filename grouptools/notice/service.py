@@ -7,8 +7,7 @@ asked at once make two revisions one after the other, never one lost."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import Integer, bindparam, delete, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
@@ -16,7 +15,7 @@ from grouptools.core.copying import common_columns, members_in, picture_for
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
 from grouptools.core.groups.service import chosen_members
-from grouptools.core.models import Membership
+from grouptools.core.models import Image, Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.core.uploads import group_images
 from grouptools.core.widgetbase import choose_members
@@ -36,9 +35,10 @@ class NoticeState:
     membership: Membership
     manager: bool
     addressed: bool  # the asker is in its audience
-    receipt: object  # receipts.Receipt of the current revision, or None
+    receipt: object  # receipts.MyReceipt of the current revision, or None
     counts: receipts.Counts
     chosen: list | None  # managers, chosen audience: the members' public ids
+    pictures: list  # rows (public_id, thumb_width, thumb_height), in order
 
     @property
     def widget(self):
@@ -56,13 +56,27 @@ def notice_state(person, notice, record_view=True):
     membership = authorize(person, Action.VIEW_GROUP, notice)
     manager = can(person, Action.MANAGE_WIDGET, notice, membership)
     addressed = notice.audience == "all" or notice.addressed_to(membership)
-    receipt = None
-    if addressed:
-        receipt = (receipts.record_view(notice, membership) if record_view
-                   else receipts.receipt_of(notice, membership))
+    # The counts and the asker's receipt in one statement; a first opening writes.
+    known = receipts.counts_and_receipt(notice, membership.id if addressed else None)
+    if addressed and record_view:
+        known = receipts.record_view(notice, membership, known)
     chosen = chosen_member_ids(notice) if manager and notice.audience == "chosen" else None
-    return NoticeState(notice, membership, manager, addressed, receipt,
-                       receipts.counts(notice), chosen)
+    counts, receipt = known
+    return NoticeState(notice, membership, manager, addressed, receipt, counts, chosen,
+                       pictures(notice))
+
+
+# What the page and the JSON show of each picture, as rows (not the images' whole rows
+# with their data): built once (docs/architecture.md#speed).
+_PICTURES = (select(Image.public_id, Image.thumb_width, Image.thumb_height)
+             .join(NoticeImage, NoticeImage.image_id == Image.id)
+             .where(NoticeImage.notice_id == bindparam("b_notice", type_=Integer))
+             .order_by(NoticeImage.position))
+
+
+def pictures(notice):
+    """[(public_id, thumb_width, thumb_height)] of the notice's pictures, in order."""
+    return db.session.execute(_PICTURES, {"b_notice": notice.id}).all()
 
 
 def chosen_member_ids(notice):
@@ -81,8 +95,6 @@ def notices_for_group(group, person, membership):
         select(Notice, addressed.label("addressed"),
                receipts.confirmed_clause(membership.id).label("confirmed"))
         .where(Notice.group_id == group.id)
-        # The group page shows no pictures: read them only if something asks.
-        .options(lazyload(Notice.images))
         .order_by(Notice.created_at.desc(), Notice.id.desc())).all()
     return [(notice, bool(to_me), bool(confirmed)) for notice, to_me, confirmed in rows
             if to_me or can(person, Action.VIEW_GROUP, notice, membership)]

@@ -50,8 +50,8 @@ def show_notice(nid):
 @rate_limited("confirm")
 def confirm(nid):
     notice, person, _ = load_widget(Notice, nid, Action.ACT)
-    _, first = receipts.confirm(person, notice)
-    flash(gettext("Thank you: your confirmation was recorded.") if first
+    confirmation = receipts.confirm(person, notice)
+    flash(gettext("Thank you: your confirmation was recorded.") if confirmation.first
           else gettext("You had confirmed already."), "success")
     return redirect(url_for("notice_pages.show_notice", nid=nid), code=303)
 

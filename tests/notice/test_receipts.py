@@ -329,3 +329,43 @@ def test_the_migration_fills_the_tallies_from_the_receipts_there_are(app, make_n
     assert [after[key] for key in ("audience_count", "viewed_count", "confirmed_count")] == \
         [before[key] for key in ("audience_count", "viewed_count", "confirmed_count")] == [4, 2, 1]
     _recounted(app, world.nid)  # every revision's tally, the first one's too
+
+
+def _seen_by(world, name):
+    """(audience_count, confirmed_count, my confirmed_at) on a member's own JSON."""
+    body = world.read(world.member(name)).get_json()
+    return body["audience_count"], body["confirmed_count"], body["my_receipt"]["confirmed_at"]
+
+
+@pytest.mark.parametrize("chosen", [None, ["甲", "乙", "丙"]])
+def test_the_counts_on_a_members_notice_move_with_each_receipt_revision_and_departure(
+        make_notice, chosen):
+    world = make_notice(members=("甲", "乙", "丙"), chosen=chosen)
+    everyone = 4 if chosen is None else 3  # the owner is in an audience to everyone
+    assert _seen_by(world, "甲") == (everyone, 0, None)
+
+    # 甲 opened it before confirming; 乙 confirms without having opened it.
+    jia = world.confirm(world.member("甲"))
+    assert jia.status_code == 201
+    assert _seen_by(world, "甲") == (everyone, 1, jia.get_json()["confirmed_at"])
+    yi = world.confirm(world.member("乙"))
+    assert yi.status_code == 201
+    assert _seen_by(world, "丙") == (everyone, 2, None)
+    again = world.confirm(world.member("甲"))
+    assert again.status_code == 200
+    assert again.get_json()["confirmed_at"] == jia.get_json()["confirmed_at"]
+    report = world.receipts().get_json()
+    assert (report["confirmed_count"], report["viewed_count"]) == (2, everyone)
+
+    revised = world.owner.patch(world.path, json={"new_revision": True, "body": "改到周日下午。"})
+    assert revised.get_json()["confirmed_count"] == 0
+    assert _seen_by(world, "甲") == (everyone, 0, None)
+    assert world.confirm(world.member("甲")).get_json()["revision"] == 2
+    assert _seen_by(world, "乙") == (everyone, 1, None)
+
+    # 甲 is removed: their confirmation drops out of every count at once.
+    world.remove("甲")
+    assert _seen_by(world, "乙") == (everyone - 1, 0, None)
+    report = world.receipts().get_json()
+    assert (report["audience_count"], report["confirmed_count"]) == (everyone - 1, 0)
+    assert names(report["confirmed"]) == [] and "甲" not in report["reminder_text"]
