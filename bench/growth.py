@@ -105,8 +105,8 @@ def build(app, rows):
         fields = card_rules.fields_of(folder)
         ids = {"gid": group.public_id, "pid": poll.public_id, "rid": relay.public_id,
                "nid": notice.public_id, "hid": habit.public_id}
-        poll_id, relay_id, notice_id, habit_id, folder_id = (
-            poll.id, relay.id, notice.id, habit.id, folder.id)
+        poll_id, relay_id, notice_id, habit_id, folder_id, group_id = (
+            poll.id, relay.id, notice.id, habit.id, folder.id, group.id)
         revision, name_format = notice.revision, folder.display_name_format
         now = utcnow()
         today = local_today(group, now)
@@ -162,6 +162,7 @@ def build(app, rows):
         db.session.execute(update(Relay).where(Relay.id == relay_id)
                            .values(taken=rows, seq=rows))
         refresh_everyone(db.session.get(type(habit), habit_id))
+        recount(db.session, [group_id])  # the members were inserted past the ORM
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import Avatar, person_avatar
+from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.card import settings as rules
@@ -188,10 +189,8 @@ def reminder_text(report):
 
 def completion(folder):
     """(complete cards, active members) for the group page's line."""
-    complete = db.session.scalar(_cards_of_active_members(folder).add_columns(
-        func.count(Card.id)).where(Card.complete.is_(True)))
-    members = db.session.scalar(select(func.count(Membership.id)).where(
-        Membership.group_id == folder.group_id, Membership.status == "active"))
-    return complete, members
+    complete = (_cards_of_active_members(folder).add_columns(func.count(Card.id))
+                .where(Card.complete.is_(True)).scalar_subquery())
+    return tuple(db.session.execute(select(complete, active_count(folder.group_id))).one())
 
 

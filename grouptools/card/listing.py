@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import DomainError
+from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership
 from grouptools.core.widgets import WidgetSummary
 from grouptools.card import service
@@ -64,9 +65,7 @@ def folder_line_query(group, membership):
                 .join(Membership, Membership.id == Card.owner_membership_id)
                 .where(Card.folder_id == CardFolder.id, Membership.status == "active",
                        Card.complete.is_(True)).scalar_subquery())
-    members = (select(func.count(Membership.id))
-               .where(Membership.group_id == group.id, Membership.status == "active")
-               .scalar_subquery())
+    members = active_count(CardFolder.group_id)  # kept on the group's row
     mine = (select(Card.complete).where(Card.folder_id == CardFolder.id,
                                         Card.owner_membership_id == membership.id)
             .scalar_subquery())
