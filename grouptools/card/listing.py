@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context, request, url_for
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import DomainError
@@ -43,7 +43,7 @@ def group_listing(group, person):
         membership = authorize(person, Action.VIEW_GROUP, group)
     except DomainError:
         return []
-    row = db.session.execute(folder_line_query(group, membership)).first()
+    row = db.session.execute(*folder_line_query(group, membership)).first()
     remember_folder(group, row[0] if row else None)
     if row is None:
         return []
@@ -59,17 +59,27 @@ def group_listing(group, person):
 
 
 def folder_line_query(group, membership):
-    """(folder, complete cards, active members, my card's `complete` or None): the
-    group page's line in one statement (the counts as folder.completion counts them)."""
+    """(statement, parameters) of (folder, complete cards, active members, my card's
+    `complete` or None): the group page's line in one statement (the counts as
+    folder.completion counts them), built once with the group and the reader as
+    parameters (bench/inprocess.py)."""
+    return _FOLDER_LINE, {"group_id": group.id, "membership_id": membership.id}
+
+
+def _folder_line():
     complete = (select(func.count()).select_from(Card)
                 .join(Membership, Membership.id == Card.owner_membership_id)
                 .where(Card.folder_id == CardFolder.id, Membership.status == "active",
                        Card.complete.is_(True)).scalar_subquery())
     members = active_count(CardFolder.group_id)  # kept on the group's row
     mine = (select(Card.complete).where(Card.folder_id == CardFolder.id,
-                                        Card.owner_membership_id == membership.id)
+                                        Card.owner_membership_id == bindparam("membership_id"))
             .scalar_subquery())
-    return select(CardFolder, complete, members, mine).where(CardFolder.group_id == group.id)
+    return (select(CardFolder, complete, members, mine)
+            .where(CardFolder.group_id == bindparam("group_id")))
+
+
+_FOLDER_LINE = _folder_line()
 
 
 FOLDERS_READ = "grouptools.card_folders"

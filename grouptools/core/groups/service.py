@@ -261,18 +261,27 @@ def roster_preview(person, group, shown=8):
     grow with the group (bench/growth.py). Active members always have `joined_at`, so
     the roster's order is the index's own."""
     mine = authorize(person, Action.VIEW_ROSTER, group)
-
-    pending = (select(func.count()).select_from(Membership)
-               .where(Membership.group_id == group.id, Membership.status == "pending")
-               .scalar_subquery()) if mine.is_manager else literal(0)
-    rows = db.session.execute(
-        select(Membership, pending)
-        .where(Membership.group_id == group.id, Membership.status == "active")
-        .order_by(Membership.joined_at, Membership.id).limit(shown)
-        .options(joinedload(Membership.person))).all()
+    rows = db.session.execute(_ROSTER_PREVIEW[mine.is_manager],
+                              {"group_id": group.id, "shown": shown}).all()
     if not rows:  # no active member to show (the asker is one, so never on the page)
         return RosterPreview(0, 0, [])
     return RosterPreview(member_count(group), rows[0][1], [row[0] for row in rows])
+
+
+def _roster_preview(with_pending):
+    """The first active members and, for managers, the join requests' count: built once
+    (bench/inprocess.py), the group and how many are shown as parameters."""
+    group_id = bindparam("group_id")
+    pending = (select(func.count()).select_from(Membership)
+               .where(Membership.group_id == group_id, Membership.status == "pending")
+               .scalar_subquery()) if with_pending else literal(0)
+    return (select(Membership, pending)
+            .where(Membership.group_id == group_id, Membership.status == "active")
+            .order_by(Membership.joined_at, Membership.id).limit(bindparam("shown"))
+            .options(joinedload(Membership.person)))
+
+
+_ROSTER_PREVIEW = {True: _roster_preview(True), False: _roster_preview(False)}
 
 
 def change_member(person, group, target, role=None, status=None):

@@ -1,0 +1,220 @@
+"""The load benchmark's scenarios inside one process: CPU time per request and its ratio
+to `/healthz`, statements per request, and a profile of any one of them.
+
+`make bench` (bench/load.py) is the measurement: gunicorn, wrk, a quiet machine. This is
+the tool for the work between two such runs: it needs no quiet machine (a request's CPU
+time in this process hardly moves with the machine's load, and `/healthz` is timed
+alternately with each scenario, so what moves, moves both), and it says where the time
+goes.
+
+Run:  .venv/bin/python bench/inprocess.py                      every scenario
+      .venv/bin/python bench/inprocess.py poll relay           names containing a word
+      .venv/bin/python bench/inprocess.py --profile "poll page"  cProfile of that one
+      GROUPTOOLS_BENCH_DATABASE_URL=postgresql+psycopg://… (PostgreSQL, emptied first)
+
+It seeds the same group as bench/load.py (300 members, every widget with data), in
+production settings. The ratio here is not the one `make bench` prints: gunicorn adds
+the same fixed cost (reading the request, the access log) to both sides of the wrk
+ratio, which lifts every wrk ratio a little above this one."""
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench import load  # noqa: E402
+from bench.notice_receipts import StatementCounter  # noqa: E402
+
+HOST = "http://localhost"
+
+
+def signed_in_client(app, token):
+    """A test client holding a member's session cookie, signed in as a phone is."""
+    client = app.test_client()
+    page = client.get(f"/signin/{token}").text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    done = client.post(f"/signin/{token}", data={"csrf_token": csrf},
+                       headers={"Referer": f"{HOST}/signin/{token}"})
+    client.get(done.headers["Location"].removeprefix(HOST))
+    return client
+
+
+class Writer:
+    """One write scenario: each call is the next member's request, as bench/wrk/*.lua."""
+
+    def __init__(self, client, name, tokens, ids):
+        self.client, self.name, self.tokens, self.ids = client, name, tokens, ids
+        self.turn, self.entries = 0, {}
+
+    def __call__(self):
+        index = self.turn % len(self.tokens)
+        round_ = self.turn // len(self.tokens)
+        self.turn += 1
+        headers = {"Authorization": f"Bearer {self.tokens[index]}"}
+        ids = self.ids
+        if self.name == "vote change":
+            option = ids["options"][round_ % 2]
+            return self.client.post(f"/api/v1/polls/{ids['pid']}/votes", headers=headers,
+                                    json={"option_ids": [option]})
+        if self.name == "relay sign-up and withdraw":
+            path = f"/api/v1/relays/{ids['rid']}/entries"
+            if index in self.entries:
+                return self.client.delete(f"{path}/{self.entries.pop(index)}", headers=headers)
+            answer = self.client.post(path, headers=headers, json={"values": {}})
+            self.entries[index] = answer.get_json()["id"]
+            return answer
+        if self.name == "notice confirm":
+            return self.client.post(f"/api/v1/notices/{ids['nid']}/confirm", headers=headers,
+                                    json={})
+        if self.name == "habit check-in":
+            return self.client.post(f"/api/v1/habits/{ids['hid']}/checkins", headers=headers,
+                                    json={})
+        if self.name == "card save":
+            city = ("北京", "上海", "广州")[round_ % 3]
+            return self.client.put(f"/api/v1/groups/{ids['gid']}/cards/me", headers=headers,
+                                   json={"values": {"name": f"成员{index}", "company": "公司",
+                                                    "phone": f"139{index:08d}", "city": city}})
+        raise ValueError(self.name)
+
+
+def scenarios(app, ids):
+    """[(name, kind, call)]: what bench/load.py measures, as calls on test clients."""
+    member = signed_in_client(app, ids["member_signin"])
+    manager = signed_in_client(app, ids["owner_signin"])
+    api = app.test_client()
+    bearer = {"Authorization": f"Bearer {ids['tokens'][-1]}"}
+    owner = {"Authorization": f"Bearer {ids['owner_token']}"}
+    gid, pid, rid, nid, hid, eid, cid, aid = (ids[k] for k in
+                                              ("gid", "pid", "rid", "nid", "hid", "eid", "cid",
+                                               "aid"))
+    pages = [
+        ("group page", member, f"/g/{gid}", {}), ("poll page", member, f"/p/{pid}", {}),
+        ("poll JSON", api, f"/api/v1/polls/{pid}", bearer),
+        ("poll results JSON", api, f"/api/v1/polls/{pid}/results", bearer),
+        ("relay page", member, f"/r/{rid}", {}),
+        ("relay JSON", api, f"/api/v1/relays/{rid}", bearer),
+        ("notice page", member, f"/n/{nid}", {}),
+        ("notice JSON", api, f"/api/v1/notices/{nid}", bearer),
+        ("notice receipts JSON (manager)", api, f"/api/v1/notices/{nid}/receipts", owner),
+        ("habit page", member, f"/h/{hid}", {}),
+        ("habit stats JSON", api, f"/api/v1/habits/{hid}/stats", bearer),
+        ("event page", member, f"/e/{eid}", {}),
+        ("card folder page", member, f"/g/{gid}/cards", {}),
+        ("card folder JSON search", api, f"/api/v1/groups/{gid}/cards?q=%E5%8C%97%E4%BA%AC",
+         bearer),
+        ("group page (manager)", manager, f"/g/{gid}", {}),
+    ]
+    pictures = [
+        ("poll QR PNG", f"/p/{pid}/qr.png"), ("poll poster PNG", f"/p/{pid}/poster.png"),
+        ("poll result picture", f"/p/{pid}/results.png"),
+        ("certificate PNG", f"/h/{hid}/a/{aid}/card.png"),
+        ("card picture PNG", f"/c/{cid}/card.png"),
+    ]
+    listed = []
+
+    def getter(client, path, headers):
+        return lambda: client.get(path, headers=headers)
+
+    for name, client, path, headers in pages:
+        listed.append((name, "page", getter(client, path, headers)))
+        etag = client.get(path, headers=headers).headers.get("ETag")
+        if etag:
+            listed.append((f"{name}, unchanged (304)", "304",
+                           getter(client, path, {**headers, "If-None-Match": etag})))
+    for name, path in pictures:
+        member.get(path)
+        listed.append((name, "picture", getter(member, path, {})))
+        etag = member.get(path).headers.get("ETag")
+        if etag:
+            listed.append((f"{name}, unchanged (304)", "304",
+                           getter(member, path, {"If-None-Match": etag})))
+    for name in ("vote change", "relay sign-up and withdraw", "notice confirm",
+                 "habit check-in", "card save"):
+        tokens = ids["fresh_tokens"] if name.startswith("relay") else ids["tokens"]
+        listed.append((name, "write", Writer(app.test_client(), name, tokens, ids)))
+    return listed
+
+
+def cpu_ms(call, times):
+    started = time.process_time()
+    for _ in range(times):
+        answer = call()
+        assert answer.status_code < 400, answer.status_code
+    return (time.process_time() - started) * 1000 / times
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("words", nargs="*", help="only scenarios whose name contains one")
+    parser.add_argument("--profile", metavar="NAME", help="cProfile this scenario")
+    parser.add_argument("--requests", type=int, default=200, help="per scenario and round")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    database_url = os.environ.get("GROUPTOOLS_BENCH_DATABASE_URL")
+    instance = Path(tempfile.mkdtemp(prefix="gt-inprocess-"))
+    if database_url:
+        load.empty_postgresql(database_url)
+    else:
+        database_url = f"sqlite:///{instance / 'bench.db'}"
+    env = load.server_env(database_url, instance, 80)
+    env["GROUPTOOLS_BASE_URL"] = HOST
+    subprocess.run([str(load.BIN / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT,
+                   env=env, check=True, capture_output=True)
+    ids = load.seed(env)
+    from grouptools import create_app
+    from grouptools.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        counter = StatementCounter(db.engine)
+    listed = [s for s in scenarios(app, ids)
+              if (args.profile and s[0] == args.profile)
+              or (not args.profile and (not args.words or any(w in s[0] for w in args.words)))]
+    if not listed:
+        raise SystemExit("no scenario by that name")
+    health = app.test_client()
+    if args.profile:
+        name, _, call = listed[0]
+        cpu_ms(call, 20)
+        profile = cProfile.Profile()
+        profile.enable()
+        cpu_ms(call, args.requests)
+        profile.disable(); profile.dump_stats("/tmp/sg.prof")
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+        print(out.getvalue())
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(25)
+        print(out.getvalue())
+        return
+    print(f"{'PostgreSQL' if database_url.startswith('postgresql') else 'SQLite'}, "
+          f"{args.rounds} rounds of {args.requests} requests, CPU time in this process\n")
+    print("| scenario | status | CPU ms | /healthz CPU ms | ratio | statements |")
+    print("|---|---|---:|---:|---:|---:|")
+    for name, _, call in listed:
+        status = call().status_code
+        counter.count, counter.counting = 0, True
+        call()
+        counter.counting = False
+        statements = counter.count
+        cpu_ms(call, 10)
+        route, healthz = [], []
+        for _ in range(args.rounds):
+            healthz.append(cpu_ms(lambda: health.get("/healthz"), args.requests))
+            route.append(cpu_ms(call, args.requests))
+        route_ms, healthz_ms = sorted(route)[len(route) // 2], sorted(healthz)[len(healthz) // 2]
+        print(f"| {name} | {status} | {route_ms:.2f} | {healthz_ms:.2f} | "
+              f"{healthz_ms / route_ms:.3f} | {statements} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
