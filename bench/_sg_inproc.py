@@ -206,6 +206,13 @@ def main():
         call()
         counter.counting = False
         statements = counter.count
+        pass
+        if os.environ.get("SG_SHOW"):
+            from sqlalchemy import event
+            seen = []
+            event.listen(counter.engine if hasattr(counter, "engine") else __import__("sqlalchemy").engine.Engine, "before_cursor_execute", lambda *a: seen.append(a[2][:150].replace("\n", " ")))
+            call()
+            print("\n".join(seen))
         cpu_ms(call, 10)
         route, healthz = [], []
         for _ in range(args.rounds):

@@ -17,6 +17,7 @@ from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.card import settings as rules
+from grouptools.card.counting import gone_cards
 from grouptools.card.models import Card
 from grouptools.card.search import (
     holding_every_word,
@@ -107,10 +108,17 @@ def folder_page(person, group, query="", page=1):
     values = {"folder_id": folder.id, "group_id": folder.group_id,
               "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE, **word_parameters(words)}
     rows = db.session.execute(statements[0], values).all()
-    # How many match is counted beside the chosen rows (a window over them all, before
-    # the LIMIT); only a page past the end, which has no row to carry it, counts again.
-    total = rows[0].total if rows else 0 if page == 1 else db.session.scalar(
-        statements[1], values)
+    if not words:
+        # The folder's kept count less the few cards of members who have gone (read
+        # beside the page's rows), not a count of the folder (bench/growth.py).
+        gone = rows[0].gone if rows else db.session.scalar(statements[1], values)
+        total = folder.card_count - gone
+    else:
+        # How many match is counted beside the chosen rows (a window over them all,
+        # before the LIMIT); only a page past the end, which has no row to carry it,
+        # counts again.
+        total = rows[0].total if rows else 0 if page == 1 else db.session.scalar(
+            statements[1], values)
     fields = rules.fields_of(folder)
     views = []
     for row in rows:
@@ -146,7 +154,11 @@ def _page_statements(shape):
                  else [Card.folder_id == folder_id])
     matching = select().select_from(Card).where(*in_folder,
                                                 Card.owner_membership_id.not_in(not_active))
-    chosen = (matching.add_columns(Card.id, func.count().over().label("total"))
+    if shape:
+        counted = func.count().over().label("total")
+    else:  # unsearched: the folder's kept count (folder_page), the index read for 50 rows
+        counted = gone_cards(folder_id, group_id)[0].label("gone")
+    chosen = (matching.add_columns(Card.id, counted)
               .order_by(Card.display_name, Card.id)
               .offset(bindparam("offset")).limit(bindparam("limit")).subquery())
     rows = (select(Card.public_id, Card.values, Card.display_name, Card.complete,
@@ -155,13 +167,15 @@ def _page_statements(shape):
                    Person.public_id.label("person_id"),
                    Person.name.label("person_name"),
                    Person.avatar_image_public_id.label("photo_id"),
-                   chosen.c.total)
+                   chosen.c.total if shape else chosen.c.gone)
             .select_from(chosen)
             .join(Card, Card.id == chosen.c.id)
             .join(Membership, Membership.id == Card.owner_membership_id)
             .join(Person, Person.id == Membership.person_id)
             .order_by(Card.display_name, Card.id))
-    return _PAGES.setdefault(shape, (rows, matching.add_columns(func.count(Card.id))))
+    again = (matching.add_columns(func.count(Card.id)) if shape
+             else select(gone_cards(folder_id, group_id)[0]))
+    return _PAGES.setdefault(shape, (rows, again))
 
 
 @dataclass
@@ -218,8 +232,8 @@ def reminder_text(report):
 
 def completion(folder):
     """(complete cards, active members) for the group page's line."""
-    complete = (_cards_of_active_members(folder).add_columns(func.count(Card.id))
-                .where(Card.complete.is_(True)).scalar_subquery())
-    return tuple(db.session.execute(select(complete, active_count(folder.group_id))).one())
+    gone_complete = gone_cards(folder.id, folder.group_id)[1]
+    return tuple(db.session.execute(select(folder.complete_count - gone_complete,
+                                           active_count(folder.group_id))).one())
 
 

@@ -13,6 +13,7 @@ from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership
 from grouptools.core.widgets import WidgetSummary
 from grouptools.card import service
+from grouptools.card.counting import gone_cards
 from grouptools.card.folder import completion
 from grouptools.card.models import Card, CardFolder
 from grouptools.extensions import db
@@ -67,10 +68,8 @@ def folder_line_query(group, membership):
 
 
 def _folder_line():
-    complete = (select(func.count()).select_from(Card)
-                .join(Membership, Membership.id == Card.owner_membership_id)
-                .where(Card.folder_id == CardFolder.id, Membership.status == "active",
-                       Card.complete.is_(True)).scalar_subquery())
+    # The folder's kept count less the few complete cards of members who have gone.
+    complete = CardFolder.complete_count - gone_cards(CardFolder.id, CardFolder.group_id)[1]
     members = active_count(CardFolder.group_id)  # kept on the group's row
     mine = (select(Card.complete).where(Card.folder_id == CardFolder.id,
                                         Card.owner_membership_id == bindparam("membership_id"))

@@ -8,6 +8,7 @@ the card" (Action.CHANGE_OWN_ITEM: its owner and the folder's managers): the sam
 The folder is made by an owner or admin — from the group page's create link, through
 the API, or by the first save of the card settings — never by a member reading."""
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from grouptools.core.closing import WidgetClosed, close_widget
 from grouptools.core.database import commit_or_conflict, unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership
+from grouptools.card import counting  # noqa: F401  (keeps the folders' counts)
 from grouptools.card import settings as rules
 from grouptools.card.models import Card, CardFolder
 from grouptools.card.search import keep_grams, search_texts_of
@@ -281,10 +283,34 @@ def save_my_card(person, group, values, public=None):
             card.public = public
         texts_before = search_texts_of(card)
         _measure(card, folder, fields)
+        record_activity(membership)  # before the grams' flush: one UPDATE of the membership
         keep_grams([(card, texts_before)])
-        record_activity(membership)
+        db.session.flush()  # a new card gets its id
+        # The answer is what was just written, taken before the commit expires the rows:
+        # reading the folder, the membership and the card again cost three statements.
+        saved = SavedCard(card.public_id, dict(card.values), card.display_name,
+                          card.complete, list(card.missing), bool(card.public),
+                          SavedOwner(membership.public_id))
+        view = CardView(saved, folder, fields, rules.visible_values(fields, saved.values, True),
+                        True, saved.display_name)
         db.session.commit()
-    return my_card(person, group), created
+    return view, created
+
+
+class SavedOwner(NamedTuple):
+    public_id: str
+
+
+class SavedCard(NamedTuple):
+    """A card as it was saved: what the answer to the save shows (schemas.card_dict)."""
+
+    public_id: str
+    values: dict
+    display_name: str
+    complete: bool
+    missing: list
+    public: bool
+    owner: SavedOwner
 
 
 # --- One card, as one reader sees it ------------------------------------------------------
