@@ -72,3 +72,22 @@ def test_a_departed_members_card_leaves_the_counts_and_comes_back_with_them(app,
     assert world.owner.patch(f"{world.base}/members/{world.member_id('甲')}",
                              json={"status": "active"}).status_code == 200
     assert_shown(app, world, 2, 2, 3)
+
+
+def test_an_imported_folder_counts_its_own_cards(app, make_cards, user):
+    from tests.core.groups.transfer_helpers import export_zip, import_zip, read_zip
+
+    world = make_cards()
+    world.fill("甲", name="张三", phone="13812345678")
+    world.fill("乙", name="李四", phone="13912345678")
+    data = export_zip(world.owner, world.gid)
+    folder = next(w for w in read_zip(data)[0]["widgets"] if w["kind"] == "card")["data"]
+    assert "card_count" not in folder and "complete_count" not in folder  # kept, not carried
+    importer = user("新群主")
+    gid = import_zip(importer, data).get_json()["id"]
+    with app.app_context():
+        from grouptools.core.models import Group
+        group = db.session.scalar(select(Group).where(Group.public_id == gid))
+        folder = db.session.scalar(select(CardFolder).where(CardFolder.group_id == group.id))
+        assert (folder.card_count, folder.complete_count) == (2, 2)
+        db.session.remove()
