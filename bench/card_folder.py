@@ -42,6 +42,8 @@ def build(app, size):
     from grouptools.core.models import Membership, Person, hash_secret, new_public_id
     from grouptools.core.people import service as people
     from grouptools.core.timeutil import utcnow
+    from grouptools.core.groups.counting import recount
+    from grouptools.card.counting import recount as recount_cards
     from grouptools.extensions import db
 
     with app.app_context():
@@ -63,6 +65,7 @@ def build(app, size):
             {"public_id": new_public_id(), "group_id": group.id, "person_id": pid,
              "role": "member", "status": "active", "joined_at": now, "created_at": now,
              "updated_at": now} for pid in person_ids]).all()
+        recount(db.session, [group.id])  # inserted past the ORM: core.groups.counting
         rows = []
         for i, mid in enumerate(member_ids):
             values = {"name": f"成员{i}", "phone": f"138{i:08d}", "company": COMPANIES[i % 4],
@@ -76,6 +79,7 @@ def build(app, size):
                          "created_at": now, "updated_at": now})
         card_ids = db.session.scalars(insert(Card).returning(Card.id, sort_by_parameter_order=True),
                                       rows).all()
+        recount_cards(db.session, [folder.id])
         db.session.execute(insert(CardSearchGram), [
             gram for card_id, row in zip(card_ids, rows)
             for gram in search.gram_rows(card_id, folder.id, row["search_visible"],

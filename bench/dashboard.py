@@ -41,6 +41,7 @@ def build(app, size):
     from grouptools.core.models import Membership, Person, hash_secret, new_public_id
     from grouptools.core.people import service as people
     from grouptools.core.timeutil import local_today, utcnow
+    from grouptools.core.groups.counting import recount
     from grouptools.extensions import db
     from grouptools.notice import service as notices
     from grouptools.notice.models import NoticeReceipt
@@ -68,6 +69,7 @@ def build(app, size):
              "last_active_at": now - timedelta(days=30 + n % 7 if n % 4 == 3 else n % 80),
              "created_at": joined, "updated_at": now}
             for n, pid in enumerate(person_ids)]).all()
+        recount(db.session, [group.id])  # inserted past the ORM: core.groups.counting
         active = [(n, mid) for n, mid in enumerate(member_ids) if n % 4 != 3]
         option_ids = [option.id for option in poll.options]
         db.session.execute(insert(Participation), [

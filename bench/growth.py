@@ -81,6 +81,8 @@ def build(app, rows):
     from grouptools.checkin.models import Checkin, HabitMember
     from grouptools.checkin.streaks import refresh_everyone
     from grouptools.core.groups import service as groups
+    from grouptools.core.groups.counting import recount
+    from grouptools.card.counting import recount as recount_cards
     from grouptools.core.models import new_public_id
     from grouptools.core.people import service as people
     from grouptools.core.timeutil import local_today, utcnow
@@ -108,8 +110,8 @@ def build(app, rows):
         fields = card_rules.fields_of(folder)
         ids = {"gid": group.public_id, "pid": poll.public_id, "rid": relay.public_id,
                "nid": notice.public_id, "hid": habit.public_id}
-        poll_id, relay_id, notice_id, habit_id, folder_id = (
-            poll.id, relay.id, notice.id, habit.id, folder.id)
+        poll_id, relay_id, notice_id, habit_id, folder_id, group_id = (
+            poll.id, relay.id, notice.id, habit.id, folder.id, group.id)
         revision, name_format = notice.revision, folder.display_name_format
         now = utcnow()
         today = local_today(group, now)
@@ -165,6 +167,8 @@ def build(app, rows):
         db.session.execute(update(Relay).where(Relay.id == relay_id)
                            .values(taken=rows, seq=rows))
         refresh_everyone(db.session.get(type(habit), habit_id))
+        recount(db.session, [group_id])  # the members and cards were inserted past the ORM
+        recount_cards(db.session, [folder_id])
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))

@@ -72,7 +72,8 @@ def get_my_card(gid):
 @cards_api.alt_response(200, schema=schemas.CardSchema, description="My card, changed")
 def put_my_card(data, gid):
     """Fill in or change my card; refused values come back under errors.json.values.<key>."""
-    view, created = service.save_my_card(require_person(), find_group(gid), **data)
+    person = require_person()  # its membership is read with the group (one statement)
+    view, created = service.save_my_card(person, find_group(gid, person), **data)
     return view, 201 if created else 200
 
 

@@ -9,15 +9,23 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import Avatar, person_avatar
+from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.card import settings as rules
+from grouptools.card.counting import gone_cards
 from grouptools.card.models import Card
-from grouptools.card.search import holding_every_word, query_words
+from grouptools.card.search import (
+    holding_every_word,
+    holding_every_word_with_parameters,
+    query_words,
+    search_shape,
+    word_parameters,
+)
 from grouptools.card.service import CardView, FolderForManagers, require_folder
 from grouptools.extensions import db
 
@@ -95,31 +103,22 @@ def folder_page(person, group, query="", page=1):
         raise FolderForManagers()
     query = (query or "").strip()[:QUERY_MAX]
     page = max(1, page)
-    matching = _cards_of_active_members(folder, query_words(query), manager)
-    # The page's cards are chosen first, by id: read in the order of the (folder,
-    # display name) index, so an unsearched page stops after its 50 rows, or sorted
-    # from a search's matches (their ids and names alone). Then the page's rows as plain
-    # columns (no entities to build), each member's row looked up for those 50 only.
-    chosen = (matching.add_columns(Card.id, func.count().over().label("total"))
-              .order_by(Card.display_name, Card.id)
-              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).subquery())
-    rows = db.session.execute(
-        select(Card.public_id, Card.values, Card.display_name, Card.complete,
-               Card.missing, Card.public, Card.owner_membership_id,
-               Membership.public_id.label("member_id"),
-               Person.public_id.label("person_id"),
-               Person.name.label("person_name"),
-               Person.avatar_image_public_id.label("photo_id"),
-               chosen.c.total)
-        .select_from(chosen)
-        .join(Card, Card.id == chosen.c.id)
-        .join(Membership, Membership.id == Card.owner_membership_id)
-        .join(Person, Person.id == Membership.person_id)
-        .order_by(Card.display_name, Card.id)).all()
-    # How many match is counted beside the chosen rows (a window over them all, before
-    # the LIMIT); only a page past the end, which has no row to carry it, counts again.
-    total = rows[0].total if rows else 0 if page == 1 else db.session.scalar(
-        matching.add_columns(func.count(Card.id)))
+    words = query_words(query)
+    statements = _page_statements(search_shape(words, manager) if words else None)
+    values = {"folder_id": folder.id, "group_id": folder.group_id,
+              "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE, **word_parameters(words)}
+    rows = db.session.execute(statements[0], values).all()
+    if not words:
+        # The folder's kept count less the few cards of members who have gone (read
+        # beside the page's rows), not a count of the folder (bench/growth.py).
+        gone = rows[0].gone if rows else db.session.scalar(statements[1], values)
+        total = folder.card_count - gone
+    else:
+        # How many match is counted beside the chosen rows (a window over them all,
+        # before the LIMIT); only a page past the end, which has no row to carry it,
+        # counts again.
+        total = rows[0].total if rows else 0 if page == 1 else db.session.scalar(
+            statements[1], values)
     fields = rules.fields_of(folder)
     views = []
     for row in rows:
@@ -132,6 +131,51 @@ def folder_page(person, group, query="", page=1):
                               rules.visible_values(fields, row.values, sees_private),
                               sees_private, row.display_name))
     return FolderPage(folder, views, page, total, query, manager)
+
+
+_PAGES = {}
+
+
+def _page_statements(shape):
+    """(the page's rows, how many match) for unsearched pages (shape None) or searches of
+    one `search_shape`: built once each, the folder, the page and the words as parameters.
+
+    The page's cards are chosen first, by id: read in the order of the (folder, display
+    name) index, so an unsearched page stops after its 50 rows, or sorted from a search's
+    matches (their ids and names alone). Then the page's rows as plain columns (no
+    entities to build), each member's row looked up for those 50 only."""
+    statements = _PAGES.get(shape)
+    if statements is not None:
+        return statements
+    folder_id, group_id = bindparam("folder_id"), bindparam("group_id")
+    not_active = select(Membership.id).where(Membership.group_id == group_id,
+                                             Membership.status.in_(NOT_ACTIVE))
+    in_folder = (holding_every_word_with_parameters(folder_id, shape) if shape
+                 else [Card.folder_id == folder_id])
+    matching = select().select_from(Card).where(*in_folder,
+                                                Card.owner_membership_id.not_in(not_active))
+    if shape:
+        counted = func.count().over().label("total")
+    else:  # unsearched: the folder's kept count (folder_page), the index read for 50 rows
+        counted = gone_cards(folder_id, group_id)[0].label("gone")
+    chosen = (matching.add_columns(Card.id, counted)
+              .order_by(Card.display_name, Card.id)
+              .offset(bindparam("offset")).limit(bindparam("limit")).subquery())
+    rows = (select(Card.public_id, Card.values, Card.display_name, Card.complete,
+                   Card.missing, Card.public, Card.owner_membership_id,
+                   Membership.public_id.label("member_id"),
+                   Person.public_id.label("person_id"),
+                   Person.name.label("person_name"),
+                   Person.avatar_image_public_id.label("photo_id"),
+                   chosen.c.total if shape else chosen.c.gone)
+            .select_from(chosen)
+            .join(Card, Card.id == chosen.c.id)
+            .join(Membership, Membership.id == Card.owner_membership_id)
+            .join(Person, Person.id == Membership.person_id)
+            .order_by(Card.display_name, Card.id))
+    again = (matching.add_columns(func.count(Card.id)) if shape
+             else select(gone_cards(folder_id, group_id)[0]))
+    return _PAGES.setdefault(shape, (rows, again))
 
 
 @dataclass
@@ -188,10 +232,8 @@ def reminder_text(report):
 
 def completion(folder):
     """(complete cards, active members) for the group page's line."""
-    complete = db.session.scalar(_cards_of_active_members(folder).add_columns(
-        func.count(Card.id)).where(Card.complete.is_(True)))
-    members = db.session.scalar(select(func.count(Membership.id)).where(
-        Membership.group_id == folder.group_id, Membership.status == "active"))
-    return complete, members
+    gone_complete = gone_cards(folder.id, folder.group_id)[1]
+    return tuple(db.session.execute(select(folder.complete_count - gone_complete,
+                                           active_count(folder.group_id))).one())
 
 

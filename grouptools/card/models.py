@@ -10,7 +10,7 @@ What the folder's list and search read is kept on the card row (`complete`, `mis
 `search_visible`, `search_all`), recomputed whenever the card or the settings change,
 so listing a 2,000-member folder reads one indexed table; searching it reads the
 card's search grams (`CardSearchGram`, card/search.py) for the matches alone."""
-from sqlalchemy import (JSON, Boolean, ForeignKey, Index, LargeBinary, String, Text,
+from sqlalchemy import (JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +38,13 @@ class CardFolder(WidgetMixin, db.Model):
                                                      default="")
     folder_visibility: Mapped[str] = mapped_column(String(16), nullable=False,
                                                    default="members")
+    # Its cards and, of them, the complete ones, kept by every write of a card
+    # (card/counting.py): the folder's total and the group page's line read them and
+    # take off the few cards of members who have gone, instead of counting the folder.
+    card_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                            server_default="0")
+    complete_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                server_default="0")
 
     __table_args__ = (UniqueConstraint("group_id"),)
 
@@ -59,7 +66,9 @@ class Card(PublicIdMixin, TimestampMixin, OwnedItem, db.Model):
                                               default="")
     # Shown at /c/<cid> to anyone, its non-private values only: the owner's choice.
     public: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    complete: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Its old value is kept when it is set (card/counting.py).
+    complete: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                           active_history=True)
     missing: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
     # Lower-cased values for the folder's search: members search what they may see.
     search_visible: Mapped[str] = mapped_column(Text, nullable=False, default="")

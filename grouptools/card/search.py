@@ -11,7 +11,7 @@ and a query word is one range of the (folder, gram) index: the grams that start 
 Searching reads the cards that match, not the folder (bench/card_folder.py): "上", "ohn"
 and "星辰科技" are found as `LIKE '%…%'` found them. A word longer than a gram is looked
 up by its first GRAM_LENGTH characters and then checked against those cards' texts."""
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 
 from grouptools.card.models import Card, CardSearchGram
 from grouptools.extensions import db
@@ -90,3 +90,38 @@ def holding_every_word(folder, words, manager):
             column = Card.search_all if manager else Card.search_visible
             conditions.append(column.like(f"%{_escape_like(word)}%", escape="\\"))
     return conditions
+
+
+def search_shape(words, manager):
+    """What the statement of a search depends on beyond its values: who searches, and
+    which words are longer than a gram (checked against the texts too)."""
+    return manager, tuple(len(word) > GRAM_LENGTH for word in words)
+
+
+def holding_every_word_with_parameters(folder_id, shape):
+    """`holding_every_word` for any query of this `search_shape`, its words as parameters
+    (`word_parameters`), so the statement is built once per shape (bench/inprocess.py)."""
+    manager, longer = shape
+    conditions = []
+    for n, long_word in enumerate(longer):
+        grams = select(CardSearchGram.card_id).where(
+            CardSearchGram.folder_id == folder_id,
+            CardSearchGram.gram >= bindparam(f"word{n}_from"),
+            CardSearchGram.gram < bindparam(f"word{n}_to"))
+        if not manager:
+            grams = grams.where(CardSearchGram.visible.is_(True))
+        conditions.append(Card.id.in_(grams))
+        if long_word:
+            column = Card.search_all if manager else Card.search_visible
+            conditions.append(column.like(bindparam(f"word{n}_like"), escape="\\"))
+    return conditions
+
+
+def word_parameters(words):
+    values = {}
+    for n, word in enumerate(words):
+        start = word[:GRAM_LENGTH].encode()
+        values[f"word{n}_from"], values[f"word{n}_to"] = start, start + AFTER
+        if len(word) > GRAM_LENGTH:
+            values[f"word{n}_like"] = f"%{_escape_like(word)}%"
+    return values

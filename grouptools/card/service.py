@@ -8,10 +8,11 @@ the card" (Action.CHANGE_OWN_ITEM: its owner and the folder's managers): the sam
 The folder is made by an owner or admin — from the group page's create link, through
 the API, or by the first save of the card settings — never by a member reading."""
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.groups.service import record_activity
@@ -20,6 +21,7 @@ from grouptools.core.closing import WidgetClosed, close_widget
 from grouptools.core.database import commit_or_conflict, unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership
+from grouptools.card import counting  # noqa: F401  (keeps the folders' counts)
 from grouptools.card import settings as rules
 from grouptools.card.models import Card, CardFolder
 from grouptools.card.search import keep_grams, search_texts_of
@@ -68,6 +70,12 @@ class CardView:
         return list(self.card.missing)
 
     @property
+    def summary(self):
+        """"Engineer · Acme · Beijing": the folder's line under the name."""
+        shown = (self.values.get("title"), self.values.get("company"), self.values.get("city"))
+        return " · ".join(str(value) for value in shown if value)
+
+    @property
     def shown_fields(self):
         """(field, value) of every filled value this reader may see, in order."""
         return [(f, self.values[f.key]) for f in self.fields if f.key in self.values]
@@ -90,9 +98,12 @@ def folder_of(group):
 def folder_id_of_group(group_public_id):
     """The public id of the folder of the group with this public id, or None: one
     statement, for a page that then loads the folder as its own (core.loaders)."""
-    return db.session.scalar(select(CardFolder.public_id)
-                             .join(Group, Group.id == CardFolder.group_id)
-                             .where(Group.public_id == group_public_id))
+    return db.session.scalar(_FOLDER_ID_OF_GROUP, {"group_public_id": group_public_id})
+
+
+# Built once: the folder pages' 304 ran more Python building it than the database did.
+_FOLDER_ID_OF_GROUP = (select(CardFolder.public_id).join(Group, Group.id == CardFolder.group_id)
+                       .where(Group.public_id == bindparam("group_public_id")))
 
 
 def require_folder(group):
@@ -272,10 +283,34 @@ def save_my_card(person, group, values, public=None):
             card.public = public
         texts_before = search_texts_of(card)
         _measure(card, folder, fields)
+        record_activity(membership)  # before the grams' flush: one UPDATE of the membership
         keep_grams([(card, texts_before)])
-        record_activity(membership)
+        db.session.flush()  # a new card gets its id
+        # The answer is what was just written, taken before the commit expires the rows:
+        # reading the folder, the membership and the card again cost three statements.
+        saved = SavedCard(card.public_id, dict(card.values), card.display_name,
+                          card.complete, list(card.missing), bool(card.public),
+                          SavedOwner(membership.public_id))
+        view = CardView(saved, folder, fields, rules.visible_values(fields, saved.values, True),
+                        True, saved.display_name)
         db.session.commit()
-    return my_card(person, group), created
+    return view, created
+
+
+class SavedOwner(NamedTuple):
+    public_id: str
+
+
+class SavedCard(NamedTuple):
+    """A card as it was saved: what the answer to the save shows (schemas.card_dict)."""
+
+    public_id: str
+    values: dict
+    display_name: str
+    complete: bool
+    missing: list
+    public: bool
+    owner: SavedOwner
 
 
 # --- One card, as one reader sees it ------------------------------------------------------

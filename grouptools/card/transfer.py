@@ -9,19 +9,21 @@ from grouptools.core.transfer import WidgetTransfer, rows_of
 from grouptools.extensions import db
 
 NESTED = ("created_by", "cards")
+# Kept by the cards' writes (card/counting.py): the import counts its own cards.
+COUNTS = ("card_count", "complete_count")
 
 
 def export_data(folder, refs):
     cards = db.session.scalars(select(Card).where(Card.folder_id == folder.id)
                                .order_by(Card.id)).all()
-    return {**refs.columns(folder), "created_by": refs.person(folder.created_by_id),
+    return {**refs.columns(folder, skip=COUNTS), "created_by": refs.person(folder.created_by_id),
             "cards": [{**refs.columns(card), "member": refs.member(card.owner_membership_id)}
                       for card in cards]}
 
 
 def import_data(group, data, refs):
     folder = CardFolder(group=group, created_by_id=refs.person_id(data.get("created_by")),
-                        **refs.columns(CardFolder, data, without=NESTED))
+                        **refs.columns(CardFolder, data, skip=COUNTS, without=NESTED + COUNTS))
     db.session.add(folder)
     db.session.flush()
     cards = [Card(folder_id=folder.id, owner_membership_id=refs.member(row.get("member")).id,

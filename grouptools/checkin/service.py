@@ -20,6 +20,7 @@ from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import local_today
+from grouptools.core.groups.counting import active_count
 from grouptools.extensions import db
 
 SETTINGS = ("title", "description", "proof", "weekdays", "window_start", "window_end",
@@ -77,9 +78,7 @@ def today_counts(habit, today):
     """(active members, of them checked in today) as two scalar subqueries: today's
     figures off the habit's (habit_id, last_day) index, leaving out the few members who
     have gone, rather than look up every member's figures."""
-    members = (select(func.count()).select_from(Membership)
-               .where(Membership.group_id == habit.group_id, Membership.status == "active")
-               .scalar_subquery())
+    members = active_count(habit.group_id)  # kept on the group's row (core.groups.counting)
     gone = select(Membership.id).where(Membership.group_id == habit.group_id,
                                        Membership.status.in_(NOT_ACTIVE))
     done = (select(func.count()).select_from(HabitMember)

@@ -103,6 +103,10 @@ class Group(PublicIdMixin, TimestampMixin, db.Model):
     # Moved when its settings or its roster change (core.conditional): names, roles and
     # who is a member show on every widget page, so every ETag in the group has it.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    # How many of its memberships are active, kept by every write that makes one active
+    # or ends one (core.groups.counting): pages read it instead of counting the roster.
+    member_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                              server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True
@@ -132,11 +136,14 @@ class Membership(PublicIdMixin, TimestampMixin, db.Model):
         ForeignKey("person.id", ondelete="CASCADE"), nullable=False, index=True
     )
     role: Mapped[str] = mapped_column(String(16), nullable=False, default="member")
-    status: Mapped[str] = mapped_column(String(16), nullable=False, default="active")
+    # Its old value is kept when it is set (core.groups.counting counts active members).
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="active",
+                                        active_history=True)
     nickname: Mapped[str | None] = mapped_column(String(NICKNAME_MAX))
     answer: Mapped[str | None] = mapped_column(String(ANSWER_MAX))
     joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the membership is made and moved by every action (the dashboard's index).
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     # Brought in by importing a group (core.groups.importzip): the member's place, held by
     # a person nobody signed in as yet, until a manager hands it out with a one-time link.
     placeholder: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
@@ -150,6 +157,11 @@ class Membership(PublicIdMixin, TimestampMixin, db.Model):
         # A group's active members in the order they joined: the first 200 who have not
         # read or voted are found by walking it, not by sorting the whole group (bench/).
         Index("ix_membership_group_id_status_joined_at", "group_id", "status", "joined_at", "id"),
+        # The dashboard's quiet members and its roster by last activity, read off an index
+        # rather than by sorting the whole group (bench/growth.py). Every membership has
+        # `last_active_at` from the moment it is made.
+        Index("ix_membership_group_id_status_last_active_at", "group_id", "status",
+              "last_active_at", "joined_at", "id"),
         CheckConstraint("role IN ('owner', 'admin', 'member')", name="role"),
         CheckConstraint("status IN ('pending', 'active', 'left', 'removed')", name="status"),
     )

@@ -15,6 +15,7 @@ from sqlalchemy import String, and_, case, cast, func, literal, select, union_al
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import Action, authorize
+from grouptools.core.groups.counting import member_count
 from grouptools.core.links import group_url
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import group_zone, local_today, utcnow
@@ -97,9 +98,11 @@ def group_dashboard(person, group, quiet_days=QUIET_DAYS_DEFAULT, sort="joined",
     page = max(1, page)
     members, member_count = roster.read(sort, descending, offset=(page - 1) * PAGE_SIZE)
     since = quiet_since(group, quiet_days, now)
+    # Read off the (group, status, last activity) index: the quiet ones only.
     quiet, quiet_count = roster.read(
-        "last", where=and_(func.coalesce(Membership.joined_at, Membership.created_at) < since,
-                           roster.last < since), with_counts=False)
+        "last", where=and_(roster.last < since,
+                           func.coalesce(Membership.joined_at, Membership.created_at) < since),
+        with_counts=False)
     labels = {kind.key: str(kind.label) for kind in registered_widgets()}
     return Dashboard(group=group, kinds=[(key, labels[key]) for key in roster.counts],
                      members=members, member_count=member_count, page=page, sort=sort,
@@ -123,8 +126,9 @@ class _Roster:
         self.counts = activity_counts(group)
         dated = activity_times(group)
         self.actions = union_all(*dated).subquery("actions") if dated else None
-        self.last = func.coalesce(Membership.last_active_at, Membership.joined_at,
-                                  Membership.created_at)
+        # Every membership has it from the moment it is made (joining counts), so the
+        # order by it and the quiet filter are read off its index (core.models).
+        self.last = Membership.last_active_at
 
     def _acted_columns(self):
         subqueries = {key: counts.subquery(f"acted_{key}") for key, counts in self.counts.items()}
@@ -149,8 +153,13 @@ class _Roster:
             # By joining: straight off the (group_id, status, joined_at, id) index.
             column = {"name": func.lower(func.coalesce(Membership.nickname, Person.name)),
                       "joined": Membership.joined_at, "last": self.last}.get(sort, self.last)
-        order = [column.desc() if descending else column.asc(), Membership.joined_at,
-                 Membership.id]
+        if column is self.last:
+            # Ties follow the direction too, so the index is walked one way (bench/growth.py).
+            order = [c.desc() if descending else c.asc()
+                     for c in (column, Membership.joined_at, Membership.id)]
+        else:
+            order = [column.desc() if descending else column.asc(), Membership.joined_at,
+                     Membership.id]
         rows = db.session.execute(query.order_by(*order).offset(offset).limit(PAGE_SIZE)).all()
         if by_count:
             acted = {row[0].id: {key: getattr(row, f"acted_{key}") for key in self.counts}
@@ -161,6 +170,8 @@ class _Roster:
             acted = {}
         members = [MemberActivity(membership=row[0], last_active_at=row.last,
                                   acted=acted.get(row[0].id, {})) for row in rows]
+        if where is None:  # the whole roster: the count kept on the group's row
+            return members, member_count(self.group)
         return members, db.session.scalar(select(func.count()).select_from(Membership).where(mine))
 
     def _page_counts(self, ids):
@@ -197,9 +208,14 @@ def _weekly_active(group, actions, now):
     mondays = week_starts(group, now)
     if actions is None:
         return [(monday, 0) for monday in mondays]
-    version = tuple(db.session.execute(
-        select(func.max(Membership.last_active_at), func.count())
-        .where(Membership.group_id == group.id, Membership.status == "active")).one())
+    # The latest activity: the first row of the (group, status, last activity) index
+    # read backwards (a max() with a WHERE is not read off the index on SQLite).
+    version = (db.session.scalar(
+        select(Membership.last_active_at)
+        .where(Membership.group_id == group.id, Membership.status == "active",
+               Membership.last_active_at.is_not(None))
+        .order_by(Membership.last_active_at.desc()).limit(1)),
+        member_count(group))
     key = (group.public_id, group.timezone, mondays[0], version)
     if key in _weekly_cache:
         _weekly_cache.move_to_end(key)

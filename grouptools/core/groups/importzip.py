@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.fields import AwareDateTime, Schema, Text, VisibleText
+from grouptools.core.timeutil import utcnow
 from grouptools.core.groups.exportzip import FORMAT, VERSION, image_path
 from grouptools.core.groups.schemas import GroupSettingsSchema
 from grouptools.core.images import MAX_UPLOAD_BYTES, normalise_image, open_picture
@@ -266,13 +267,17 @@ def _store(person, document, pictures, kinds):
             group=group, person=holder, role=role,
             status="active" if is_owner else entry["status"], nickname=nickname,
             answer=entry["answer"], joined_at=entry["joined_at"],
-            last_active_at=entry["last_active_at"], placeholder=not is_owner)
+            # Every membership has a last activity (the dashboard's index): when it joined
+            # if the file says nothing since.
+            last_active_at=entry["last_active_at"] or entry["joined_at"] or utcnow(),
+            placeholder=not is_owner)
         owner_taken = owner_taken or is_owner
         db.session.add(membership)
         members[entry["ref"]], people[entry["ref"]] = membership, holder
     if not owner_taken:
         db.session.add(Membership(group=group, person=person, role="owner", status="active",
-                                  joined_at=group.created_at, placeholder=False))
+                                  joined_at=group.created_at, last_active_at=utcnow(),
+                                  placeholder=False))
     db.session.flush()
     images = {}
     for picture in pictures:

@@ -5,12 +5,14 @@ anything; each commits its own unit of work."""
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, literal, select
+from sqlalchemy import and_, bindparam, delete, func, literal, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, forget_membership, remember_membership
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from grouptools.core.groups import counting
 from grouptools.core.models import Group, Membership, Person, is_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgets import member_gone
@@ -38,6 +40,46 @@ def find_group(public_id, person=None, also=()):
     return (row[0], tuple(row[1 + len(mine):])) if also else row[0]
 
 
+_PAGE_STATEMENTS = {}
+
+
+class _NowParameter(BindParameter):
+    """The time as a parameter, where a column maker asks `now or utcnow()`."""
+
+    inherit_cache = True
+
+    def __bool__(self):
+        return True
+
+
+def find_group_with(public_id, person, columns, now):
+    """`find_group(public_id, person, also=columns(now))` for columns that depend on the
+    time only (the group page's widget clock, core.conditional.group_widgets_clock):
+    the statement is built once per process with the time, the group and the asker as
+    parameters, so SQLAlchemy neither rebuilds it nor works out its cache key again
+    (half of the group page's 304 was that: bench/inprocess.py)."""
+    key = (columns, person is None)
+    statement = _PAGE_STATEMENTS.get(key)
+    if statement is None:
+        mine = () if person is None else (Membership,)
+        statement = (select(Group, *mine, *columns(_NowParameter("now")))
+                     .where(Group.public_id == bindparam("public_id")))
+        if person is not None:
+            statement = statement.outerjoin(Membership, and_(
+                Membership.group_id == Group.id, Membership.person_id == bindparam("person_id")))
+        statement = _PAGE_STATEMENTS.setdefault(key, statement)
+    values = {"public_id": public_id, "now": now}
+    if person is not None:
+        values["person_id"] = person.id
+    row = db.session.execute(statement, values).first()
+    if row is None:
+        raise NotFound()
+    if person is None:
+        return row[0], tuple(row[1:])
+    remember_membership(person, row[0], row[1])
+    return row[0], tuple(row[2:])
+
+
 class PublicCard(NamedTuple):
     """What anyone holding a link learns about a group beyond its name and join policy,
     enough to decide to join (docs/security.md#who-can-see-what)."""
@@ -45,19 +87,23 @@ class PublicCard(NamedTuple):
     owner_name: str | None
 
 
+def member_count(group):
+    """How many active members the group has: kept on its row by every write that makes
+    a membership active or ends one (core.groups.counting), so reading it costs nothing
+    whatever the group's size."""
+    return counting.member_count(group)
+
+
 def public_card(group):
     """The group's member count and its owner's name, in one statement whatever the
     group's size."""
-    active = (select(func.count()).select_from(Membership)
-              .where(Membership.group_id == group.id, Membership.status == "active")
-              .scalar_subquery())
-    owner = (select(func.coalesce(Membership.nickname, Person.name))
-             .join(Person, Person.id == Membership.person_id)
-             .where(Membership.group_id == group.id, Membership.role == "owner",
-                    Membership.status == "active")
-             .limit(1).scalar_subquery())
-    count, owner_name = db.session.execute(select(active, owner)).one()
-    return PublicCard(count, owner_name)
+    owner = db.session.scalar(
+        select(func.coalesce(Membership.nickname, Person.name))
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.group_id == group.id, Membership.role == "owner",
+               Membership.status == "active")
+        .limit(1))
+    return PublicCard(member_count(group), owner)
 
 
 def member_for(person, group, member_id):
@@ -174,11 +220,20 @@ def _join(person, group, nickname, answer):
 
 
 def _membership_for_update(group, person):
+    # Read afresh under the lock: the request may hold the row as it was before.
     return db.session.scalar(
         select(Membership)
         .where(Membership.group_id == group.id, Membership.person_id == person.id)
-        .with_for_update()
+        .with_for_update().execution_options(populate_existing=True)
     )
+
+
+def lock_membership(membership):
+    """Lock the membership's row and read it afresh before its status changes: of two
+    managers approving (or a member leaving twice at once), the second sees what the
+    first did, and the group's member count (core.groups.counting) moves once."""
+    db.session.flush()
+    db.session.refresh(membership, with_for_update=True)
 
 
 def roster(person, group):
@@ -206,21 +261,27 @@ def roster_preview(person, group, shown=8):
     grow with the group (bench/growth.py). Active members always have `joined_at`, so
     the roster's order is the index's own."""
     mine = authorize(person, Action.VIEW_ROSTER, group)
-
-    def counted(status):
-        return (select(func.count()).select_from(Membership)
-                .where(Membership.group_id == group.id, Membership.status == status)
-                .scalar_subquery())
-
-    pending = counted("pending") if mine.is_manager else literal(0)
-    rows = db.session.execute(
-        select(Membership, counted("active"), pending)
-        .where(Membership.group_id == group.id, Membership.status == "active")
-        .order_by(Membership.joined_at, Membership.id).limit(shown)
-        .options(joinedload(Membership.person))).all()
+    rows = db.session.execute(_ROSTER_PREVIEW[mine.is_manager],
+                              {"group_id": group.id, "shown": shown}).all()
     if not rows:  # no active member to show (the asker is one, so never on the page)
         return RosterPreview(0, 0, [])
-    return RosterPreview(rows[0][1], rows[0][2], [row[0] for row in rows])
+    return RosterPreview(member_count(group), rows[0][1], [row[0] for row in rows])
+
+
+def _roster_preview(with_pending):
+    """The first active members and, for managers, the join requests' count: built once
+    (bench/inprocess.py), the group and how many are shown as parameters."""
+    group_id = bindparam("group_id")
+    pending = (select(func.count()).select_from(Membership)
+               .where(Membership.group_id == group_id, Membership.status == "pending")
+               .scalar_subquery()) if with_pending else literal(0)
+    return (select(Membership, pending)
+            .where(Membership.group_id == group_id, Membership.status == "active")
+            .order_by(Membership.joined_at, Membership.id).limit(bindparam("shown"))
+            .options(joinedload(Membership.person)))
+
+
+_ROSTER_PREVIEW = {True: _roster_preview(True), False: _roster_preview(False)}
 
 
 def change_member(person, group, target, role=None, status=None):
@@ -230,6 +291,8 @@ def change_member(person, group, target, role=None, status=None):
     becomes an admin."""
     mine = authorize(person, Action.MANAGE_GROUP, group)
     if status is not None:
+        if status == "active":
+            lock_membership(target)
         _activate(target, status)
     if role is not None and role != target.role:
         authorize(person, Action.CHANGE_ROLES, group)
@@ -283,6 +346,7 @@ def _depart(membership, status):
     if membership.status == "active":
         member_gone(membership, status)
     group, person = membership.group, membership.person
+    lock_membership(membership)  # after the widgets' rows, the order writers take them in
     membership.status = status
     membership.role = "member"
     db.session.commit()

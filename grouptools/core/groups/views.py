@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.conditional import answer_if_unchanged, group_widgets_clock
-from grouptools.core.timeutil import local_today
+from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
 from grouptools.core.groups import dashboard, importzip, moves, service
@@ -125,12 +125,24 @@ bp.record_once(lambda state: allow_large_body(state.app, "group_pages.import_gro
                                               importzip.MAX_IMPORT_BYTES + 256 * 1024))
 
 
+def _widgets_clock():
+    """What says whether any widget of the group changed (its lines show every one's
+    state), as a function of the time: one per app's set of kinds."""
+    models = tuple(kind.model for kind in registered_widgets())
+    clock = _CLOCKS.get(models)
+    if clock is None:
+        clock = _CLOCKS.setdefault(models, lambda now: tuple(group_widgets_clock(models, now)))
+    return clock
+
+
+_CLOCKS = {}
+
+
 @bp.get("/g/<pid:gid>")
 def show_group(gid):
     person = current_person()
     # Its lines show every widget's state: read with the group, what says whether any changed.
-    group, widgets_clock = service.find_group(
-        gid, person, also=group_widgets_clock([kind.model for kind in registered_widgets()]))
+    group, widgets_clock = service.find_group_with(gid, person, _widgets_clock(), utcnow())
     mine = membership_of(person, group)
     answer_if_unchanged("group", group.id, group.version, local_today(group),
                         widgets_clock if mine is not None and mine.is_active else None,
