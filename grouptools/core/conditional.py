@@ -197,8 +197,10 @@ def group_widgets_clock(models, now=None):
     """Columns to read with a group (correlated with `Group.id`) that change whenever any
     widget of it does: per kind its count, the sum of versions, the newest id and how
     many of its moments have passed — what the group page's ETag is made of (its lines
-    show every widget's state), read in the statement that finds the group."""
-    now = now or utcnow()
+    show every widget's state), read in the statement that finds the group. `now` may
+    be a bound parameter (a statement built once)."""
+    if now is None:
+        now = utcnow()
     columns = []
     for model in (model for model in models if hasattr(model, "__table__")):
         passed = sum((func.coalesce(func.sum(case((getattr(model, name) <= now, 1), else_=0)), 0)

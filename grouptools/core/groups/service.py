@@ -7,7 +7,6 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, delete, func, literal, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, forget_membership, remember_membership
@@ -43,15 +42,6 @@ def find_group(public_id, person=None, also=()):
 _PAGE_STATEMENTS = {}
 
 
-class _NowParameter(BindParameter):
-    """The time as a parameter, where a column maker asks `now or utcnow()`."""
-
-    inherit_cache = True
-
-    def __bool__(self):
-        return True
-
-
 def find_group_with(public_id, person, columns, now):
     """`find_group(public_id, person, also=columns(now))` for columns that depend on the
     time only (the group page's widget clock, core.conditional.group_widgets_clock):
@@ -62,7 +52,7 @@ def find_group_with(public_id, person, columns, now):
     statement = _PAGE_STATEMENTS.get(key)
     if statement is None:
         mine = () if person is None else (Membership,)
-        statement = (select(Group, *mine, *columns(_NowParameter("now")))
+        statement = (select(Group, *mine, *columns(bindparam("now")))
                      .where(Group.public_id == bindparam("public_id")))
         if person is not None:
             statement = statement.outerjoin(Membership, and_(
