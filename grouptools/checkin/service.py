@@ -41,6 +41,8 @@ class Me:
     longest_streak: int
     total_days: int
     makeups_left: int
+    # The public id of today's check-in, read for the habit page (its undo button).
+    today_checkin_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,27 +91,36 @@ def today_counts(habit, today):
     return members, done
 
 
+FIGURES = (HabitMember.total_days, HabitMember.streak, HabitMember.longest_streak,
+           HabitMember.last_day, HabitMember.streak_end)
+
+
 def my_figures(habit, membership, today, with_counts=False):
     """(Me, today's counts or None): the member's figures and this month's make-ups, and
-    with `with_counts` the habit's `today_counts`, in one statement."""
+    with `with_counts` (the habit page) the habit's `today_counts` and the id of the
+    member's check-in of today, in one statement."""
     first, following = month_bounds(today)
+    mine = (Checkin.habit_id == habit.id, Checkin.membership_id == membership.id)
     used = (select(func.count()).select_from(Checkin)
-            .where(Checkin.habit_id == habit.id, Checkin.membership_id == membership.id,
-                   Checkin.makeup.is_(True), Checkin.day >= first, Checkin.day < following)
+            .where(*mine, Checkin.makeup.is_(True), Checkin.day >= first,
+                   Checkin.day < following)
             .scalar_subquery())
-    counts = today_counts(habit, today) if with_counts else ()
-    mine = and_(HabitMember.habit_id == Habit.id, HabitMember.membership_id == membership.id)
-    row, used, *counts = db.session.execute(
-        select(HabitMember, used, *counts).select_from(Habit).outerjoin(HabitMember, mine)
+    extra = ()
+    if with_counts:
+        extra = (*today_counts(habit, today),
+                 select(Checkin.public_id).where(*mine, Checkin.day == today).scalar_subquery())
+    figures = and_(HabitMember.habit_id == Habit.id, HabitMember.membership_id == membership.id)
+    total, streak, longest, last_day, streak_end, used, *extra = db.session.execute(
+        select(*FIGURES, used, *extra).select_from(Habit).outerjoin(HabitMember, figures)
         .where(Habit.id == habit.id)).one()
     left = max(habit.makeups_per_month - used, 0)
-    counts = tuple(counts) if with_counts else None
-    if row is None:
+    counts, checkin_id = (tuple(extra[:2]), extra[2]) if with_counts else (None, None)
+    if total is None:
         return Me(False, 0, 0, 0, left), counts
-    return Me(done_today=row.last_day == today,
-              current_streak=current_streak(habit, row.streak_end, row.streak, today),
-              longest_streak=row.longest_streak, total_days=row.total_days,
-              makeups_left=left), counts
+    return Me(done_today=last_day == today,
+              current_streak=current_streak(habit, streak_end, streak, today),
+              longest_streak=longest, total_days=total, makeups_left=left,
+              today_checkin_id=checkin_id), counts
 
 
 def habit_state(person, habit, now=None, with_counts=False):

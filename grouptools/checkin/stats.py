@@ -47,6 +47,18 @@ class Listed(NamedTuple):
     name: str
 
 
+class FeedItem(NamedTuple):
+    """A check-in as the habit page's feed shows it: plain values, no ORM objects."""
+
+    id: str
+    member_id: str
+    name: str
+    makeup: bool
+    text: str
+    created_at: object
+    image_ids: list  # public ids of its pictures, in order
+
+
 @dataclass
 class HabitStats:
     habit: object
@@ -75,9 +87,10 @@ def _active_members(habit):
     return and_(Membership.group_id == habit.group_id, Membership.status == "active")
 
 
-def habit_stats(person, habit, now=None, page=1, known_counts=None):
+def habit_stats(person, habit, now=None, page=1, known_counts=None,
+                leaderboard_max=LEADERBOARD_MAX):
     """Today's count, the leaderboard (by total days, then current streak; its first
-    LEADERBOARD_MAX) and, for managers, page `page` of who has not checked in today
+    `leaderboard_max`) and, for managers, page `page` of who has not checked in today
     (NOT_DONE_PAGE a page) and the roll call naming the first NOT_DONE_MAX.
     `known_counts`: (members, done today) the same request read already (HabitState)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
@@ -87,7 +100,8 @@ def habit_stats(person, habit, now=None, page=1, known_counts=None):
         select(*today_counts(habit, today))).one()
     scheduled = is_scheduled(habit, today)
     roll_call_read = manager and scheduled
-    leaderboard, roll_call = _leaderboard_and_roll_call(habit, today, roll_call_read)
+    leaderboard, roll_call = _leaderboard_and_roll_call(habit, today, roll_call_read,
+                                                        leaderboard_max)
     not_done = None
     if manager:
         not_done = []
@@ -103,8 +117,9 @@ def habit_stats(person, habit, now=None, page=1, known_counts=None):
     return stats
 
 
-def _leaderboard_and_roll_call(habit, today, with_roll_call):
-    """([Standing] of the leaderboard, [Listed] of the first NOT_DONE_MAX who have not
+def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
+    """([Standing] of the leaderboard's first `leaderboard_max`, [Listed] of the first
+    NOT_DONE_MAX who have not
     checked in today, or [] without `with_roll_call`): one statement, each part its own
     ordered, limited select (a UNION ALL), sorted back here."""
     current = current_streak_clause(habit, today)
@@ -112,10 +127,10 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call):
               .join(Membership, Membership.id == HabitMember.membership_id)
               .where(HabitMember.habit_id == habit.id, HabitMember.total_days > 0,
                      _active_members(habit)))
-    # The 100th best total, read from the (habit_id, total_days) index from the top: only
-    # members at or above it (ties included) are sorted by their current streak.
+    # The last shown place's total, read from the (habit_id, total_days) index from the
+    # top: only members at or above it (ties included) are sorted by their current streak.
     threshold = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
-        LEADERBOARD_MAX - 1).correlate(None).scalar_subquery()
+        leaderboard_max - 1).correlate(None).scalar_subquery()
     board = (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
                     HabitMember.total_days.label("total"), current.label("current"),
                     HabitMember.longest_streak.label("longest"),
@@ -126,7 +141,7 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call):
              .where(HabitMember.habit_id == habit.id,
                     HabitMember.total_days >= func.coalesce(threshold, 1), _active_members(habit))
              .order_by(HabitMember.total_days.desc(), current.desc(), Membership.id)
-             .limit(LEADERBOARD_MAX))
+             .limit(leaderboard_max))
     parts = [board]
     if with_roll_call:
         # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
@@ -258,6 +273,33 @@ def feed(person, habit, day=None, now=None):
         .where(Checkin.habit_id == habit.id, Checkin.day == day, _active_members(habit))
         .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(FEED_MAX)).unique().all()
     return [(checkin, member) for checkin, member in rows]
+
+
+def newest_checkins(habit, day, limit):
+    """[FeedItem] of the `limit` newest check-ins of `day` by active members, with their
+    pictures' ids, in one statement: the check-ins come off the (habit_id, day,
+    created_at, id) index in the feed's order, so a page of ten costs the same on a day
+    of ten check-ins or of a thousand."""
+    newest = (select(Checkin.id, Checkin.public_id, Membership.public_id.label("member_id"),
+                     NAME.label("name"), Checkin.makeup, Checkin.text, Checkin.created_at)
+              .join(Membership, Membership.id == Checkin.membership_id)
+              .join(Person, Person.id == Membership.person_id)
+              .where(Checkin.habit_id == habit.id, Checkin.day == day, _active_members(habit))
+              .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(limit)
+              .subquery())
+    rows = db.session.execute(
+        select(newest, Image.public_id)
+        .outerjoin(CheckinImage, CheckinImage.checkin_id == newest.c.id)
+        .outerjoin(Image, Image.id == CheckinImage.image_id)
+        .order_by(newest.c.created_at.desc(), newest.c.id.desc(), CheckinImage.position))
+    items = {}
+    for checkin_id, *values, image_id in rows:
+        item = items.get(checkin_id)
+        if item is None:
+            item = items[checkin_id] = FeedItem(*values, [])
+        if image_id is not None:
+            item.image_ids.append(image_id)
+    return list(items.values())
 
 
 def achievements(person, habit):
