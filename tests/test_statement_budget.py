@@ -120,6 +120,7 @@ class Seeded:
             ("notice JSON", f"/api/v1/notices/{n}", False),
             ("notice receipts", f"/api/v1/notices/{n}/receipts", True),
             ("habit page", f"/h/{h}", False),
+            ("habit today page", f"/h/{h}/today", False),
             ("habit JSON", f"/api/v1/habits/{h}", False),
             ("habit stats", f"/api/v1/habits/{h}/stats", False),
             ("habit calendar", f"/api/v1/habits/{h}/calendar", False),

@@ -5,6 +5,7 @@ today, with the month before and after to link to; a day up to today can be open
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from babel.dates import format_skeleton, get_day_names
 from flask_babel import format_date, get_locale, gettext
@@ -27,15 +28,20 @@ class Day:
     past: bool  # today or before: it can be opened
     selected: bool  # the day opened
 
-    @property
-    def label(self):
-        """What a screen reader says for the cell."""
-        when = format_date(self.day, "full")
-        if self.makeup:
-            return gettext("%(date)s: made up", date=when)
-        if self.done:
-            return gettext("%(date)s: checked in", date=when)
-        return gettext("%(date)s: not checked in", date=when) if self.scheduled else when
+    label: str  # what a screen reader says for the cell
+
+
+@lru_cache(maxsize=4096)
+def _cell_label(language, day, makeup, done, scheduled):
+    """A cell's label: the same for every member and request that shows that day in that
+    language, so it is worked out once (formatting 31 full dates a page cost more than the
+    page's statements)."""
+    when = format_date(day, "full")
+    if makeup:
+        return gettext("%(date)s: made up", date=when)
+    if done:
+        return gettext("%(date)s: checked in", date=when)
+    return gettext("%(date)s: not checked in", date=when) if scheduled else when
 
 
 @dataclass(frozen=True)
@@ -81,14 +87,17 @@ def month_view(person, habit, today, typed_month=None, typed_day=None, known=Non
                              known=known, also=also)
     first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
     done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
+    locale = get_locale()
+    language = str(locale)
     cells = [None] * first.weekday()
     day = first
     while day < following:
-        cells.append(Day(day, day in done, done.get(day, False), is_scheduled(habit, day),
-                         day == today, day <= today, day == selected))
+        makeup, scheduled = done.get(day, False), is_scheduled(habit, day)
+        cells.append(Day(day, day in done, makeup, scheduled, day == today, day <= today,
+                         day == selected,
+                         _cell_label(language, day, makeup, day in done, scheduled)))
         day += timedelta(days=1)
     cells += [None] * (-len(cells) % 7)
-    locale = get_locale()
     short, full = get_day_names("narrow", locale=locale), get_day_names("wide", locale=locale)
     previous = (first - timedelta(days=1)).strftime("%Y-%m")
     return Month(

@@ -7,7 +7,7 @@ leave the group (docs/security.md#certificates); it goes only with the habit (de
 achievements). docs/security.md#certificates says why the picture is not public."""
 from flask import render_template, url_for
 from flask_babel import format_date, get_locale, gettext, ngettext
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from grouptools.checkin.blueprints import bp
@@ -50,12 +50,17 @@ def certificate_of(achievement):
         verify_url=absolute_url(verify_path(achievement)))
 
 
+# Built once per process (docs/architecture.md#speed): every habit page runs it.
+MY_ACHIEVEMENTS = (select(Achievement)
+                   .where(Achievement.habit_id == bindparam("habit_id"),
+                          Achievement.membership_id == bindparam("membership_id"))
+                   .order_by(Achievement.days))
+
+
 def my_certificates(habit, membership):
     """[(achievement, picture address, verification address)] the member earned here."""
-    rows = db.session.scalars(
-        select(Achievement).where(Achievement.habit_id == habit.id,
-                                  Achievement.membership_id == membership.id)
-        .order_by(Achievement.days))
+    rows = db.session.scalars(MY_ACHIEVEMENTS, {"habit_id": habit.id,
+                                                "membership_id": membership.id})
     return [(row, card_path(row), verify_path(row)) for row in rows]
 
 

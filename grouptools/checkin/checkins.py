@@ -11,6 +11,9 @@ from babel.dates import format_skeleton
 from flask_babel import format_date, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import joinedload
 
 from grouptools.checkin.models import Achievement, Checkin, CheckinImage, HabitMember
 from grouptools.checkin.service import makeups_in_month
@@ -20,7 +23,7 @@ from grouptools.core.closing import WidgetClosed
 from grouptools.core.database import commit_or_conflict, insert_unless_present, unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.groups.service import record_activity
-from grouptools.core.models import new_public_id
+from grouptools.core.models import Image, new_public_id
 from grouptools.core.timeutil import local_time, local_today, utcnow
 from grouptools.core.uploads import group_images
 from grouptools.extensions import db
@@ -122,18 +125,27 @@ def proof_errors(habit, text, image_ids):
 
 def lock_member(habit, membership_id):
     """The member's HabitMember row, made if missing and locked until the transaction
-    ends: their check-ins, make-ups and deletions go one after another."""
-    insert_unless_present(HabitMember, habit_id=habit.id, membership_id=membership_id,
-                          total_days=0, streak=0, longest_streak=0)
-    db.session.execute(select(HabitMember.habit_id).where(
-        HabitMember.habit_id == habit.id, HabitMember.membership_id == membership_id)
-        .with_for_update())
+    ends: their check-ins, make-ups and deletions go one after another. One statement:
+    an upsert whose update (of nothing) locks the row that is there on PostgreSQL; on
+    SQLite the write transaction holds the database already (core.database)."""
+    upsert = (postgresql_insert if db.session.get_bind().dialect.name == "postgresql"
+              else sqlite_insert)
+    statement = upsert(HabitMember).values(habit_id=habit.id, membership_id=membership_id,
+                                          total_days=0, streak=0, longest_streak=0)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["habit_id", "membership_id"],
+        set_={"total_days": HabitMember.total_days}))
+
+
+# A check-in with its pictures (never their bytes), read in one statement.
+WITH_PICTURES = joinedload(Checkin.images).joinedload(CheckinImage.image).defer(
+    Image.data).defer(Image.thumb_data)
 
 
 def _checkin_of(habit, membership_id, day):
-    return db.session.scalar(select(Checkin).where(
+    return db.session.scalars(select(Checkin).options(WITH_PICTURES).where(
         Checkin.habit_id == habit.id, Checkin.membership_id == membership_id,
-        Checkin.day == day).execution_options(populate_existing=True))
+        Checkin.day == day).execution_options(populate_existing=True)).unique().first()
 
 
 def check_in(person, habit, *, text="", image_ids=None, date=None, now=None):
@@ -151,6 +163,11 @@ def check_in(person, habit, *, text="", image_ids=None, date=None, now=None):
     text = (text or "").strip()
     if day > today:
         raise Invalid({"date": [str(_l("That day has not come yet."))]})
+    # A second tap (the common case in a busy chat) is answered from one read, without
+    # locking or writing anything; a first goes on under the member's lock and looks again.
+    existing = _checkin_of(habit, membership.id, day)
+    if existing is not None:
+        return CheckedIn(existing, created=False)
     with unit_of_work():
         lock_member(habit, membership.id)
         existing = _checkin_of(habit, membership.id, day)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, bindparam, func, select
 
 from grouptools.checkin.models import Checkin, Habit, HabitMember
 from grouptools.checkin.streaks import current_streak, refresh_everyone
@@ -18,9 +18,9 @@ from grouptools.core.closing import close_widget
 from grouptools.core.copying import common_columns
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
+from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import local_today
-from grouptools.core.groups.counting import active_count
 from grouptools.extensions import db
 
 SETTINGS = ("title", "description", "proof", "weekdays", "window_start", "window_end",
@@ -42,6 +42,8 @@ class Me:
     longest_streak: int
     total_days: int
     makeups_left: int
+    # The public id of today's check-in, read for the habit page (its undo button).
+    today_checkin_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,41 +76,71 @@ def makeups_in_month(habit, membership_id, day):
         Checkin.makeup.is_(True), Checkin.day >= first, Checkin.day < following))
 
 
-def today_counts(habit, today):
-    """(active members, of them checked in today) as two scalar subqueries: today's
-    figures off the habit's (habit_id, last_day) index, leaving out the few members who
-    have gone, rather than look up every member's figures."""
-    members = active_count(habit.group_id)  # kept on the group's row (core.groups.counting)
-    gone = select(Membership.id).where(Membership.group_id == habit.group_id,
+def today_counts():
+    """(active members, of them checked in today) as two scalar subqueries over the
+    parameters `group_id`, `habit_id` and `today`: the members kept on the group's row
+    (core.groups.counting), today's figures off the habit's (habit_id, last_day) index,
+    leaving out the few members who have gone, rather than look up every member's
+    figures."""
+    members = active_count(bindparam("group_id"))
+    gone = select(Membership.id).where(Membership.group_id == bindparam("group_id"),
                                        Membership.status.in_(NOT_ACTIVE))
     done = (select(func.count()).select_from(HabitMember)
-            .where(HabitMember.habit_id == habit.id, HabitMember.last_day == today,
+            .where(HabitMember.habit_id == bindparam("habit_id"),
+                   HabitMember.last_day == bindparam("today"),
                    HabitMember.membership_id.not_in(gone))
             .scalar_subquery())
     return members, done
 
 
+def counts_parameters(habit, today):
+    return {"group_id": habit.group_id, "habit_id": habit.id, "today": today}
+
+
+FIGURES = (HabitMember.total_days, HabitMember.streak, HabitMember.longest_streak,
+           HabitMember.last_day, HabitMember.streak_end)
+
+
+def _figures_statement(with_counts):
+    """my_figures' statement, built once per process for each of its two shapes (building
+    it cost more than running it: docs/architecture.md#speed)."""
+    mine = (Checkin.habit_id == bindparam("habit_id"),
+            Checkin.membership_id == bindparam("membership_id"))
+    used = (select(func.count()).select_from(Checkin)
+            .where(*mine, Checkin.makeup.is_(True), Checkin.day >= bindparam("first"),
+                   Checkin.day < bindparam("following"))
+            .scalar_subquery())
+    extra = ()
+    if with_counts:
+        extra = (*today_counts(),
+                 select(Checkin.public_id).where(*mine, Checkin.day == bindparam("today"))
+                 .scalar_subquery())
+    figures = and_(HabitMember.habit_id == Habit.id,
+                   HabitMember.membership_id == bindparam("membership_id"))
+    return (select(*FIGURES, used, *extra).select_from(Habit).outerjoin(HabitMember, figures)
+            .where(Habit.id == bindparam("habit_id")))
+
+
+FIGURES_STATEMENTS = {False: _figures_statement(False), True: _figures_statement(True)}
+
+
 def my_figures(habit, membership, today, with_counts=False):
     """(Me, today's counts or None): the member's figures and this month's make-ups, and
-    with `with_counts` the habit's `today_counts`, in one statement."""
+    with `with_counts` (the habit page) the habit's `today_counts` and the id of the
+    member's check-in of today, in one statement."""
     first, following = month_bounds(today)
-    used = (select(func.count()).select_from(Checkin)
-            .where(Checkin.habit_id == habit.id, Checkin.membership_id == membership.id,
-                   Checkin.makeup.is_(True), Checkin.day >= first, Checkin.day < following)
-            .scalar_subquery())
-    counts = today_counts(habit, today) if with_counts else ()
-    mine = and_(HabitMember.habit_id == Habit.id, HabitMember.membership_id == membership.id)
-    row, used, *counts = db.session.execute(
-        select(HabitMember, used, *counts).select_from(Habit).outerjoin(HabitMember, mine)
-        .where(Habit.id == habit.id)).one()
+    total, streak, longest, last_day, streak_end, used, *extra = db.session.execute(
+        FIGURES_STATEMENTS[with_counts],
+        {**counts_parameters(habit, today), "membership_id": membership.id, "first": first,
+         "following": following}).one()
     left = max(habit.makeups_per_month - used, 0)
-    counts = tuple(counts) if with_counts else None
-    if row is None:
+    counts, checkin_id = (tuple(extra[:2]), extra[2]) if with_counts else (None, None)
+    if total is None:
         return Me(False, 0, 0, 0, left), counts
-    return Me(done_today=row.last_day == today,
-              current_streak=current_streak(habit, row.streak_end, row.streak, today),
-              longest_streak=row.longest_streak, total_days=row.total_days,
-              makeups_left=left), counts
+    return Me(done_today=last_day == today,
+              current_streak=current_streak(habit, streak_end, streak, today),
+              longest_streak=longest, total_days=total, makeups_left=left,
+              today_checkin_id=checkin_id), counts
 
 
 def habit_state(person, habit, now=None, with_counts=False):

@@ -12,12 +12,26 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import Boolean, Integer, and_, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from grouptools.checkin.models import Achievement, Checkin, CheckinImage, HabitMember
-from grouptools.checkin.service import month_bounds, today_counts
-from grouptools.checkin.streaks import current_streak, current_streak_clause, is_scheduled
+from grouptools.checkin.service import counts_parameters, month_bounds, today_counts
+from grouptools.checkin.streaks import current_streak, is_scheduled, previous_scheduled_day
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import NotFound
 from grouptools.core.models import Image, Membership, Person
@@ -45,6 +59,18 @@ class Standing(NamedTuple):
 class Listed(NamedTuple):
     member_id: str
     name: str
+
+
+class FeedItem(NamedTuple):
+    """A check-in as the habit page's feed shows it: plain values, no ORM objects."""
+
+    id: str
+    member_id: str
+    name: str
+    makeup: bool
+    text: str
+    created_at: object
+    image_ids: list  # public ids of its pictures, in order
 
 
 @dataclass
@@ -75,19 +101,28 @@ def _active_members(habit):
     return and_(Membership.group_id == habit.group_id, Membership.status == "active")
 
 
-def habit_stats(person, habit, now=None, page=1, known_counts=None):
+# The statements of the habit page and the stats, built once per process with their
+# values as parameters: building them cost more than running them
+# (docs/architecture.md#speed). Parameters: group_id, habit_id, today (and previous).
+ACTIVE = and_(Membership.group_id == bindparam("group_id"), Membership.status == "active")
+TODAY_COUNTS = select(*today_counts())
+
+
+def habit_stats(person, habit, now=None, page=1, known_counts=None,
+                leaderboard_max=LEADERBOARD_MAX):
     """Today's count, the leaderboard (by total days, then current streak; its first
-    LEADERBOARD_MAX) and, for managers, page `page` of who has not checked in today
+    `leaderboard_max`) and, for managers, page `page` of who has not checked in today
     (NOT_DONE_PAGE a page) and the roll call naming the first NOT_DONE_MAX.
     `known_counts`: (members, done today) the same request read already (HabitState)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     manager = can(person, Action.MANAGE_WIDGET, habit, membership)
     today = local_today(habit.group, now)
     member_count, done_count = known_counts or db.session.execute(
-        select(*today_counts(habit, today))).one()
+        TODAY_COUNTS, counts_parameters(habit, today)).one()
     scheduled = is_scheduled(habit, today)
     roll_call_read = manager and scheduled
-    leaderboard, roll_call = _leaderboard_and_roll_call(habit, today, roll_call_read)
+    leaderboard, roll_call = _leaderboard_and_roll_call(habit, today, roll_call_read,
+                                                        leaderboard_max)
     not_done = None
     if manager:
         not_done = []
@@ -103,39 +138,17 @@ def habit_stats(person, habit, now=None, page=1, known_counts=None):
     return stats
 
 
-def _leaderboard_and_roll_call(habit, today, with_roll_call):
-    """([Standing] of the leaderboard, [Listed] of the first NOT_DONE_MAX who have not
-    checked in today, or [] without `with_roll_call`): one statement, each part its own
-    ordered, limited select (a UNION ALL), sorted back here."""
-    current = current_streak_clause(habit, today)
-    ranked = (select(HabitMember.total_days).select_from(HabitMember)
-              .join(Membership, Membership.id == HabitMember.membership_id)
-              .where(HabitMember.habit_id == habit.id, HabitMember.total_days > 0,
-                     _active_members(habit)))
-    # The 100th best total, read from the (habit_id, total_days) index from the top: only
-    # members at or above it (ties included) are sorted by their current streak.
-    threshold = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
-        LEADERBOARD_MAX - 1).correlate(None).scalar_subquery()
-    board = (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
-                    HabitMember.total_days.label("total"), current.label("current"),
-                    HabitMember.longest_streak.label("longest"),
-                    (HabitMember.last_day == today).label("done_today"))
-             .select_from(HabitMember)
-             .join(Membership, Membership.id == HabitMember.membership_id)
-             .join(Person, Person.id == Membership.person_id)
-             .where(HabitMember.habit_id == habit.id,
-                    HabitMember.total_days >= func.coalesce(threshold, 1), _active_members(habit))
-             .order_by(HabitMember.total_days.desc(), current.desc(), Membership.id)
-             .limit(LEADERBOARD_MAX))
-    parts = [board]
-    if with_roll_call:
-        # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
-        none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
-        parts.append(_not_done_query(habit, today, literal(1).label("part"), Membership.id,
-                                     Membership.public_id, NAME, *none,
-                                     cast(null(), Boolean).label("done_today"))
-                     .limit(NOT_DONE_MAX))
-    rows = db.session.execute(union_all(*(select(part.subquery()) for part in parts))).all()
+def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
+    """([Standing] of the leaderboard's first `leaderboard_max`, [Listed] of the first
+    NOT_DONE_MAX who have not checked in today, or [] without `with_roll_call`): one
+    statement, each part its own ordered, limited select (a UNION ALL), sorted back here."""
+    previous = previous_scheduled_day(habit, today)
+    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max, previous is None)
+    statement = _BOARDS.get(shape)
+    if statement is None:
+        statement = _BOARDS[shape] = _board_statement(*shape)
+    rows = db.session.execute(statement, {**counts_parameters(habit, today),
+                                          "previous": previous}).all()
     standings = sorted((row for row in rows if row[0] == 0),
                        key=lambda row: (-row[4], -row[5], row[1]))
     leaderboard = [Standing(*row[2:7], bool(row[7])) for row in standings]
@@ -144,15 +157,60 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call):
     return leaderboard, roll_call
 
 
+_BOARDS = {}
+
+
+def _board_statement(roll_call_max, leaderboard_max, no_previous):
+    """The leaderboard (and the roll call's first `roll_call_max`, if any) as one
+    statement of parameters group_id,
+    habit_id, today and previous (the last scheduled day before today: a streak that
+    ended before it is over, streaks.current_streak)."""
+    current = (HabitMember.streak if no_previous else
+               case((HabitMember.streak_end >= bindparam("previous", type_=Date),
+                     HabitMember.streak), else_=0))
+    ranked = (select(HabitMember.total_days).select_from(HabitMember)
+              .join(Membership, Membership.id == HabitMember.membership_id)
+              .where(HabitMember.habit_id == bindparam("habit_id"), HabitMember.total_days > 0,
+                     ACTIVE))
+    # The last shown place's total, read from the (habit_id, total_days) index from the
+    # top: only members at or above it (ties included) are sorted by their current streak.
+    threshold = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
+        leaderboard_max - 1).correlate(None).scalar_subquery()
+    board = (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
+                    HabitMember.total_days.label("total"), current.label("current"),
+                    HabitMember.longest_streak.label("longest"),
+                    (HabitMember.last_day == bindparam("today")).label("done_today"))
+             .select_from(HabitMember)
+             .join(Membership, Membership.id == HabitMember.membership_id)
+             .join(Person, Person.id == Membership.person_id)
+             .where(HabitMember.habit_id == bindparam("habit_id"),
+                    HabitMember.total_days >= func.coalesce(threshold, 1), ACTIVE)
+             .order_by(HabitMember.total_days.desc(), current.desc(), Membership.id)
+             .limit(leaderboard_max))
+    parts = [board]
+    if roll_call_max:
+        # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
+        none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
+        parts.append(_not_done_query(None, None, literal(1).label("part"), Membership.id,
+                                     Membership.public_id, NAME, *none,
+                                     cast(null(), Boolean).label("done_today"))
+                     .limit(roll_call_max))
+    return union_all(*(select(part.subquery()) for part in parts))
+
+
 def _not_done_query(habit, today, *columns):
     """Active members who have not checked in today, in the order they came (ids grow as
-    they join): read from the group's index."""
-    figures = and_(HabitMember.habit_id == habit.id, HabitMember.membership_id == Membership.id)
+    they join): read from the group's index. Without a habit, of parameters habit_id,
+    group_id and today."""
+    if habit is None:
+        habit_id, active, today = bindparam("habit_id"), ACTIVE, bindparam("today")
+    else:
+        habit_id, active = habit.id, _active_members(habit)
+    figures = and_(HabitMember.habit_id == habit_id, HabitMember.membership_id == Membership.id)
     return (select(*columns).select_from(Membership)
             .join(Person, Person.id == Membership.person_id)
             .outerjoin(HabitMember, figures)
-            .where(_active_members(habit),
-                   or_(HabitMember.last_day.is_(None), HabitMember.last_day < today))
+            .where(active, or_(HabitMember.last_day.is_(None), HabitMember.last_day < today))
             .order_by(Membership.id))
 
 
@@ -202,14 +260,10 @@ def calendar(person, habit, month=None, member_id=None, now=None, known=None, al
     member = member_of(habit, membership, member_id)
     today = local_today(habit.group, now)
     first, following = month_bounds(month or today)
-    days = Checkin.day
-    wanted = and_(days >= first, days < following)
-    if also:
-        wanted = or_(wanted, and_(days >= also[0], days < also[1]))
-    read = db.session.execute(
-        select(days, Checkin.makeup)
-        .where(Checkin.habit_id == habit.id, Checkin.membership_id == member.id, wanted)
-        .order_by(days)).all()
+    read = db.session.execute(MONTH_DAYS[bool(also)], {
+        "habit_id": habit.id, "membership_id": member.id, "first": first,
+        "following": following, **({"also_first": also[0], "also_end": also[1]} if also else {})
+    }).all()
     answer = {"month": first.strftime("%Y-%m"),
               "days": [{"date": day.isoformat(), "makeup": makeup} for day, makeup in read
                        if first <= day < following]}
@@ -223,6 +277,23 @@ def calendar(person, habit, month=None, member_id=None, now=None, known=None, al
                     row.longest_streak, row.total_days) if row else (0, 0, 0))
     return {**answer, "current_streak": figures[0], "longest_streak": figures[1],
             "total_days": figures[2]}
+
+
+def _month_days(with_also):
+    """A member's check-in days of a month (`first` to `following`), and `with_also`
+    those of a range of days besides (`also_first` to `also_end`)."""
+    days = Checkin.day
+    wanted = and_(days >= bindparam("first"), days < bindparam("following"))
+    if with_also:
+        wanted = or_(wanted, and_(days >= bindparam("also_first"),
+                                  days < bindparam("also_end")))
+    return (select(days, Checkin.makeup)
+            .where(Checkin.habit_id == bindparam("habit_id"),
+                   Checkin.membership_id == bindparam("membership_id"), wanted)
+            .order_by(days))
+
+
+MONTH_DAYS = {False: _month_days(False), True: _month_days(True)}
 
 
 # A check-in's pictures as pages and the API list them: their addresses and sizes, never
@@ -258,6 +329,44 @@ def feed(person, habit, day=None, now=None):
         .where(Checkin.habit_id == habit.id, Checkin.day == day, _active_members(habit))
         .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(FEED_MAX)).unique().all()
     return [(checkin, member) for checkin, member in rows]
+
+
+def newest_checkins(habit, day, limit):
+    """[FeedItem] of the `limit` newest check-ins of `day` by active members, with their
+    pictures' ids, in one statement: the check-ins come off the (habit_id, day,
+    created_at, id) index in the feed's order, so a page of ten costs the same on a day
+    of ten check-ins or of a thousand."""
+    statement = _NEWEST.get(limit)
+    if statement is None:
+        statement = _NEWEST[limit] = _newest_statement(limit)
+    rows = db.session.execute(statement, {"habit_id": habit.id, "group_id": habit.group_id,
+                                          "day": day})
+    items = {}
+    for checkin_id, *values, image_id in rows:
+        item = items.get(checkin_id)
+        if item is None:
+            item = items[checkin_id] = FeedItem(*values, [])
+        if image_id is not None:
+            item.image_ids.append(image_id)
+    return list(items.values())
+
+
+_NEWEST = {}
+
+
+def _newest_statement(limit):
+    newest = (select(Checkin.id, Checkin.public_id, Membership.public_id.label("member_id"),
+                     NAME.label("name"), Checkin.makeup, Checkin.text, Checkin.created_at)
+              .join(Membership, Membership.id == Checkin.membership_id)
+              .join(Person, Person.id == Membership.person_id)
+              .where(Checkin.habit_id == bindparam("habit_id"), Checkin.day == bindparam("day"),
+                     ACTIVE)
+              .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(limit)
+              .subquery())
+    return (select(newest, Image.public_id)
+            .outerjoin(CheckinImage, CheckinImage.checkin_id == newest.c.id)
+            .outerjoin(Image, Image.id == CheckinImage.image_id)
+            .order_by(newest.c.created_at.desc(), newest.c.id.desc(), CheckinImage.position))
 
 
 def achievements(person, habit):

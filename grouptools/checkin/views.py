@@ -27,10 +27,12 @@ from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.pickedphotos import limit_photo_uploads
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.timeutil import local_today
 from grouptools.core.uploads import TooManyPixelsAtOnce
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 
 LEADERBOARD_SHOWN = 10
+FEED_SHOWN = 10  # the newest of today's check-ins on the habit page; the rest: /today
 INTEGERS = ("makeups_per_month", "makeup_days_back")
 OPTIONAL = ("window_start", "window_end", "starts_on", "ends_on")
 
@@ -122,16 +124,16 @@ def _with_typed_day(makeups, typed):
 def _show(loaded, typed=None, errors=None, status=200):
     habit, person = loaded.widget, loaded.person
     state = service.habit_state(person, habit, with_counts=True)
-    board = stats.habit_stats(person, habit, known_counts=state.counts)
-    today = stats.feed(person, habit)
-    mine = next((checkin for checkin, member in today if member.id == loaded.membership.id), None)
+    board = stats.habit_stats(person, habit, known_counts=state.counts,
+                              leaderboard_max=LEADERBOARD_SHOWN)
+    newest = stats.newest_checkins(habit, state.today, FEED_SHOWN)
     calendar = month_view(person, habit, state.today, request.args.get("month"),
                           request.args.get("day"), known=state.me,
                           also=makeup_range(habit, state))
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
-        leaderboard=board.leaderboard[:LEADERBOARD_SHOWN], feed=today,
-        my_checkin=mine, makeups=_with_typed_day(makeup_days(habit, loaded.membership, state,
+        leaderboard=board.leaderboard, feed=newest,
+        more_today=max(board.done_count - len(newest), 0), makeups=_with_typed_day(makeup_days(habit, loaded.membership, state,
                                                              calendar.also_done),
                                                  (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
@@ -147,6 +149,17 @@ def _show(loaded, typed=None, errors=None, status=200):
 @bp.get("/h/<pid:hid>")
 def show_habit(hid):
     return member_page_or_public_card(CHECKIN, hid, _show)
+
+
+@bp.get("/h/<pid:hid>/today")
+def todays_checkins(hid):
+    """Every check-in of today (the first stats.FEED_MAX, newest first): the habit page
+    shows the newest FEED_SHOWN and links here for the rest."""
+    habit, _, _ = load_widget(Habit, hid)
+    today = local_today(habit.group)
+    return render_template("checkin/today.html", habit=habit, group=habit.group,
+                           feed=stats.newest_checkins(habit, today, stats.FEED_MAX),
+                           shown_max=stats.FEED_MAX)
 
 
 @bp.post("/h/<pid:hid>/checkin")

@@ -9,8 +9,11 @@ from io import BytesIO
 import pytest
 from sqlalchemy import func, select, update
 
-from grouptools.checkin.models import Checkin, CheckinImage
+from grouptools.checkin import checkins
+from grouptools.checkin.models import Checkin, CheckinImage, Habit
+from grouptools.core.groups.service import join_group
 from grouptools.core.models import Group, Membership
+from grouptools.core.people.service import create_person
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.extensions import db
 from tests.core.groups.test_views import csrf_of, submit
@@ -78,6 +81,40 @@ def test_a_photo_habit_takes_a_photo_picked_on_the_page(app, photo_habit):
     assert "5 公里" in feed
     assert runner.get(f"/images/{photos[0][0]}/thumb").status_code == 200
     assert stored(app) == (1, 1)
+
+
+def test_the_page_shows_the_newest_check_ins_of_today_and_links_to_all_of_them(
+        app, owner_phone):
+    """A big group's morning: the page lists the ten newest check-ins and says how many
+    more there are; /today lists them all; the asker can still undo their own."""
+    phone, gid = owner_phone
+    page = make_habit(phone, gid, proof="none")
+    early = join(app, gid, "早起的人")
+    assert check_in(early, page).status_code == 303
+    with app.app_context(), app.test_request_context():
+        group = db.session.scalar(select(Group).where(Group.public_id == gid))
+        habit = db.session.scalar(select(Habit).where(Habit.public_id == page.rsplit("/", 1)[1]))
+        for n in range(11):
+            person, _ = create_person(f"跑者{n}")
+            join_group(person, group)
+            checkins.check_in(person, habit, text=f"第{n}个")
+    html = early.get(page, headers=EN).get_data(as_text=True)
+    assert_csp_clean(html)
+    feed = html[html.index('id="today"'):html.index('id="leaderboard"')]
+    assert "Checked in today: 12 / 13" in feed
+    assert re.findall(r"第(\d+)个", feed) == [str(n) for n in range(10, 0, -1)]
+    assert "早起的人" not in feed and "See 2 more check-ins of today" in feed
+    assert "Undo today&#39;s check-in" in html or "Undo today's check-in" in html
+    more = re.search(r'href="([^"]+/today)"', feed).group(1)
+    everyone = early.get(more, headers=ZH)
+    assert everyone.status_code == 200
+    listed = everyone.get_data(as_text=True)
+    assert_csp_clean(listed)
+    assert "今天的打卡" in listed
+    assert re.findall(r"第(\d+)个", listed) == [str(n) for n in range(10, -1, -1)]
+    assert listed.index("第0个") < listed.index("早起的人")
+    stranger = app.test_client()
+    assert stranger.get(more).status_code == 401
 
 
 def test_a_missing_photo_comes_back_marked_and_stores_nothing(app, photo_habit):

@@ -131,3 +131,21 @@ def test_who_has_not_checked_in_comes_a_page_at_a_time(world, monkeypatch):
     # The roll call names its first NOT_DONE_MAX on every page.
     assert all(board.roll_call_text.startswith("Checked in 1/5, not yet: @群主 @乙 @丙 …")
                for board in pages)
+
+
+def test_the_newest_check_ins_of_a_day_come_newest_first_up_to_the_limit(world):
+    """What the habit page's feed shows: the newest few, of members still in the group."""
+    w = world()
+    habit = w.habit()
+    runners = [w.member(name) for name in ("甲", "乙", "丙", "丁")]
+    for minute, runner in enumerate(runners):
+        w.check_in(runner, habit, at(f"2026-03-02 07:0{minute}"), text=f"第{minute}")
+    w.remove(runners[3])
+    newest = stats.newest_checkins(habit, date(2026, 3, 2), 2)
+    assert [(item.name, item.text, item.makeup) for item in newest] == [
+        ("丙", "第2", False), ("乙", "第1", False)]
+    assert newest[0].member_id == w.membership(runners[2]).public_id
+    assert newest[0].image_ids == []
+    assert [item.name for item in stats.newest_checkins(habit, date(2026, 3, 2), 10)] == [
+        "丙", "乙", "甲"]
+    assert stats.newest_checkins(habit, date(2026, 3, 3), 10) == []

@@ -213,3 +213,35 @@ def test_checking_in_with_a_photo_and_opening_the_day(app, phone, live_server, a
     picture = runner.page.request.get(f"{live_server}{card}")
     assert picture.status == 200 and picture.headers["content-type"] == "image/png"
     (SCREENSHOTS / f"checkin-certificate-card-{lang}.png").write_bytes(picture.body())
+
+
+@pytest.mark.parametrize("accept_language, lang", LANGUAGES)
+def test_a_busy_morning_shows_the_newest_check_ins_and_the_rest_a_tap_away(
+        phone, live_server, accept_language, lang):
+    words = WORDS[lang]
+    owner = person(live_server, words["owner"])
+    gid = requests.post(f"{live_server}/api/v1/groups", json={"name": words["group"]},
+                        headers=owner, timeout=30).json()["id"]
+    hid = requests.post(f"{live_server}/api/v1/groups/{gid}/habits", headers=owner, timeout=30,
+                        json={"title": words["title"], "proof": "none"}).json()["id"]
+    for n in range(12):
+        headers = person(live_server, f"{words['others'][n % 3]} {n + 1}")
+        requests.post(f"{live_server}/api/v1/groups/{gid}/join", json={}, headers=headers,
+                      timeout=30)
+        assert requests.post(f"{live_server}/api/v1/habits/{hid}/checkins",
+                             json={"text": words["note"]}, headers=headers,
+                             timeout=30).status_code == 201
+    runner = phone(accept_language)
+    runner.open(f"/h/{hid}")
+    runner.page.fill("#f-your_name", words["runner"])
+    with runner.page.expect_navigation():
+        runner.page.get_by_role("button", name=words["join"], exact=True).click()
+    assert runner.page.locator("#today li").count() == 10
+    more = runner.page.locator("#today a[href$='/today']")
+    assert more.count() == 1
+    settle(runner, f"checkin-busy-{lang}")
+    runner.page.locator("#today").screenshot(path=str(runner.screenshot(f"checkin-feed-{lang}")))
+    with runner.page.expect_navigation():
+        more.click()
+    assert runner.page.locator("li.list-item").count() == 12
+    settle(runner, f"checkin-today-{lang}")
