@@ -254,7 +254,10 @@ def send_keyed_picture(key, content, mimetype="image/png", cache_control=SHARE_C
     or its bytes are no longer kept. The ETag stays the digest of what is shown, so a
     version that moved without changing the picture (a vote, for a poll's poster) keeps
     it, and nothing is drawn again (docs/architecture.md#speed)."""
-    key = (*key, str(get_locale()), request.host_url, request.query_string, app_build())
+    environ = request.environ  # as asked: the links a picture carries are built from these
+    key = (*key, str(get_locale()), app_build(), environ.get("QUERY_STRING"),
+           environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+           environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"))
     etag = KEYS.get(key)
     if etag is not None:
         if request.if_none_match.contains(etag):
