@@ -27,7 +27,8 @@ def test_a_vote_neither_changes_the_poster_nor_redraws_it(make_poll, monkeypatch
     world = make_poll(members=("甲", "乙"))
     drawn = []
     original = posters.draw_poster
-    monkeypatch.setattr(posters, "draw_poster", lambda content: drawn.append(1) or original(content))
+    monkeypatch.setattr(posters, "draw_poster",
+                        lambda content: drawn.append(1) or original(content))
     first = poster(world.member("甲"), world.pid)
     assert first.status_code == 200 and len(drawn) == 1
     app = world.owner.client.application
