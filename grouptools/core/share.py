@@ -241,7 +241,8 @@ class PictureKeys:
 KEYS = PictureKeys(max_keys=16384)
 
 
-def send_keyed_picture(key, content, mimetype="image/png", cache_control=SHARE_CACHE_CONTROL):
+def send_keyed_picture(key, content, mimetype="image/png", cache_control=SHARE_CACHE_CONTROL,
+                       worded=True):
     """A picture whose ETag costs several statements to work out (it is a digest of
     everything the picture shows), answered from `key` when this worker has met it: a
     304, or the bytes kept by ETag, with nothing more read or drawn.
@@ -253,9 +254,10 @@ def send_keyed_picture(key, content, mimetype="image/png", cache_control=SHARE_C
     `content()` → (etag, draw): the full work, asked when the key is new to this worker
     or its bytes are no longer kept. The ETag stays the digest of what is shown, so a
     version that moved without changing the picture (a vote, for a poll's poster) keeps
-    it, and nothing is drawn again (docs/architecture.md#speed)."""
+    it, and nothing is drawn again (docs/architecture.md#speed). `worded=False`: the
+    picture has no words (a QR code), so the language is not asked."""
     environ = request.environ  # as asked: the links a picture carries are built from these
-    key = (*key, str(get_locale()), app_build(), environ.get("QUERY_STRING"),
+    key = (*key, str(get_locale()) if worded else None, app_build(), environ.get("QUERY_STRING"),
            environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
            environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"))
     etag = KEYS.get(key)

@@ -53,7 +53,8 @@ def add_share_routes(bp, rule, shared_for, key_for=None):
             return qr_png_response(shared_for(**view_args).url)
         page, _ = key_for(**view_args)
         return send_keyed_picture(
-            ("qr.png", page), lambda: qr_png_content(shared_for(**view_args).url))
+            ("qr.png", page), lambda: qr_png_content(shared_for(**view_args).url),
+            worded=False)
 
     def qr_svg(**view_args):
         return qr_svg_response(shared_for(**view_args).url)
