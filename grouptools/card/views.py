@@ -14,6 +14,7 @@ from grouptools.card.kind import CARD
 from grouptools.card.listing import folder_page
 from grouptools.card.models import FIELD_TYPES
 from grouptools.card.picture import draw_card
+from grouptools.card.picturekeys import card_picture_key
 from grouptools.card.schemas import MyCardInSchema, CardSettingsInSchema
 from grouptools.card.settings import STANDARD_FIELDS, visible_values
 from grouptools.card.vcards import contact_png
@@ -26,7 +27,7 @@ from grouptools.core.links import absolute_url
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.avatars import avatar_of
 from grouptools.core.conditional import answer_if_unchanged
-from grouptools.core.share import etag_for, send_picture
+from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 
@@ -160,20 +161,34 @@ def _shared(card):
                   preview_line=gettext("A member card in %(group)s", group=group.name))
 
 
+PUBLIC_PICTURE, PRIVATE_PICTURE = "public, max-age=600", "private, max-age=600"
+
+
 def _picture_cache(card):
-    return "public, max-age=600" if card.public else "private, max-age=600"
+    return PUBLIC_PICTURE if card.public else PRIVATE_PICTURE
 
 
 @pages.get("/c/<pid:cid>/card.png")
 def card_png(cid):
-    card = service.find_card(cid)
+    """The card's picture; one this worker has drawn is answered after one light
+    statement (card.picturekeys)."""
+    found = card_picture_key(cid, current_person())
+    if found is None:  # refused, or a folder for managers only: the full reading decides
+        card = service.find_card(cid)
+        return send_picture(*_card_png_content(card), cache_control=_picture_cache(card))
+    key, public = found
+    return send_keyed_picture(key, lambda: _card_png_content(service.find_card(cid)),
+                              cache_control=PUBLIC_PICTURE if public else PRIVATE_PICTURE)
+
+
+def _card_png_content(card):
+    """(ETag, draw) of the card's picture, as its reader may see it."""
     view = _shareable(current_person(), card)
     group_name, caption = card.folder.group.name, gettext("Scan to save the contact")
     etag = etag_for("card.png", card.public_id, card.updated_at, card.folder.updated_at,
-                    sorted(view.values.items()), str(get_locale()),
+                    group_name, sorted(view.values.items()), str(get_locale()),
                     *vars(avatar_of(card.owner)).values())
-    return send_picture(etag, lambda: draw_card(view, group_name, caption),
-                        cache_control=_picture_cache(card))
+    return etag, lambda: draw_card(view, group_name, caption)
 
 
 @pages.get("/c/<pid:cid>/contact.png")

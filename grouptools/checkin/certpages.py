@@ -7,18 +7,19 @@ leave the group (docs/security.md#certificates); it goes only with the habit (de
 achievements). docs/security.md#certificates says why the picture is not public."""
 from flask import render_template, url_for
 from flask_babel import format_date, get_locale, gettext, ngettext
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import aliased, joinedload
 
 from grouptools.checkin.blueprints import bp
 from grouptools.checkin.certificate import Certificate, draw_certificate
 from grouptools.checkin.models import Achievement, Habit
 from grouptools.core.avatars import avatar_of
 from grouptools.core.errors import NotFound
+from grouptools.core.identity import current_person
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_earned
-from grouptools.core.models import Membership
-from grouptools.core.share import etag_for, send_picture
+from grouptools.core.models import Group, Membership
+from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.widgets import MeItem, MeSection
 from grouptools.extensions import db
 
@@ -88,12 +89,53 @@ def certificates_on_me(person):
 
 @bp.get("/h/<pid:hid>/a/<pid:aid>/card.png")
 def certificate_picture(hid, aid):
+    """The certificate for the group's members and its earner. A picture this worker
+    has drawn is answered after one light statement (`_picture_key`)."""
+    # Private: the member's name is for the group and whoever they hand the picture to.
+    key = _picture_key(hid, aid)
+    if key is None:  # the asker is refused: the full reading says how, as it always has
+        return send_picture(*_picture_content(hid, aid), cache_control=CERTIFICATE_CACHE)
+    return send_keyed_picture(key, lambda: _picture_content(hid, aid),
+                              cache_control=CERTIFICATE_CACHE)
+
+
+CERTIFICATE_CACHE = "private, max-age=86400"
+_asker = aliased(Membership)
+_PICTURE_KEY = (
+    select(Achievement.id, Achievement.membership_id, Habit.version, Group.version,
+           _asker.id, _asker.status)
+    .join(Habit, Habit.id == Achievement.habit_id)
+    .join(Group, Group.id == Habit.group_id)
+    .outerjoin(_asker, and_(_asker.group_id == Habit.group_id,
+                            _asker.person_id == bindparam("person_id")))
+    .where(Achievement.public_id == bindparam("aid"), Habit.public_id == bindparam("hid")))
+
+
+def _picture_key(hid, aid):
+    """What the certificate shows, read in one statement — the habit's version (its
+    title), its group's (the group's name; the earner's name, nickname and avatar, which
+    move it: core.conditional) — when the asker may see it (Action.VIEW_EARNED: an
+    active member of the group, or its earner whatever their status now). None
+    otherwise: `load_earned` then refuses as it always has."""
+    person = current_person()
+    if person is None:
+        return None
+    row = db.session.execute(_PICTURE_KEY,
+                             {"hid": hid, "aid": aid, "person_id": person.id}).first()
+    if row is None:
+        return None
+    achievement_id, earner_id, habit_version, group_version, mine, status = row
+    if mine is None or (status != "active" and earner_id != mine):
+        return None
+    return ("certificate", hid, aid, achievement_id, habit_version, group_version)
+
+
+def _picture_content(hid, aid):
+    """(ETag, draw) of the certificate, with the access rules applied."""
     achievement, _ = load_earned(Achievement, aid, Habit, hid)
     certificate = certificate_of(achievement)
     etag = etag_for(*certificate.etag_parts(), str(get_locale()))
-    # Private: the member's name is for the group and whoever they hand the picture to.
-    return send_picture(etag, lambda: draw_certificate(certificate),
-                        cache_control="private, max-age=86400")
+    return etag, lambda: draw_certificate(certificate)
 
 
 @bp.get("/a/<pid:aid>")

@@ -249,8 +249,13 @@ _drawn = OrderedDict()
 def poster_response(content):
     """The poster in the asker's language (its caption and chips are translated), with
     its ETag; every reader of a group asks for the same picture, so it is kept by ETag."""
+    return send_picture(*poster_content(content))
+
+
+def poster_content(content):
+    """(ETag, draw) of the poster of `content` in the asker's language."""
     etag = content.etag(str(get_locale()))
-    return send_picture(etag, lambda: _poster_png(etag, content))
+    return etag, lambda: _poster_png(etag, content)
 
 
 def _poster_png(etag, content):

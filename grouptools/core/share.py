@@ -6,11 +6,13 @@ from collections import OrderedDict
 
 import qrcode
 from flask import current_app, request
+from flask_babel import get_locale
 from PIL import Image, ImageDraw
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
 from werkzeug.urls import iri_to_uri
 
+from grouptools.core.conditional import app_build
 from grouptools.core.palette import WHITE
 
 QR_MIN_PX, QR_MAX_PX = 128, 2048
@@ -195,12 +197,18 @@ def send_picture(etag, draw, mimetype="image/png", cache_control=SHARE_CACHE_CON
     the bytes drawn for an earlier asker when this worker still has them (the caller has
     decided who may see the picture before it gets here)."""
     if request.if_none_match.contains(etag):
+        return _picture_answer(etag, None, mimetype, cache_control)
+    data = DRAWN.get(etag)
+    if data is None:
+        data = draw()
+        DRAWN.put(etag, data)
+    return _picture_answer(etag, data, mimetype, cache_control)
+
+
+def _picture_answer(etag, data, mimetype, cache_control):
+    if data is None:
         response = current_app.response_class(status=304)
     else:
-        data = DRAWN.get(etag)
-        if data is None:
-            data = draw()
-            DRAWN.put(etag, data)
         response = current_app.response_class(data, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = cache_control
@@ -209,10 +217,69 @@ def send_picture(etag, draw, mimetype="image/png", cache_control=SHARE_CACHE_CON
     return response
 
 
+class PictureKeys:
+    """What a picture's ETag was the last time its key was met: key → ETag, the least
+    recently used forgotten first (a key is a small tuple, an ETag 64 characters)."""
+
+    def __init__(self, max_keys):
+        self.max_keys = max_keys
+        self.etags = OrderedDict()
+
+    def get(self, key):
+        etag = self.etags.get(key)
+        if etag is not None:
+            self.etags.move_to_end(key)
+        return etag
+
+    def put(self, key, etag):
+        self.etags[key] = etag
+        self.etags.move_to_end(key)
+        while len(self.etags) > self.max_keys:
+            self.etags.popitem(last=False)
+
+
+KEYS = PictureKeys(max_keys=16384)
+
+
+def send_keyed_picture(key, content, mimetype="image/png", cache_control=SHARE_CACHE_CONTROL,
+                       worded=True):
+    """A picture whose ETag costs several statements to work out (it is a digest of
+    everything the picture shows), answered from `key` when this worker has met it: a
+    304, or the bytes kept by ETag, with nothing more read or drawn.
+
+    `key` is what the route read in one light statement, after deciding that the asker
+    may see the picture: the few columns that move whenever anything the picture shows
+    does (a widget's and its group's `version`, core.conditional). The language, the
+    address (the links a picture carries, `?size=`) and the app's build are added here.
+    `content()` → (etag, draw): the full work, asked when the key is new to this worker
+    or its bytes are no longer kept. The ETag stays the digest of what is shown, so a
+    version that moved without changing the picture (a vote, for a poll's poster) keeps
+    it, and nothing is drawn again (docs/architecture.md#speed). `worded=False`: the
+    picture has no words (a QR code), so the language is not asked."""
+    environ = request.environ  # as asked: the links a picture carries are built from these
+    key = (*key, str(get_locale()) if worded else None, app_build(), environ.get("QUERY_STRING"),
+           environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
+           environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"))
+    etag = KEYS.get(key)
+    if etag is not None:
+        if request.if_none_match.contains(etag):
+            return _picture_answer(etag, None, mimetype, cache_control)
+        data = DRAWN.get(etag)
+        if data is not None:
+            return _picture_answer(etag, data, mimetype, cache_control)
+    etag, draw = content()
+    KEYS.put(key, etag)
+    return send_picture(etag, draw, mimetype, cache_control)
+
+
 def qr_png_response(url, cache_control=SHARE_CACHE_CONTROL):
+    return send_picture(*qr_png_content(url), cache_control=cache_control)
+
+
+def qr_png_content(url):
+    """(ETag, draw) of the QR code of `url` at the `?size=` asked."""
     size = clamp_qr_size(request.args.get("size", QR_DEFAULT_PX))
-    return send_picture(etag_for("qr.png", url, size), lambda: qr_png(url, size),
-                        cache_control=cache_control)
+    return etag_for("qr.png", url, size), lambda: qr_png(url, size)
 
 
 def qr_svg_response(url, cache_control=SHARE_CACHE_CONTROL):

@@ -10,8 +10,9 @@ from typing import Callable
 from flask import url_for
 
 from grouptools.core.links import absolute_url
-from grouptools.core.posters import PosterContent, poster_response
-from grouptools.core.share import qr_png_response, qr_svg_response
+from grouptools.core.posters import PosterContent, poster_content, poster_response
+from grouptools.core.share import (qr_png_content, qr_png_response, qr_svg_response,
+                                  send_keyed_picture)
 
 # endpoint → the file name beneath the page
 SHARE_FILES = {"qr_png": "qr.png", "qr_svg": "qr.svg", "poster": "poster.png"}
@@ -37,19 +38,34 @@ class Shared:
                              self.kind_label, self.closed, tuple(self.poster_facts()))
 
 
-def add_share_routes(bp, rule, shared_for):
+def add_share_routes(bp, rule, shared_for, key_for=None):
     """Add `<rule>/qr.png`, `<rule>/qr.svg` and `<rule>/poster.png` to `bp` (endpoints
     `qr_png`, `qr_svg`, `poster`). `shared_for(**view_args)` → the page's `Shared`, or
-    raises NotFound."""
+    raises NotFound.
+
+    `key_for(**view_args)`, when given, reads in one light statement what decides the
+    pictures — (what the page is, the versions of what its poster shows), or raises
+    NotFound — so a picture this worker has drawn is answered from it
+    (core.share.send_keyed_picture) and `shared_for` runs only for a new one."""
 
     def qr_png(**view_args):
-        return qr_png_response(shared_for(**view_args).url)
+        if key_for is None:
+            return qr_png_response(shared_for(**view_args).url)
+        page, _ = key_for(**view_args)
+        return send_keyed_picture(
+            ("qr.png", page), lambda: qr_png_content(shared_for(**view_args).url),
+            worded=False)
 
     def qr_svg(**view_args):
         return qr_svg_response(shared_for(**view_args).url)
 
     def poster(**view_args):
-        return poster_response(shared_for(**view_args).poster())
+        if key_for is None:
+            return poster_response(shared_for(**view_args).poster())
+        page, versions = key_for(**view_args)
+        return send_keyed_picture(
+            ("poster.png", page, versions),
+            lambda: poster_content(shared_for(**view_args).poster()))
 
     for view in (qr_png, qr_svg, poster):
         bp.add_url_rule(f"{rule}/{SHARE_FILES[view.__name__]}", view.__name__, view,

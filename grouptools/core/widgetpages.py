@@ -6,8 +6,11 @@ widget's own CSS and JS on its pages.
 A widget's `kind.py` calls `add_widget_pages(bp, KIND)` once, when it is imported; what
 each page says comes from the registration (core.widgets.WidgetKind,
 docs/architecture.md#adding-a-widget)."""
+from types import SimpleNamespace
+
 from flask import flash, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext
+from sqlalchemy import bindparam, select
 
 from grouptools.core.access import Action
 from grouptools.core.closing import delete_widget
@@ -16,12 +19,14 @@ from grouptools.core.copying import NotCopyable, copy_targets, copy_widget
 from grouptools.core.errors import NotFound
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person
-from grouptools.core.models import is_public_id
+from grouptools.core.models import Group, is_public_id
+from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.links import absolute_url, image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 from grouptools.core.widgets import kind_for_blueprint, kind_of, public_items
+from grouptools.extensions import db
 
 WIDGET_RULE = "/{path}/<pid:wid>"
 
@@ -31,7 +36,8 @@ def add_widget_pages(bp, kind):
     widget's page blueprint `bp` (endpoints qr_png, qr_svg, poster, close, reopen,
     copy, delete; the widget's id is the `wid` argument)."""
     rule = WIDGET_RULE.format(path=kind.path)
-    add_share_routes(bp, rule, lambda wid: shared_widget(kind, kind.model.find(wid)))
+    add_share_routes(bp, rule, lambda wid: shared_widget(kind, kind.model.find(wid)),
+                     key_for=lambda wid: widget_picture_key(kind.model, wid))
 
     def close(wid):
         return _set_closed(kind, wid, True)
@@ -60,6 +66,35 @@ def shared_widget(kind, widget):
                   preview_line=widget.description or kind.texts.in_group % {"group": group.name},
                   kind_label=str(kind.label), closed=widget.is_closed(),
                   poster_facts=lambda: kind.poster_facts(widget))
+
+
+_PICTURE_KEYS = {}
+
+
+def widget_picture_key(model, public_id):
+    """(the widget, the versions of what its poster shows) for core.share's picture
+    keys, in one light statement: its id; its and its group's `version` (every change to
+    it, its rows or the group's settings and names moves one, core.conditional); which
+    of its moments have passed (a deadline closes it) and the group's local date. The
+    pictures are public, as `shared_widget` is: an unknown id is all that is refused.
+
+    :raise 404: the id is unknown"""
+    if model not in _PICTURE_KEYS:
+        _PICTURE_KEYS[model] = (
+            select(model.id, model.version, Group.version, Group.timezone,
+                   *(getattr(model, name) for name in model.CLOCK_MOMENTS))
+            .join(Group, Group.id == model.group_id)
+            .where(model.public_id == bindparam("public_id")))
+    row = db.session.execute(_PICTURE_KEYS[model], {"public_id": public_id}).first()
+    if row is None:
+        raise NotFound()
+    widget_id, version, group_version, zone, *moments = row
+    now = utcnow()
+    passed = tuple(moment is not None and moment <= now for moment in moments)
+    today = local_today(SimpleNamespace(timezone=zone), now)
+    # By its public id: random, so never the same in two databases (a test's apps share
+    # the process) nor reused after a deletion, as a row id may be.
+    return (model.__tablename__, public_id), (widget_id, version, group_version, passed, today)
 
 
 def widget_link(widget, kind=None):

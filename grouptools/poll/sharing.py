@@ -1,14 +1,19 @@
 """The results picture beneath /p/<pid>, to post back into the chat (the QR codes and
 the poster are the kit's: core.widgetpages)."""
 from flask_babel import get_locale, gettext
+from sqlalchemy import and_, bindparam, select
 
+from grouptools.core.identity import current_person
 from grouptools.core.loaders import load_widget
-from grouptools.core.share import etag_for, send_picture
+from grouptools.core.models import Group, Membership
+from grouptools.core.share import etag_for, send_keyed_picture, send_picture
+from grouptools.core.timeutil import utcnow
+from grouptools.extensions import db
 from grouptools.poll import results
 from grouptools.poll.blueprints import bp
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import voters_label
-from grouptools.poll.models import Poll
+from grouptools.poll.models import Participation, Poll
 from grouptools.poll.picture import Row, results_png
 
 PRIVATE_PICTURE = "private, no-cache"
@@ -16,7 +21,54 @@ PRIVATE_PICTURE = "private, no-cache"
 
 @bp.get("/p/<pid:pid>/results.png")
 def results_picture(pid):
-    """Counts and bars to post back into the chat; hidden exactly when the results are."""
+    """Counts and bars to post back into the chat; hidden exactly when the results are.
+    A picture this worker has drawn is answered after one light statement (`_key`)."""
+    key = _key(pid)
+    if key is None:  # the asker is refused, or a case the full reading decides
+        return send_picture(*_results_content(pid), cache_control=PRIVATE_PICTURE)
+    return send_keyed_picture(key, lambda: _results_content(pid),
+                              cache_control=PRIVATE_PICTURE)
+
+
+_PARTICIPATED = (select(Participation.id)
+                 .where(Participation.poll_id == Poll.id,
+                        Participation.membership_id == Membership.id)
+                 .correlate(Poll, Membership).exists())
+_KEY = (select(Poll.id, Poll.version, Poll.closed_at, Poll.deadline, Poll.results_visibility,
+               Poll.created_by_id, Poll.voter_count, Poll.ballots_counted, Group.version,
+               Membership.role, Membership.status, _PARTICIPATED)
+        .join(Group, Group.id == Poll.group_id)
+        .outerjoin(Membership, and_(Membership.group_id == Poll.group_id,
+                                    Membership.person_id == bindparam("person_id")))
+        .where(Poll.public_id == bindparam("public_id")))
+
+
+def _key(pid):
+    """What the results picture shows, read in one statement — the poll's version (every
+    vote, every change to it), its group's (names, avatars, the group's name), whether it
+    is closed and its counters — when the asker may see it: an active member to whom the
+    results are shown (results.results_hidden_until). None otherwise: the full reading
+    then refuses as it always has (401, 404, 403 with when the results show)."""
+    person = current_person()
+    if person is None:
+        return None
+    row = db.session.execute(_KEY, {"public_id": pid, "person_id": person.id}).first()
+    if row is None or row.status != "active":
+        return None
+    (poll_id, version, closed_at, deadline, visibility, creator_id, voters, counted,
+     group_version, role, _, took_part) = row
+    closed = closed_at is not None or (
+        Poll.DEADLINE_CLOSES and deadline is not None and deadline <= utcnow())
+    manager = role in Membership.MANAGER_ROLES or creator_id == person.id
+    shown = (manager or visibility == "always" or (visibility == "after_vote" and took_part)
+             or (visibility in ("after_vote", "after_close") and closed))
+    if not shown:
+        return None
+    return ("results.png", pid, poll_id, version, group_version, closed, voters, counted)
+
+
+def _results_content(pid):
+    """(ETag, draw) of the results picture, with the access rules applied."""
     poll, person, _ = load_widget(Poll, pid)
     state = results.poll_state(person, poll, with_results=False)
     if state.results_visible_when is not None:
@@ -45,4 +97,4 @@ def results_picture(pid):
                 status += " · " + gettext("%(num)d not counted yet", num=tallies.pending)
         return results_png(etag, group.name, poll.title, status, rows)
 
-    return send_picture(etag, draw, cache_control=PRIVATE_PICTURE)
+    return etag, draw

@@ -1,0 +1,41 @@
+"""What decides a card's picture (/c/<cid>/card.png), read in one light statement, so a
+picture this worker has drawn is answered without reading the card, its folder and its
+owner again (core.share.send_keyed_picture, docs/architecture.md#speed)."""
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import aliased
+
+from grouptools.card.models import Card, CardFolder
+from grouptools.core.models import Group, Membership
+from grouptools.extensions import db
+
+_owner, _asker = aliased(Membership), aliased(Membership)
+_KEY = (
+    select(Card.id, Card.public, Card.updated_at, _owner.status, CardFolder.version,
+           CardFolder.folder_visibility, Group.version, _asker.status)
+    .join(CardFolder, CardFolder.id == Card.folder_id)
+    .join(Group, Group.id == CardFolder.group_id)
+    .join(_owner, _owner.id == Card.owner_membership_id)
+    .outerjoin(_asker, and_(_asker.group_id == CardFolder.group_id,
+                            _asker.person_id == bindparam("person_id")))
+    .where(Card.public_id == bindparam("cid")))
+
+
+def card_picture_key(cid, person):
+    """(key, public) for the card's picture when `person` (None: nobody signed in) may
+    see it — the card's own time (its values), its folder's version (its fields) and its
+    group's (the group's name, the owner's name and avatar, core.conditional) — as
+    service.find_card and service.card_view decide: a card whose owner is an active
+    member, public or seen by an active member of a folder open to members. None
+    otherwise (the full reading then refuses as it always has, or lets the owner and
+    managers see a card of a folder for managers only)."""
+    row = db.session.execute(
+        _KEY, {"cid": cid, "person_id": person.id if person is not None else None}).first()
+    if row is None:
+        return None
+    card_id, public, updated_at, owner_status, folder_version, visibility, group_version, \
+        asker_status = row
+    if owner_status != "active":
+        return None
+    if not public and (asker_status != "active" or visibility == "managers"):
+        return None
+    return ("card.png", cid, card_id, public, updated_at, folder_version, group_version), public
