@@ -9,7 +9,9 @@ from grouptools.relay.blueprints import blp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
 from grouptools.relay.kind import RELAY
+from grouptools.relay.links import ticket_url_maker
 from grouptools.relay.models import Relay
+from grouptools.relay.reading import entry_answer
 
 add_widget_api(blp, RELAY, "relays/<pid:rid>", state=service.relay_state,
                schema=schemas.RelaySchema, create_rule="groups/<pid:gid>/relays",
@@ -24,8 +26,10 @@ def _created(entry):
 
 def _entry_view(person, entry):
     """The entry as the asker sees it on the list."""
-    state = service.relay_state(person, entry.relay, with_log=False)
-    return next(view for view in state.entries if view.entry.id == entry.id)
+    relay = entry.relay
+    state = service.relay_state(person, relay, with_log=False)
+    view = next(view for view in state.entries if view.id == entry.id)
+    return entry_answer(view, ticket_url_maker(relay))
 
 
 @blp.route("/relays/<pid:rid>/entries", methods=["POST"])

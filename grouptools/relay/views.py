@@ -20,6 +20,7 @@ from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.forms import TYPE_LABELS
 from grouptools.relay.kind import RELAY
+from grouptools.relay.links import edit_url_prefix
 from grouptools.relay.listing import status_line
 from grouptools.relay.mine import moved_up
 from grouptools.relay.models import Relay
@@ -88,16 +89,17 @@ def _show_page(state, values=None, errors=None, status=200):
         "relay/show.html", state=state, relay=relay, group=relay.group,
         values=values or {}, errors=errors or {}, preview=widget_preview(relay),
         link=link, chat_text=relay_text(state, link),
-        log=state.log[:LOG_ON_PAGE], privacy=privacy_line(relay),
+        log=state.log, privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
-        moved_up=moved_up([view.entry for view in state.mine]),
+        moved_up=moved_up(state.mine), edit_prefix=edit_url_prefix(relay),
     ), status
 
 
 @bp.get("/r/<pid:rid>")
 def show_relay(rid):
     return member_page_or_public_card(
-        RELAY, rid, lambda loaded: _show_page(service.relay_state(loaded.person, loaded.widget)))
+        RELAY, rid, lambda loaded: _show_page(service.relay_state(loaded.person, loaded.widget,
+                                                                  log_limit=LOG_ON_PAGE)))
 
 
 @bp.post("/r/<pid:rid>/entries")
@@ -123,7 +125,8 @@ def sign_up(rid):
     if "for_name" in payload:
         return manage.manage_page(relay, person, add_values=typed, add_errors=errors,
                                   status=status)
-    return _show_page(service.relay_state(person, relay), typed, errors, status)
+    return _show_page(service.relay_state(person, relay, log_limit=LOG_ON_PAGE), typed, errors,
+                      status)
 
 
 def _flash_placed(entry, for_name):
@@ -140,7 +143,7 @@ def _flash_placed(entry, for_name):
 
 def _entry_page(relay, entry, person, values, errors, status=200):
     state = service.relay_state(person, relay, with_log=False)
-    view = next((v for v in state.entries if v.entry.id == entry.id), None)
+    view = next((v for v in state.entries if v.id == entry.id), None)
     return render_template("relay/entry.html", state=state, relay=relay, group=relay.group,
                            entry=entry, view=view, values=values, errors=errors,
                            privacy=privacy_line(relay)), status
