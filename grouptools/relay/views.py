@@ -24,10 +24,10 @@ from grouptools.relay.links import edit_url_prefix
 from grouptools.relay.listing import status_line
 from grouptools.relay.mine import moved_up
 from grouptools.relay.models import Relay
-from grouptools.relay.places import number_of, position_of
 from grouptools.relay.schemas import EntryCreateSchema, EntryUpdateSchema, RelayCreateSchema
 
 LOG_ON_PAGE = 8
+ENTRY_CREATE, ENTRY_UPDATE = EntryCreateSchema(), EntryUpdateSchema()
 
 
 # --- Creating ---------------------------------------------------------------------------------
@@ -108,7 +108,7 @@ def sign_up(rid):
     """A member's sign-up, or an organiser adding someone who replied in the chat."""
     relay, person, _ = load_widget(Relay, rid, Action.ACT)
     typed, payload = forms.read_entry()
-    data, errors = load(EntryCreateSchema(), payload)
+    data, errors = load(ENTRY_CREATE, payload)
     if not errors:
         try:
             entry = signups.sign_up(person, relay, **data)
@@ -130,15 +130,16 @@ def sign_up(rid):
 
 
 def _flash_placed(entry, for_name):
-    if entry.status == "confirmed":
-        message = gettext("%(name)s is No. %(number)d.", name=for_name, number=number_of(entry)) \
-            if for_name else gettext("You are No. %(number)d on the list.", number=number_of(entry))
+    placed = entry.placed
+    if placed.status == "confirmed":
+        message = gettext("%(name)s is No. %(number)d.", name=for_name, number=placed.number) \
+            if for_name else gettext("You are No. %(number)d on the list.", number=placed.number)
     else:
         message = gettext("%(name)s is No. %(position)d on the waitlist.", name=for_name,
-                          position=position_of(entry)) if for_name else \
+                          position=placed.waitlist_position) if for_name else \
             gettext("The list is full: you are No. %(position)d on the waitlist. You move up "
-                    "by yourself when a place frees.", position=position_of(entry))
-    flash(message, "success" if entry.status == "confirmed" else "info")
+                    "by yourself when a place frees.", position=placed.waitlist_position)
+    flash(message, "success" if placed.status == "confirmed" else "info")
 
 
 def _entry_page(relay, entry, person, values, errors, status=200):
@@ -161,7 +162,7 @@ def edit_entry(rid, eid):
         return _entry_page(relay, entry, person, values, {})
     typed, payload = forms.read_entry()
     payload.pop("for_name", None)
-    data, errors = load(EntryUpdateSchema(), payload)
+    data, errors = load(ENTRY_UPDATE, payload)
     if not errors:
         try:
             signups.edit_entry(person, entry, **data)
