@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, bindparam, delete, exists, func, select
 
 from grouptools.checkin.eventcode import code_accepted, current_code
 from grouptools.checkin.eventmodels import Event, EventRoster, EventSignin
@@ -75,25 +75,42 @@ def _signed_in(event, signin):
     return SignedIn(signin.signed_in_at, event.is_late(signin.signed_in_at)) if signin else None
 
 
-def counts(event):
-    """(on the roster, signed in): over the roster's active members only."""
-    return tuple(db.session.execute(
-        event.roster_members(func.count(Membership.id), func.count(EventSignin.membership_id))
-        .outerjoin(EventSignin, _signin_of_member(event))).one())
-
-
 def _signin_of_member(event):
     return and_(EventSignin.event_id == event.id, EventSignin.membership_id == Membership.id)
+
+
+def _state_statement(chosen):
+    """The roster's size, how many of it signed in and when the asker did, in one
+    statement (built once per kind of roster: every event page and answer reads it)."""
+    event_id = bindparam("event_id")
+    mine = (select(EventSignin.signed_in_at)
+            .where(EventSignin.event_id == event_id,
+                   EventSignin.membership_id == bindparam("membership_id"))
+            .scalar_subquery())
+    query = (select(func.count(Membership.id), func.count(EventSignin.membership_id), mine)
+             .select_from(Membership)
+             .outerjoin(EventSignin, and_(EventSignin.event_id == event_id,
+                                          EventSignin.membership_id == Membership.id))
+             .where(Membership.group_id == bindparam("group_id"), Membership.status == "active"))
+    if chosen:
+        query = query.where(exists().where(EventRoster.event_id == event_id,
+                                           EventRoster.membership_id == Membership.id))
+    return query
+
+
+_STATE = {chosen: _state_statement(chosen) for chosen in (False, True)}
 
 
 def event_state(person, event):
     """The event as `person` may see it (404 outside a chosen roster, 401 for nobody)."""
     membership = authorize(person, Action.VIEW_GROUP, event)
     addressed = event.addressed_to(membership)
-    signin = db.session.get(EventSignin, (event.id, membership.id)) if addressed else None
-    roster_count, signed_count = counts(event)
-    return EventState(event, _signed_in(event, signin), addressed,
-                      can(person, Action.MANAGE_WIDGET, event, membership),
+    roster_count, signed_count, signed_in_at = db.session.execute(
+        _STATE[event.roster == "chosen"],
+        {"event_id": event.id, "group_id": event.group_id,
+         "membership_id": membership.id if addressed else None}).one()
+    me = SignedIn(signed_in_at, event.is_late(signed_in_at)) if signed_in_at else None
+    return EventState(event, me, addressed, can(person, Action.MANAGE_WIDGET, event, membership),
                       signed_count, roster_count)
 
 

@@ -113,7 +113,19 @@ def configure_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+        immediate = _wants_write_lock()
+        connection.info["write_lock"] = immediate
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def holds_write_lock():
+    """Whether the session's transaction holds SQLite's write lock since its BEGIN
+    IMMEDIATE: nobody else can have changed anything it read since, so what it read
+    needs no locking or reading again (always False on PostgreSQL)."""
+    if not db.session().in_transaction():
+        return False
+    connection = db.session.connection()
+    return connection.dialect.name == "sqlite" and connection.info.get("write_lock", False)
 
 
 def configure_postgresql(engine):

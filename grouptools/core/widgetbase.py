@@ -14,9 +14,10 @@ a card): core.access lets its owner change it, and the widget's managers
 (`Action.CHANGE_OWN_ITEM`)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, and_, delete, or_, select
+from sqlalchemy import ForeignKey, Integer, String, Text, and_, delete, inspect, or_, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from grouptools.core.database import holds_write_lock
 from grouptools.core.errors import NotFound
 from grouptools.core.models import Group, Membership, PublicIdMixin, TimestampMixin
 from grouptools.core.timeutil import UTCDateTime, local_today, utcnow
@@ -108,7 +109,10 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
         """This widget's row, locked until the transaction ends and read afresh (the
         same object, refreshed), so a vote or a sign-up waiting on the same lock sees
         the change. 404 when it was deleted meanwhile. (SQLite holds the whole database
-        from BEGIN IMMEDIATE on, so the lock is PostgreSQL's FOR UPDATE.)"""
+        from BEGIN IMMEDIATE on, so the lock is PostgreSQL's FOR UPDATE; there a widget
+        read since that BEGIN is returned as it is, with no statement.)"""
+        if holds_write_lock() and not inspect(self).expired_attributes:
+            return self  # SQLite, read within this transaction: already current and locked
         model = type(self)
         locked = db.session.scalar(select(model).where(model.id == self.id).with_for_update()
                                    .execution_options(populate_existing=True))

@@ -1,36 +1,41 @@
-"""/api/v1 routes about relays: parse, ask the service, answer."""
+"""/api/v1 routes about relays: parse, ask the service, answer. (Request schemas are
+given as instances: a class given to `arguments` is instantiated on every request.)"""
 from grouptools.core.access import Action
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
 from grouptools.core.widgetpages import widget_link
-from grouptools.relay import places, schemas, service, signups
+from grouptools.relay import schemas, service, signups
 from grouptools.relay.blueprints import blp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
 from grouptools.relay.kind import RELAY
+from grouptools.relay.links import ticket_url_maker
 from grouptools.relay.models import Relay
+from grouptools.relay.reading import entry_answer
 
 add_widget_api(blp, RELAY, "relays/<pid:rid>", state=service.relay_state,
                schema=schemas.RelaySchema, create_rule="groups/<pid:gid>/relays",
-               create_schema=schemas.RelayCreateSchema, create=service.create_relay,
-               update_schema=schemas.RelayUpdateSchema, update=service.update_relay)
+               create_schema=schemas.RelayCreateSchema(), create=service.create_relay,
+               update_schema=schemas.RelayUpdateSchema(), update=service.update_relay)
 
 
 def _created(entry):
-    return {"public_id": entry.public_id, "status": entry.status,
-            "number": places.number_of(entry), "waitlist_position": places.position_of(entry)}
+    """Where the new entry went (signups: what the writer needs, not the whole list)."""
+    return entry.placed
 
 
 def _entry_view(person, entry):
     """The entry as the asker sees it on the list."""
-    state = service.relay_state(person, entry.relay, with_log=False)
-    return next(view for view in state.entries if view.entry.id == entry.id)
+    relay = entry.relay
+    state = service.relay_state(person, relay, with_log=False)
+    view = next(view for view in state.entries if view.id == entry.id)
+    return entry_answer(view, ticket_url_maker(relay))
 
 
 @blp.route("/relays/<pid:rid>/entries", methods=["POST"])
 @rate_limited("sign_up")
-@blp.arguments(schemas.EntryCreateSchema)
+@blp.arguments(schemas.EntryCreateSchema())
 @blp.response(201, schemas.EntryCreatedSchema)
 def sign_up(data, rid):
     relay, person, _ = load_widget(Relay, rid, Action.ACT)
@@ -40,7 +45,7 @@ def sign_up(data, rid):
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>", methods=["PATCH"])
 @rate_limited("sign_up")
-@blp.arguments(schemas.EntryUpdateSchema)
+@blp.arguments(schemas.EntryUpdateSchema())
 @blp.response(200, schemas.EntrySchema)
 def edit_entry(data, rid, eid):
     relay, person, _ = load_widget(Relay, rid)
@@ -82,7 +87,7 @@ def chat_text(rid):
 
 @blp.route("/relays/<pid:rid>/import", methods=["POST"])
 @rate_limited("sign_up")
-@blp.arguments(schemas.ImportSchema)
+@blp.arguments(schemas.ImportSchema())
 @blp.response(200, schemas.ImportResultSchema)
 def import_text(data, rid):
     relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)

@@ -7,12 +7,11 @@ value, so it is safe to show to everyone who may read the relay."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from flask_babel import get_translations, gettext
+from sqlalchemy import bindparam, select
 
 from grouptools.core.database import first_of_each
-from grouptools.core.models import Membership
+from grouptools.core.models import Membership, Person
 from grouptools.extensions import db
 from grouptools.relay.models import RelayEntry, RelayLog
 
@@ -40,7 +39,7 @@ def promoted_params(promoted):
             for position, number, entry in promoted]
 
 
-def _place(params):
+def _place(params, gettext=gettext):
     """"No. 3" or "waitlist 2": where the entry stood when it happened."""
     if params.get("number"):
         return gettext("No. %(number)d", number=params["number"])
@@ -49,7 +48,7 @@ def _place(params):
     return gettext("an entry")
 
 
-def _promotions(params):
+def _promotions(params, gettext=gettext):
     promoted = params.get("promoted") or []
     if not promoted:
         return ""
@@ -61,8 +60,15 @@ def _capitalised(text):
     return text[:1].upper() + text[1:]
 
 
-def _text(kind, params):
-    place = _place(params)
+# The kinds whose line says where the entry stood ("No. 3 withdrew").
+_ABOUT_A_PLACE = {"withdrew", "removed", "left_group", "removed_from_group", "edited",
+                  "attended", "unattended"}
+
+
+def _text(kind, params, gettext=gettext):
+    """The line in the reader's language; `gettext`: flask_babel's, or _translator's."""
+    place = _place(params, gettext) if kind in _ABOUT_A_PLACE else None
+    promotions = _promotions(params, gettext)
     slot = params.get("slot")
     if kind == "joined":
         text = (gettext("added as No. %(number)d by an organiser", number=params["number"])
@@ -74,22 +80,22 @@ def _text(kind, params):
                 if params.get("added") else
                 gettext("joined the waitlist (waitlist %(position)d)", position=params["position"]))
     elif kind == "withdrew":
-        text = gettext("%(place)s withdrew", place=place) + _promotions(params)
+        text = gettext("%(place)s withdrew", place=place) + promotions
     elif kind == "removed":
-        text = gettext("%(place)s was removed by an organiser", place=place) + _promotions(params)
+        text = gettext("%(place)s was removed by an organiser", place=place) + promotions
     elif kind == "left_group":
-        text = gettext("%(place)s left the group", place=place) + _promotions(params)
+        text = gettext("%(place)s left the group", place=place) + promotions
     elif kind == "removed_from_group":
-        text = gettext("%(place)s was removed from the group", place=place) + _promotions(params)
+        text = gettext("%(place)s was removed from the group", place=place) + promotions
     elif kind == "edited":
-        text = gettext("%(place)s changed their entry", place=place) + _promotions(params)
+        text = gettext("%(place)s changed their entry", place=place) + promotions
     elif kind == "capacity":
         old = params.get("old")
         new = params.get("new")
         unlimited = gettext("no limit")
         text = gettext("Places changed from %(old)s to %(new)s",
                        old=unlimited if old is None else old,
-                       new=unlimited if new is None else new) + _promotions(params)
+                       new=unlimited if new is None else new) + promotions
     elif kind == "attended":
         text = gettext("%(place)s checked in", place=place)
     elif kind == "unattended":
@@ -119,26 +125,65 @@ def log_lines(relay, limit=LOG_SHOWN):
     return log_lines_of([relay], limit)[relay.id]
 
 
-def log_lines_of(relays, limit=LOG_SHOWN):
-    """{relay id: its newest `limit` lines, newest first}, read together for many relays."""
-    newest = first_of_each([select(RelayLog.id).where(RelayLog.relay_id == relay.id)
-                            .order_by(RelayLog.id.desc()) for relay in relays], limit)
-    rows = [row for ids in newest for row in db.session.scalars(
-        select(RelayLog).where(RelayLog.id.in_(select(ids)))
-        .options(joinedload(RelayLog.entry).joinedload(RelayEntry.membership)
-                 .joinedload(Membership.person))
-        .order_by(RelayLog.id.desc()))]
-    promoted_ids = {p["entry"] for row in rows for p in row.params.get("promoted") or []}
-    promoted_names = {}
-    if promoted_ids:
-        promoted_names = {e.public_id: e.name for e in db.session.scalars(
-            select(RelayEntry).where(RelayEntry.public_id.in_(promoted_ids))
-            .options(joinedload(RelayEntry.membership).joinedload(Membership.person)))}
+# A log line with the name of the entry it is about (as the list shows it), as plain rows.
+_LINE_COLUMNS = (RelayLog.relay_id, RelayLog.kind, RelayLog.params, RelayLog.created_at,
+                 RelayEntry.for_name, Membership.nickname, Person.name)
+
+
+def _with_names(query):
+    return (query.outerjoin(RelayEntry, RelayEntry.id == RelayLog.entry_id)
+            .outerjoin(Membership, Membership.id == RelayEntry.membership_id)
+            .outerjoin(Person, Person.id == Membership.person_id))
+
+
+# One relay's newest lines (built once: every relay page and answer reads it).
+_NEWEST = (_with_names(select(*_LINE_COLUMNS))
+           .where(RelayLog.relay_id == bindparam("relay_id"))
+           .order_by(RelayLog.id.desc()).limit(bindparam("limit")))
+# The names of entries promoted from the waitlist that are no longer on the list.
+_PROMOTED_NAMES = (select(RelayEntry.public_id, RelayEntry.for_name, Membership.nickname,
+                          Person.name)
+                   .join(Membership, Membership.id == RelayEntry.membership_id)
+                   .join(Person, Person.id == Membership.person_id)
+                   .where(RelayEntry.public_id.in_(bindparam("ids", expanding=True))))
+
+
+def log_lines_of(relays, limit=LOG_SHOWN, known_names=None):
+    """{relay id: its newest `limit` lines, newest first}, read together for many relays:
+    one statement, and one more for the names of promoted entries that `known_names`
+    ({entry public id: name}, the entries on the list) does not hold."""
+    if len(relays) == 1:
+        rows = db.session.connection().execute(
+            _NEWEST, {"relay_id": relays[0].id, "limit": limit}).all()
+    else:
+        newest = first_of_each([select(RelayLog.id).where(RelayLog.relay_id == relay.id)
+                                .order_by(RelayLog.id.desc()) for relay in relays], limit)
+        rows = [row for ids in newest for row in db.session.execute(
+            _with_names(select(*_LINE_COLUMNS)).where(RelayLog.id.in_(select(ids)))
+            .order_by(RelayLog.id.desc()))]
+    names = dict(known_names or {})
+    missing = {p["entry"] for row in rows for p in row[2].get("promoted") or ()} - names.keys()
+    if missing:
+        names.update((public_id, for_name or nickname or name) for public_id, for_name, nickname,
+                     name in db.session.connection().execute(_PROMOTED_NAMES,
+                                                             {"ids": list(missing)}))
     lines = {relay.id: [] for relay in relays}
-    for row in rows:
-        names = [row.entry.name] if row.entry is not None else []
-        names += [promoted_names[p["entry"]] for p in row.params.get("promoted") or []
-                  if p["entry"] in promoted_names]
-        lines[row.relay_id].append(LogLine(row.created_at, row.kind, _text(row.kind, row.params),
-                                           " → ".join(names)))
+    gettext = _translator()
+    for relay_id, kind, params, created_at, for_name, nickname, name in rows:
+        about = [for_name or nickname or name] if name is not None else []
+        about += [names[p["entry"]] for p in params.get("promoted") or () if p["entry"] in names]
+        lines[relay_id].append(LogLine(created_at, kind, _text(kind, params, gettext),
+                                       " → ".join(about)))
     return lines
+
+
+def _translator():
+    """gettext for many lines of one answer: the reader's catalogue looked up once
+    (flask_babel.gettext finds it again for every message)."""
+    translations = get_translations()
+
+    def translated(string, **variables):
+        text = translations.ugettext(string)
+        return text % variables if variables else text
+
+    return translated

@@ -42,15 +42,15 @@ def line_fields(relay):
     return [f for f in relay.fields if not f.private] + [f for f in relay.fields if f.private]
 
 
-def entry_line(relay, view):
-    """"张三 13800138000 +1": the name, the public fields in order, the guests."""
-    public = [f for f in relay.fields if not f.private]
-    values = [view.entry.values.get(f.key) or EMPTY for f in public]
+def entry_line(public_keys, view):
+    """"张三 13800138000 +1": the name, the public fields in order (`public_keys`), the
+    guests."""
+    values = [view.values.get(key) or EMPTY for key in public_keys]
     while values and values[-1] == EMPTY:
         values.pop()
     parts = [view.name, *values]
-    if view.entry.guests:
-        parts.append(f"+{view.entry.guests}")
+    if view.guests:
+        parts.append(f"+{view.guests}")
     return " ".join(parts)
 
 
@@ -64,6 +64,7 @@ def relay_text(state, link):
     """The `#接龙` text of the list the asker sees, without any private field, ending with
     the relay's link so that people in the chat tap through to sign up."""
     relay = state.relay
+    public = [f.key for f in relay.fields if not f.private]
     lines = [gettext("#Sign-up"), relay.title, *when_and_where(relay)]
     if relay.description:
         lines.extend(relay.description.splitlines())
@@ -72,11 +73,11 @@ def relay_text(state, link):
         if section.slot is not None:
             lines.append(slot_line(section.slot.label))
         for view in section.confirmed:
-            lines.append(f"{view.number}. {entry_line(relay, view)}")
+            lines.append(f"{view.number}. {entry_line(public, view)}")
         if section.waitlisted:
             lines.append(gettext("Waitlist"))
             for view in section.waitlisted:
-                lines.append(f"{view.waitlist_position}. {entry_line(relay, view)}")
+                lines.append(f"{view.waitlist_position}. {entry_line(public, view)}")
     lines.extend(["", link])
     return "\n".join(lines) + "\n"
 

@@ -42,17 +42,16 @@ def export_table(person, relay):
     status = {"confirmed": gettext("Confirmed"), "waitlisted": gettext("Waitlisted")}
     rows = []
     for view in state.entries:
-        entry = view.entry
-        row = [view.number, status[entry.status], view.waitlist_position, view.name]
+        row = [view.number, status[view.status], view.waitlist_position, view.name]
         for field in relay.fields:
             value = view.values.get(field.key, "")
             row.append(Decimal(value) if field.type == "number" and value else value)
         row += [view.values.get(key, "") for key, _ in removed]
-        row.append(entry.guests)
+        row.append(view.guests)
         if with_slots:
-            row.append(entry.slot.label if entry.slot else "")
-        signed_up = local_time(relay.group, entry.created_at).replace(tzinfo=None, microsecond=0)
-        row += [signed_up, gettext("Yes") if entry.attended_at else ""]
+            row.append(view.slot.label if view.slot else "")
+        signed_up = local_time(relay.group, view.created_at).replace(tzinfo=None, microsecond=0)
+        row += [signed_up, gettext("Yes") if view.attended_at else ""]
         rows.append(row)
     return header, rows
 

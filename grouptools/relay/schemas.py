@@ -15,7 +15,6 @@ from grouptools.core.fields import (
     public_id,
 )
 from grouptools.core.widgetapi import WidgetStateSchema
-from grouptools.relay import links
 from grouptools.core.valueformats import check_field_spec
 from grouptools.relay.models import FIELD_TYPES, Relay, RelayEntry, RelayField, RelaySlot
 
@@ -139,21 +138,21 @@ class SlotSchema(Schema):
 
 
 class EntrySchema(Schema):
-    """An entry as one asker sees it (a service.EntryView)."""
+    """An entry as one asker sees it: the answer reading.entry_answer writes."""
 
-    id = fields.Function(lambda v: v.entry.public_id)
+    id = fields.String()
     number = fields.Integer(allow_none=True)
     waitlist_position = fields.Integer(allow_none=True)
     status = fields.String()
     values = fields.Dict(metadata={"description": "Private fields only for managers and the entrant"})
-    guests = fields.Function(lambda v: v.entry.guests)
-    slot_id = fields.Function(lambda v: v.entry.slot.public_id if v.entry.slot else None)
+    guests = fields.Integer()
+    slot_id = fields.String(allow_none=True)
     name = fields.String()
-    created_at = fields.Function(lambda v: v.entry.created_at.isoformat())
-    attended = fields.Function(lambda v: v.entry.attended_at is not None)
+    created_at = fields.String()
+    attended = fields.Boolean()
     mine = fields.Boolean()
-    ticket_url = fields.Function(lambda v: links.ticket_url(v.entry) if v.show_ticket else None,
-                                 metadata={"description": "The entrant and managers only"})
+    ticket_url = fields.String(allow_none=True,
+                               metadata={"description": "The entrant and managers only"})
 
 
 class LogLineSchema(Schema):
@@ -163,28 +162,40 @@ class LogLineSchema(Schema):
     names = fields.String()
 
 
+class Written(fields.List):
+    """A list the service has already written item by item as its schema shows it (the
+    OpenAPI document still describes the items): a long list is not dumped field by
+    field (docs/architecture.md#speed)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+FIELDS = FieldSchema(many=True)
+SLOTS = SlotSchema(many=True)
+
+
 class RelaySchema(WidgetStateSchema):
-    """A relay as one asker sees it (a service.RelayState)."""
+    """A relay as one asker sees it (a reading.RelayState)."""
 
     description = fields.Function(lambda s: s.relay.description)
     starts_at = fields.Function(lambda s: s.relay.starts_at and s.relay.starts_at.isoformat())
     place = fields.Function(lambda s: s.relay.place)
-    fields_ = fields.Function(lambda s: FieldSchema(many=True).dump(s.relay.fields),
-                              data_key="fields")
+    fields_ = fields.Function(lambda s: FIELDS.dump(s.relay.fields), data_key="fields")
     capacity = fields.Function(lambda s: s.relay.capacity)
     taken = fields.Function(lambda s: s.relay.taken)
     waitlist = fields.Function(lambda s: s.relay.waitlist)
     guests_max = fields.Function(lambda s: s.relay.guests_max)
     per_member_max = fields.Function(lambda s: s.relay.per_member_max)
-    slots = fields.Function(lambda s: SlotSchema(many=True).dump(s.relay.slots))
+    slots = fields.Function(lambda s: SLOTS.dump(s.relay.slots))
     closed = fields.Boolean()
     confirmed_count = fields.Integer()
     waitlist_count = fields.Integer()
     attended_count = fields.Integer()
     can_manage = fields.Boolean(attribute="manager")
     can_sign_up = fields.Boolean()
-    entries = fields.List(fields.Nested(EntrySchema))
-    log = fields.List(fields.Nested(LogLineSchema))
+    entries = Written(fields.Nested(EntrySchema), attribute="entry_answers")
+    log = Written(fields.Nested(LogLineSchema), attribute="log_answers")
 
 
 class EntryCreatedSchema(Schema):

@@ -1,25 +1,31 @@
-"""The rules of relays themselves: create, settings, close, and what one asker
-sees of a relay (numbers, waitlist, private fields, the log). Entries — signing up,
+"""The rules of relays themselves: create, settings, close, the group page's lines. What
+one asker sees of a relay (numbers, waitlist, private fields, the log) is read in
+reading.py (and answered from here too). Entries — signing up,
 editing, withdrawing, promotion, tickets, import — are in signups.py.
 
 Plain functions over the models; each asks core.access first and commits its own unit
 of work. Anything that moves places holds the relay's row lock (Relay.lock)."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, case, func, select, update
-from sqlalchemy.orm import joinedload
 
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget, set_closed
 from grouptools.core.copying import common_columns
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid
-from grouptools.core.models import Membership
 from grouptools.extensions import db
 from grouptools.relay import changelog, places, replyformat
 from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayField, RelaySlot
+from grouptools.relay.reading import (  # noqa: F401 (what callers read from the service)
+    EntryView,
+    RelayState,
+    relay_state,
+    relay_states,
+    shown_values,
+)
 
 FIELD_COLUMNS = ("position", "key", "label", "type", "required", "pattern", "hint", "choices",
                  "private")
@@ -189,146 +195,7 @@ def close_relay(person, relay, closed=True):
     return relay
 
 
-# --- What one asker sees --------------------------------------------------------------------
-
-@dataclass
-class EntryView:
-    entry: RelayEntry
-    number: int | None
-    waitlist_position: int | None
-    values: dict  # only what the asker may see: private fields for managers and the entrant
-    mine: bool
-    show_ticket: bool  # the entrant and managers hold the ticket's address
-
-    @property
-    def name(self):
-        return self.entry.name
-
-    @property
-    def status(self):
-        return self.entry.status
-
-
-@dataclass
-class Section:
-    """The list of one slot (or of the relay, without slots)."""
-
-    slot: RelaySlot | None
-    confirmed: list = field(default_factory=list)
-    waitlisted: list = field(default_factory=list)
-
-
-@dataclass
-class RelayState:
-    relay: Relay
-    membership: Membership
-    manager: bool
-    closed: bool
-    sections: list
-    mine: list
-    log: list
-    refusal: str | None  # why the asker cannot sign up now: closed, limit, full; or None
-
-    @property
-    def widget(self):
-        return self.relay
-
-    @property
-    def entries(self):
-        return [e for s in self.sections for e in (*s.confirmed, *s.waitlisted)]
-
-    @property
-    def confirmed_count(self):
-        return sum(len(s.confirmed) for s in self.sections)
-
-    @property
-    def waitlist_count(self):
-        return sum(len(s.waitlisted) for s in self.sections)
-
-    @property
-    def attended_count(self):
-        return sum(1 for s in self.sections for e in s.confirmed if e.entry.attended_at)
-
-    @property
-    def can_sign_up(self):
-        return self.refusal is None
-
-
-def shown_values(relay, entry, manager, mine):
-    """An entry's values as one asker may see them: the single place private fields are
-    held back (pages, JSON, chat text, tickets all come through here)."""
-    private = {f.key for f in relay.fields if f.private}
-    if manager or mine:
-        return dict(entry.values)
-    return {key: value for key, value in entry.values.items() if key not in private}
-
-
-def active_entries(relays):
-    """{relay id: its confirmed and waitlisted entries}, with their members' names."""
-    by_relay = {relay.id: [] for relay in relays}
-    for entry in db.session.scalars(
-        select(RelayEntry)
-        .where(RelayEntry.relay_id.in_(by_relay), RelayEntry.status.in_(ACTIVE_STATUSES))
-        .options(joinedload(RelayEntry.membership).joinedload(Membership.person))
-    ):
-        by_relay[entry.relay_id].append(entry)
-    return by_relay
-
-
-def numbered_sections(relay, membership, manager, entries):
-    """The list in order: per slot, confirmed 1…n by confirmation, waitlist 1…k by when
-    each joined it — recomputed from the order, so numbers are always contiguous."""
-    sections = {slot.id: Section(slot) for slot in relay.slots} or {None: Section(None)}
-
-    def view(entry, number, position):
-        owned = membership is not None and entry.membership_id == membership.id
-        return EntryView(entry, number, position, shown_values(relay, entry, manager, owned),
-                         owned and entry.for_name is None, owned or manager)
-
-    for entry in sorted((e for e in entries if e.status == "confirmed"),
-                        key=lambda e: e.confirmed_seq):
-        confirmed = sections[entry.slot_id].confirmed
-        confirmed.append(view(entry, len(confirmed) + 1, None))
-    for entry in sorted((e for e in entries if e.status == "waitlisted"),
-                        key=lambda e: e.waitlist_seq):
-        waitlisted = sections[entry.slot_id].waitlisted
-        waitlisted.append(view(entry, None, len(waitlisted) + 1))
-    return list(sections.values())
-
-
-def _refusal(relay, closed, mine):
-    if closed:
-        return "closed"
-    if len(mine) >= relay.per_member_max:
-        return "limit"
-    if not relay.waitlist and not relay.slots and relay.capacity is not None \
-            and relay.taken >= relay.capacity:
-        return "full"
-    return None
-
-
-def relay_state(person, relay, with_log=True):
-    """The relay as `person` may see it (404 for strangers, 401 for nobody)."""
-    return relay_states(person, [relay], with_log)[0]
-
-
-def relay_states(person, relays, with_log=True):
-    """Each relay as `person` may see it (404 for strangers, 401 for nobody), read with
-    the same few statements however many there are (the group's export reads them all;
-    load their fields and slots up front)."""
-    memberships = [authorize(person, Action.VIEW_GROUP, relay) for relay in relays]
-    entries = active_entries(relays) if relays else {}
-    logs = changelog.log_lines_of(relays) if with_log and relays else {}
-    states = []
-    for relay, membership in zip(relays, memberships):
-        manager = can(person, Action.MANAGE_WIDGET, relay, membership)
-        closed = relay.is_closed()
-        sections = numbered_sections(relay, membership, manager, entries[relay.id])
-        mine = [e for s in sections for e in (*s.confirmed, *s.waitlisted) if e.mine]
-        states.append(RelayState(relay, membership, manager, closed, sections, mine,
-                                 logs.get(relay.id, []), _refusal(relay, closed, mine)))
-    return states
-
+# --- What one asker sees: reading.py ----------------------------------------------------------
 
 # --- The group page's list -------------------------------------------------------------------
 

@@ -9,21 +9,22 @@ import re
 import secrets
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
-from sqlalchemy import func, select
+from sqlalchemy import inspect, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import WidgetClosed
-from grouptools.core.database import commit_or_conflict
+from grouptools.core.database import commit_or_conflict, holds_write_lock
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
 from grouptools.core.i18n import labelled, sentences
-from grouptools.core.models import is_public_id
+from grouptools.core.models import is_public_id, new_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay import changelog, chattext, places
 from grouptools.core.valueformats import clean_values
 from grouptools.core.visibletext import clean_visible_text, has_visible_character
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
+from grouptools.relay.reading import load_parts
 
 
 TICKET_SECRET = re.compile(r"[A-Za-z0-9_-]{16,32}")
@@ -50,6 +51,13 @@ class EntryLimit(Conflict):
         super().__init__(ngettext("You are on this list already (one entry per person).",
                                   "You have %(num)d entries on this list already, the most "
                                   "allowed.", limit))
+
+
+def _read_again(instance):
+    """Read `instance` again now that the relay is locked (another request may have
+    changed it while this one waited), unless nobody could have (core.database)."""
+    if not holds_write_lock() or inspect(instance).expired_attributes:
+        db.session.refresh(instance)
 
 
 # --- Finding -----------------------------------------------------------------------------------
@@ -118,15 +126,16 @@ def validated(relay, values, guests, slot_id):
 def _new_entry(relay, membership, values, guests, slot, for_name):
     return RelayEntry(relay_id=relay.id, slot_id=slot.id if slot is not None else None,
                       membership_id=membership.id, for_name=for_name, values=values,
-                      guests=guests, ticket_secret=secrets.token_urlsafe(18))
+                      guests=guests, ticket_secret=secrets.token_urlsafe(18),
+                      public_id=new_public_id())
 
 
-def _record_joined(relay, person, entry, slot, added):
-    if entry.status == "confirmed":
-        changelog.record(relay, "joined", entry, person, number=places.number_of(entry),
+def _record_joined(relay, person, entry, slot, placed, added):
+    if placed.status == "confirmed":
+        changelog.record(relay, "joined", entry, person, number=placed.number,
                          added=added, slot=slot.label if slot else None)
     else:
-        changelog.record(relay, "waitlisted", entry, person, position=places.position_of(entry),
+        changelog.record(relay, "waitlisted", entry, person, position=placed.waitlist_position,
                          added=added, slot=slot.label if slot else None)
 
 
@@ -140,28 +149,30 @@ def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
     if for_name is not None:
         authorize(person, Action.MANAGE_WIDGET, relay)
     relay = relay.lock()
-    db.session.refresh(membership)
+    _read_again(membership)
     if not membership.is_active:
         # Removed (or left) while this request waited for the lock: their entries were
         # just withdrawn, and a new one must not slip in behind that.
         raise NotFound()
     if for_name is None and relay.is_closed():
         raise WidgetClosed(relay)
+    load_parts([relay])
     clean, slot = validated(relay, values, guests, slot_id)
-    if for_name is None:
-        mine = db.session.scalar(select(func.count(RelayEntry.id)).where(
-            RelayEntry.relay_id == relay.id, RelayEntry.membership_id == membership.id,
-            RelayEntry.for_name.is_(None), RelayEntry.status.in_(ACTIVE_STATUSES)))
-        if mine >= relay.per_member_max:
-            raise EntryLimit(relay.per_member_max)
+    before = places.counts(relay, slot, membership if for_name is None else None)
+    if for_name is None and before.mine >= relay.per_member_max:
+        raise EntryLimit(relay.per_member_max)
     entry = _new_entry(relay, membership, clean, guests, slot, for_name)
-    if places.place(relay, entry, slot) is None:
+    placed = places.place(relay, entry, slot, before)
+    if placed is None:
         raise RelayFull()
     db.session.add(entry)
     db.session.flush()
-    _record_joined(relay, person, entry, slot, added=for_name is not None)
+    _record_joined(relay, person, entry, slot, placed, added=for_name is not None)
     record_activity(membership)
     commit_or_conflict()
+    # What its writer is told (api._created, the page's message), kept from before the
+    # commit, which expires everything read.
+    entry.placed = placed
     return entry
 
 
@@ -176,7 +187,7 @@ def entrant_or_manager(person, entry):
 
 def _locked_entry(entry):
     relay = entry.relay.lock()
-    db.session.refresh(entry)
+    _read_again(entry)
     if not entry.is_active:
         raise NotOnList()
     return relay
@@ -258,7 +269,7 @@ def withdraw_entry(person, entry):
 def take_off_list(relay, entry, status, log_kind, actor):
     """Take an active entry off the list (under the relay's lock, in the caller's
     transaction): its places go back and the waitlist moves up, and the log says so."""
-    before = _where(entry)
+    before = places.standing(entry)
     was_confirmed = entry.status == "confirmed"
     slot = entry.slot
     entry.status = status
@@ -267,8 +278,10 @@ def take_off_list(relay, entry, status, log_kind, actor):
     promoted = []
     if was_confirmed:
         places.release(relay, slot, entry.places)
-        promoted = places.promote_waitlist(relay, slot)
-    changelog.record(relay, log_kind, entry, actor, **before,
+        if before.someone_waits:
+            promoted = places.promote_waitlist(relay, slot, before.confirmed - 1)
+    changelog.record(relay, log_kind, entry, actor, number=before.number,
+                     position=before.waitlist_position,
                      slot=slot.label if slot else None,
                      promoted=changelog.promoted_params(promoted))
 
@@ -347,7 +360,8 @@ def import_text(person, relay, text):
             refuse(line, gettext("Already on the list."))
             continue
         entry = _new_entry(relay, membership, clean, line.guests, slot, line.name)
-        if places.place(relay, entry, slot) is None:
+        entry.placed = places.place(relay, entry, slot, places.counts(relay, slot))
+        if entry.placed is None:
             refuse(line, gettext("The list is full, and it has no waitlist."))
             continue
         db.session.add(entry)

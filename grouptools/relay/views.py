@@ -20,13 +20,14 @@ from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.forms import TYPE_LABELS
 from grouptools.relay.kind import RELAY
+from grouptools.relay.links import edit_url_prefix
 from grouptools.relay.listing import status_line
 from grouptools.relay.mine import moved_up
 from grouptools.relay.models import Relay
-from grouptools.relay.places import number_of, position_of
 from grouptools.relay.schemas import EntryCreateSchema, EntryUpdateSchema, RelayCreateSchema
 
 LOG_ON_PAGE = 8
+ENTRY_CREATE, ENTRY_UPDATE = EntryCreateSchema(), EntryUpdateSchema()
 
 
 # --- Creating ---------------------------------------------------------------------------------
@@ -88,16 +89,17 @@ def _show_page(state, values=None, errors=None, status=200):
         "relay/show.html", state=state, relay=relay, group=relay.group,
         values=values or {}, errors=errors or {}, preview=widget_preview(relay),
         link=link, chat_text=relay_text(state, link),
-        log=state.log[:LOG_ON_PAGE], privacy=privacy_line(relay),
+        log=state.log, privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
-        moved_up=moved_up([view.entry for view in state.mine]),
+        moved_up=moved_up(state.mine), edit_prefix=edit_url_prefix(relay),
     ), status
 
 
 @bp.get("/r/<pid:rid>")
 def show_relay(rid):
     return member_page_or_public_card(
-        RELAY, rid, lambda loaded: _show_page(service.relay_state(loaded.person, loaded.widget)))
+        RELAY, rid, lambda loaded: _show_page(service.relay_state(loaded.person, loaded.widget,
+                                                                  log_limit=LOG_ON_PAGE)))
 
 
 @bp.post("/r/<pid:rid>/entries")
@@ -106,7 +108,7 @@ def sign_up(rid):
     """A member's sign-up, or an organiser adding someone who replied in the chat."""
     relay, person, _ = load_widget(Relay, rid, Action.ACT)
     typed, payload = forms.read_entry()
-    data, errors = load(EntryCreateSchema(), payload)
+    data, errors = load(ENTRY_CREATE, payload)
     if not errors:
         try:
             entry = signups.sign_up(person, relay, **data)
@@ -123,24 +125,26 @@ def sign_up(rid):
     if "for_name" in payload:
         return manage.manage_page(relay, person, add_values=typed, add_errors=errors,
                                   status=status)
-    return _show_page(service.relay_state(person, relay), typed, errors, status)
+    return _show_page(service.relay_state(person, relay, log_limit=LOG_ON_PAGE), typed, errors,
+                      status)
 
 
 def _flash_placed(entry, for_name):
-    if entry.status == "confirmed":
-        message = gettext("%(name)s is No. %(number)d.", name=for_name, number=number_of(entry)) \
-            if for_name else gettext("You are No. %(number)d on the list.", number=number_of(entry))
+    placed = entry.placed
+    if placed.status == "confirmed":
+        message = gettext("%(name)s is No. %(number)d.", name=for_name, number=placed.number) \
+            if for_name else gettext("You are No. %(number)d on the list.", number=placed.number)
     else:
         message = gettext("%(name)s is No. %(position)d on the waitlist.", name=for_name,
-                          position=position_of(entry)) if for_name else \
+                          position=placed.waitlist_position) if for_name else \
             gettext("The list is full: you are No. %(position)d on the waitlist. You move up "
-                    "by yourself when a place frees.", position=position_of(entry))
-    flash(message, "success" if entry.status == "confirmed" else "info")
+                    "by yourself when a place frees.", position=placed.waitlist_position)
+    flash(message, "success" if placed.status == "confirmed" else "info")
 
 
 def _entry_page(relay, entry, person, values, errors, status=200):
     state = service.relay_state(person, relay, with_log=False)
-    view = next((v for v in state.entries if v.entry.id == entry.id), None)
+    view = next((v for v in state.entries if v.id == entry.id), None)
     return render_template("relay/entry.html", state=state, relay=relay, group=relay.group,
                            entry=entry, view=view, values=values, errors=errors,
                            privacy=privacy_line(relay)), status
@@ -158,7 +162,7 @@ def edit_entry(rid, eid):
         return _entry_page(relay, entry, person, values, {})
     typed, payload = forms.read_entry()
     payload.pop("for_name", None)
-    data, errors = load(EntryUpdateSchema(), payload)
+    data, errors = load(ENTRY_UPDATE, payload)
     if not errors:
         try:
             signups.edit_entry(person, entry, **data)
