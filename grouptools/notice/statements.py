@@ -8,6 +8,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership, Person
 from grouptools.extensions import db
 from grouptools.notice.models import NoticeAudience, NoticeReceipt, NoticeTally
@@ -27,11 +28,12 @@ def _receipt_of(membership_id):
 
 
 def _audience_count(chosen):
-    query = select(func.count(Membership.id)).where(Membership.group_id == _GROUP,
-                                                    Membership.status == "active")
-    if chosen:
-        query = query.where(exists().where(NoticeAudience.notice_id == _NOTICE,
-                                           NoticeAudience.membership_id == Membership.id))
+    if not chosen:  # the whole group: kept on its row (core.groups.counting)
+        return active_count(_GROUP)
+    query = select(func.count(Membership.id)).where(
+        Membership.group_id == _GROUP, Membership.status == "active",
+        exists().where(NoticeAudience.notice_id == _NOTICE,
+                       NoticeAudience.membership_id == Membership.id))
     return query.scalar_subquery()
 
 
