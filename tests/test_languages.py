@@ -3,6 +3,7 @@ en-US readers, whoever is asking."""
 import re
 
 import pytest
+from flask_babel import force_locale
 
 from tests.core.groups.test_views import submit
 
@@ -35,3 +36,15 @@ def test_every_page_answers_in_the_readers_language(pages, accept, lang, footer)
         html = response.get_data(as_text=True)
         assert f'<html lang="{lang}">' in html, path
         assert footer in html, path
+
+
+def test_a_template_speaks_the_language_it_is_rendered_in_even_within_one_request(app):
+    # The page's catalogue is found once per request (core.i18n._catalogue), but a
+    # language forced for part of it still gets its own.
+    template = app.jinja_env.from_string(
+        "{{ _('Skip to content') }}|{{ ngettext('%(num)d voter', '%(num)d voters', 2) }}")
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        assert template.render() == "跳到正文|2 人投了这一项"
+        with force_locale("en"):
+            assert template.render() == "Skip to content|2 voters"
+        assert template.render() == "跳到正文|2 人投了这一项"

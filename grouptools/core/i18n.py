@@ -2,7 +2,7 @@
 times and dates shown in it."""
 from functools import lru_cache
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 
 LANG_COOKIE = "lang"
 
@@ -110,10 +110,32 @@ def local_date(at, group):
     return format_date(local_time(group, at).date()) if at is not None else ""
 
 
+def _catalogue():
+    """The request's catalogue, found once per request and locale: Flask-Babel finds it
+    again for every `_()` a template calls (its context, its locale, the locale's name),
+    which cost a page of 40 of them about 0.3 ms. The locale is Flask-Babel's own, kept
+    on its namespace in `g`: a `force_locale` gets its own catalogue."""
+    from flask_babel import get_locale, get_translations
+
+    kept = g.get("_catalogue")
+    if kept is not None and kept[0] is getattr(g.get("_flask_babel"), "babel_locale", None):
+        return kept[1]
+    translations = get_translations()
+    g._catalogue = (get_locale(), translations)
+    return translations
+
+
 def init_app(app):
     from flask_babel import format_date
 
     from grouptools.core.timeutil import local_time
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+        newstyle=True)
 
     app.jinja_env.globals.update(html_lang=html_lang, format_date=format_date, local_time=local_time)
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date)
