@@ -27,7 +27,7 @@ def cast_vote(data, pid):
     """The voter's vote and the counts: the voters' lists are /results' (docs/api.md)."""
     poll, person, membership = load_widget(Poll, pid, Action.ACT)
     context = tallies.VoteContext(person, poll, membership)
-    outcome = voting.cast_vote(person, poll, data["option_ids"])
+    outcome = voting.cast_vote(person, poll, data["option_ids"], before_commit=context.read)
     return context.answer(data["option_ids"]), 201 if outcome == "created" else 200
 
 

@@ -63,20 +63,25 @@ class VoteAnswer:
 
 
 class VoteContext:
-    """What the answer needs of the poll, taken before the vote: its commit expires the
-    poll's row, and reading it again would cost a statement for what did not change."""
+    """What a vote answers, gathered around it: what it needs of the poll is taken
+    before the vote (its commit expires the poll's row), the counts in the vote's own
+    transaction (`read`, the `before_commit` of voting.cast_vote)."""
 
     def __init__(self, person, poll, membership):
         self.poll_id, self.public_id = poll.id, poll.public_id
         self.anonymous = poll.anonymous
-        self.option_ids = [option.public_id for option in poll.options]
         manager = can(person, Action.MANAGE_WIDGET, poll, membership)
-        # The vote went in, so the poll was open and the voter has voted.
+        # The vote goes in only while the poll is open, and then the voter has voted.
         self.hidden = results_hidden_until(poll, manager, voted=True, closed=False)
+        self.counts = None
+
+    def read(self):
+        self.counts = read_counts(self.poll_id, self.anonymous)
 
     def answer(self, chosen):
         """The answer to a vote that chose `chosen` (option public ids)."""
-        counts = read_counts(self.poll_id, self.anonymous)
-        my_vote = None if self.anonymous else [o for o in self.option_ids if o in set(chosen)]
+        counts = self.counts
+        chosen = set(chosen)
+        my_vote = None if self.anonymous else [t.id for t in counts.options if t.id in chosen]
         return VoteAnswer(self.public_id, my_vote, counts.voter_count, False, self.hidden,
                           counts if self.hidden is None else None)
