@@ -19,7 +19,7 @@ from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
 
 VOTERS_SHOWN = 50  # what /results names per option (the voters' list)
-VOTERS_PREVIEW = 8  # the page's row of avatars and the poll's JSON: the rest is counted
+VOTERS_PREVIEW = 5  # the page's row of avatars and the poll's JSON: the rest is counted
 NOT_VOTED_SHOWN = 200
 
 

@@ -153,7 +153,7 @@ class OptionResultSchema(Schema):
                                                     "over 100); on a secret ballot, of `counted`"})
     winner = fields.Boolean()
     voters = VoterList(allow_none=True, metadata={
-        "description": "Open ballots only: the first 50 in /results, the first 8 in the "
+        "description": "Open ballots only: the first 50 in /results, the first 5 in the "
                        "poll's JSON (`voters_more` counts the rest)"})
     voters_more = fields.Integer()
 

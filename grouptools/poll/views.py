@@ -40,11 +40,12 @@ def _show(poll, status=200, vote_error=None, chosen=None):
     if state.results is not None and state.manager:
         reminder = results.reminder_text(state.results, link)
     chosen = set(chosen if chosen is not None else (state.my_vote or []))
-    options = [{"option": o, "image_url": image_urls(o.image)[0],
-                "thumb_url": image_urls(o.image)[1], "label": option_label(o),
-                "chosen": o.public_id in chosen} for o in poll.options]
+    options = [{"option": o, "image_url": urls[0], "thumb_url": urls[1],
+                "label": option_label(o), "chosen": o.public_id in chosen}
+               for o, urls in ((o, image_urls(o.image)) for o in poll.options)]
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
+        pictured=any(item["thumb_url"] for item in options),
         results=state.results, link=link, preview=widget_preview(poll), reminder=reminder,
         vote_error=vote_error,
         notice=privacy_notice(poll), choice_hint=choice_hint(poll),
