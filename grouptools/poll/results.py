@@ -5,6 +5,7 @@ Nothing here reads every vote: a handful of indexed queries whatever their numbe
 (bench/poll_results.py). A secret ballot's counts are those of its counted batches
 (ballots.py), for every asker."""
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, bindparam, exists, func, literal, select, union_all
@@ -35,9 +36,9 @@ class ResultsHidden(NotAllowed):
         self.when = when
 
 
-@dataclass(frozen=True)
-class Voter:
-    """A member as results name them: only what is shown, read without whole rows."""
+class Voter(NamedTuple):
+    """A member as results name them: only what is shown, read without whole rows (a
+    tuple: results make hundreds of them)."""
 
     id: int
     public_id: str
@@ -305,7 +306,7 @@ def _first_voters(options, limit):
         for option_id, *voter in db.session.execute(
                 _first_voters_statement(len(part), limit),
                 {f"o{i}": option_id for i, option_id in enumerate(part)}):
-            voters.setdefault(option_id, []).append(Voter(*voter))
+            voters.setdefault(option_id, []).append(Voter._make(voter))
     return voters
 
 
