@@ -1,5 +1,5 @@
 """The counts alone, without who: what a vote answers (its voter needs their vote and
-the counts; the voters' lists stay behind /results, docs/api.md#polls) and what the open
+the counts; the voters' lists stay behind /results, docs/api.md) and what the open
 page refreshes (views.live_results). One statement, built once, reads them."""
 from dataclasses import dataclass
 
