@@ -10,7 +10,7 @@ group page's list, create link, export, what a departing member's votes become).
 def init_app(app, rest_api):
     from grouptools.core.pickedphotos import allow_photo_form
     from grouptools.core.widgets import register_widget
-    from grouptools.poll import api, manage, pictures, sharing, views  # noqa: F401  (routes)
+    from grouptools.poll import api, manage, pictures, sharing, views, voters  # noqa: F401  (routes)
     from grouptools.poll.blueprints import blp, bp
     from grouptools.poll.kind import POLL
 

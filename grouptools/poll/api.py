@@ -5,7 +5,7 @@ from grouptools.core.access import Action
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
-from grouptools.poll import results, schemas, service, voting
+from grouptools.poll import results, schemas, service, tallies, voting
 from grouptools.poll.blueprints import blp
 from grouptools.poll.export import csv_filename, export_csv
 from grouptools.poll.kind import POLL
@@ -20,12 +20,15 @@ add_widget_api(blp, POLL, "polls/<pid:pid>", state=results.poll_state,
 @blp.route("/polls/<pid:pid>/votes", methods=["POST"])
 @rate_limited("vote")
 @blp.arguments(schemas.VoteSchema)
-@blp.response(201, schemas.PollSchema, description="First vote")
-@blp.alt_response(200, schema=schemas.PollSchema, description="Changed, or the same choices again")
+@blp.response(201, schemas.VoteAnswerSchema, description="First vote")
+@blp.alt_response(200, schema=schemas.VoteAnswerSchema,
+                  description="Changed, or the same choices again")
 def cast_vote(data, pid):
-    poll, person, _ = load_widget(Poll, pid, Action.ACT)
-    outcome = voting.cast_vote(person, poll, data["option_ids"])
-    return results.poll_state(person, poll), 201 if outcome == "created" else 200
+    """The voter's vote and the counts: the voters' lists are /results' (docs/api.md)."""
+    poll, person, membership = load_widget(Poll, pid, Action.ACT)
+    context = tallies.VoteContext(person, poll, membership)
+    outcome = voting.cast_vote(person, poll, data["option_ids"], before_commit=context.read)
+    return context.answer(data["option_ids"]), 201 if outcome == "created" else 200
 
 
 @blp.route("/polls/<pid:pid>/votes", methods=["DELETE"])

@@ -14,7 +14,12 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
 from grouptools.poll.models import Poll, Vote
-from grouptools.poll.results import count_pool_if_closed, poll_results_for, poll_states
+from grouptools.poll.results import (
+    VOTERS_SHOWN,
+    count_pool_if_closed,
+    poll_results_for,
+    poll_states,
+)
 from grouptools.poll.schemas import PollSchema
 
 
@@ -98,4 +103,6 @@ def export_for_group(group, person):
     results; secret ballots as counts only — for the owner's export of the group."""
     polls = db.session.scalars(select(Poll).where(Poll.group_id == group.id)
                                .options(selectinload(Poll.options)).order_by(Poll.id)).all()
-    return "polls", PollSchema(many=True).dump(poll_states(person, polls))
+    # The first 50 voters of each option, as /results names them (the CSV has them all).
+    return "polls", PollSchema(many=True).dump(poll_states(person, polls,
+                                                           voters_shown=VOTERS_SHOWN))

@@ -5,9 +5,10 @@ Nothing here reads every vote: a handful of indexed queries whatever their numbe
 (bench/poll_results.py). A secret ballot's counts are those of its counted batches
 (ballots.py), for every asker."""
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, exists, func, literal, select, union_all
+from sqlalchemy import and_, bindparam, exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import person_avatar
@@ -18,7 +19,8 @@ from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
 
-VOTERS_SHOWN = 50
+VOTERS_SHOWN = 50  # what /results names per option (the voters' list)
+VOTERS_PREVIEW = 5  # the page's row of avatars and the poll's JSON: the rest is counted
 NOT_VOTED_SHOWN = 200
 
 
@@ -34,9 +36,9 @@ class ResultsHidden(NotAllowed):
         self.when = when
 
 
-@dataclass(frozen=True)
-class Voter:
-    """A member as results name them: only what is shown, read without whole rows."""
+class Voter(NamedTuple):
+    """A member as results name them: only what is shown, read without whole rows (a
+    tuple: results make hundreds of them)."""
 
     id: int
     public_id: str
@@ -105,12 +107,26 @@ def results_hidden_until(poll, manager, voted, closed):
     return "never"
 
 
+# Only open ballots have votes (voting.py): a secret one's participation joins none.
+_TOOK_PART = (select(Vote.option_id).select_from(Participation)
+              .outerjoin(Vote, and_(Vote.poll_id == Participation.poll_id,
+                                    Vote.membership_id == Participation.membership_id))
+              .where(Participation.poll_id == bindparam("poll_id"),
+                     Participation.membership_id == bindparam("membership_id")))
+
+
 def _took_part_and_chose(polls, memberships):
     """({(poll id, membership id)} of the askers' participations in these polls,
     {poll id: option ids the asker chose} on open ballots — a secret one keeps none),
     in one statement: every vote has its participation (voting.py)."""
     if not polls:
         return set(), {}
+    if len(polls) == 1:  # a page, a JSON answer: one statement built once
+        rows = db.session.execute(_TOOK_PART, {"poll_id": polls[0].id,
+                                               "membership_id": memberships[0].id}).all()
+        took_part = {(polls[0].id, memberships[0].id)} if rows else set()
+        return took_part, {polls[0].id: {option_id for option_id, in rows
+                                         if option_id is not None}}
     asker = {poll.id: membership.id for poll, membership in zip(polls, memberships)}
     open_ballots = [poll.id for poll in polls if not poll.anonymous]
     chose = and_(Vote.poll_id == Participation.poll_id,
@@ -128,12 +144,14 @@ def _took_part_and_chose(polls, memberships):
     return took_part, chosen
 
 
-def poll_state(person, poll, with_results=True):
-    """The poll as `person` may see it (404 for strangers, 401 for nobody)."""
-    return poll_states(person, [poll], with_results)[0]
+def poll_state(person, poll, with_results=True, voters_shown=VOTERS_PREVIEW):
+    """The poll as `person` may see it (404 for strangers, 401 for nobody), its results
+    naming the first `voters_shown` voters of each option (the page's row of avatars;
+    the whole list is /results' and the voters' page's)."""
+    return poll_states(person, [poll], with_results, voters_shown)[0]
 
 
-def poll_states(person, polls, with_results=True):
+def poll_states(person, polls, with_results=True, voters_shown=VOTERS_PREVIEW):
     """Each poll as `person` may see it (404 for strangers, 401 for nobody), read with
     the same handful of statements however many polls there are (the group's export
     asks for all of them; load their options up front)."""
@@ -154,7 +172,10 @@ def poll_states(person, polls, with_results=True):
         states.append(PollState(poll, membership, manager, closed, took_part, my_vote, None,
                                 hidden, can_vote))
     shown = [state for state in states if with_results and state.results_visible_when is None]
-    for state, results in zip(shown, _results_of([(s.poll, s.manager) for s in shown])):
+    if not shown:
+        return states
+    for state, results in zip(shown, _results_of([(s.poll, s.manager) for s in shown],
+                                                 voters_shown)):
         state.results = results
     return states
 
@@ -192,20 +213,24 @@ def poll_results(person, poll):
 
 
 def poll_results_for(poll, manager, with_voters=True):
-    """Counts from the counters, the first voters of each option by index, the members
-    who have not voted: a handful of queries whatever the number of votes."""
-    return _results_of([(poll, manager)], with_voters)[0]
+    """Counts from the counters, the first VOTERS_SHOWN voters of each option by index
+    (or as many as `with_voters` says, none for False), the members who have not voted:
+    a handful of queries whatever the number of votes."""
+    shown = VOTERS_SHOWN if with_voters is True else int(with_voters)
+    return _results_of([(poll, manager)], shown)[0]
 
 
-def _results_of(polls_and_managers, with_voters=True):
+def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN):
     """Results of each (poll, whether the asker manages it), read together: the same
-    statements for one poll as for every poll of a group."""
+    statements for one poll as for every poll of a group; the first `voters_shown`
+    voters of each option (0: none, the counts only)."""
+    with_voters = voters_shown > 0
     polls = [poll for poll, _ in polls_and_managers]
     managed = [poll for poll, manager in polls_and_managers if manager]
     open_ballots = [poll for poll in polls if not poll.anonymous]
     secret = [poll for poll in polls if poll.anonymous]
     pending = ballots.pending_counts(secret) if secret else {}
-    voters = _first_voters([o for poll in open_ballots for o in poll.options]) \
+    voters = _first_voters([o for poll in open_ballots for o in poll.options], voters_shown) \
         if with_voters else {}
     not_voted, not_voted_counts = _not_voted([poll for poll in managed if not poll.anonymous])
     not_voted_counts.update(_not_voted_counts([poll for poll in managed if poll.anonymous]))
@@ -245,25 +270,43 @@ def _results(poll, voters, counted, pending):
     return Results(poll, voter_count, rows, counted=counted, pending=pending)
 
 
-def _voter_columns():
+def voter_columns():
+    """A Voter's columns, in its fields' order (Membership and Person joined)."""
     return (Membership.id, Membership.public_id, func.coalesce(Membership.nickname, Person.name),
             Membership.group_id, Person.public_id.label("person_public_id"),
             Person.name.label("person_name"), Person.avatar_image_public_id.label("photo_id"))
 
 
-def _first_voters(options):
-    """{option id: [Voter]}, the first VOTERS_SHOWN of each option in voting order: one
-    statement, each part read by the (option_id, id) index however many votes there are."""
-    firsts = first_of_each([select(Vote.option_id, Vote.membership_id, Vote.id)
-                            .where(Vote.option_id == option.id).order_by(Vote.id)
-                            for option in options], VOTERS_SHOWN)
-    rows = [row for shown in firsts for row in db.session.execute(
-        select(shown.c.option_id, shown.c.id, *_voter_columns())
-        .join(Membership, Membership.id == shown.c.membership_id)
-        .join(Person, Person.id == Membership.person_id))]
+_FIRST_VOTERS = {}
+
+
+def _first_voters_statement(count, limit):
+    """The statement of _first_voters for `count` options (bound as o0, o1 …), built
+    once per process for each count and limit: building it cost more than running it."""
+    key = (count, limit)
+    if key not in _FIRST_VOTERS:
+        shown = first_of_each([select(Vote.option_id, Vote.membership_id, Vote.id)
+                               .where(Vote.option_id == bindparam(f"o{i}")).order_by(Vote.id)
+                               for i in range(count)], limit)[0]
+        _FIRST_VOTERS[key] = (select(shown.c.option_id, *voter_columns())
+                              .join(Membership, Membership.id == shown.c.membership_id)
+                              .join(Person, Person.id == Membership.person_id)
+                              .order_by(shown.c.id))
+    return _FIRST_VOTERS[key]
+
+
+def _first_voters(options, limit):
+    """{option id: [Voter]}, the first `limit` of each option in voting order: one
+    statement per UNION_PARTS options, each part read by the (option_id, id) index
+    however many votes there are."""
     voters = {}
-    for option_id, _, *voter in sorted(rows, key=lambda row: row[1]):
-        voters.setdefault(option_id, []).append(Voter(*voter))
+    ids = [option.id for option in options]
+    for start in range(0, len(ids), UNION_PARTS):
+        part = ids[start:start + UNION_PARTS]
+        for option_id, *voter in db.session.execute(
+                _first_voters_statement(len(part), limit),
+                {f"o{i}": option_id for i, option_id in enumerate(part)}):
+            voters.setdefault(option_id, []).append(Voter._make(voter))
     return voters
 
 
@@ -285,7 +328,7 @@ def _not_voted(polls):
     firsts = first_of_each([_not_voted_query(poll, func.row_number().over(order_by=order)
                                              .label("rank"),
                                              func.count().over().label("total"),
-                                             *_voter_columns())
+                                             *voter_columns())
                             .join(Person, Person.id == Membership.person_id).order_by(*order)
                             for poll in polls], NOT_VOTED_SHOWN)
     rows = [row for shown in firsts for row in db.session.execute(select(shown))]

@@ -84,6 +84,9 @@ class OptionSchema(Schema):
                                 allow_none=True)
 
 
+_OPTIONS = OptionSchema(many=True)
+
+
 class VoterSchema(Schema):
     member_id = fields.String(attribute="public_id")
     name = fields.String(attribute="display_name")
@@ -101,6 +104,47 @@ class VoterList(PlainList):
     def __init__(self, **kwargs):
         super().__init__(VoterSchema, _voter, **kwargs)
 
+    def _serialize(self, value, attr, obj, **kwargs):
+        if not value:
+            return value if value is None else []
+        # One list's voters are of one group: their avatars' addresses differ by the id.
+        first = value[0]
+        before, after = avatar_url(first, absolute=True).rsplit(first.public_id, 1)
+        return [{"member_id": voter.public_id, "name": voter.display_name,
+                 "avatar_url": f"{before}{voter.public_id}{after}"} for voter in value]
+
+
+class TallySchema(Schema):
+    """An option's count, without who (a tallies.Tally)."""
+
+    id = fields.String()
+    votes = fields.Integer()
+    percent = fields.Float(metadata={"description": "Share of voters (multiple choice may sum "
+                                                    "over 100); on a secret ballot, of `counted`"})
+    winner = fields.Boolean()
+
+
+class CountsSchema(Schema):
+    """The counts alone (a tallies.Counts): what a vote answers."""
+
+    voter_count = fields.Integer()
+    counted = fields.Integer(allow_none=True, metadata={"description": "Secret ballots"})
+    pending = fields.Integer(allow_none=True, metadata={"description": "Secret ballots"})
+    options = fields.List(fields.Nested(TallySchema))
+
+
+class VoteAnswerSchema(Schema):
+    """What a vote answers: the voter's vote and, where they may see them, the counts.
+    Who voted for what is /results' (and the poll's, first few)."""
+
+    id = fields.String()
+    my_vote = fields.List(fields.String(), allow_none=True,
+                          metadata={"description": "null on a secret ballot"})
+    voter_count = fields.Integer()
+    closed = fields.Boolean()
+    results_visible_when = fields.String(allow_none=True)
+    results = fields.Nested(CountsSchema, allow_none=True)
+
 
 class OptionResultSchema(Schema):
     id = fields.Function(lambda r: r.option.public_id)
@@ -108,7 +152,9 @@ class OptionResultSchema(Schema):
     percent = fields.Float(metadata={"description": "Share of voters (multiple choice may sum "
                                                     "over 100); on a secret ballot, of `counted`"})
     winner = fields.Boolean()
-    voters = VoterList(allow_none=True, metadata={"description": "First 50, open ballots only"})
+    voters = VoterList(allow_none=True, metadata={
+        "description": "Open ballots only: the first 50 in /results, the first 5 in the "
+                       "poll's JSON (`voters_more` counts the rest)"})
     voters_more = fields.Integer()
 
 
@@ -136,7 +182,7 @@ class PollSchema(WidgetStateSchema):
     """A poll as one asker sees it (a service.PollState)."""
 
     description = fields.Function(lambda s: s.poll.description)
-    options = fields.Function(lambda s: OptionSchema(many=True).dump(s.poll.options))
+    options = fields.Function(lambda s: _OPTIONS.dump(s.poll.options))
     multiple = fields.Function(lambda s: s.poll.multiple)
     min_choices = fields.Function(lambda s: s.poll.min_choices)
     max_choices = fields.Function(lambda s: s.poll.max_choices)

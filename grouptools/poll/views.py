@@ -5,7 +5,7 @@ redirects (303).
 
 Creating and managing are in manage.py, the pictures beneath /p/<pid> in sharing.py."""
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
@@ -16,7 +16,7 @@ from grouptools.core.links import image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 from grouptools.core.ratelimits import rate_limited
-from grouptools.poll import results, voting
+from grouptools.poll import results, tallies, voting
 from grouptools.poll.blueprints import bp
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import (
@@ -40,11 +40,12 @@ def _show(poll, status=200, vote_error=None, chosen=None):
     if state.results is not None and state.manager:
         reminder = results.reminder_text(state.results, link)
     chosen = set(chosen if chosen is not None else (state.my_vote or []))
-    options = [{"option": o, "image_url": image_urls(o.image)[0],
-                "thumb_url": image_urls(o.image)[1], "label": option_label(o),
-                "chosen": o.public_id in chosen} for o in poll.options]
+    options = [{"option": o, "image_url": urls[0], "thumb_url": urls[1],
+                "label": option_label(o), "chosen": o.public_id in chosen}
+               for o, urls in ((o, image_urls(o.image)) for o in poll.options)]
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
+        pictured=any(item["thumb_url"] for item in options),
         results=state.results, link=link, preview=widget_preview(poll), reminder=reminder,
         vote_error=vote_error,
         notice=privacy_notice(poll), choice_hint=choice_hint(poll),
@@ -131,10 +132,10 @@ def live_results(pid):
             "voters_label": voters_label(poll.voter_count),
             "results_visible": state.results_visible_when is None, "options": []}
     if state.results_visible_when is None:
-        tallies = results.poll_results_for(poll, manager=False, with_voters=False)
-        body["pending_label"] = pending_label(tallies)
-        body["options"] = [{"id": r.option.public_id, "votes": r.votes,
-                            "percent": r.percent, "winner": r.winner,
-                            "label": votes_label(r.votes, r.percent)}
-                           for r in tallies.options]
+        counts = tallies.read_counts(poll.id, poll.anonymous)
+        body["pending_label"] = pending_label(counts)
+        body["options"] = [{"id": t.id, "votes": t.votes, "percent": t.percent,
+                            "winner": t.winner, "label": votes_label(t.votes, t.percent),
+                            "voters": ngettext("%(num)d voter", "%(num)d voters", t.votes)}
+                           for t in counts.options]
     return jsonify(body)

@@ -25,7 +25,7 @@ def test_avatar_rows_leave_their_links_whole(phone, live_server, accept_language
     device.page.wait_for_load_state("load")
 
     assert device.open(f"/p/{poll}").status == 200
-    device.page.locator(".result-voters summary").first.wait_for()
+    device.page.locator(".result-voters").first.wait_for()
     links = device.page.evaluate(LINKS, ".avatars + .avatars-link")
     assert links and all(whole and one_line for _, whole, one_line in links), links
     assert any(text.startswith("14") for text, _, _ in links), links

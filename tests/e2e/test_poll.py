@@ -125,9 +125,17 @@ def test_a_picture_poll_from_creating_to_results(phone, accept_language, lang, t
         "text => document.querySelector('[data-voters]').textContent.indexOf(text) >= 0",
         arg=words["voted_two"], timeout=15000)
     parent.page.reload()
-    parent.page.locator(".result-voters summary").first.click()
+    parent.page.locator("#results").scroll_into_view_if_needed()
     assert_fits_a_phone(parent)
     parent.screenshot(f"poll-results-{lang}")
+    # The voters' avatars lead to who voted for the option, on a page of its own.
+    parent.page.locator(".result-winner a.result-voters").click()
+    parent.page.wait_for_load_state("load")
+    names = parent.page.locator(".voter-list li > span:not(.avatar)").all_text_contents()
+    assert sorted(names) == sorted([words["owner"], words["parent"]])
+    assert_fits_a_phone(parent)
+    parent.screenshot(f"poll-voters-{lang}")
+    parent.page.go_back()
 
     # The results picture, as it opens on the phone to be long-pressed and saved.
     parent.open(poll_url.replace(parent.base_url, "") + "/results.png")

@@ -195,7 +195,11 @@ def test_voting_in_two_taps_then_the_results(text_poll):
     assert "你已投票" in page and "你的选择：动物园" in page
     assert re.search(r'class="result result-winner" data-option', page)
     assert "bar-fill w-100" in page
-    assert "小明妈妈" in page  # open ballot: who voted is shown
+    # Open ballot: who voted is one tap away, on the voters' page the avatars link to.
+    voters = re.search(r'<a class="result-voters" href="([^"]+)"', page).group(1)
+    assert "1 人投了这一项 ›" in page
+    listed = member.get(voters, headers=ZH)
+    assert listed.status_code == 200 and "小明妈妈" in listed.get_data(as_text=True)
     assert_csp_clean(page)
 
 

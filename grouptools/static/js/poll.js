@@ -24,6 +24,9 @@
       if (!row) { continue; }
       var count = row.querySelector("[data-count]");
       if (count) { count.textContent = option.label; }
+      // "12 voters ›" under the first voters' avatars (a new voter's face shows on reload).
+      var voted = row.querySelector(".avatars-link");
+      if (voted && option.voters) { voted.textContent = option.voters + " \u203a"; }
       var bar = row.querySelector(".bar");
       if (bar) { bar.setAttribute("aria-label", option.label); }
       var fill = row.querySelector(".bar-fill");
