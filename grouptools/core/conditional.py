@@ -35,6 +35,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # session.info keys: what this transaction changed, bumped when it commits.
 _CHANGED = "grouptools.changed"
 _PEOPLE = "grouptools.renamed_people"
+_MOVED = "grouptools.moved_by_hand"
 # What in a membership or a group shows on the group's pages.
 _MEMBERSHIP_SHOWN = ("role", "status", "nickname", "person_id", "group_id")
 _UNSHOWN = {"version", "updated_at"}
@@ -60,6 +61,13 @@ def note_change(thing):
     db.session.info.setdefault(_CHANGED, set()).add((type(widget), widget.id))
     if has_request_context():
         g.etag_moved = True  # a GET that writes: its answer's ETag is worked out again
+
+
+def version_moved(widget):
+    """This transaction moved `widget`'s version itself, in the statement that took its
+    row (a vote's claim on an open poll: poll/voting.py): the commit moves it no further
+    (one UPDATE of the row, not two)."""
+    db.session.info.setdefault(_MOVED, set()).add((type(widget), widget.id))
 
 
 def _note_flushed(session, flush_context, instances):
@@ -95,9 +103,10 @@ def _note_flushed(session, flush_context, instances):
 def _bump_versions(session):
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the flush changes is noted (_note_flushed) before bumping
+    moved = session.info.pop(_MOVED, set())
     if not session.info.get(_CHANGED) and not session.info.get(_PEOPLE):
         return
-    changed = session.info.pop(_CHANGED, set())
+    changed = session.info.pop(_CHANGED, set()) - moved
     people = session.info.pop(_PEOPLE, set())
     by_model = {}
     for model, row_id in changed:
@@ -121,6 +130,7 @@ def _forget_after_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
         session.info.pop(_CHANGED, None)
         session.info.pop(_PEOPLE, None)
+        session.info.pop(_MOVED, None)
 
 
 event.listen(Session, "before_flush", _note_flushed)

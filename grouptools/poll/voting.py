@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.closing import WidgetClosed
+from grouptools.core.conditional import version_moved
 from grouptools.core.database import unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
@@ -93,6 +94,7 @@ def _claim_open_poll(poll, now, voters_delta):
     result = db.session.execute(_CLAIM, {"the_poll": poll.id, "now": now, "delta": voters_delta})
     if result.rowcount != 1:
         raise WidgetClosed(poll)
+    version_moved(poll)
 
 
 def _count(poll, plus=(), minus=()):
