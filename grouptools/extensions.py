@@ -29,9 +29,9 @@ class Base(DeclarativeBase):
 def rate_limit_key():
     """Per person where there is one; per address otherwise. The public id, never reused
     as an integer key may be once rows are deleted, so no one inherits a spent budget."""
-    from flask import g
+    from flask import current_app
 
-    person = g.get("person")
+    person = current_app.extensions["grouptools.asker"]()  # core.identity.current_person
     return f"person:{person.public_id}" if person is not None else f"ip:{get_remote_address()}"
 
 

@@ -74,18 +74,30 @@ def load_identity():
             # nothing it does may sign a browser in.
             g.auth = "anonymous-api"
     if has_cookie:
-        g.person = _person_from_session()
-        if g.person is not None:
-            g.auth = "cookie"
+        if request.method in SAFE_METHODS:
+            # Read when a route first asks who is asking: a public QR code or poster
+            # never does, and is answered without the person's statement.
+            g.cookie_unread = True
+        else:
+            _read_cookie()
+
+
+def _read_cookie():
+    g.cookie_unread = False
+    g.person = _person_from_session()
+    if g.person is not None:
+        g.auth = "cookie"
 
 
 def current_person():
+    if g.get("cookie_unread"):
+        _read_cookie()
     return g.get("person")
 
 
 def require_person():
     """The asker, or 401 when nobody is known."""
-    person = g.get("person")
+    person = current_person()
     if person is None:
         _unauthorised(gettext("Tell us your name first: this needs to know who you are."))
     return person
@@ -99,9 +111,12 @@ def sign_in(person):
     session["sv"] = person.session_version
     session["day"] = utcnow().toordinal()
     session.permanent = True
+    g.cookie_unread = False
     g.person = person
     g.auth = "cookie"
 
 
 def init_app(app):
     app.before_request(load_identity)
+    # Who is asking, for the rate limits' key (grouptools.extensions cannot import this).
+    app.extensions["grouptools.asker"] = current_person

@@ -9,10 +9,11 @@ GROUPTOOLS_RATELIMIT_SIGN_UP="30 per minute" (Flask-Limiter's syntax)."""
 import os
 from dataclasses import dataclass
 
-from flask import current_app, g
+from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
+from grouptools.core.identity import current_person
 from grouptools.extensions import limiter
 
 # Methods that change something: a page's GET shows its form and is never counted.
@@ -63,11 +64,11 @@ def limit_of(name):
 
 
 def _signed_in():
-    return g.get("person") is not None
+    return current_person() is not None
 
 
 def _stranger():
-    return g.get("person") is None
+    return current_person() is None
 
 
 def rate_limited(name, cost=1, exempt_when=None):

@@ -77,3 +77,20 @@ def test_the_qr_code_keeps_its_link_and_size_and_unknown_ids_stay_404(make_poll,
         assert Image.open(io.BytesIO(small.data)).width == 200
     assert world.member("甲").get("/p/ZZZZZZZZZZ/qr.png").status_code == 404
     assert world.member("甲").get("/p/ZZZZZZZZZZ/poster.png").status_code == 404
+
+
+def test_a_signed_in_browser_gets_a_drawn_qr_code_without_its_person_being_read(
+        make_poll, app):
+    from tests.core.test_identity import sign_up_in_browser
+
+    world = make_poll(members=("甲",))
+    browser = app.test_client()
+    sign_up_in_browser(browser, name="路人")
+    first = browser.get(f"/p/{world.pid}/qr.png")
+    assert first.status_code == 200
+    with statements_run(app) as seen:
+        again = browser.get(f"/p/{world.pid}/qr.png")
+    assert again.status_code == 200 and again.data == first.data
+    # Only the statement that decides the picture: a QR code is the same for everyone.
+    assert selects(seen) == 1 and not any("FROM person" in s for s in seen)
+    assert browser.get("/api/v1/me").get_json()["name"] == "路人"  # still signed in
