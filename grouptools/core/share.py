@@ -163,33 +163,38 @@ def etag_for(*parts):
 SHARE_CACHE_CONTROL = "public, max-age=600"
 
 
-class DrawnPictures:
-    """The pictures this worker drew lately, by ETag (which is keyed by everything a
-    picture shows): the next asker gets the same bytes without drawing them again.
-    Bounded in bytes; the least recently used go first."""
+class Recent:
+    """What this worker met lately, key → value, the least recently used forgotten first
+    once the values' weights (`weigh`: a value's bytes, or 1 to count them) pass `most`.
+    A value heavier than the whole is never kept."""
 
-    def __init__(self, max_bytes):
-        self.max_bytes = max_bytes
+    def __init__(self, most, weigh=len):
+        self.most, self.weigh = most, weigh
         self.size = 0
-        self.pictures = OrderedDict()
+        self.kept = OrderedDict()
 
-    def get(self, etag):
-        data = self.pictures.get(etag)
-        if data is not None:
-            self.pictures.move_to_end(etag)
-        return data
+    def get(self, key):
+        value = self.kept.get(key)
+        if value is not None:
+            self.kept.move_to_end(key)
+        return value
 
-    def put(self, etag, data):
-        if len(data) > self.max_bytes or etag in self.pictures:
+    def put(self, key, value):
+        weight = self.weigh(value)
+        if weight > self.most:
             return
-        self.pictures[etag] = data
-        self.size += len(data)
-        while self.size > self.max_bytes:
-            _, dropped = self.pictures.popitem(last=False)
-            self.size -= len(dropped)
+        if key in self.kept:
+            self.size -= self.weigh(self.kept.pop(key))
+        self.kept[key] = value
+        self.size += weight
+        while self.size > self.most:
+            _, dropped = self.kept.popitem(last=False)
+            self.size -= self.weigh(dropped)
 
 
-DRAWN = DrawnPictures(max_bytes=16 * 1024 * 1024)
+# The pictures this worker drew lately, by ETag (which is keyed by everything a picture
+# shows): the next asker gets the same bytes without drawing them again.
+DRAWN = Recent(16 * 1024 * 1024)
 
 
 def send_picture(etag, draw, mimetype="image/png", cache_control=SHARE_CACHE_CONTROL):
@@ -217,28 +222,8 @@ def _picture_answer(etag, data, mimetype, cache_control):
     return response
 
 
-class PictureKeys:
-    """What a picture's ETag was the last time its key was met: key → ETag, the least
-    recently used forgotten first (a key is a small tuple, an ETag 64 characters)."""
-
-    def __init__(self, max_keys):
-        self.max_keys = max_keys
-        self.etags = OrderedDict()
-
-    def get(self, key):
-        etag = self.etags.get(key)
-        if etag is not None:
-            self.etags.move_to_end(key)
-        return etag
-
-    def put(self, key, etag):
-        self.etags[key] = etag
-        self.etags.move_to_end(key)
-        while len(self.etags) > self.max_keys:
-            self.etags.popitem(last=False)
-
-
-KEYS = PictureKeys(max_keys=16384)
+# What a picture's ETag was the last time its key was met (a key is a small tuple).
+KEYS = Recent(16384, weigh=lambda etag: 1)
 
 
 def send_keyed_picture(key, content, mimetype="image/png", cache_control=SHARE_CACHE_CONTROL,

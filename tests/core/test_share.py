@@ -235,7 +235,7 @@ def test_a_picture_is_drawn_once_for_every_asker_until_what_it_shows_changes(app
 
 
 def test_the_drawn_pictures_keep_within_their_bytes_dropping_the_oldest():
-    pictures = share.DrawnPictures(max_bytes=10)
+    pictures = share.Recent(10)
     pictures.put("a", b"1234")
     pictures.put("b", b"5678")
     assert pictures.get("a") == b"1234"  # now the most recently used
