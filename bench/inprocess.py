@@ -1,5 +1,6 @@
 """The load benchmark's scenarios inside one process: CPU time per request and its ratio
-to `/healthz`, statements per request, and a profile of any one of them.
+to `/healthz`, statements per request, for a write on SQLite the CPU time it holds the
+writer's turn, and a profile of any one of them.
 
 `make bench` (bench/load.py) is the measurement: gunicorn, wrk, a quiet machine. This is
 the tool for the work between two such runs: it needs no quiet machine (a request's CPU
@@ -143,6 +144,34 @@ def scenarios(app, ids):
     return listed
 
 
+class TurnClock:
+    """CPU time spent holding the SQLite writer's turn (core.database.WriterTurn): the
+    part of a write that two workers cannot run side by side, so what bounds the writes
+    per second of the whole server whatever else a write costs."""
+
+    def __init__(self):
+        from grouptools.core.database import WriterTurn
+        self.spent, self.turns, self._since = 0.0, 0, None
+        take, give = WriterTurn.take, WriterTurn.give
+
+        def timed_take(turn):
+            taken = take(turn)
+            self._since = time.process_time()
+            return taken
+
+        def timed_give(turn):
+            self.spent += time.process_time() - self._since
+            self.turns += 1
+            give(turn)
+
+        WriterTurn.take, WriterTurn.give = timed_take, timed_give
+
+    def per_request(self, call, times):
+        self.spent, self.turns = 0.0, 0
+        cpu_ms(call, times)
+        return self.spent * 1000 / times
+
+
 def cpu_ms(call, times):
     started = time.process_time()
     for _ in range(times):
@@ -197,9 +226,10 @@ def main():
         return
     print(f"{'PostgreSQL' if database_url.startswith('postgresql') else 'SQLite'}, "
           f"{args.rounds} rounds of {args.requests} requests, CPU time in this process\n")
-    print("| scenario | status | CPU ms | /healthz CPU ms | ratio | statements |")
-    print("|---|---|---:|---:|---:|---:|")
-    for name, _, call in listed:
+    turns = TurnClock() if database_url.startswith("sqlite") else None
+    print("| scenario | status | CPU ms | /healthz CPU ms | ratio | statements | turn ms |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for name, kind, call in listed:
         status = call().status_code
         counter.count, counter.counting = 0, True
         call()
@@ -211,8 +241,9 @@ def main():
             healthz.append(cpu_ms(lambda: health.get("/healthz"), args.requests))
             route.append(cpu_ms(call, args.requests))
         route_ms, healthz_ms = sorted(route)[len(route) // 2], sorted(healthz)[len(healthz) // 2]
+        held = f"{turns.per_request(call, args.requests):.2f}" if turns and kind == "write" else ""
         print(f"| {name} | {status} | {route_ms:.2f} | {healthz_ms:.2f} | "
-              f"{healthz_ms / route_ms:.3f} | {statements} |", flush=True)
+              f"{healthz_ms / route_ms:.3f} | {statements} | {held} |", flush=True)
 
 
 if __name__ == "__main__":

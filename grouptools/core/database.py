@@ -5,15 +5,19 @@ reading "the first n of each" for many widgets at once.
 A service commits its own unit of work with `commit_or_conflict()`; where it writes
 before it may still refuse, it runs inside `unit_of_work()`, so a refusal leaves
 nothing half-done and a constraint the database caught answers 409, never 500."""
+import fcntl
 import logging
+import os
 import sqlite3
+import threading
+import time
 from contextlib import contextmanager
 
 from flask import g, has_request_context, request
 from sqlalchemy import event, select, union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from grouptools.core.errors import Conflict, DomainError
 from grouptools.extensions import db
@@ -22,6 +26,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BUSY_TIMEOUT_MS = 30000
 # How long truncating the WAL may wait for readers before leaving it to the next time.
 CHECKPOINT_WAIT_MS = 2000
+# Write transactions between two checkpoints of the WAL that each process runs after
+# giving its writer's turn; SQLite's own checkpoint after a commit (run while the turn is
+# still held) only when the WAL passes AUTOCHECKPOINT_PAGES all the same.
+CHECKPOINT_EVERY = 50
+AUTOCHECKPOINT_PAGES = 4000
 # Parts of one UNION ALL: SQLite refuses a compound SELECT of more than 500, and builds
 # before 3.32 more than 999 parameters.
 UNION_PARTS = 100
@@ -85,11 +94,127 @@ def request_writes_on_read():
 def _wants_write_lock():
     if not has_request_context():
         return True
+    if g.get("before_the_write", False):
+        return False
     return request.method not in SAFE_METHODS or g.get("writes_on_read", False)
 
 
+@contextmanager
+def before_the_write():
+    """What a write request reads before its route runs (who is asking) is read in a
+    read transaction of its own, ended here; what it loaded stays loaded and in the
+    session. The route's first statement then begins the write transaction, so on SQLite
+    the writer's turn is not held while the request's body is parsed and checked
+    (bench/RESULTS.md, "Writers handed the lock"). Nothing to do on PostgreSQL, where a
+    transaction that has only read locks nothing."""
+    g.before_the_write = True
+    try:
+        yield
+    finally:
+        g.before_the_write = False
+    session = db.session()
+    if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
+        loaded = list(session.identity_map.values())
+        for instance in loaded:
+            session.expunge(instance)
+        session.rollback()
+        for instance in loaded:
+            session.add(instance)
+
+
+class WriterTurn:
+    """One writer at a time on one SQLite file, handed over the moment the last one ends.
+
+    SQLite's own busy handler polls: a writer that finds the write lock taken sleeps 1, 2,
+    5, 10 … 100 ms between tries, whether the holder needs 2 ms or 200. With two
+    gunicorn workers writing all the time, most of a write's time was those sleeps
+    (bench/RESULTS.md, "Writers handed the lock"). So each write transaction first takes
+    its turn here: among this process's threads a lock that wakes the next one at once,
+    between processes an advisory `flock` on a file beside the database (`<file>-writer`),
+    which the kernel hands over at once. A transaction holds its turn from before its
+    `BEGIN IMMEDIATE` to right after its COMMIT or ROLLBACK, so SQLite's lock is free
+    whenever a turn is handed on; the busy handler stays for writers that take no turn
+    (the sqlite3 shell, a second connection of a thread that already has its turn).
+
+    Copying the WAL into the database (a checkpoint, with its two fsyncs) needs no
+    writer's lock, but SQLite runs it inside the COMMIT that fills the WAL, which here
+    would hold the turn for tens of milliseconds: so every CHECKPOINT_EVERY commits
+    the process checkpoints after giving its turn (`after_give`).
+
+    Nothing waits forever: a turn not had within `timeout` seconds answers what SQLite
+    would ("database is locked"), and a process that dies lets go of its `flock`."""
+
+    def __init__(self, database_path, timeout):
+        in_memory = database_path in (None, "", ":memory:")
+        self.path = None if in_memory else os.path.abspath(database_path) + "-writer"
+        self.timeout = timeout
+        self._threads = threading.Lock()
+        self._holder = None  # the thread that has the turn
+        self._file = None  # the lock file's descriptor, opened by each process
+        self._pid = None
+        self._commits = 0
+
+    def take(self):
+        """Wait for the turn; False when this thread has it already (its own second
+        connection: no wait, SQLite's busy handler decides)."""
+        me = threading.get_ident()
+        if self._holder == me:
+            return False
+        deadline = time.monotonic() + self.timeout
+        if not self._threads.acquire(timeout=self.timeout):
+            raise _locked()
+        try:
+            self._lock_file(deadline)
+        except BaseException:
+            self._threads.release()
+            raise
+        self._holder = me
+        return True
+
+    def give(self):
+        self._holder = None
+        if self.path is not None:
+            fcntl.flock(self._descriptor(), fcntl.LOCK_UN)
+        self._threads.release()
+
+    def after_give(self, dbapi_connection):
+        """Count a commit; every CHECKPOINT_EVERY, checkpoint without holding the turn
+        (PASSIVE: it copies what no reader needs and never waits)."""
+        self._commits += 1
+        if self._commits % CHECKPOINT_EVERY == 0:
+            dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def _descriptor(self):
+        if self._pid != os.getpid():
+            self._file = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid = os.getpid()
+        return self._file
+
+    def _lock_file(self, deadline):
+        if self.path is None:
+            return
+        descriptor = self._descriptor()
+        # A blocking flock would wake the moment the other process lets go, but could
+        # not give up; so try, and between tries sleep 50 µs at first, at most 1 ms.
+        pause = 0.00005
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise _locked() from None
+                time.sleep(pause)
+                pause = min(pause * 2, 0.001)
+
+
+def _locked():
+    return OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+
+
 def configure_sqlite(engine):
-    """WAL, a busy timeout, foreign keys, and write transactions begun IMMEDIATE.
+    """WAL, a busy timeout, foreign keys, and write transactions begun IMMEDIATE, each
+    after taking its writer's turn (WriterTurn).
 
     Python's sqlite3 begins transactions as DEFERRED; a request that reads (who is
     asking) and then writes fails at once with "database is locked" when another
@@ -99,6 +224,7 @@ def configure_sqlite(engine):
 
     secure_delete overwrites deleted rows with zeros instead of leaving them in free
     pages, so what was deleted (counted secret ballots) is not in the database file."""
+    turn = WriterTurn(engine.url.database, BUSY_TIMEOUT_MS / 1000)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):
@@ -109,13 +235,62 @@ def configure_sqlite(engine):
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         immediate = _wants_write_lock()
         connection.info["write_lock"] = immediate
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate:
+            connection.info["writer_turn"] = turn.take()
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                give_turn(connection.connection.dbapi_connection, connection.info)
+                raise
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    def give_turn(dbapi_connection, info):
+        if info.pop("writer_turn", False):
+            turn.give()
+
+    # The turn goes on right after the transaction ends. SQLAlchemy's events come
+    # before it ends, so they end it themselves (the driver's own commit() or rollback()
+    # afterwards finds nothing to do: isolation_level is None).
+    @event.listens_for(engine, "commit")
+    def on_commit(connection):
+        if not connection.invalidated and connection.info.get("writer_turn"):
+            dbapi_connection = connection.connection.dbapi_connection
+            try:
+                dbapi_connection.commit()
+            except sqlite3.Error:
+                return  # SQLAlchemy's own commit tries again and reports it
+            give_turn(dbapi_connection, connection.info)
+            turn.after_give(dbapi_connection)
+
+    @event.listens_for(engine, "rollback")
+    def on_rollback(connection):
+        # An invalidated connection gave its turn when it was invalidated (below).
+        if not connection.invalidated and connection.info.get("writer_turn"):
+            dbapi_connection = connection.connection.dbapi_connection
+            try:
+                dbapi_connection.rollback()
+            except sqlite3.Error:
+                return
+            give_turn(dbapi_connection, connection.info)
+
+    # A connection handed back, closed or thrown away mid-transaction gives its turn.
+    for name in ("checkin", "close", "invalidate", "soft_invalidate", "detach"):
+        event.listen(engine.pool, name, _giver(give_turn))
+
+
+def _giver(give_turn):
+    def on_pool_event(dbapi_connection, connection_record, *exception):
+        if connection_record is not None:
+            give_turn(dbapi_connection, connection_record.info)
+    return on_pool_event
 
 
 def holds_write_lock():

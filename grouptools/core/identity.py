@@ -8,7 +8,7 @@ from flask_babel import gettext
 from flask_smorest import abort
 from sqlalchemy import bindparam, select
 
-from grouptools.core.database import SAFE_METHODS
+from grouptools.core.database import SAFE_METHODS, before_the_write
 from grouptools.core.models import Person, hash_secret
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import csrf, db
@@ -62,7 +62,11 @@ def load_identity():
     g.auth = None
     header = request.headers.get("Authorization")
     if header is not None:
-        g.person = _person_from_token(header)
+        if request.method in SAFE_METHODS:
+            g.person = _person_from_token(header)
+        else:
+            with before_the_write():
+                g.person = _person_from_token(header)
         g.auth = "token"
         return
     has_cookie = current_app.config["SESSION_COOKIE_NAME"] in request.cookies
@@ -79,7 +83,8 @@ def load_identity():
             # never does, and is answered without the person's statement.
             g.cookie_unread = True
         else:
-            _read_cookie()
+            with before_the_write():
+                _read_cookie()
 
 
 def _read_cookie():
