@@ -37,7 +37,7 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
-from grouptools.notice import statements
+from grouptools.notice import pending, statements
 from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision, NoticeTally
 from grouptools.notice.statements import LISTS
 
@@ -194,6 +194,7 @@ def record_view(notice, membership, known=None):
     try:
         if insert_unless_present(NoticeReceipt, viewed_at=utcnow(), **values):
             tally(notice.id, values["revision"], opened=1)
+            pending.opened(notice.id, values["revision"], membership.id)
             note_change(notice)  # its managers' lists of who opened it move
         db.session.commit()
     except IntegrityError:  # the notice was deleted in between
@@ -233,6 +234,7 @@ def confirm(person, notice):
         first = confirmed_at == keys["b_now"]
         if first:
             tally(notice.id, revision, opened=int(viewed_at == keys["b_now"]), confirmed=1)
+            pending.confirmed(notice.id, revision, membership.id)
         record_activity(membership)
     late = bool(deadline and confirmed_at > deadline)
     commit_or_conflict()

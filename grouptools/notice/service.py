@@ -20,7 +20,7 @@ from grouptools.core.timeutil import utcnow
 from grouptools.core.uploads import group_images
 from grouptools.core.widgetbase import choose_members
 from grouptools.extensions import db
-from grouptools.notice import receipts
+from grouptools.notice import pending, receipts
 from grouptools.notice.models import Notice, NoticeAudience, NoticeImage, NoticeRevision
 
 TEXT_FIELDS = ("title", "body")
@@ -142,6 +142,7 @@ def publish(person, group, *, title, body="", image_ids=None, require_confirmati
     _attach_images(notice, group, image_ids or [])
     db.session.add(notice)
     _set_audience(notice, chosen)
+    pending.sync(notice)
     commit_or_conflict()
     return notice
 
@@ -161,6 +162,7 @@ def copy_notice(person, notice, group):
     if notice.audience == "chosen":
         chosen = members_in(group, db.session.scalars(notice.audience_members(Membership)))
     _set_audience(copy, chosen)
+    pending.sync(copy)
     return copy
 
 
@@ -195,6 +197,8 @@ def update_notice(person, notice, *, new_revision=False, **changes):
         _attach_images(notice, notice.group, changes["image_ids"] or [])
     if chosen != "unchanged":
         _set_audience(notice, chosen)
+    if new_revision or chosen != "unchanged":
+        pending.sync(notice)  # everyone asked again, or another audience
     commit_or_conflict()
     return notice
 
