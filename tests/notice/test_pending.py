@@ -156,3 +156,26 @@ def test_the_migration_fills_the_rows_of_the_notices_there_are(app, make_notice,
         upgrade()
     assert (kept_rows(app, world.nid), kept_rows(app, chosen.nid)) == before
     assert pending_agrees(app, world.nid) == 4 and pending_agrees(app, chosen.nid) == 1
+
+
+def test_an_imported_notice_lists_the_same_members(app, group_with, user):
+    from tests.core.groups.test_transfer import build_group
+    from tests.core.groups.transfer_helpers import export_zip, import_zip
+
+    gid, owner, _ = build_group(group_with, kinds=("notice",))
+
+    def listed(person, group_id):
+        notices = person.get(f"/api/v1/groups/{group_id}/export.json").get_json()["widgets"]
+        answers = []
+        for notice in notices["notices"]:
+            report = person.get(f"/api/v1/notices/{notice['id']}/receipts").get_json()
+            pending_agrees(app, notice["id"])
+            answers.append((names(report["not_viewed"]), report["reminder_text"] or ""))
+        return sorted((not_viewed, [word for word in reminder.split() if word[0] == "@"])
+                      for not_viewed, reminder in answers)
+
+    before = listed(owner, gid)
+    assert any(not_viewed for not_viewed, _ in before)
+    importer = user("群主")
+    new_gid = import_zip(importer, export_zip(owner, gid)).get_json()["id"]
+    assert listed(importer, new_gid) == before
