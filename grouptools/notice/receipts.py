@@ -196,7 +196,7 @@ def record_view(notice, membership, known=None):
     try:
         if insert_unless_present(NoticeReceipt, viewed_at=utcnow(), **values):
             tally(notice.id, values["revision"], opened=1)
-            pending.opened(notice.id, values["revision"], membership.id)
+            pending.opened(values["notice_id"], values["revision"], values["membership_id"])
             note_change(notice)  # its managers' lists of who opened it move
         db.session.commit()
     except IntegrityError:  # the notice was deleted in between
@@ -236,7 +236,7 @@ def confirm(person, notice):
         first = confirmed_at == keys["b_now"]
         if first:
             tally(notice.id, revision, opened=int(viewed_at == keys["b_now"]), confirmed=1)
-            pending.confirmed(notice.id, revision, membership.id)
+            pending.confirmed(keys["b_notice"], revision, keys["b_member"])
         record_activity(membership)
     late = bool(deadline and confirmed_at > deadline)
     commit_or_conflict()
