@@ -89,10 +89,24 @@ def _fill(dialect, which):
     key = (dialect, which)
     if key not in _FILL:
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        where = Notice.id == _NOTICE if which == "notice" else Membership.id.in_(_MEMBERS)
-        _FILL[key] = (insert(_TABLE).from_select(COLUMNS, missing(where))
-                      .on_conflict_do_nothing())
+        if which == "notice":
+            rows = missing(Notice.id == _NOTICE)
+        else:
+            # A notice deleted meanwhile is waited for and skipped, not a foreign key
+            # error (PostgreSQL; SQLite runs one writer at a time).
+            rows = missing(Membership.id.in_(_MEMBERS)).with_for_update(
+                read=True, key_share=True, of=Notice.__table__)
+        _FILL[key] = insert(_TABLE).from_select(COLUMNS, rows).on_conflict_do_nothing()
     return _FILL[key]
+
+
+def lock_group(group_id):
+    """On PostgreSQL, hold the group's row as counting's UPDATE of `member_count` does
+    (FOR NO KEY UPDATE) until the transaction ends: a writer that will `sync` a notice it
+    already holds takes it before the notice's own lock, the order a joining member's
+    rows take them in (the group's row, then each notice's)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_LOCK_GROUP, {"b_group": group_id})
 
 
 def sync(notice):
@@ -101,8 +115,7 @@ def sync(notice):
     db.session.flush()
     dialect = db.session.get_bind().dialect.name
     keys = {"b_notice": notice.id, "b_revision": notice.revision, "b_group": notice.group_id}
-    if dialect == "postgresql":
-        db.session.execute(_LOCK_GROUP, keys)
+    lock_group(notice.group_id)
     db.session.execute(_STALE[notice.audience == "chosen"], keys)
     db.session.execute(_fill(dialect, "notice"), keys)
 

@@ -171,6 +171,8 @@ def update_notice(person, notice, *, new_revision=False, **changes):
     stay (what members confirmed still stands). With it, revision n+1: the text so far is
     kept as history and everyone confirms again."""
     authorize(person, Action.MANAGE_WIDGET, notice)
+    if new_revision or "audience_member_ids" in changes:
+        pending.lock_group(notice.group_id)  # before the notice's: see pending.lock_group
     notice.lock()
     errors = {}
     if "deadline" in changes:
