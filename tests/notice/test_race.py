@@ -142,3 +142,33 @@ def test_confirmations_while_the_audience_is_chosen_again_and_a_revision_follows
     assert report["revision"] == 2 and confirmed <= 2
     assert report["not_viewed_count"] == len(report["not_viewed"]) == 10 - confirmed
     assert pending_agrees(app, nid) == 10 - confirmed
+
+
+def test_removals_restorations_and_new_revisions_at_once_leave_exact_lists(live_server, app):
+    """Managers removing and restoring members while new revisions and audiences of the
+    group's notices are published: nothing fails (no lock waits on another in a circle on
+    PostgreSQL) and each notice lists exactly its audience members who have not opened it."""
+    owner, gid, members = group_with_members(live_server, 12)
+    ids = [m.call("POST", f"/api/v1/groups/{gid}/join", {}).json()["member_id"] for m in members]
+    nids = [new_notice(owner, gid) for _ in range(2)]
+    for mid in ids[6:]:
+        assert owner.call("DELETE", f"/api/v1/groups/{gid}/members/{mid}").status_code == 204
+    calls = [(lambda nid=nid: owner.call("PATCH", f"/api/v1/notices/{nid}",
+                                         {"new_revision": True})) for nid in nids]
+    calls += [(lambda: owner.call("PATCH", f"/api/v1/notices/{nids[0]}",
+                                  {"audience_member_ids": ids[:3]}))]
+    calls += [(lambda: new_notice(owner, gid) and owner.call("GET", "/healthz"))]
+    calls += [(lambda mid=mid: owner.call("DELETE", f"/api/v1/groups/{gid}/members/{mid}"))
+              for mid in ids[3:6]]
+    calls += [(lambda mid=mid: owner.call("PATCH", f"/api/v1/groups/{gid}/members/{mid}",
+                                          {"status": "active"})) for mid in ids[6:]]
+    calls += [(lambda m=m: m.call("POST", f"/api/v1/notices/{nids[1]}/confirm"))
+              for m in members[:3]]
+    responses = at_once(calls)
+    assert all(r.status_code < 400 for r in responses), [r.text for r in responses]
+    listed = owner.call("GET", f"/api/v1/groups/{gid}/export.json").json()["widgets"]["notices"]
+    assert len(listed) == 3
+    for notice in listed:
+        report = owner.call("GET", f"/api/v1/notices/{notice['id']}/receipts").json()
+        assert report["not_viewed_count"] == len(report["not_viewed"])
+        pending_agrees(app, notice["id"])
