@@ -87,6 +87,7 @@ def build(app, rows):
     from grouptools.core.people import service as people
     from grouptools.core.timeutil import local_today, utcnow
     from grouptools.extensions import db
+    from grouptools.notice import pending as notice_pending
     from grouptools.notice import receipts as notice_receipts
     from grouptools.notice import service as notices
     from grouptools.notice.models import NoticeReceipt
@@ -164,6 +165,7 @@ def build(app, rows):
                                .values(votes=len(range(index, rows, OPTIONS))))
         db.session.execute(update(Poll).where(Poll.id == poll_id).values(voter_count=rows))
         notice_receipts.refill_tallies(notice_id)
+        notice_pending.fill(notice_id)  # who has not confirmed it: members inserted in bulk
         db.session.execute(update(Relay).where(Relay.id == relay_id)
                            .values(taken=rows, seq=rows))
         refresh_everyone(db.session.get(type(habit), habit_id))

@@ -43,6 +43,7 @@ def build(app, size):
     from grouptools.extensions import db
     from grouptools.notice import service as notices
     from grouptools.notice.models import NoticeReceipt
+    from grouptools.notice.pending import fill
     from grouptools.notice.receipts import refill_tallies
 
     with app.app_context():
@@ -77,6 +78,7 @@ def build(app, size):
             db.session.execute(insert(NoticeReceipt), receipts)
             db.session.commit()
         refill_tallies(notice.id)  # the counts the services keep as they write receipts
+        fill(notice.id)  # who has not confirmed it, as the services keep it (notice.pending)
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))

@@ -191,3 +191,39 @@ class NoticeTally(db.Model):
     revision: Mapped[int] = mapped_column(Integer, primary_key=True)
     opened: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     confirmed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class NoticePending(db.Model):
+    """A member of a notice's current audience who has not confirmed its current
+    revision, and whether they opened it: the managers' lists of who has not opened it
+    and who to remind are a page of this table's index, whatever the size of the group
+    and however many opened it (bench/README.md, "Growth from 100 to 100,000 rows").
+
+    Kept in the writers' transactions (grouptools/notice/pending.py): filled for the
+    audience at publishing, at a new revision and when the chosen audience changes; a
+    row added or taken away as a membership becomes active or stops being so (the kit's
+    core.groups.counting.watch_active_members); `opened` set at the first opening of the
+    revision; the row deleted at the confirmation. `joined_at` is the member's, copied so
+    the lists keep their order (the order they joined) off the index."""
+
+    __tablename__ = "notice_pending"
+
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notice.id", ondelete="CASCADE"), primary_key=True
+    )
+    membership_id: Mapped[int] = mapped_column(
+        ForeignKey("membership.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    opened: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # Who has not opened it, and who has not confirmed it, each in joining order.
+        Index("ix_notice_pending_unopened", "notice_id", "revision", "opened", "joined_at",
+              "membership_id"),
+        Index("ix_notice_pending_unconfirmed", "notice_id", "revision", "joined_at",
+              "membership_id"),
+        # Bookkeeping, not something the member did (core.groups.moves.has_activity).
+        {"info": {"not_activity": True}},
+    )

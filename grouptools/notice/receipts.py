@@ -12,7 +12,9 @@ ON CONFLICT DO NOTHING (core.database.insert_unless_present), never check-then-i
 How many opened and confirmed a revision is kept in its NoticeTally row, added to by
 the statement that inserted or confirmed a receipt, in its transaction, with
 `n = n + 1` in the database (`tally`): a notice to everyone counts off that row and the
-receipts of the members who are not active, not off every receipt."""
+receipts of the members who are not active, not off every receipt. Who has not opened
+or confirmed it is kept as a row per such member (pending.py), which the statements that
+record an opening or a confirmation update in the same transaction."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -37,7 +39,7 @@ from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
-from grouptools.notice import statements
+from grouptools.notice import pending, statements
 from grouptools.notice.models import Notice, NoticeReceipt, NoticeRevision, NoticeTally
 from grouptools.notice.statements import LISTS
 
@@ -194,6 +196,7 @@ def record_view(notice, membership, known=None):
     try:
         if insert_unless_present(NoticeReceipt, viewed_at=utcnow(), **values):
             tally(notice.id, values["revision"], opened=1)
+            pending.opened(values["notice_id"], values["revision"], values["membership_id"])
             note_change(notice)  # its managers' lists of who opened it move
         db.session.commit()
     except IntegrityError:  # the notice was deleted in between
@@ -233,6 +236,7 @@ def confirm(person, notice):
         first = confirmed_at == keys["b_now"]
         if first:
             tally(notice.id, revision, opened=int(viewed_at == keys["b_now"]), confirmed=1)
+            pending.confirmed(keys["b_notice"], revision, keys["b_member"])
         record_activity(membership)
     late = bool(deadline and confirmed_at > deadline)
     commit_or_conflict()
@@ -256,9 +260,8 @@ def _lists(notice, page, known):
     still its own ordered, paged select (a UNION ALL of them).
 
     `known` (the Counts) says how many names each list holds: a list with none on this
-    page is not read, and a walk over the members asks for no more names than are left,
-    so it stops at the last one instead of walking the rest of the group looking for
-    more (when nearly everyone opened the notice)."""
+    page is not read. Who has not opened it and who to remind are a page of the rows of
+    the members who have not confirmed (notice.pending), never a walk over the group."""
     offset = (page - 1) * PAGE_SIZE
     not_viewed = known.audience - known.viewed
     unconfirmed = known.audience - known.confirmed

@@ -20,7 +20,7 @@ from grouptools.core.timeutil import utcnow
 from grouptools.core.uploads import group_images
 from grouptools.core.widgetbase import choose_members
 from grouptools.extensions import db
-from grouptools.notice import receipts
+from grouptools.notice import pending, receipts
 from grouptools.notice.models import Notice, NoticeAudience, NoticeImage, NoticeRevision
 
 TEXT_FIELDS = ("title", "body")
@@ -142,6 +142,7 @@ def publish(person, group, *, title, body="", image_ids=None, require_confirmati
     _attach_images(notice, group, image_ids or [])
     db.session.add(notice)
     _set_audience(notice, chosen)
+    pending.sync(notice)
     commit_or_conflict()
     return notice
 
@@ -161,6 +162,7 @@ def copy_notice(person, notice, group):
     if notice.audience == "chosen":
         chosen = members_in(group, db.session.scalars(notice.audience_members(Membership)))
     _set_audience(copy, chosen)
+    pending.sync(copy)
     return copy
 
 
@@ -169,6 +171,8 @@ def update_notice(person, notice, *, new_revision=False, **changes):
     stay (what members confirmed still stands). With it, revision n+1: the text so far is
     kept as history and everyone confirms again."""
     authorize(person, Action.MANAGE_WIDGET, notice)
+    if new_revision or "audience_member_ids" in changes:
+        pending.lock_group(notice.group_id)  # before the notice's: see pending.lock_group
     notice.lock()
     errors = {}
     if "deadline" in changes:
@@ -195,6 +199,8 @@ def update_notice(person, notice, *, new_revision=False, **changes):
         _attach_images(notice, notice.group, changes["image_ids"] or [])
     if chosen != "unchanged":
         _set_audience(notice, chosen)
+    if new_revision or chosen != "unchanged":
+        pending.sync(notice)  # everyone asked again, or another audience
     commit_or_conflict()
     return notice
 

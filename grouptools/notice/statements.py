@@ -3,7 +3,7 @@ lists run on every request, built once per process with bound parameters: buildi
 select and its cache key cost more than running it (docs/architecture.md#speed).
 receipts.py holds the rules that run them."""
 from sqlalchemy import (
-    Integer, and_, bindparam, exists, func, literal_column, select, true, union_all,
+    Integer, and_, bindparam, exists, false, func, literal_column, select, union_all,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -11,7 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership, Person
 from grouptools.extensions import db
-from grouptools.notice.models import NoticeAudience, NoticeReceipt, NoticeTally
+from grouptools.notice.models import NoticeAudience, NoticePending, NoticeReceipt, NoticeTally
 
 GONE_OR_WAITING = tuple(status for status in Membership.STATUSES if status != "active")
 
@@ -130,16 +130,22 @@ def _readers(chosen, at_column, condition):
             .offset(_OFFSET).limit(_PAGE_SIZE))
 
 
-def _members_without(chosen, condition, offset, limit):
-    """The audience members, in the order they joined, with no receipt meeting
-    `condition`, from `offset` on, at most `limit` of them (as many as are left): the
-    group's members walked in that order off their index until they are found, never
-    sorted whole. The same columns as `_readers`, the joining time for `at`."""
-    return (_audience(chosen, Membership.joined_at.label("at"), Membership.id.label("member"),
-                      Membership.public_id, _NAME.label("name"))
-            .join(Person, Person.id == Membership.person_id)
-            .where(~exists().where(_receipt_of(Membership.id), condition))
-            .order_by(Membership.joined_at, Membership.id)
+def _not_confirmed(unopened, offset, limit):
+    """The audience members who have not confirmed the current revision (`unopened`:
+    nor opened it), in the order they joined, from `offset` on, at most `limit` of them:
+    a page of NoticePending's index (grouptools/notice/pending.py), whatever the size of
+    the group and however many opened it. The same columns as `_readers`, the joining
+    time for `at`."""
+    query = (select(NoticePending.joined_at.label("at"),
+                    NoticePending.membership_id.label("member"), Membership.public_id,
+                    _NAME.label("name"))
+             .select_from(NoticePending)
+             .join(Membership, Membership.id == NoticePending.membership_id)
+             .join(Person, Person.id == Membership.person_id)
+             .where(NoticePending.notice_id == _NOTICE, NoticePending.revision == _REVISION))
+    if unopened:
+        query = query.where(NoticePending.opened == false())
+    return (query.order_by(NoticePending.joined_at, NoticePending.membership_id)
             .offset(offset).limit(limit))
 
 
@@ -148,10 +154,8 @@ def _list_parts(chosen):
     return {
         "confirmed": _readers(chosen, confirmed_at, confirmed_at.is_not(None)),
         "viewed": _readers(chosen, viewed_at, confirmed_at.is_(None)),
-        "not_viewed": _members_without(chosen, true(), _OFFSET,
-                                       bindparam("b_not_viewed", type_=Integer)),
-        "unconfirmed": _members_without(chosen, confirmed_at.is_not(None), 0,
-                                        bindparam("b_unconfirmed", type_=Integer)),
+        "not_viewed": _not_confirmed(True, _OFFSET, bindparam("b_not_viewed", type_=Integer)),
+        "unconfirmed": _not_confirmed(False, 0, bindparam("b_unconfirmed", type_=Integer)),
     }
 
 

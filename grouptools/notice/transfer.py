@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from grouptools.core.transfer import WidgetTransfer, refs_of, rows_of
 from grouptools.extensions import db
-from grouptools.notice import receipts
+from grouptools.notice import pending, receipts
 from grouptools.notice.export import receipts_csv
 from grouptools.notice.models import (
     Notice,
@@ -55,6 +55,7 @@ def import_data(group, data, refs):
                                      **refs.columns(NoticeReceipt, row, without=("member",))))
     db.session.flush()
     receipts.refill_tallies(notice.id)  # the counts the receipts make (receipts.tally)
+    pending.sync(notice)  # who of its audience has not confirmed it
     return notice
 
 

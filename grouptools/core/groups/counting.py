@@ -11,7 +11,14 @@ on both databases; writers that change an existing membership's status lock its 
 first (core.groups.service.lock_membership), so what it was is what the database holds.
 
 Rows written past the ORM (benches, tests that insert in bulk) set the count themselves
-with `recount`. See docs/architecture.md#speed."""
+with `recount`. See docs/architecture.md#speed.
+
+A widget that keeps rows per active member (a notice's members who have not confirmed it)
+registers with `watch_active_members` and hears of the same changes in the same flush,
+after the group's row is updated (so, on PostgreSQL, after its row lock: a writer that
+locks the group row first is serialised with every joining and leaving)."""
+from typing import NamedTuple
+
 from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -20,6 +27,26 @@ from grouptools.core.models import Group, Membership
 
 _PENDING = "grouptools.member_counts_pending"
 _MOVED = "grouptools.member_counts_moved"
+_CHANGED = "grouptools.active_members_changed"
+_WATCHERS = []
+
+
+class ActiveChange(NamedTuple):
+    """A membership this flush made active, stopped being active, or (active) gave a new
+    joining time; `inserted`: a row this flush inserted."""
+
+    membership_id: int
+    group_id: int
+    active: bool
+    inserted: bool
+
+
+def watch_active_members(watcher):
+    """Register `watcher(connection, changes)`, called in each flush that changes active
+    memberships with the [ActiveChange] of that flush, in its transaction (a widget's
+    rows per active member; core imports no widget)."""
+    if watcher not in _WATCHERS:
+        _WATCHERS.append(watcher)
 
 
 def _group_id(membership):
@@ -33,22 +60,31 @@ def _note_changes(session, flush_context, instances):
     """What this flush does to active memberships, read before it runs (a deleted row's
     status can still be read; `Membership.status` keeps its old value when set)."""
     pending = session.info[_PENDING] = []
+    changed = session.info[_CHANGED] = []  # (membership, active, inserted)
     with session.no_autoflush:
         for obj in session.new:
             if isinstance(obj, Membership) and obj.status == "active":
                 pending.append((obj, 1))
+                changed.append((obj, True, True))
         for obj in session.dirty:
             if not isinstance(obj, Membership):
                 continue
-            history = inspect(obj).attrs["status"].history
+            state = inspect(obj)
+            history = state.attrs["status"].history
             if history.has_changes():
                 before = bool(history.deleted) and history.deleted[0] == "active"
                 pending.append((obj, int(obj.status == "active") - int(before)))
+                if before != (obj.status == "active"):
+                    changed.append((obj, obj.status == "active", False))
+            elif obj.status == "active" and state.attrs["joined_at"].history.has_changes():
+                changed.append((obj, True, False))
         for obj in session.deleted:
             if isinstance(obj, Membership):
                 history = inspect(obj).attrs["status"].history
                 before = history.deleted[0] if history.deleted else obj.status
                 pending.append((obj, -int(before == "active")))
+                if before == "active":
+                    changed.append((obj, False, False))
 
 
 def _count_changes(session, flush_context):
@@ -59,16 +95,21 @@ def _count_changes(session, flush_context):
             group_id = _group_id(membership)
             if group_id is not None and n:
                 deltas[group_id] = deltas.get(group_id, 0) + n
-    if not any(deltas.values()):
-        return
-    table = Group.__table__
-    connection = session.connection()
-    # One order for every writer (PostgreSQL row locks are taken in it).
-    for group_id in sorted(deltas):
-        if deltas[group_id]:
-            connection.execute(update(table).where(table.c.id == group_id)
-                               .values(member_count=table.c.member_count + deltas[group_id]))
-    session.info.setdefault(_MOVED, set()).update(deltas)
+        changes = [ActiveChange(membership.id, _group_id(membership), active, inserted)
+                   for membership, active, inserted in session.info.pop(_CHANGED, ())
+                   if membership.id is not None]
+    if any(deltas.values()):
+        table = Group.__table__
+        connection = session.connection()
+        # One order for every writer (PostgreSQL row locks are taken in it).
+        for group_id in sorted(deltas):
+            if deltas[group_id]:
+                connection.execute(update(table).where(table.c.id == group_id)
+                                   .values(member_count=table.c.member_count + deltas[group_id]))
+        session.info.setdefault(_MOVED, set()).update(deltas)
+    if changes:
+        for watcher in _WATCHERS:
+            watcher(session.connection(), changes)
 
 
 def _forget_loaded_counts(session, flush_context):

@@ -214,16 +214,22 @@ def _membership_for_update(group, person):
     return db.session.scalar(
         select(Membership)
         .where(Membership.group_id == group.id, Membership.person_id == person.id)
-        .with_for_update().execution_options(populate_existing=True)
+        .with_for_update(key_share=True).execution_options(populate_existing=True)
     )
 
 
 def lock_membership(membership):
     """Lock the membership's row and read it afresh before its status changes: of two
     managers approving (or a member leaving twice at once), the second sees what the
-    first did, and the group's member count (core.groups.counting) moves once."""
+    first did, and the group's member count (core.groups.counting) moves once.
+
+    On PostgreSQL the lock is FOR NO KEY UPDATE (as is `_membership_for_update`'s): it
+    keeps out every other writer of the row but not rows that merely refer to it (their
+    foreign key's KEY SHARE), so a writer holding the group's row while it inserts rows
+    per member (a notice published: notice.pending) never waits on this lock while this
+    one waits for the group's row (counting's UPDATE)."""
     db.session.flush()
-    db.session.refresh(membership, with_for_update=True)
+    db.session.refresh(membership, with_for_update={"key_share": True})
 
 
 def roster(person, group):
