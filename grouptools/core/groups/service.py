@@ -243,7 +243,7 @@ class RosterPreview(NamedTuple):
     """What the group's page shows of its members."""
     active_count: int
     pending_count: int  # join requests; 0 unless the asker manages the group
-    first: list  # the first active members' avatars (core.avatars.Avatar), in the roster's order
+    first: tuple  # the first active members' avatars (core.avatars.Avatar), in the roster's order
 
 
 def roster_preview(person, group, shown=8):
@@ -257,10 +257,10 @@ def roster_preview(person, group, shown=8):
     rows = db.session.execute(_ROSTER_PREVIEW[mine.is_manager],
                               {"group_id": group.id, "shown": shown}).all()
     if not rows:  # no active member to show (the asker is one, so never on the page)
-        return RosterPreview(0, 0, [])
+        return RosterPreview(0, 0, ())
     return RosterPreview(member_count(group), rows[0][3],
-                         [person_avatar(public_id, name, photo_id)
-                          for public_id, name, photo_id, _pending in rows])
+                         tuple(person_avatar(public_id, name, photo_id)
+                               for public_id, name, photo_id, _pending in rows))
 
 
 def _roster_preview(with_pending):
