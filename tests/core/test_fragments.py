@@ -1,6 +1,6 @@
-"""Pieces every page shows (the header, the static links, a share sheet, the link
-preview) are rendered once per language and values (core.i18n.fragment): a reader still
-sees their own language, and a changed value shows at once."""
+"""Pieces every page shows (the header, the static links, a share sheet) are rendered
+once per language and values (core.i18n.fragment): a reader still sees their own
+language, and a changed value shows at once."""
 from markupsafe import Markup
 
 from grouptools.core.i18n import fragment
@@ -35,8 +35,8 @@ def test_the_me_link_is_marked_current_on_me_only(group_with):
 
 def test_text_and_markup_of_the_same_characters_are_two_fragments(app):
     with app.test_request_context("/?lang=en"):
-        values = {"description": "", "image": "", "url": ""}
-        escaped = fragment("_link_preview.html", title="<b>x</b>", **values)
-        trusted = fragment("_link_preview.html", title=Markup("<b>x</b>"), **values)
-    assert 'content="&lt;b&gt;x&lt;/b&gt;"' in escaped
-    assert 'content="<b>x</b>"' in trusted
+        values = {"qr_png": "/q.png", "qr_svg": "/q.svg", "poster": "/p.png"}
+        escaped = fragment("_share_sheet.html", intro="<b>x</b>", link="l", **values)
+        trusted = fragment("_share_sheet.html", intro=Markup("<b>x</b>"), link="l", **values)
+    assert "&lt;b&gt;x&lt;/b&gt;" in escaped and "<b>x</b>" not in escaped
+    assert "<b>x</b>" in trusted
