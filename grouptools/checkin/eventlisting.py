@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 
 from grouptools.checkin import events
 from grouptools.checkin.eventmodels import Event, EventRoster, EventSignin
@@ -40,13 +40,8 @@ def group_listing(group, person):
     except DomainError:
         return []
     now = utcnow()
-    on_roster = or_(Event.roster == "group", exists().where(
-        EventRoster.event_id == Event.id, EventRoster.membership_id == membership.id))
-    rows = db.session.execute(
-        select(Event, on_roster.label("addressed"), EventSignin.signed_in_at)
-        .outerjoin(EventSignin, and_(EventSignin.event_id == Event.id,
-                                     EventSignin.membership_id == membership.id))
-        .where(Event.group_id == group.id).order_by(Event.created_at.desc())).all()
+    rows = db.session.execute(_GROUP_EVENTS, {"group_id": group.id,
+                                              "membership_id": membership.id}).all()
     items = []
     for event, addressed, signed_in_at in rows:
         if not addressed and not can(person, Action.VIEW_GROUP, event, membership):
@@ -58,6 +53,21 @@ def group_listing(group, person):
             closed=closed, needs_me=bool(addressed) and not closed and signed_in_at is None
             and event.starts_at <= now))
     return items
+
+
+def _group_events():
+    """group_listing's statement, built once with the group and the reader as parameters
+    (bench/inprocess.py)."""
+    reader = bindparam("membership_id")
+    on_roster = or_(Event.roster == "group", exists().where(
+        EventRoster.event_id == Event.id, EventRoster.membership_id == reader))
+    return (select(Event, on_roster.label("addressed"), EventSignin.signed_in_at)
+            .outerjoin(EventSignin, and_(EventSignin.event_id == Event.id,
+                                         EventSignin.membership_id == reader))
+            .where(Event.group_id == bindparam("group_id")).order_by(Event.created_at.desc()))
+
+
+_GROUP_EVENTS = _group_events()
 
 
 def events_to_sign_in(person):

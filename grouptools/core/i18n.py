@@ -3,6 +3,7 @@ times and dates shown in it."""
 from functools import lru_cache
 
 from flask import current_app, g, has_request_context, request
+from markupsafe import Markup
 
 LANG_COOKIE = "lang"
 
@@ -125,6 +126,47 @@ def _catalogue():
     return translations
 
 
+FRAGMENTS_KEPT = 2048
+
+
+def fragment(name, **values):
+    """The template `name` rendered with `values` alone, in the reader's language: kept
+    per worker, language and values (the last FRAGMENTS_KEPT of them), so that a piece
+    every page shows (base.html's header, a share sheet) costs a lookup, not its `_()`,
+    `url_for` and macro calls, after its first time.
+
+    Only for templates whose output is a function of their values and the language:
+    they see no request, session, `g` or CSRF token (a context processor's values
+    either), and their `url_for` builds paths, which the app's rules and root fix. A
+    value is part of the key with its type (`Markup("<b>")` and `"<b>"` differ), so
+    must be hashable. With the debugger (templates reloaded) nothing is kept."""
+    from flask_babel import get_locale
+
+    app = current_app._get_current_object()
+    key = (name, str(get_locale()), request.script_root,
+           tuple((k, type(v), v) for k, v in sorted(values.items())))
+    if app.debug:
+        return _render_fragment(app, name, values)
+    return _kept_fragment(app, key, lambda: _render_fragment(app, name, values))
+
+
+def _render_fragment(app, name, values):
+    return Markup(app.jinja_env.get_template(name).render(values))
+
+
+def _kept_fragment(app, key, render):
+    kept = app.extensions.get("grouptools.fragments")
+    if kept is None:
+        kept = app.extensions["grouptools.fragments"] = {}
+    found = kept.get(key)
+    if found is None:
+        found = render()
+        if len(kept) >= FRAGMENTS_KEPT:  # the oldest goes (dicts keep their order)
+            kept.pop(next(iter(kept)), None)
+        kept[key] = found
+    return found
+
+
 def init_app(app):
     from flask_babel import format_date
 
@@ -137,5 +179,6 @@ def init_app(app):
         npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
         newstyle=True)
 
-    app.jinja_env.globals.update(html_lang=html_lang, format_date=format_date, local_time=local_time)
+    app.jinja_env.globals.update(html_lang=html_lang, format_date=format_date,
+                                 local_time=local_time, fragment=fragment)
     app.jinja_env.filters.update(local_datetime=local_datetime, local_date=local_date)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, bindparam, case, func, select, update
 
 from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget, set_closed
@@ -213,7 +213,15 @@ def relay_summaries(group, person):
     membership = membership_of(person, group)
     if not can(person, Action.VIEW_GROUP, group, membership):
         return []
+    rows = db.session.execute(_GROUP_RELAYS, {"group_id": group.id,
+                                              "membership_id": membership.id}).all()
+    return [Summary(relay, waitlisted, mine, capacity)
+            for relay, waitlisted, mine, capacity in rows]
 
+
+def _group_relays():
+    """relay_summaries' statement, built once with the group and the reader as
+    parameters (bench/inprocess.py)."""
     def count(*conditions):
         return (select(func.count()).select_from(RelayEntry)
                 .where(RelayEntry.relay_id == Relay.id, *conditions).scalar_subquery())
@@ -222,11 +230,11 @@ def relay_summaries(group, person):
     slot_capacity = (select(case((and_(slots > 0, func.count(RelaySlot.capacity) == slots),
                                   func.sum(RelaySlot.capacity))))
                      .where(RelaySlot.relay_id == Relay.id).scalar_subquery())
-    rows = db.session.execute(
-        select(Relay, count(RelayEntry.status == "waitlisted"),
-               count(RelayEntry.membership_id == membership.id, RelayEntry.for_name.is_(None),
-                     RelayEntry.status.in_(ACTIVE_STATUSES)),
-               slot_capacity)
-        .where(Relay.group_id == group.id).order_by(Relay.created_at.desc())).all()
-    return [Summary(relay, waitlisted, mine, capacity)
-            for relay, waitlisted, mine, capacity in rows]
+    return (select(Relay, count(RelayEntry.status == "waitlisted"),
+                   count(RelayEntry.membership_id == bindparam("membership_id"),
+                         RelayEntry.for_name.is_(None), RelayEntry.status.in_(ACTIVE_STATUSES)),
+                   slot_capacity)
+            .where(Relay.group_id == bindparam("group_id")).order_by(Relay.created_at.desc()))
+
+
+_GROUP_RELAYS = _group_relays()
