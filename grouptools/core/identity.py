@@ -38,7 +38,12 @@ def _person_from_session():
     public_id = session.get("pid")
     if not isinstance(public_id, str):
         return None
-    person = db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id})
+    return _session_person(db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id}))
+
+
+def _session_person(person):
+    """`person` (read by the cookie's `pid`, None when there is none) if the cookie still
+    counts for them."""
     if person is None or session.get("sv") != person.session_version:
         # Signed out everywhere, or the person is gone: this cookie no longer counts.
         session.pop("pid", None)
@@ -93,6 +98,56 @@ def current_person():
     if g.get("cookie_unread"):
         _read_cookie()
     return g.get("person")
+
+
+def unread_cookie_person():
+    """The public id of the person the session cookie names while nobody has read them
+    yet, else None: a caller may then read the person in its own statement (core.loaders
+    reads them with the widget: one statement, not two) and hand the row to
+    `settle_cookie_person`."""
+    if not g.get("cookie_unread"):
+        return None
+    public_id = session.get("pid")
+    return public_id if isinstance(public_id, str) else None
+
+
+def asker_public_id():
+    """The public id of whoever asks, for a light statement that reads the asker's
+    `Person.id` and `Person.session_version` with what it is about (a picture's key,
+    core.share.send_keyed_picture): the person the cookie names, not read yet, or the
+    person already known; None for nobody. `asker_confirmed` then says whether the row
+    it read is the asker."""
+    if g.get("cookie_unread"):
+        public_id = session.get("pid")
+        return public_id if isinstance(public_id, str) else None
+    person = g.get("person")
+    return person.public_id if person is not None else None
+
+
+def asker_confirmed(person_id, session_version):
+    """Whether (`person_id`, `session_version`), read by `asker_public_id()`, is the
+    asker: for a cookie, its person exists and its session version is the cookie's (not
+    signed out everywhere). The person stays unread until a route asks for them; a
+    caller told False reads the asker the usual way (current_person), which ends a
+    cookie that no longer counts."""
+    if g.get("cookie_unread"):
+        if person_id is None or session.get("sv") != session_version:
+            return False
+        keep_session_fresh()
+        return True
+    person = g.get("person")
+    return person is not None and person.id == person_id
+
+
+def settle_cookie_person(person):
+    """The asker, from `person` — the row read by `unread_cookie_person()`'s id, None
+    when there is none — judged as a cookie read here is (a bumped session version, the
+    sign-out everywhere, ends it): the person, or None (nobody is known)."""
+    g.cookie_unread = False
+    g.person = _session_person(person)
+    if g.person is not None:
+        g.auth = "cookie"
+    return g.person
 
 
 def require_person():
