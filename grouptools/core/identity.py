@@ -7,6 +7,7 @@ from flask import current_app, g, request, session
 from flask_babel import gettext
 from flask_smorest import abort
 from sqlalchemy import bindparam, select
+from werkzeug.exceptions import HTTPException
 
 from grouptools.core.database import SAFE_METHODS
 from grouptools.core.models import Person, hash_secret
@@ -23,15 +24,24 @@ _BY_TOKEN = select(Person).where(Person.token_hash == bindparam("token_hash"))
 _BY_PUBLIC_ID = select(Person).where(Person.public_id == bindparam("public_id"))
 
 
-def _person_from_token(header):
+def _token_hash(header):
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         _unauthorised(gettext("Send the token as 'Authorization: Bearer <token>'."))
-    person = db.session.scalar(_BY_TOKEN, {"token_hash": hash_secret(token)})
+    return hash_secret(token)
+
+
+def _token_person(person):
+    """`person`, read by a token's hash; 401 when there is none."""
     if person is None:
         _unauthorised(gettext("This token is not valid (it may have been replaced)."))
     return person
+
+
+def _read_token():
+    token_hash = g.pop("token_unread")
+    g.person = _token_person(db.session.scalar(_BY_TOKEN, {"token_hash": token_hash}))
 
 
 def _person_from_session():
@@ -65,10 +75,20 @@ def keep_session_fresh():
 def load_identity():
     g.person = None
     g.auth = None
+    # `g` may outlive a request (a test or a command holding the app context): nothing
+    # unread is carried from one request to the next.
+    g.cookie_unread = g.person_needed = False
+    g.token_unread = None
     header = request.headers.get("Authorization")
     if header is not None:
-        g.person = _person_from_token(header)
         g.auth = "token"
+        token_hash = _token_hash(header)  # a malformed header is 401 at once
+        if request.method in SAFE_METHODS:
+            # Read when a route first asks who is asking (core.loaders reads the person
+            # with the widget), and at the latest before answering (_refuse_bad_token).
+            g.token_unread = token_hash
+        else:
+            g.person = _token_person(db.session.scalar(_BY_TOKEN, {"token_hash": token_hash}))
         return
     has_cookie = current_app.config["SESSION_COOKIE_NAME"] in request.cookies
     if request.method not in SAFE_METHODS:
@@ -97,18 +117,33 @@ def _read_cookie():
 def current_person():
     if g.get("cookie_unread"):
         _read_cookie()
+    elif g.get("token_unread"):
+        _read_token()
     return g.get("person")
 
 
-def unread_cookie_person():
-    """The public id of the person the session cookie names while nobody has read them
-    yet, else None: a caller may then read the person in its own statement (core.loaders
-    reads them with the widget: one statement, not two) and hand the row to
-    `settle_cookie_person`."""
+def unread_asker():
+    """How to read the asker while nobody has read them yet: ("public_id", the id the
+    session cookie names) or ("token_hash", the Bearer token's hash); else None. A
+    caller may then read the person in its own statement (core.loaders reads them with
+    the widget: one statement, not two), by `Person.<first>`, and hand the row (None
+    when there is none) to `settle_asker`."""
+    if g.get("token_unread"):
+        return "token_hash", g.token_unread
     if not g.get("cookie_unread"):
         return None
     public_id = session.get("pid")
-    return public_id if isinstance(public_id, str) else None
+    return ("public_id", public_id) if isinstance(public_id, str) else None
+
+
+def settle_asker(by, person):
+    """The asker, from `person` read as `unread_asker()` said (`by`): a token that
+    finds nobody is 401; a cookie is judged as one read here is (`settle_cookie_person`)."""
+    if by == "token_hash":
+        g.pop("token_unread", None)
+        g.person = _token_person(person)
+        return g.person
+    return settle_cookie_person(person)
 
 
 def asker_public_id():
@@ -120,7 +155,7 @@ def asker_public_id():
     if g.get("cookie_unread"):
         public_id = session.get("pid")
         return public_id if isinstance(public_id, str) else None
-    person = g.get("person")
+    person = current_person()  # a token's person (pictures are a browser's, by cookie)
     return person.public_id if person is not None else None
 
 
@@ -140,7 +175,7 @@ def asker_confirmed(person_id, session_version):
 
 
 def settle_cookie_person(person):
-    """The asker, from `person` — the row read by `unread_cookie_person()`'s id, None
+    """The asker, from `person` — the row read by the cookie's public id (`unread_asker`), None
     when there is none — judged as a cookie read here is (a bumped session version, the
     sign-out everywhere, ends it): the person, or None (nobody is known)."""
     g.cookie_unread = False
@@ -171,7 +206,30 @@ def sign_in(person):
     g.auth = "cookie"
 
 
+def refuse_unread_asker(response):
+    """A GET whose route never asked who is asking is still refused as if it had: a
+    token that finds nobody is 401 whatever the route (never an answer for a bad token),
+    and so is nobody on a route that needs someone (core.http's `needs_person`), whose
+    asker is read when the route first asks rather than before it (one statement with
+    the widget, core.loaders)."""
+    if not (g.get("token_unread") or g.get("person_needed")) or response.status_code == 401:
+        return response
+    try:
+        if g.get("person_needed"):
+            require_person()
+        else:
+            current_person()
+    except HTTPException as error:
+        from grouptools.core.security import add_security_headers
+        return add_security_headers(
+            current_app.make_response(current_app.handle_user_exception(error)))
+    return response
+
+
 def init_app(app):
     app.before_request(load_identity)
+    # Registered before core.security's headers, so it runs after them (Flask runs
+    # after_request functions last registered first): a 401 made here gets them itself.
+    app.after_request(refuse_unread_asker)
     # Who is asking, for the rate limits' key (grouptools.extensions cannot import this).
     app.extensions["grouptools.asker"] = current_person

@@ -192,3 +192,23 @@ def test_a_widget_page_read_by_a_cookie_ended_everywhere_is_a_strangers(app, gro
     assert laptop.get("/api/v1/polls/AAAAAAAAAA").status_code == 404
     assert laptop.get(f"/p/{pid}/results.png",
                       headers={"If-None-Match": picture.headers["ETag"]}).status_code == 304
+
+
+def test_a_bad_token_is_401_on_every_get_whether_or_not_the_route_asks_who(app, group_with):
+    gid, owner, _ = group_with(members=["甲"])
+    pid = owner.post(f"/api/v1/groups/{gid}/polls", json={
+        "title": "周末去哪儿", "options": [{"text": "爬山"}, {"text": "看电影"}]}).get_json()["id"]
+    client = app.test_client()
+    etag = client.get(f"/api/v1/polls/{pid}", headers=bearer(owner.token)).headers["ETag"]
+    stale = bearer("not-a-token-anyone-has")
+    for path in (f"/api/v1/polls/{pid}", "/api/v1/polls/AAAAAAAAAA", f"/p/{pid}",
+                 f"/p/{pid}/qr.png", f"/api/v1/groups/{gid}", "/healthz"):
+        answer = client.get(path, headers={**stale, "If-None-Match": etag})
+        assert answer.status_code == 401, path
+        assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "not valid" in client.get(f"/api/v1/polls/{pid}", headers=stale).get_json()["message"]
+    # The owner's token: 304 for what they hold, 404 for an unknown id.
+    assert client.get(f"/api/v1/polls/{pid}", headers={
+        **bearer(owner.token), "If-None-Match": etag}).status_code == 304
+    assert client.get("/api/v1/polls/AAAAAAAAAA", headers=bearer(owner.token)).status_code == 404
