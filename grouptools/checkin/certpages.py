@@ -15,10 +15,10 @@ from grouptools.checkin.certificate import Certificate, draw_certificate
 from grouptools.checkin.models import Achievement, Habit
 from grouptools.core.avatars import avatar_of
 from grouptools.core.errors import NotFound
-from grouptools.core.identity import current_person
+from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_earned
-from grouptools.core.models import Group, Membership
+from grouptools.core.models import Group, Membership, Person
 from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.widgets import MeItem, MeSection
 from grouptools.extensions import db
@@ -103,11 +103,12 @@ CERTIFICATE_CACHE = "private, max-age=86400"
 _asker = aliased(Membership)
 _PICTURE_KEY = (
     select(Achievement.id, Achievement.membership_id, Habit.version, Group.version,
-           _asker.id, _asker.status)
+           _asker.id, _asker.status, Person.id, Person.session_version)
     .join(Habit, Habit.id == Achievement.habit_id)
     .join(Group, Group.id == Habit.group_id)
+    .outerjoin(Person, Person.public_id == bindparam("person_public_id"))
     .outerjoin(_asker, and_(_asker.group_id == Habit.group_id,
-                            _asker.person_id == bindparam("person_id")))
+                            _asker.person_id == Person.id))
     .where(Achievement.public_id == bindparam("aid"), Habit.public_id == bindparam("hid")))
 
 
@@ -117,14 +118,14 @@ def _picture_key(hid, aid):
     move it: core.conditional) — when the asker may see it (Action.VIEW_EARNED: an
     active member of the group, or its earner whatever their status now). None
     otherwise: `load_earned` then refuses as it always has."""
-    person = current_person()
-    if person is None:
+    asker = asker_public_id()  # the asker is read in the same statement
+    if asker is None:
         return None
     row = db.session.execute(_PICTURE_KEY,
-                             {"hid": hid, "aid": aid, "person_id": person.id}).first()
-    if row is None:
+                             {"hid": hid, "aid": aid, "person_public_id": asker}).first()
+    if row is None or not asker_confirmed(*row[-2:]):
         return None
-    achievement_id, earner_id, habit_version, group_version, mine, status = row
+    achievement_id, earner_id, habit_version, group_version, mine, status, _, _ = row
     if mine is None or (status != "active" and earner_id != mine):
         return None
     return ("certificate", hid, aid, achievement_id, habit_version, group_version)

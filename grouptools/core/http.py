@@ -3,13 +3,14 @@ import functools
 import json
 
 import flask_smorest
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_babel import gettext
 from flask_smorest import abort
 from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser
 from werkzeug.routing import BaseConverter
 
+from grouptools.core.database import SAFE_METHODS
 from grouptools.core.fields import NOT_TEXT, SURROGATES
 from grouptools.core.identity import require_person
 from grouptools.core.models import PUBLIC_ID_PATTERN
@@ -95,7 +96,14 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 def _refuse_nobody():
-    require_person()  # 401 when nobody is known; the route itself runs otherwise
+    """401 when nobody is known; the route itself runs otherwise. A GET with a cookie
+    or a token (no body to read first) has its asker read when the route asks (with the
+    widget, core.loaders), and refused at the latest before answering
+    (core.identity.refuse_unread_asker)."""
+    if request.method in SAFE_METHODS and (g.get("cookie_unread") or g.get("token_unread")):
+        g.person_needed = True
+        return
+    require_person()
 
 
 class PublicIdConverter(BaseConverter):

@@ -7,6 +7,7 @@ from flask import current_app, g, request, session
 from flask_babel import gettext
 from flask_smorest import abort
 from sqlalchemy import bindparam, select
+from werkzeug.exceptions import HTTPException
 
 from grouptools.core.database import SAFE_METHODS, before_the_write
 from grouptools.core.models import Person, hash_secret
@@ -23,22 +24,36 @@ _BY_TOKEN = select(Person).where(Person.token_hash == bindparam("token_hash"))
 _BY_PUBLIC_ID = select(Person).where(Person.public_id == bindparam("public_id"))
 
 
-def _person_from_token(header):
+def _token_hash(header):
     scheme, _, token = header.partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         _unauthorised(gettext("Send the token as 'Authorization: Bearer <token>'."))
-    person = db.session.scalar(_BY_TOKEN, {"token_hash": hash_secret(token)})
+    return hash_secret(token)
+
+
+def _token_person(person):
+    """`person`, read by a token's hash; 401 when there is none."""
     if person is None:
         _unauthorised(gettext("This token is not valid (it may have been replaced)."))
     return person
+
+
+def _read_token():
+    token_hash = g.pop("token_unread")
+    g.person = _token_person(db.session.scalar(_BY_TOKEN, {"token_hash": token_hash}))
 
 
 def _person_from_session():
     public_id = session.get("pid")
     if not isinstance(public_id, str):
         return None
-    person = db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id})
+    return _session_person(db.session.scalar(_BY_PUBLIC_ID, {"public_id": public_id}))
+
+
+def _session_person(person):
+    """`person` (read by the cookie's `pid`, None when there is none) if the cookie still
+    counts for them."""
     if person is None or session.get("sv") != person.session_version:
         # Signed out everywhere, or the person is gone: this cookie no longer counts.
         session.pop("pid", None)
@@ -60,14 +75,22 @@ def keep_session_fresh():
 def load_identity():
     g.person = None
     g.auth = None
+    # `g` may outlive a request (a test or a command holding the app context): nothing
+    # unread is carried from one request to the next.
+    g.cookie_unread = g.person_needed = False
+    g.token_unread = None
     header = request.headers.get("Authorization")
     if header is not None:
+        g.auth = "token"
+        token_hash = _token_hash(header)  # a malformed header is 401 at once
         if request.method in SAFE_METHODS:
-            g.person = _person_from_token(header)
+            # Read when a route first asks who is asking (core.loaders reads the person
+            # with the widget), and at the latest before answering (_refuse_bad_token).
+            g.token_unread = token_hash
         else:
             with before_the_write():
-                g.person = _person_from_token(header)
-        g.auth = "token"
+                g.person = _token_person(db.session.scalar(_BY_TOKEN,
+                                                           {"token_hash": token_hash}))
         return
     has_cookie = current_app.config["SESSION_COOKIE_NAME"] in request.cookies
     if request.method not in SAFE_METHODS:
@@ -97,7 +120,72 @@ def _read_cookie():
 def current_person():
     if g.get("cookie_unread"):
         _read_cookie()
+    elif g.get("token_unread"):
+        _read_token()
     return g.get("person")
+
+
+def unread_asker():
+    """How to read the asker while nobody has read them yet: ("public_id", the id the
+    session cookie names) or ("token_hash", the Bearer token's hash); else None. A
+    caller may then read the person in its own statement (core.loaders reads them with
+    the widget: one statement, not two), by `Person.<first>`, and hand the row (None
+    when there is none) to `settle_asker`."""
+    if g.get("token_unread"):
+        return "token_hash", g.token_unread
+    if not g.get("cookie_unread"):
+        return None
+    public_id = session.get("pid")
+    return ("public_id", public_id) if isinstance(public_id, str) else None
+
+
+def settle_asker(by, person):
+    """The asker, from `person` read as `unread_asker()` said (`by`): a token that
+    finds nobody is 401; a cookie is judged as one read here is (`settle_cookie_person`)."""
+    if by == "token_hash":
+        g.pop("token_unread", None)
+        g.person = _token_person(person)
+        return g.person
+    return settle_cookie_person(person)
+
+
+def asker_public_id():
+    """The public id of whoever asks, for a light statement that reads the asker's
+    `Person.id` and `Person.session_version` with what it is about (a picture's key,
+    core.share.send_keyed_picture): the person the cookie names, not read yet, or the
+    person already known; None for nobody. `asker_confirmed` then says whether the row
+    it read is the asker."""
+    if g.get("cookie_unread"):
+        public_id = session.get("pid")
+        return public_id if isinstance(public_id, str) else None
+    person = current_person()  # a token's person (pictures are a browser's, by cookie)
+    return person.public_id if person is not None else None
+
+
+def asker_confirmed(person_id, session_version):
+    """Whether (`person_id`, `session_version`), read by `asker_public_id()`, is the
+    asker: for a cookie, its person exists and its session version is the cookie's (not
+    signed out everywhere). The person stays unread until a route asks for them; a
+    caller told False reads the asker the usual way (current_person), which ends a
+    cookie that no longer counts."""
+    if g.get("cookie_unread"):
+        if person_id is None or session.get("sv") != session_version:
+            return False
+        keep_session_fresh()
+        return True
+    person = g.get("person")
+    return person is not None and person.id == person_id
+
+
+def settle_cookie_person(person):
+    """The asker, from `person` — the row read by the cookie's public id (`unread_asker`), None
+    when there is none — judged as a cookie read here is (a bumped session version, the
+    sign-out everywhere, ends it): the person, or None (nobody is known)."""
+    g.cookie_unread = False
+    g.person = _session_person(person)
+    if g.person is not None:
+        g.auth = "cookie"
+    return g.person
 
 
 def require_person():
@@ -121,7 +209,30 @@ def sign_in(person):
     g.auth = "cookie"
 
 
+def refuse_unread_asker(response):
+    """A GET whose route never asked who is asking is still refused as if it had: a
+    token that finds nobody is 401 whatever the route (never an answer for a bad token),
+    and so is nobody on a route that needs someone (core.http's `needs_person`), whose
+    asker is read when the route first asks rather than before it (one statement with
+    the widget, core.loaders)."""
+    if not (g.get("token_unread") or g.get("person_needed")) or response.status_code == 401:
+        return response
+    try:
+        if g.get("person_needed"):
+            require_person()
+        else:
+            current_person()
+    except HTTPException as error:
+        from grouptools.core.security import add_security_headers
+        return add_security_headers(
+            current_app.make_response(current_app.handle_user_exception(error)))
+    return response
+
+
 def init_app(app):
     app.before_request(load_identity)
+    # Registered before core.security's headers, so it runs after them (Flask runs
+    # after_request functions last registered first): a 401 made here gets them itself.
+    app.after_request(refuse_unread_asker)
     # Who is asking, for the rate limits' key (grouptools.extensions cannot import this).
     app.extensions["grouptools.asker"] = current_person

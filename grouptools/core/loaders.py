@@ -11,8 +11,8 @@ from sqlalchemy.orm import contains_eager
 from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize, remember_membership
 from grouptools.core.conditional import answer_if_widget_unchanged
 from grouptools.core.errors import NotFound
-from grouptools.core.identity import current_person, require_person
-from grouptools.core.models import Membership
+from grouptools.core.identity import current_person, require_person, settle_asker, unread_asker
+from grouptools.core.models import Membership, Person
 from grouptools.extensions import db
 
 
@@ -32,8 +32,12 @@ def load_widget(model, public_id, action=Action.VIEW_GROUP):
     :raise 403: the asker sees the widget but may not do `action`
     :raise Unchanged: a GET whose asker already holds this answer (304, core.conditional)
     """
-    person = current_person() if action in PUBLIC_ACTIONS else require_person()
-    widget = find_with_membership(model, public_id, person)
+    asker = unread_asker()
+    if asker is not None:
+        widget, person = _find_with_unread_asker(model, public_id, asker, action)
+    else:
+        person = current_person() if action in PUBLIC_ACTIONS else require_person()
+        widget = find_with_membership(model, public_id, person)
     loaded = Loaded(widget, person, authorize(person, action, widget))
     answer_if_widget_unchanged(loaded)  # a GET whose asker holds its ETag: 304 here
     return loaded
@@ -54,7 +58,45 @@ def find_with_membership(model, public_id, person):
     return widget
 
 
+def _find_with_unread_asker(model, public_id, asker, action):
+    """(widget, asker) for a request whose asker nobody has read yet: the person read in
+    find_with_membership's statement too (by the cookie's public id or the token's
+    hash, core.identity.unread_asker), then judged as identity judges them
+    (settle_asker). What is refused, and in which order, is load_widget's: 401 for a
+    bad token or nobody before 404 for an unknown id."""
+    by, value = asker
+    row = db.session.execute(_with_person(model, by), {"public_id": public_id,
+                                                       "asker": value}).first()
+    if row is None:
+        if by == "token_hash" or action not in PUBLIC_ACTIONS:
+            require_person()  # the person is read now: 401 if nobody is known
+        raise NotFound()
+    widget, membership, person = row
+    person = settle_asker(by, person)
+    if person is None:
+        if action not in PUBLIC_ACTIONS:
+            require_person()  # 401: nobody is known
+    else:
+        remember_membership(person, widget.group, membership)
+    return widget, person
+
+
 _STATEMENTS = {}
+_WITH_PERSON = {}
+
+
+def _with_person(model, by):
+    """_with_membership's statement that finds the asker too, by `Person.<by>` (their
+    public id or their token's hash)."""
+    if (model, by) not in _WITH_PERSON:
+        mine = and_(Membership.group_id == model.group_id, Membership.person_id == Person.id)
+        _WITH_PERSON[model, by] = (
+            select(model, Membership, Person).join(model.group)
+            .outerjoin(Person, getattr(Person, by) == bindparam("asker"))
+            .outerjoin(Membership, mine)
+            .options(contains_eager(model.group))
+            .where(model.public_id == bindparam("public_id")))
+    return _WITH_PERSON[model, by]
 
 
 def _with_membership(model):

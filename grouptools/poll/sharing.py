@@ -3,9 +3,9 @@ the poster are the kit's: core.widgetpages)."""
 from flask_babel import get_locale, gettext
 from sqlalchemy import and_, bindparam, select
 
-from grouptools.core.identity import current_person
+from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.loaders import load_widget
-from grouptools.core.models import Group, Membership
+from grouptools.core.models import Group, Membership, Person
 from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -36,10 +36,12 @@ _PARTICIPATED = (select(Participation.id)
                  .correlate(Poll, Membership).exists())
 _KEY = (select(Poll.id, Poll.version, Poll.closed_at, Poll.deadline, Poll.results_visibility,
                Poll.created_by_id, Poll.voter_count, Poll.ballots_counted, Group.version,
-               Membership.role, Membership.status, _PARTICIPATED)
+               Membership.role, Membership.status, _PARTICIPATED, Person.id,
+               Person.session_version)
         .join(Group, Group.id == Poll.group_id)
+        .outerjoin(Person, Person.public_id == bindparam("person_public_id"))
         .outerjoin(Membership, and_(Membership.group_id == Poll.group_id,
-                                    Membership.person_id == bindparam("person_id")))
+                                    Membership.person_id == Person.id))
         .where(Poll.public_id == bindparam("public_id")))
 
 
@@ -49,17 +51,17 @@ def _key(pid):
     is closed and its counters — when the asker may see it: an active member to whom the
     results are shown (results.results_hidden_until). None otherwise: the full reading
     then refuses as it always has (401, 404, 403 with when the results show)."""
-    person = current_person()
-    if person is None:
+    asker = asker_public_id()  # the asker is read in the same statement
+    if asker is None:
         return None
-    row = db.session.execute(_KEY, {"public_id": pid, "person_id": person.id}).first()
-    if row is None or row.status != "active":
+    row = db.session.execute(_KEY, {"public_id": pid, "person_public_id": asker}).first()
+    if row is None or row.status != "active" or not asker_confirmed(*row[-2:]):
         return None
     (poll_id, version, closed_at, deadline, visibility, creator_id, voters, counted,
-     group_version, role, _, took_part) = row
+     group_version, role, _, took_part, person_id, _) = row
     closed = closed_at is not None or (
         Poll.DEADLINE_CLOSES and deadline is not None and deadline <= utcnow())
-    manager = role in Membership.MANAGER_ROLES or creator_id == person.id
+    manager = role in Membership.MANAGER_ROLES or creator_id == person_id
     shown = (manager or visibility == "always" or (visibility == "after_vote" and took_part)
              or (visibility in ("after_vote", "after_close") and closed))
     if not shown:

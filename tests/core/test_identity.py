@@ -137,3 +137,78 @@ def test_the_session_cookie_is_signed_again_once_a_day_not_on_every_answer(
     again = client.get("/api/v1/me")
     assert name not in again.headers.get("Set-Cookie", "")
     assert again.get_json()["name"] == next_day.get_json()["name"]
+
+
+# --- The cookie's person read with the widget (core.loaders: one statement, not two) ----
+
+def _browser_signed_in_as(app, person):
+    """A browser holding `person`'s session cookie, signed in through their link."""
+    import re
+    url = person.get("/api/v1/me/signin-link").get_json()["url"]
+    path = re.sub(r"^https?://[^/]+", "", url)
+    browser = app.test_client()
+    page = browser.get(path).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    done = browser.post(path, data={"csrf_token": csrf})
+    assert done.status_code == 303
+    browser.get(re.sub(r"^https?://[^/]+", "", done.headers["Location"]))  # its flash shown
+    return browser
+
+
+def test_a_widget_page_read_by_a_cookie_ended_everywhere_is_a_strangers(app, group_with):
+    gid, owner, people = group_with(members=["甲"])
+    member = people["甲"][0]
+    pid = owner.post(f"/api/v1/groups/{gid}/polls", json={
+        "title": "周末去哪儿", "options": [{"text": "爬山"}, {"text": "看电影"}],
+        "results_visibility": "always"}).get_json()["id"]
+    lost_phone, laptop = _browser_signed_in_as(app, member), _browser_signed_in_as(app, member)
+    page = lost_phone.get(f"/p/{pid}")
+    assert page.status_code == 200 and "public-item" not in page.get_data(as_text=True)
+    etag = page.headers["ETag"]
+    assert lost_phone.get(f"/p/{pid}", headers={"If-None-Match": etag}).status_code == 304
+    assert lost_phone.get(f"/api/v1/polls/{pid}").status_code == 200
+    picture = lost_phone.get(f"/p/{pid}/results.png")
+    assert picture.status_code == 200
+    assert lost_phone.get(f"/p/{pid}/results.png").status_code == 200  # from its key
+
+    assert laptop.post("/api/v1/me/signout-everywhere",
+                       headers=csrf_headers(laptop)).status_code == 200
+
+    # The lost phone is nobody now: the page is the public card (not 304, not the
+    # member's page), the member's JSON is 401, and an unknown id asks for a name first.
+    card = lost_phone.get(f"/p/{pid}", headers={"If-None-Match": etag})
+    assert card.status_code == 200
+    assert "public-item" in card.get_data(as_text=True)  # a stranger's card
+    assert lost_phone.get(f"/api/v1/polls/{pid}").status_code == 401
+    assert lost_phone.get("/api/v1/polls/AAAAAAAAAA").status_code == 401
+    assert lost_phone.get("/p/AAAAAAAAAA").status_code == 404
+    # The results picture is the members' (its key reads the asker too): refused.
+    assert lost_phone.get(f"/p/{pid}/results.png").status_code == 401
+    assert lost_phone.get(f"/p/{pid}/results.png",
+                          headers={"If-None-Match": picture.headers["ETag"]}).status_code == 401
+    # The laptop that asked stays in, and an unknown id is 404 for someone known.
+    assert laptop.get(f"/p/{pid}").status_code == 200
+    assert "public-item" not in laptop.get(f"/p/{pid}").get_data(as_text=True)
+    assert laptop.get("/api/v1/polls/AAAAAAAAAA").status_code == 404
+    assert laptop.get(f"/p/{pid}/results.png",
+                      headers={"If-None-Match": picture.headers["ETag"]}).status_code == 304
+
+
+def test_a_bad_token_is_401_on_every_get_whether_or_not_the_route_asks_who(app, group_with):
+    gid, owner, _ = group_with(members=["甲"])
+    pid = owner.post(f"/api/v1/groups/{gid}/polls", json={
+        "title": "周末去哪儿", "options": [{"text": "爬山"}, {"text": "看电影"}]}).get_json()["id"]
+    client = app.test_client()
+    etag = client.get(f"/api/v1/polls/{pid}", headers=bearer(owner.token)).headers["ETag"]
+    stale = bearer("not-a-token-anyone-has")
+    for path in (f"/api/v1/polls/{pid}", "/api/v1/polls/AAAAAAAAAA", f"/p/{pid}",
+                 f"/p/{pid}/qr.png", f"/api/v1/groups/{gid}", "/healthz"):
+        answer = client.get(path, headers={**stale, "If-None-Match": etag})
+        assert answer.status_code == 401, path
+        assert answer.headers["WWW-Authenticate"].startswith("Bearer")
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert "not valid" in client.get(f"/api/v1/polls/{pid}", headers=stale).get_json()["message"]
+    # The owner's token: 304 for what they hold, 404 for an unknown id.
+    assert client.get(f"/api/v1/polls/{pid}", headers={
+        **bearer(owner.token), "If-None-Match": etag}).status_code == 304
+    assert client.get("/api/v1/polls/AAAAAAAAAA", headers=bearer(owner.token)).status_code == 404
