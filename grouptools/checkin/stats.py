@@ -143,14 +143,21 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
     NOT_DONE_MAX who have not checked in today, or [] without `with_roll_call`): one
     statement, each part its own ordered, limited select (a UNION ALL), sorted back here."""
     previous = previous_scheduled_day(habit, today)
-    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max, previous is None)
+    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max)
     statement = _BOARDS.get(shape)
     if statement is None:
         statement = _BOARDS[shape] = _board_statement(*shape)
+    # Without a scheduled day before today every streak still runs (current_streak): a
+    # `previous` before any day says so to the same statement.
     rows = db.session.execute(statement, {**counts_parameters(habit, today),
-                                          "previous": previous}).all()
-    standings = sorted((row for row in rows if row[0] == 0),
-                       key=lambda row: (-row[4], -row[5], row[1]))
+                                          "previous": previous or date.min}).all()
+    seen = set()
+    board = []
+    for row in rows:  # the parts of the ties overlap: each member once
+        if row[0] == 0 and row[1] not in seen:
+            seen.add(row[1])
+            board.append(row)
+    standings = sorted(board, key=lambda row: (-row[4], -row[5], row[1]))[:leaderboard_max]
     leaderboard = [Standing(*row[2:7], bool(row[7])) for row in standings]
     roll_call = [Listed(row[2], row[3]) for row in sorted(
         (row for row in rows if row[0] == 1), key=lambda row: row[1])]
@@ -160,34 +167,57 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
 _BOARDS = {}
 
 
-def _board_statement(roll_call_max, leaderboard_max, no_previous):
+def _board_statement(roll_call_max, leaderboard_max):
     """The leaderboard (and the roll call's first `roll_call_max`, if any) as one
-    statement of parameters group_id,
-    habit_id, today and previous (the last scheduled day before today: a streak that
-    ended before it is over, streaks.current_streak)."""
-    current = (HabitMember.streak if no_previous else
-               case((HabitMember.streak_end >= bindparam("previous", type_=Date),
-                     HabitMember.streak), else_=0))
+    statement of parameters group_id, habit_id, today and previous (the last scheduled
+    day before today: a streak that ended before it is over, streaks.current_streak).
+
+    The leaderboard is ordered by total days, then current streak, then joining (id).
+    Its last shown place's total, T, is read off the (habit_id, total_days, …) index
+    from the top. Those above T are fewer than the places; those at T (a tie of
+    thousands when a big group checks in every day) are read as four parts of at most
+    `leaderboard_max` each, every one in its index's order, so nothing is sorted but
+    what is shown (bench/README.md, "growth"):
+    - streaks that end on `previous`, on `today`, or later (after the group's time zone
+      moved west), each by streak, longest first, then id: the current streaks, off
+      (habit_id, total_days, streak_end, streak DESC, membership_id);
+    - all of T by id, off (habit_id, total_days, membership_id): the first members with
+      no current streak are among them, as fewer current ones come before them.
+    Python merges the parts (a member may be in two) and keeps the first places."""
+    current = case((HabitMember.streak_end >= bindparam("previous", type_=Date),
+                    HabitMember.streak), else_=0)
     ranked = (select(HabitMember.total_days).select_from(HabitMember)
               .join(Membership, Membership.id == HabitMember.membership_id)
               .where(HabitMember.habit_id == bindparam("habit_id"), HabitMember.total_days > 0,
                      ACTIVE))
-    # The last shown place's total, read from the (habit_id, total_days) index from the
-    # top: only members at or above it (ties included) are sorted by their current streak.
-    threshold = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
-        leaderboard_max - 1).correlate(None).scalar_subquery()
-    board = (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
-                    HabitMember.total_days.label("total"), current.label("current"),
-                    HabitMember.longest_streak.label("longest"),
-                    (HabitMember.last_day == bindparam("today")).label("done_today"))
-             .select_from(HabitMember)
-             .join(Membership, Membership.id == HabitMember.membership_id)
-             .join(Person, Person.id == Membership.person_id)
-             .where(HabitMember.habit_id == bindparam("habit_id"),
-                    HabitMember.total_days >= func.coalesce(threshold, 1), ACTIVE)
-             .order_by(HabitMember.total_days.desc(), current.desc(), Membership.id)
-             .limit(leaderboard_max))
-    parts = [board]
+    # The last shown place's total (1 when there are fewer members than places), read
+    # once (a CTE) from the index's top.
+    last_place = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
+        leaderboard_max - 1).correlate(None).subquery()
+    threshold = select(func.coalesce(select(last_place.c.total_days).scalar_subquery(), 1)
+                       .label("total")).cte("last_place")
+    total = select(threshold.c.total).scalar_subquery()
+
+    def board(*where, order):
+        return (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
+                       HabitMember.total_days.label("total"), current.label("current"),
+                       HabitMember.longest_streak.label("longest"),
+                       (HabitMember.last_day == bindparam("today")).label("done_today"))
+                .select_from(HabitMember)
+                .join(Membership, Membership.id == HabitMember.membership_id)
+                .join(Person, Person.id == Membership.person_id)
+                .where(HabitMember.habit_id == bindparam("habit_id"), *where, ACTIVE)
+                .order_by(*order).limit(leaderboard_max))
+
+    tie = HabitMember.total_days == total
+    by_streak = (HabitMember.streak.desc(), HabitMember.membership_id)
+    parts = [
+        board(HabitMember.total_days > total, order=(HabitMember.total_days.desc(),)),
+        board(tie, HabitMember.streak_end == bindparam("previous"), order=by_streak),
+        board(tie, HabitMember.streak_end == bindparam("today"), order=by_streak),
+        board(tie, HabitMember.streak_end > bindparam("today"), order=by_streak),
+        board(tie, order=(HabitMember.membership_id,)),
+    ]
     if roll_call_max:
         # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
         none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
