@@ -177,7 +177,7 @@ def _board_statement(roll_call_max, leaderboard_max):
     from the top. Those above T are fewer than the places; those at T (a tie of
     thousands when a big group checks in every day) are read as four parts of at most
     `leaderboard_max` each, every one in its index's order, so nothing is sorted but
-    what is shown (bench/README.md, "growth"):
+    what is shown (bench/README.md, "Check-in stats"):
     - streaks that end on `previous`, on `today`, or later (after the group's time zone
       moved west), each by streak, longest first, then id: the current streaks, off
       (habit_id, total_days, streak_end, streak DESC, membership_id);

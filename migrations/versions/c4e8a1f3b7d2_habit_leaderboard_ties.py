@@ -3,7 +3,7 @@ and (habit_id, total_days, streak_end, streak DESC, membership_id)
 
 A tie at the leaderboard's last place (a thousand members who checked in on as many
 days) was sorted whole by current streak; each of its parts is now read off an index in
-the order the board shows it (bench/README.md, "growth"). The first index replaces
+the order the board shows it (bench/README.md, "Check-in stats"). The first index replaces
 (habit_id, total_days), which it begins with.
 
 Revision ID: c4e8a1f3b7d2
