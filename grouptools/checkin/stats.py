@@ -196,13 +196,12 @@ def _board_statement(roll_call_max, leaderboard_max):
     total = select(threshold.c.total).scalar_subquery()
 
     def board(*where, order):
-        return (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
+        return (select(HabitMember.membership_id.label("id"),
                        HabitMember.total_days.label("total"), current.label("current"),
                        HabitMember.longest_streak.label("longest"),
                        (HabitMember.last_day == bindparam("today")).label("done_today"))
                 .select_from(HabitMember)
                 .join(Membership, Membership.id == HabitMember.membership_id)
-                .join(Person, Person.id == Membership.person_id)
                 .where(HabitMember.habit_id == bindparam("habit_id"), *where, ACTIVE)
                 .order_by(*order).limit(leaderboard_max))
 
@@ -215,8 +214,15 @@ def _board_statement(roll_call_max, leaderboard_max):
         board(tie, HabitMember.streak_end > bindparam("today"), order=by_streak),
         board(tie, order=(HabitMember.membership_id,)),
     ))).subquery("board")
-    parts = [select(merged).order_by(merged.c.total.desc(), merged.c.current.desc(), merged.c.id)
-             .limit(leaderboard_max)]
+    # The places, then their names: the parts carry figures only.
+    places = (select(merged).order_by(merged.c.total.desc(), merged.c.current.desc(),
+                                      merged.c.id)
+              .limit(leaderboard_max).subquery("places"))
+    parts = [select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
+                    places.c.total, places.c.current, places.c.longest, places.c.done_today)
+             .select_from(places)
+             .join(Membership, Membership.id == places.c.id)
+             .join(Person, Person.id == Membership.person_id)]
     if roll_call_max:
         # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
         none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
