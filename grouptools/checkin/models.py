@@ -182,7 +182,7 @@ class HabitMember(db.Model):
     streak_end: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
-        # The leaderboard (stats._board_statement): its places off the top of the first,
+        # The leaderboard (board.board_statement): its places off the top of the first,
         # a tie at its last place read in the order shown, by joining (id) off the
         # first and by current streak off the second (below the class), never sorted whole.
         Index("ix_habit_member_leaderboard", "habit_id", "total_days", "membership_id"),
