@@ -182,11 +182,18 @@ class HabitMember(db.Model):
     streak_end: Mapped[date | None] = mapped_column(Date)
 
     __table_args__ = (
-        Index("ix_habit_member_leaderboard", "habit_id", "total_days"),
+        # The leaderboard (board.board_statement): its places off the top of the first,
+        # a tie at its last place read in the order shown, by joining (id) off the
+        # first and by current streak off the second (below the class), never sorted whole.
+        Index("ix_habit_member_leaderboard", "habit_id", "total_days", "membership_id"),
         # Who checked in on a day (today's count), read without the other members' rows.
         Index("ix_habit_member_habit_id_last_day", "habit_id", "last_day", "membership_id"),
         {"info": {"not_activity": True}},
     )
+
+
+Index("ix_habit_member_leaderboard_streak", HabitMember.habit_id, HabitMember.total_days,
+      HabitMember.streak_end, HabitMember.streak.desc(), HabitMember.membership_id)
 
 
 class Achievement(HabitItem, PublicIdMixin, db.Model):

@@ -12,23 +12,11 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import (
-    Boolean,
-    Date,
-    Integer,
-    and_,
-    bindparam,
-    case,
-    cast,
-    func,
-    literal,
-    null,
-    or_,
-    select,
-    union_all,
-)
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from grouptools.checkin.board import ACTIVE, NAME, board_statement, not_done_query
+from grouptools.checkin.board import active_members as _active_members
 from grouptools.checkin.models import Achievement, Checkin, CheckinImage, HabitMember
 from grouptools.checkin.service import counts_parameters, month_bounds, today_counts
 from grouptools.checkin.streaks import current_streak, is_scheduled, previous_scheduled_day
@@ -44,7 +32,6 @@ NOT_DONE_MAX = 200  # names the roll call @-mentions
 NOT_DONE_PAGE = 50  # names of `not_done` a page (`?page=`)
 FEED_MAX = 200
 
-NAME = func.coalesce(Membership.nickname, Person.name)
 
 
 class Standing(NamedTuple):
@@ -97,14 +84,9 @@ class HabitStats:
         return max(1, -(-(self.not_done_count or 0) // NOT_DONE_PAGE))
 
 
-def _active_members(habit):
-    return and_(Membership.group_id == habit.group_id, Membership.status == "active")
-
-
 # The statements of the habit page and the stats, built once per process with their
 # values as parameters: building them cost more than running them
 # (docs/architecture.md#speed). Parameters: group_id, habit_id, today (and previous).
-ACTIVE = and_(Membership.group_id == bindparam("group_id"), Membership.status == "active")
 TODAY_COUNTS = select(*today_counts())
 
 
@@ -143,12 +125,14 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
     NOT_DONE_MAX who have not checked in today, or [] without `with_roll_call`): one
     statement, each part its own ordered, limited select (a UNION ALL), sorted back here."""
     previous = previous_scheduled_day(habit, today)
-    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max, previous is None)
+    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max)
     statement = _BOARDS.get(shape)
     if statement is None:
-        statement = _BOARDS[shape] = _board_statement(*shape)
+        statement = _BOARDS[shape] = board_statement(*shape)
+    # Without a scheduled day before today every streak still runs (current_streak): a
+    # `previous` before any day says so to the same statement.
     rows = db.session.execute(statement, {**counts_parameters(habit, today),
-                                          "previous": previous}).all()
+                                          "previous": previous or date.min}).all()
     standings = sorted((row for row in rows if row[0] == 0),
                        key=lambda row: (-row[4], -row[5], row[1]))
     leaderboard = [Standing(*row[2:7], bool(row[7])) for row in standings]
@@ -160,64 +144,10 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
 _BOARDS = {}
 
 
-def _board_statement(roll_call_max, leaderboard_max, no_previous):
-    """The leaderboard (and the roll call's first `roll_call_max`, if any) as one
-    statement of parameters group_id,
-    habit_id, today and previous (the last scheduled day before today: a streak that
-    ended before it is over, streaks.current_streak)."""
-    current = (HabitMember.streak if no_previous else
-               case((HabitMember.streak_end >= bindparam("previous", type_=Date),
-                     HabitMember.streak), else_=0))
-    ranked = (select(HabitMember.total_days).select_from(HabitMember)
-              .join(Membership, Membership.id == HabitMember.membership_id)
-              .where(HabitMember.habit_id == bindparam("habit_id"), HabitMember.total_days > 0,
-                     ACTIVE))
-    # The last shown place's total, read from the (habit_id, total_days) index from the
-    # top: only members at or above it (ties included) are sorted by their current streak.
-    threshold = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
-        leaderboard_max - 1).correlate(None).scalar_subquery()
-    board = (select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
-                    HabitMember.total_days.label("total"), current.label("current"),
-                    HabitMember.longest_streak.label("longest"),
-                    (HabitMember.last_day == bindparam("today")).label("done_today"))
-             .select_from(HabitMember)
-             .join(Membership, Membership.id == HabitMember.membership_id)
-             .join(Person, Person.id == Membership.person_id)
-             .where(HabitMember.habit_id == bindparam("habit_id"),
-                    HabitMember.total_days >= func.coalesce(threshold, 1), ACTIVE)
-             .order_by(HabitMember.total_days.desc(), current.desc(), Membership.id)
-             .limit(leaderboard_max))
-    parts = [board]
-    if roll_call_max:
-        # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
-        none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
-        parts.append(_not_done_query(None, None, literal(1).label("part"), Membership.id,
-                                     Membership.public_id, NAME, *none,
-                                     cast(null(), Boolean).label("done_today"))
-                     .limit(roll_call_max))
-    return union_all(*(select(part.subquery()) for part in parts))
-
-
-def _not_done_query(habit, today, *columns):
-    """Active members who have not checked in today, in the order they came (ids grow as
-    they join): read from the group's index. Without a habit, of parameters habit_id,
-    group_id and today."""
-    if habit is None:
-        habit_id, active, today = bindparam("habit_id"), ACTIVE, bindparam("today")
-    else:
-        habit_id, active = habit.id, _active_members(habit)
-    figures = and_(HabitMember.habit_id == habit_id, HabitMember.membership_id == Membership.id)
-    return (select(*columns).select_from(Membership)
-            .join(Person, Person.id == Membership.person_id)
-            .outerjoin(HabitMember, figures)
-            .where(active, or_(HabitMember.last_day.is_(None), HabitMember.last_day < today))
-            .order_by(Membership.id))
-
-
 def _not_done(habit, today, offset, limit):
-    """A page of `_not_done_query`, stopping after `offset + limit`."""
+    """A page of `board.not_done_query`, stopping after `offset + limit`."""
     return [Listed(*row) for row in db.session.execute(
-        _not_done_query(habit, today, Membership.public_id, NAME).offset(offset).limit(limit))]
+        not_done_query(habit, today, Membership.public_id, NAME).offset(offset).limit(limit))]
 
 
 def roll_call_text(stats, not_done):

@@ -35,6 +35,56 @@ def test_the_leaderboard_ranks_by_total_days_then_current_streak(world):
     assert [m.name for m in board.not_done] == ["群主", "甲", "乙", "丙"]
 
 
+def test_a_tie_at_the_last_place_keeps_the_order_of_the_whole_board(world):
+    """However few places are shown, they are the first places of the whole board: a tie
+    at the last one goes by current streak (ending today or on the day before), then by
+    joining, streaks that ended earlier counting as none."""
+    w = world()
+    habit = w.habit()
+    days = {  # joined in this order (ids grow), each checked in on these days of March
+        "丁": (1, 2, 3, 4),  # 4 days, the streak ended on the 4th: no current streak
+        "戊": (1, 2, 3, 4),
+        "丙": (1, 2, 3, 5),  # 4 days, a streak of 1 ending yesterday
+        "丑": (1, 2, 3, 5),
+        "寅": (1, 2, 3, 5),
+        "乙": (2, 4, 5, 6),  # 4 days, a streak of 3 ending today
+        "甲": (3, 4, 5, 6),  # 4 days, a streak of 4 ending today
+        "己": (1, 2, 3, 4, 5),  # 5 days, a streak of 5 ending yesterday
+        "庚": (6,),
+        "辛": (2, 5),  # 2 days, a streak of 1 ending yesterday
+        "壬": (5, 6),  # 2 days, a streak of 2 ending today
+        "癸": (2, 3, 4, 5),  # 4 days, a streak of 4 ending yesterday, joined last
+    }
+    members = {name: w.member(name) for name in days}
+    for name, dates in days.items():
+        for day in dates:
+            w.check_in(members[name], habit, at(f"2026-03-0{day} 07:00"))
+    now = at("2026-03-06 22:00")
+    whole = [(row.name, row.total_days, row.current_streak)
+             for row in stats.habit_stats(w.owner, habit, now=now).leaderboard]
+    assert whole == [("己", 5, 5), ("甲", 4, 4), ("癸", 4, 4), ("乙", 4, 3), ("丙", 4, 1),
+                     ("丑", 4, 1), ("寅", 4, 1), ("丁", 4, 0), ("戊", 4, 0), ("壬", 2, 2),
+                     ("辛", 2, 1), ("庚", 1, 1)]
+    for shown in range(1, len(whole) + 2):
+        board = stats.habit_stats(w.owner, habit, now=now, leaderboard_max=shown).leaderboard
+        assert [(row.name, row.total_days, row.current_streak) for row in board] \
+            == whole[:shown], shown
+    # Two days later every streak has ended: the ties go by joining alone.
+    later = stats.habit_stats(w.owner, habit, now=at("2026-03-08 22:00"), leaderboard_max=3)
+    assert [(row.name, row.current_streak) for row in later.leaderboard] \
+        == [("己", 0), ("丁", 0), ("戊", 0)]
+
+
+def test_on_a_habits_first_day_the_ties_go_by_joining(world):
+    w = world()
+    habit = w.habit(starts_on=date(2026, 3, 6))  # no scheduled day before today
+    first, second, third = w.member("甲"), w.member("乙"), w.member("丙")
+    for person in (third, first, second):
+        w.check_in(person, habit, at("2026-03-06 07:00"))
+    board = stats.habit_stats(w.owner, habit, now=at("2026-03-06 22:00"), leaderboard_max=2)
+    assert [(row.name, row.current_streak) for row in board.leaderboard] == [("甲", 1), ("乙", 1)]
+
+
 def test_the_roll_call_names_who_has_not_checked_in_today(world):
     w = world()
     habit = w.habit()

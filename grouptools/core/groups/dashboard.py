@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta, timezone
 
 from babel.dates import format_skeleton
 from flask_babel import format_date, get_locale, gettext
-from sqlalchemy import String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import Action, authorize
@@ -175,18 +175,25 @@ class _Roster:
         return members, db.session.scalar(select(func.count()).select_from(Membership).where(mine))
 
     def _page_counts(self, ids):
-        """{membership id: {kind: count}} for these members, every kind in one statement
-        (each kind's aggregate restricted to them, read off its membership_id index)."""
+        """{membership id: {kind: count}} for these members, every kind in one statement:
+        for each member, each kind's aggregate as a scalar subquery on that member alone,
+        read off the kind's membership_id index. (Restricting the aggregate with
+        `membership_id IN (…)` let SQLite read it off the widget's own index instead —
+        every entry of a relay, every receipt of a notice: 40 ms at 100,000 rows.)"""
         acted = {mid: dict.fromkeys(self.counts, 0) for mid in ids}
         if not ids or not self.counts:
             return acted
-        parts = []
-        for key, counts in self.counts.items():
-            mine = counts.where(counts.selected_columns.membership_id.in_(ids)).subquery()
-            parts.append(select(cast(literal(key), String(32)).label("kind"),
-                                mine.c.membership_id, mine.c.count))
-        for key, mid, count in db.session.execute(union_all(*parts)):
-            acted[mid][key] = count
+        keys = list(self.counts)
+        columns = []
+        for key in keys:
+            counts = self.counts[key]
+            columns.append(counts.with_only_columns(counts.selected_columns.count,
+                                                     maintain_column_froms=True)
+                           .where(counts.selected_columns.membership_id == Membership.id)
+                           .scalar_subquery())
+        for mid, *values in db.session.execute(
+                select(Membership.id, *columns).where(Membership.id.in_(ids))):
+            acted[mid] = {key: value or 0 for key, value in zip(keys, values)}
         return acted
 
 

@@ -1,0 +1,123 @@
+"""The statements of a habit's leaderboard and roll call (stats.habit_stats), built once
+per process with their values as parameters: group_id, habit_id, today and previous.
+
+Both are read off indexes in the order they are shown, so that a tie of thousands at
+the leaderboard's last place, or a group of 100,000 members, is not sorted to show a
+hundred names (bench/README.md, "Check-in stats")."""
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union,
+    union_all,
+)
+
+from grouptools.checkin.models import HabitMember
+from grouptools.core.models import Membership, Person
+
+NAME = func.coalesce(Membership.nickname, Person.name)
+ACTIVE = and_(Membership.group_id == bindparam("group_id"), Membership.status == "active")
+
+
+def active_members(habit):
+    return and_(Membership.group_id == habit.group_id, Membership.status == "active")
+
+
+def board_statement(roll_call_max, leaderboard_max):
+    """The leaderboard (and the roll call's first `roll_call_max`, if any) as one
+    statement of parameters group_id, habit_id, today and previous (the last scheduled
+    day before today: a streak that ended before it is over, streaks.current_streak).
+
+    The leaderboard is ordered by total days, then current streak, then joining (id).
+    Its last shown place's total, T, is read off the (habit_id, total_days, …) index
+    from the top. Those above T are fewer than the places; those at T (a tie of
+    thousands when a big group checks in every day) are read as four parts of at most
+    `leaderboard_max` each, every one in its index's order, so nothing is sorted but
+    what is shown (bench/README.md, "Check-in stats"):
+    - streaks that end on `previous`, on `today`, or later (after the group's time zone
+      moved west), each by streak, longest first, then id: the current streaks, off
+      (habit_id, total_days, streak_end, streak DESC, membership_id);
+    - all of T by id, off (habit_id, total_days, membership_id): the first members with
+      no current streak are among them, as fewer current ones come before them.
+    The parts are merged (a member may be in two) and the first places kept in SQL: a
+    sort of at most five times the places."""
+    current = case((HabitMember.streak_end >= bindparam("previous", type_=Date),
+                    HabitMember.streak), else_=0)
+    ranked = (select(HabitMember.total_days).select_from(HabitMember)
+              .join(Membership, Membership.id == HabitMember.membership_id)
+              .where(HabitMember.habit_id == bindparam("habit_id"), HabitMember.total_days > 0,
+                     ACTIVE))
+    # The last shown place's total (1 when there are fewer members than places), read
+    # once (a CTE) from the index's top.
+    last_place = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
+        leaderboard_max - 1).correlate(None).subquery()
+    threshold = select(func.coalesce(select(last_place.c.total_days).scalar_subquery(), 1)
+                       .label("total")).cte("last_place")
+    total = select(threshold.c.total).scalar_subquery()
+
+    def board(*where, order):
+        return (select(HabitMember.membership_id.label("id"),
+                       HabitMember.total_days.label("total"), current.label("current"),
+                       HabitMember.longest_streak.label("longest"),
+                       (HabitMember.last_day == bindparam("today")).label("done_today"))
+                .select_from(HabitMember)
+                .join(Membership, Membership.id == HabitMember.membership_id)
+                .where(HabitMember.habit_id == bindparam("habit_id"), *where, ACTIVE)
+                .order_by(*order).limit(leaderboard_max))
+
+    tie = HabitMember.total_days == total
+    by_streak = (HabitMember.streak.desc(), HabitMember.membership_id)
+    merged = union(*(select(part.subquery()) for part in (
+        board(HabitMember.total_days > total, order=(HabitMember.total_days.desc(),)),
+        board(tie, HabitMember.streak_end == bindparam("previous"), order=by_streak),
+        board(tie, HabitMember.streak_end == bindparam("today"), order=by_streak),
+        board(tie, HabitMember.streak_end > bindparam("today"), order=by_streak),
+        board(tie, order=(HabitMember.membership_id,)),
+    ))).subquery("board")
+    # The places, then their names: the parts carry figures only.
+    places = (select(merged).order_by(merged.c.total.desc(), merged.c.current.desc(),
+                                      merged.c.id)
+              .limit(leaderboard_max).subquery("places"))
+    parts = [select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
+                    places.c.total, places.c.current, places.c.longest, places.c.done_today)
+             .select_from(places)
+             .join(Membership, Membership.id == places.c.id)
+             .join(Person, Person.id == Membership.person_id)]
+    if roll_call_max:
+        # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
+        none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
+        parts.append(not_done_query(None, None, literal(1).label("part"), Membership.id,
+                                    Membership.public_id, NAME, *none,
+                                    cast(null(), Boolean).label("done_today"))
+                     .limit(roll_call_max))
+    return union_all(*(select(part.subquery()) for part in parts))
+
+
+def not_done_query(habit, today, *columns):
+    """Active members who have not checked in today, in the order they came (ids grow as
+    they join): read from the group's index, leaving out today's checkers (read off the
+    (habit_id, last_day, membership_id) index; a last day after today, once the group's
+    zone moved west, counts as done). Without a habit, of parameters habit_id, group_id
+    and today.
+
+    A NOT IN rather than an outer join whose figures are NULL or earlier: PostgreSQL took
+    that join for a handful of rows and read every member of a group of 100,000 (450 ms),
+    and on SQLite each member cost two lookups more (bench/README.md, "Check-in stats")."""
+    if habit is None:
+        habit_id, active, today = bindparam("habit_id"), ACTIVE, bindparam("today")
+    else:
+        habit_id, active = habit.id, active_members(habit)
+    done = select(HabitMember.membership_id).where(HabitMember.habit_id == habit_id,
+                                                   HabitMember.last_day >= today)
+    return (select(*columns).select_from(Membership)
+            .join(Person, Person.id == Membership.person_id)
+            .where(active, Membership.id.not_in(done))
+            .order_by(Membership.id))
