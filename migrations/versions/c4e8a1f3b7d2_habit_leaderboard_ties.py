@@ -7,7 +7,7 @@ the order the board shows it (bench/README.md, "Check-in stats"). The first inde
 (habit_id, total_days), which it begins with.
 
 Revision ID: c4e8a1f3b7d2
-Revises: b3d9f2a6c481
+Revises: 6e2b8d4f1a37
 Create Date: 2026-12-03 15:10:00.000000
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a1f3b7d2'
-down_revision = 'b3d9f2a6c481'
+down_revision = '6e2b8d4f1a37'
 branch_labels = None
 depends_on = None
 
