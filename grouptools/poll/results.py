@@ -115,6 +115,14 @@ _TOOK_PART = (select(Vote.option_id).select_from(Participation)
                      Participation.membership_id == bindparam("membership_id")))
 
 
+def _rows(statement, params):
+    """Plain columns read on the session's connection: the session's own execute sets up
+    an ORM context even for plain rows, which cost more than reading 250 voters. What
+    this request changed is flushed first, as the session's execute would."""
+    db.session.flush()
+    return db.session.connection().execute(statement, params)
+
+
 def _took_part_and_chose(polls, memberships):
     """({(poll id, membership id)} of the askers' participations in these polls,
     {poll id: option ids the asker chose} on open ballots — a secret one keeps none),
@@ -122,8 +130,8 @@ def _took_part_and_chose(polls, memberships):
     if not polls:
         return set(), {}
     if len(polls) == 1:  # a page, a JSON answer: one statement built once
-        rows = db.session.execute(_TOOK_PART, {"poll_id": polls[0].id,
-                                               "membership_id": memberships[0].id}).all()
+        rows = _rows(_TOOK_PART, {"poll_id": polls[0].id,
+                                  "membership_id": memberships[0].id}).all()
         took_part = {(polls[0].id, memberships[0].id)} if rows else set()
         return took_part, {polls[0].id: {option_id for option_id, in rows
                                          if option_id is not None}}
@@ -303,7 +311,7 @@ def _first_voters(options, limit):
     ids = [option.id for option in options]
     for start in range(0, len(ids), UNION_PARTS):
         part = ids[start:start + UNION_PARTS]
-        for option_id, *voter in db.session.execute(
+        for option_id, *voter in _rows(
                 _first_voters_statement(len(part), limit),
                 {f"o{i}": option_id for i, option_id in enumerate(part)}):
             voters.setdefault(option_id, []).append(Voter._make(voter))
