@@ -15,6 +15,7 @@ from grouptools.core.avatars import person_avatar
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
 from grouptools.core.models import Membership, Person
+from grouptools.core.plainrows import plain_rows
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
@@ -115,14 +116,6 @@ _TOOK_PART = (select(Vote.option_id).select_from(Participation)
                      Participation.membership_id == bindparam("membership_id")))
 
 
-def _rows(statement, params):
-    """Plain columns read on the session's connection: the session's own execute sets up
-    an ORM context even for plain rows, which cost more than reading 250 voters. What
-    this request changed is flushed first, as the session's execute would."""
-    db.session.flush()
-    return db.session.connection().execute(statement, params)
-
-
 def _took_part_and_chose(polls, memberships):
     """({(poll id, membership id)} of the askers' participations in these polls,
     {poll id: option ids the asker chose} on open ballots — a secret one keeps none),
@@ -130,7 +123,7 @@ def _took_part_and_chose(polls, memberships):
     if not polls:
         return set(), {}
     if len(polls) == 1:  # a page, a JSON answer: one statement built once
-        rows = _rows(_TOOK_PART, {"poll_id": polls[0].id,
+        rows = plain_rows(_TOOK_PART, {"poll_id": polls[0].id,
                                   "membership_id": memberships[0].id}).all()
         took_part = {(polls[0].id, memberships[0].id)} if rows else set()
         return took_part, {polls[0].id: {option_id for option_id, in rows
@@ -311,7 +304,7 @@ def _first_voters(options, limit):
     ids = [option.id for option in options]
     for start in range(0, len(ids), UNION_PARTS):
         part = ids[start:start + UNION_PARTS]
-        for option_id, *voter in _rows(
+        for option_id, *voter in plain_rows(
                 _first_voters_statement(len(part), limit),
                 {f"o{i}": option_id for i, option_id in enumerate(part)}):
             voters.setdefault(option_id, []).append(Voter._make(voter))
