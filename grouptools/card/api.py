@@ -50,7 +50,7 @@ def get_settings(gid):
 
 
 @cards_api.route("/groups/<pid:gid>/card-settings", methods=["PUT"])
-@cards_api.arguments(schemas.CardSettingsInSchema)
+@cards_api.arguments(schemas.CardSettingsInSchema())
 @cards_api.response(200, schemas.CardSettingsSchema)
 def put_settings(data, gid):
     """Replace the card settings (owner and admins); sets member cards up if needed."""
@@ -67,7 +67,7 @@ def get_my_card(gid):
 
 @cards_api.route("/groups/<pid:gid>/cards/me", methods=["PUT"])
 @rate_limited("save_card")
-@cards_api.arguments(schemas.MyCardInSchema)
+@cards_api.arguments(schemas.MyCardInSchema())
 @cards_api.response(201, schemas.CardSchema, description="My card, filled in for the first time")
 @cards_api.alt_response(200, schema=schemas.CardSchema, description="My card, changed")
 def put_my_card(data, gid):
@@ -78,7 +78,7 @@ def put_my_card(data, gid):
 
 
 @cards_api.route("/groups/<pid:gid>/cards", methods=["GET"])
-@cards_api.arguments(schemas.CardFolderQuerySchema, location="query")
+@cards_api.arguments(schemas.CardFolderQuerySchema(), location="query")
 @cards_api.response(200, schemas.CardSchema(many=True))
 def list_cards(args, gid):
     """The folder, 50 a page, searching every value the asker may see; 403 for members

@@ -16,6 +16,7 @@ from grouptools.core.avatars import Avatar, person_avatar
 from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
+from grouptools.core.plainrows import plain_rows
 from grouptools.card import settings as rules
 from grouptools.card.counting import gone_cards
 from grouptools.card.models import Card
@@ -107,7 +108,7 @@ def folder_page(person, group, query="", page=1):
     statements = _page_statements(search_shape(words, manager) if words else None)
     values = {"folder_id": folder.id, "group_id": folder.group_id,
               "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE, **word_parameters(words)}
-    rows = db.session.execute(statements[0], values).all()
+    rows = plain_rows(statements[0], values).all()
     if not words:
         # The folder's kept count less the few cards of members who have gone (read
         # beside the page's rows), not a count of the folder (bench/growth.py).

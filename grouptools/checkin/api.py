@@ -32,7 +32,7 @@ add_widget_api(blp, CHECKIN, "habits/<pid:hid>", schema=HabitSchema, state=servi
 
 @blp.route("/habits/<pid:hid>/checkins", methods=["POST"])
 @rate_limited("check_in")
-@blp.arguments(CheckinCreateSchema)
+@blp.arguments(CheckinCreateSchema())
 @blp.response(201, CheckinSchema, description="Checked in")
 @blp.alt_response(200, schema=CheckinSchema, description="That day was checked in already")
 def check_in(data, hid):
@@ -52,7 +52,7 @@ def delete_checkin(hid, cid):
 
 
 @blp.route("/habits/<pid:hid>/calendar")
-@blp.arguments(CalendarArgsSchema, location="query")
+@blp.arguments(CalendarArgsSchema(), location="query")
 @blp.response(200, CalendarSchema)
 def get_calendar(args, hid):
     """A member's check-in days of one month (mine by default)."""
@@ -63,7 +63,7 @@ def get_calendar(args, hid):
 
 
 @blp.route("/habits/<pid:hid>/feed")
-@blp.arguments(FeedArgsSchema, location="query")
+@blp.arguments(FeedArgsSchema(), location="query")
 @blp.response(200, FeedItemSchema(many=True))
 def get_feed(args, hid):
     """One local day's check-ins, newest first (today by default)."""
@@ -72,7 +72,7 @@ def get_feed(args, hid):
 
 
 @blp.route("/habits/<pid:hid>/stats")
-@blp.arguments(StatsArgsSchema, location="query")
+@blp.arguments(StatsArgsSchema(), location="query")
 @blp.response(200, StatsSchema)
 def get_stats(args, hid):
     """Today's count, the leaderboard, and for managers who has not checked in (a page of

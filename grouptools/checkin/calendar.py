@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from babel.dates import format_skeleton, get_day_names
 from flask_babel import format_date, get_locale, gettext
+from markupsafe import Markup, escape
 
 from grouptools.checkin import stats
 from grouptools.checkin.service import month_bounds
@@ -106,3 +107,35 @@ def month_view(person, habit, today, typed_month=None, typed_day=None, known=Non
         weekdays=[(short[i], full[i]) for i in range(7)], previous=previous,
         following=following.strftime("%Y-%m") if following <= today else None,
         selected=selected, also_done=figures.get("also_done", frozenset()))
+
+
+def calendar_rows(month, day_link):
+    """The table rows of `month`'s weeks, each day a link to `day_link?day=…` up to today:
+    built here in one pass, not by the template (a template block per day cost more than
+    the page's statements, bench/inprocess.py)."""
+    made_up = f"<small>{escape(gettext('made up'))}</small>"
+    link = escape(day_link)
+    rows = []
+    for week in month.weeks:
+        cells = []
+        for cell in week:
+            if cell is None:
+                cells.append("<td></td>")
+                continue
+            classes = "".join((
+                "is-done" if cell.done else "", " is-makeup" if cell.makeup else "",
+                "" if cell.scheduled else " is-off", " is-today" if cell.today else "",
+                " is-selected" if cell.selected else ""))
+            mark = made_up if cell.makeup else "<small>✓</small>" if cell.done else ""
+            shown = (f'<span aria-hidden="true">{cell.day.day}{mark}</span>'
+                     f'<span class="sr-only">{escape(cell.label)}</span>')
+            if cell.past:
+                described = ' aria-describedby="day-title"' if cell.selected else ""
+                shown = (f'<a href="{link}?day={cell.day.isoformat()}#day"{described} '
+                         f'class="habit-cell">{shown}</a>')
+            else:
+                shown = f'<span class="habit-cell">{shown}</span>'
+            current = ' aria-current="date"' if cell.today else ""
+            cells.append(f'<td class="{classes}"{current}>{shown}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return Markup("\n      ".join(rows))

@@ -21,6 +21,7 @@ from grouptools.core.errors import Invalid
 from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import local_today
+from grouptools.core.plainrows import plain_rows
 from grouptools.extensions import db
 
 SETTINGS = ("title", "description", "proof", "weekdays", "window_start", "window_end",
@@ -129,7 +130,7 @@ def my_figures(habit, membership, today, with_counts=False):
     with `with_counts` (the habit page) the habit's `today_counts` and the id of the
     member's check-in of today, in one statement."""
     first, following = month_bounds(today)
-    total, streak, longest, last_day, streak_end, used, *extra = db.session.execute(
+    total, streak, longest, last_day, streak_end, used, *extra = plain_rows(
         FIGURES_STATEMENTS[with_counts],
         {**counts_parameters(habit, today), "membership_id": membership.id, "first": first,
          "following": following}).one()

@@ -23,6 +23,7 @@ from grouptools.checkin.streaks import current_streak, is_scheduled, previous_sc
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import NotFound
 from grouptools.core.models import Image, Membership, Person
+from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import local_today
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
@@ -99,7 +100,7 @@ def habit_stats(person, habit, now=None, page=1, known_counts=None,
     membership = authorize(person, Action.VIEW_GROUP, habit)
     manager = can(person, Action.MANAGE_WIDGET, habit, membership)
     today = local_today(habit.group, now)
-    member_count, done_count = known_counts or db.session.execute(
+    member_count, done_count = known_counts or plain_rows(
         TODAY_COUNTS, counts_parameters(habit, today)).one()
     scheduled = is_scheduled(habit, today)
     roll_call_read = manager and scheduled
@@ -131,8 +132,8 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
         statement = _BOARDS[shape] = board_statement(*shape)
     # Without a scheduled day before today every streak still runs (current_streak): a
     # `previous` before any day says so to the same statement.
-    rows = db.session.execute(statement, {**counts_parameters(habit, today),
-                                          "previous": previous or date.min}).all()
+    rows = plain_rows(statement, {**counts_parameters(habit, today),
+                                  "previous": previous or date.min}).all()
     standings = sorted((row for row in rows if row[0] == 0),
                        key=lambda row: (-row[4], -row[5], row[1]))
     leaderboard = [Standing(*row[2:7], bool(row[7])) for row in standings]
@@ -190,7 +191,7 @@ def calendar(person, habit, month=None, member_id=None, now=None, known=None, al
     member = member_of(habit, membership, member_id)
     today = local_today(habit.group, now)
     first, following = month_bounds(month or today)
-    read = db.session.execute(MONTH_DAYS[bool(also)], {
+    read = plain_rows(MONTH_DAYS[bool(also)], {
         "habit_id": habit.id, "membership_id": member.id, "first": first,
         "following": following, **({"also_first": also[0], "also_end": also[1]} if also else {})
     }).all()
@@ -269,8 +270,8 @@ def newest_checkins(habit, day, limit):
     statement = _NEWEST.get(limit)
     if statement is None:
         statement = _NEWEST[limit] = _newest_statement(limit)
-    rows = db.session.execute(statement, {"habit_id": habit.id, "group_id": habit.group_id,
-                                          "day": day})
+    rows = plain_rows(statement, {"habit_id": habit.id, "group_id": habit.group_id,
+                                  "day": day})
     items = {}
     for checkin_id, *values, image_id in rows:
         item = items.get(checkin_id)

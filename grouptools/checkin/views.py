@@ -12,7 +12,7 @@ from flask_babel import format_date, gettext, ngettext
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
-from grouptools.checkin.calendar import month_view
+from grouptools.checkin.calendar import calendar_rows, month_view
 from grouptools.checkin.certpages import my_certificates
 from grouptools.checkin.forms import FORM_FIELDS, read_checkin_form, too_many_photos, typed_checkin
 from grouptools.checkin.kind import CHECKIN
@@ -138,7 +138,9 @@ def _show(loaded, typed=None, errors=None, status=200):
                                                  (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,
-        calendar=calendar, day_checkin=calendar.selected and stats.checkin_on(
+        calendar=calendar, calendar_rows=calendar_rows(
+            calendar, url_for("checkin_pages.show_habit", hid=habit.public_id)),
+        day_checkin=calendar.selected and stats.checkin_on(
             person, habit, calendar.selected),
         photos_max=Checkin.IMAGES_MAX, too_many_photos=too_many_photos(),
         certificates=my_certificates(habit, loaded.membership),

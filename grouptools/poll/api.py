@@ -19,7 +19,7 @@ add_widget_api(blp, POLL, "polls/<pid:pid>", state=results.poll_state,
 
 @blp.route("/polls/<pid:pid>/votes", methods=["POST"])
 @rate_limited("vote")
-@blp.arguments(schemas.VoteSchema)
+@blp.arguments(schemas.VoteSchema())
 @blp.response(201, schemas.VoteAnswerSchema, description="First vote")
 @blp.alt_response(200, schema=schemas.VoteAnswerSchema,
                   description="Changed, or the same choices again")

@@ -15,6 +15,7 @@ from grouptools.core.avatars import person_avatar
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
 from grouptools.core.models import Membership, Person
+from grouptools.core.plainrows import plain_rows
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
@@ -122,8 +123,8 @@ def _took_part_and_chose(polls, memberships):
     if not polls:
         return set(), {}
     if len(polls) == 1:  # a page, a JSON answer: one statement built once
-        rows = db.session.execute(_TOOK_PART, {"poll_id": polls[0].id,
-                                               "membership_id": memberships[0].id}).all()
+        rows = plain_rows(_TOOK_PART, {"poll_id": polls[0].id,
+                                  "membership_id": memberships[0].id}).all()
         took_part = {(polls[0].id, memberships[0].id)} if rows else set()
         return took_part, {polls[0].id: {option_id for option_id, in rows
                                          if option_id is not None}}
@@ -303,7 +304,7 @@ def _first_voters(options, limit):
     ids = [option.id for option in options]
     for start in range(0, len(ids), UNION_PARTS):
         part = ids[start:start + UNION_PARTS]
-        for option_id, *voter in db.session.execute(
+        for option_id, *voter in plain_rows(
                 _first_voters_statement(len(part), limit),
                 {f"o{i}": option_id for i, option_id in enumerate(part)}):
             voters.setdefault(option_id, []).append(Voter._make(voter))
