@@ -247,39 +247,38 @@ def configure_sqlite(engine):
             try:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             except BaseException:
-                give_turn(connection.connection.dbapi_connection, connection.info)
+                give_turn(connection.info)
                 raise
         else:
             connection.exec_driver_sql("BEGIN")
 
-    def give_turn(dbapi_connection, info):
+    def give_turn(info):
         if info.pop("writer_turn", False):
             turn.give()
 
-    # The turn goes on right after the transaction ends. SQLAlchemy's events come
-    # before it ends, so they end it themselves (the driver's own commit() or rollback()
-    # afterwards finds nothing to do: isolation_level is None).
+    def end_and_give(connection, end):
+        """The turn goes on right after the transaction ends. SQLAlchemy's commit and
+        rollback events come before it ends, so the transaction is ended here (the
+        driver's own commit() or rollback() afterwards finds nothing to do: its
+        isolation_level is None). An invalidated connection gave its turn already."""
+        if connection.invalidated or not connection.info.get("writer_turn"):
+            return False
+        dbapi_connection = connection.connection.dbapi_connection
+        try:
+            getattr(dbapi_connection, end)()
+        except sqlite3.Error:
+            return False  # SQLAlchemy's own commit or rollback tries again and reports it
+        give_turn(connection.info)
+        return True
+
     @event.listens_for(engine, "commit")
     def on_commit(connection):
-        if not connection.invalidated and connection.info.get("writer_turn"):
-            dbapi_connection = connection.connection.dbapi_connection
-            try:
-                dbapi_connection.commit()
-            except sqlite3.Error:
-                return  # SQLAlchemy's own commit tries again and reports it
-            give_turn(dbapi_connection, connection.info)
-            turn.after_give(dbapi_connection)
+        if end_and_give(connection, "commit"):
+            turn.after_give(connection.connection.dbapi_connection)
 
     @event.listens_for(engine, "rollback")
     def on_rollback(connection):
-        # An invalidated connection gave its turn when it was invalidated (below).
-        if not connection.invalidated and connection.info.get("writer_turn"):
-            dbapi_connection = connection.connection.dbapi_connection
-            try:
-                dbapi_connection.rollback()
-            except sqlite3.Error:
-                return
-            give_turn(dbapi_connection, connection.info)
+        end_and_give(connection, "rollback")
 
     # A connection handed back, closed or thrown away mid-transaction gives its turn.
     for name in ("checkin", "close", "invalidate", "soft_invalidate", "detach"):
@@ -289,7 +288,7 @@ def configure_sqlite(engine):
 def _giver(give_turn):
     def on_pool_event(dbapi_connection, connection_record, *exception):
         if connection_record is not None:
-            give_turn(dbapi_connection, connection_record.info)
+            give_turn(connection_record.info)
     return on_pool_event
 
 
