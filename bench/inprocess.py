@@ -11,6 +11,7 @@ goes.
 Run:  .venv/bin/python bench/inprocess.py                      every scenario
       .venv/bin/python bench/inprocess.py poll relay           names containing a word
       .venv/bin/python bench/inprocess.py --profile "poll page"  cProfile of that one
+      CALLERS="_emit_lazyload" … --profile …                    and who called that
       GROUPTOOLS_BENCH_DATABASE_URL=postgresql+psycopg://… (PostgreSQL, emptied first)
 
 It seeds the same group as bench/load.py (300 members, every widget with data), in
@@ -222,6 +223,8 @@ def main():
         print(out.getvalue())
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(25)
+        if os.environ.get("CALLERS"):
+            pstats.Stats(profile, stream=out).print_callers(os.environ["CALLERS"])
         print(out.getvalue())
         return
     print(f"{'PostgreSQL' if database_url.startswith('postgresql') else 'SQLite'}, "
