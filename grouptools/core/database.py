@@ -11,6 +11,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 
 from flask import g, has_request_context, request
@@ -208,6 +209,10 @@ class WriterTurn:
                 pause = min(pause * 2, 0.001)
 
 
+# Each SQLite engine's WriterTurn, for what writes outside a transaction (truncate_wal).
+_turns = weakref.WeakKeyDictionary()
+
+
 def _locked():
     return OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
 
@@ -224,7 +229,7 @@ def configure_sqlite(engine):
 
     secure_delete overwrites deleted rows with zeros instead of leaving them in free
     pages, so what was deleted (counted secret ballots) is not in the database file."""
-    turn = WriterTurn(engine.url.database, BUSY_TIMEOUT_MS / 1000)
+    turn = _turns[engine] = WriterTurn(engine.url.database, BUSY_TIMEOUT_MS / 1000)
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):
@@ -317,11 +322,27 @@ def configure_postgresql(engine):
 def truncate_wal(engine):
     """After a commit whose earlier states must not linger (SQLite keeps every page it
     wrote in the WAL until a checkpoint): copy the WAL into the database and empty it.
+    Emptying the WAL shuts writers out, so it waits for its writer's turn like any
+    write (writers behind it wait in the turn, not in SQLite's polling busy handler).
     Best effort: a reader still using the WAL makes it wait a little, then give up
     until the next time (SQLite's own checkpoints reuse the WAL from its start).
     Nothing to do on PostgreSQL."""
     if engine.dialect.name != "sqlite":
         return
+    turn = _turns.get(engine)
+    try:
+        took = turn.take() if turn is not None else False
+    except OperationalError:
+        log.info("WAL checkpoint left for later: no writer's turn in time")
+        return
+    try:
+        _checkpoint_truncate(engine)
+    finally:
+        if took:
+            turn.give()
+
+
+def _checkpoint_truncate(engine):
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()

@@ -175,3 +175,18 @@ def test_a_session_commit_hands_the_turn_on_and_keeps_what_it_wrote(sqlite_app):
         assert db.session.execute(
             text("SELECT count(*) FROM written WHERE who = 'kept'")).scalar() == 1
         db.session.remove()
+
+
+def test_emptying_the_wal_waits_for_the_writer_before_it(sqlite_app, tmp_path, monkeypatch):
+    """Counted secret ballots must not linger in the WAL: emptying it waits its turn
+    behind a long write instead of giving up when SQLite's short wait runs out."""
+    from grouptools.core import database
+    monkeypatch.setattr(database, "CHECKPOINT_WAIT_MS", 50)
+    holder = threading.Thread(target=write, args=(sqlite_app, "long write", HOLD))
+    holder.start()
+    time.sleep(0.1)
+    with sqlite_app.app_context():
+        database.truncate_wal(db.engine)
+    holder.join()
+    wal = tmp_path / "turns.db-wal"
+    assert wal.stat().st_size == 0
