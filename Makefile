@@ -34,12 +34,13 @@ run: $(BIN)/.installed catalogs
 
 # Load benchmark (bench/load.py, needs wrk): BENCH_SECONDS=, BENCH_ROUNDS=, BENCH_ONLY=,
 # GROUPTOOLS_BENCH_DATABASE_URL= for PostgreSQL; then every uncached picture
-# (bench/pictures.py). Growth to 100,000 rows takes longer: bench/growth.py (BENCH_ROWS=).
+# (bench/pictures.py) and the largest upload (bench/uploads.py). Growth to 100,000 rows takes longer: bench/growth.py (BENCH_ROWS=).
 # Results: bench/RESULTS.md.
 bench: $(BIN)/.installed catalogs
 	sh tools/system-packages.sh bench
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/pictures.py
+	$(BIN)/python bench/uploads.py
 
 # Sample groups (Chinese, English) with every widget, on a fresh SQLite of its own in
 # instance-demo/ (never instance/), served like `make run`; prints a sign-in link per person.

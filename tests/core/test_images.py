@@ -3,7 +3,6 @@ byte of metadata; anything else gets 413, 415 or 422, never a 500."""
 import io
 import random
 import struct
-import time
 import warnings
 import zlib
 
@@ -326,11 +325,10 @@ def test_the_header_alone_tells_the_pixels_without_decoding():
     assert images.pixel_count(picture) == 39_500_000
 
 
-def test_a_40_megapixel_png_is_shrunk_within_seconds():
+def test_a_40_megapixel_png_is_shrunk():
+    """How long it takes is measured in bench/uploads.py."""
     data = encode(Image.new("RGB", (7900, 5000), (200, 40, 40)), "PNG")
-    started = time.monotonic()
     result = normalise_image(data)
-    assert time.monotonic() - started < 4
     assert (result.width, result.height) == (1600, 1013)
     assert decoded(result.full).getpixel((800, 500))[0] > 180
 
