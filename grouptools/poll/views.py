@@ -9,6 +9,7 @@ from flask_babel import gettext, ngettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
+from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import field_errors, shown_on_form
 from grouptools.core.identity import current_person
@@ -68,26 +69,21 @@ def show_poll(pid):
 @bp.post("/p/<pid:pid>/vote")
 @rate_limited("vote")
 def vote(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.ACT)
     chosen = request.form.getlist("option_ids")
+    # Read and checked before the write begins (api.cast_vote says why).
+    with before_the_write():
+        poll, person, _ = load_widget(Poll, pid, Action.ACT)
+        try:
+            option_ids = _VOTE.load({"option_ids": chosen})["option_ids"]
+            ballot = voting.check_ballot(poll, option_ids)
+        except (ValidationError, DomainError) as error:
+            return _refused(poll, error, chosen)
+        anonymous = poll.anonymous  # the vote's commit expires the poll's row
     try:
-        option_ids = _VOTE.load({"option_ids": chosen})["option_ids"]
-        outcome = voting.cast_vote(person, poll, option_ids)
-    except ValidationError as error:
-        messages = error.messages.get("option_ids", [gettext("Invalid value.")])
-        return _show(poll, 422, " ".join(_flat(messages)), chosen)
-    except voting.AlreadyVoted:
-        # A secret ballot's form sent twice (a double tap) lands here: nothing stored
-        # can tell it from a second try, and both are answered by what is true of both.
-        flash(gettext("You have voted already: your secret vote was received and is counted "
-                      "with the others. It cannot be changed."), "info")
-        return redirect(url_for("poll_pages.show_poll", pid=pid, _anchor="results"), code=303)
+        outcome = voting.cast_vote(person, poll, option_ids, ballot=ballot)
     except DomainError as error:
-        if not shown_on_form(error):
-            raise
-        message = " ".join(_flat(field_errors(error).get("option_ids", [error.message])))
-        return _show(poll, error.status, message, chosen)
-    if outcome == "created" and poll.anonymous:
+        return _refused(poll, error, chosen)
+    if outcome == "created" and anonymous:
         flash(gettext("Your secret vote was received. It is counted with others, in a batch, "
                       "so nobody can see what you chose."), "success")
     elif outcome == "created":
@@ -97,6 +93,24 @@ def vote(pid):
     else:
         flash(gettext("Your vote is unchanged."), "info")
     return redirect(url_for("poll_pages.show_poll", pid=pid, _anchor="results"), code=303)
+
+
+def _refused(poll, error, chosen):
+    """The answer to a vote refused (the page again, the choices kept), or the error."""
+    if isinstance(error, ValidationError):
+        messages = error.messages.get("option_ids", [gettext("Invalid value.")])
+        return _show(poll, 422, " ".join(_flat(messages)), chosen)
+    if isinstance(error, voting.AlreadyVoted):
+        # A secret ballot's form sent twice (a double tap) lands here: nothing stored
+        # can tell it from a second try, and both are answered by what is true of both.
+        flash(gettext("You have voted already: your secret vote was received and is counted "
+                      "with the others. It cannot be changed."), "info")
+        return redirect(url_for("poll_pages.show_poll", pid=poll.public_id,
+                                _anchor="results"), code=303)
+    if not shown_on_form(error):
+        raise error
+    message = " ".join(_flat(field_errors(error).get("option_ids", [error.message])))
+    return _show(poll, error.status, message, chosen)
 
 
 def _flat(messages):
