@@ -14,7 +14,8 @@ from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import person_avatar
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
-from grouptools.core.models import Membership, Person
+from grouptools.core.models import Image, Membership, Person
+from grouptools.core.timeutil import utcnow
 from grouptools.core.plainrows import plain_rows
 from grouptools.extensions import db
 from grouptools.poll import ballots
@@ -89,6 +90,7 @@ class PollState:
     results: Results | None
     results_visible_when: str | None
     can_vote: bool = field(default=False)
+    options: list = field(default_factory=list)  # [OptionRow] in their order
 
     @property
     def widget(self):
@@ -108,26 +110,80 @@ def results_hidden_until(poll, manager, voted, closed):
     return "never"
 
 
-# Only open ballots have votes (voting.py): a secret one's participation joins none.
-_TOOK_PART = (select(Vote.option_id).select_from(Participation)
-              .outerjoin(Vote, and_(Vote.poll_id == Participation.poll_id,
-                                    Vote.membership_id == Participation.membership_id))
-              .where(Participation.poll_id == bindparam("poll_id"),
-                     Participation.membership_id == bindparam("membership_id")))
+class OptionImage(NamedTuple):
+    """An option's picture as pages and answers show it (core.links.image_urls and the
+    thumbnail's size), read without its bytes."""
+
+    public_id: str
+    thumb_width: int
+    thumb_height: int
 
 
-def _took_part_and_chose(polls, memberships):
-    """({(poll id, membership id)} of the askers' participations in these polls,
-    {poll id: option ids the asker chose} on open ballots — a secret one keeps none),
-    in one statement: every vote has its participation (voting.py)."""
+class OptionRow(NamedTuple):
+    """An option as pages, the poll's JSON and /results show it, read as plain columns
+    (a tuple: not an ORM object, so nothing loads the picture's bytes or the relationship
+    per request). Pictures, posters and exports keep reading `Poll.options`."""
+
+    id: int
+    public_id: str
+    position: int
+    text: str
+    votes: int
+    image: OptionImage | None
+
+
+_OPTION_COLUMNS = (PollOption.id, PollOption.public_id, PollOption.position, PollOption.text,
+                   PollOption.votes, Image.public_id, Image.thumb_width, Image.thumb_height)
+
+
+def _option_row(row):
+    image = OptionImage(*row[5:8]) if row[5] is not None else None
+    return OptionRow(*row[:5], image)
+
+
+# A page's or a JSON answer's poll: its options, which of them the asker chose, and
+# whether the asker took part, in one statement built once. Only open ballots have
+# votes (voting.py): a secret one's participation joins none; a member has at most one
+# vote per option (the unique key), so no option comes twice.
+_OPTIONS_AND_MINE = (
+    select(*_OPTION_COLUMNS, Vote.id.is_not(None).label("chosen"),
+           exists().where(Participation.poll_id == bindparam("poll_id"),
+                          Participation.membership_id == bindparam("membership_id"))
+           .label("took_part"))
+    .select_from(PollOption)
+    .outerjoin(Image, Image.id == PollOption.image_id)
+    .outerjoin(Vote, and_(Vote.option_id == PollOption.id,
+                          Vote.membership_id == bindparam("membership_id")))
+    .where(PollOption.poll_id == bindparam("poll_id"))
+    .order_by(PollOption.position))
+
+
+def _options_of(polls):
+    """{poll id: [OptionRow] in their order} for many polls, in one statement."""
+    options = {poll.id: [] for poll in polls}
+    for poll_id, *row in plain_rows(
+            select(PollOption.poll_id, *_OPTION_COLUMNS)
+            .outerjoin(Image, Image.id == PollOption.image_id)
+            .where(PollOption.poll_id.in_(list(options)))
+            .order_by(PollOption.poll_id, PollOption.position)):
+        options[poll_id].append(_option_row(row))
+    return options
+
+
+def _options_took_part_and_chose(polls, memberships):
+    """({poll id: [OptionRow]}, {(poll id, membership id)} of the askers' participations
+    in these polls, {poll id: option ids the asker chose} on open ballots — a secret one
+    keeps none): one statement for one poll, two for many (every vote has its
+    participation, voting.py)."""
     if not polls:
-        return set(), {}
-    if len(polls) == 1:  # a page, a JSON answer: one statement built once
-        rows = plain_rows(_TOOK_PART, {"poll_id": polls[0].id,
-                                  "membership_id": memberships[0].id}).all()
-        took_part = {(polls[0].id, memberships[0].id)} if rows else set()
-        return took_part, {polls[0].id: {option_id for option_id, in rows
-                                         if option_id is not None}}
+        return {}, set(), {}
+    if len(polls) == 1:  # a page, a JSON answer
+        poll, membership = polls[0], memberships[0]
+        rows = plain_rows(_OPTIONS_AND_MINE, {"poll_id": poll.id,
+                                              "membership_id": membership.id}).all()
+        took_part = {(poll.id, membership.id)} if rows and rows[0].took_part else set()
+        return ({poll.id: [_option_row(row) for row in rows]}, took_part,
+                {poll.id: {row[0] for row in rows if row.chosen}})
     asker = {poll.id: membership.id for poll, membership in zip(polls, memberships)}
     open_ballots = [poll.id for poll in polls if not poll.anonymous]
     chose = and_(Vote.poll_id == Participation.poll_id,
@@ -142,7 +198,7 @@ def _took_part_and_chose(polls, memberships):
         took_part.add((poll_id, membership_id))
         if option_id is not None and asker[poll_id] == membership_id:
             chosen.setdefault(poll_id, set()).add(option_id)
-    return took_part, chosen
+    return _options_of(polls), took_part, chosen
 
 
 def poll_state(person, poll, with_results=True, voters_shown=VOTERS_PREVIEW):
@@ -155,28 +211,31 @@ def poll_state(person, poll, with_results=True, voters_shown=VOTERS_PREVIEW):
 def poll_states(person, polls, with_results=True, voters_shown=VOTERS_PREVIEW):
     """Each poll as `person` may see it (404 for strangers, 401 for nobody), read with
     the same handful of statements however many polls there are (the group's export
-    asks for all of them; load their options up front)."""
+    asks for all of them)."""
     memberships = [authorize(person, Action.VIEW_GROUP, poll) for poll in polls]
     _count_pools_if_closed(polls)
-    voted, mine = _took_part_and_chose(polls, memberships)
+    options, voted, mine = _options_took_part_and_chose(polls, memberships)
     states = []
+    now = utcnow()
     for poll, membership in zip(polls, memberships):
         manager = can(person, Action.MANAGE_WIDGET, poll, membership)
-        closed = poll.is_closed()
+        closed = poll.is_closed(now)
         took_part = (poll.id, membership.id) in voted
         if poll.anonymous:
             my_vote = None if took_part else []
         else:
-            my_vote = [o.public_id for o in poll.options if o.id in mine.get(poll.id, ())]
+            chosen = mine.get(poll.id, ())
+            my_vote = [o.public_id for o in options[poll.id] if o.id in chosen]
         hidden = results_hidden_until(poll, manager, took_part, closed)
         can_vote = not closed and (not took_part or poll.allow_change)
         states.append(PollState(poll, membership, manager, closed, took_part, my_vote, None,
-                                hidden, can_vote))
+                                hidden, can_vote, options[poll.id]))
     shown = [state for state in states if with_results and state.results_visible_when is None]
     if not shown:
         return states
     for state, results in zip(shown, _results_of([(s.poll, s.manager) for s in shown],
-                                                 voters_shown)):
+                                                 voters_shown,
+                                                 {s.poll.id: s.options for s in shown})):
         state.results = results
     return states
 
@@ -210,7 +269,7 @@ def poll_results(person, poll):
     state = poll_state(person, poll, with_results=False)
     if state.results_visible_when is not None:
         raise ResultsHidden(state.results_visible_when)
-    return poll_results_for(poll, state.manager)
+    return _results_of([(poll, state.manager)], VOTERS_SHOWN, {poll.id: state.options})[0]
 
 
 def poll_results_for(poll, manager, with_voters=True):
@@ -221,17 +280,22 @@ def poll_results_for(poll, manager, with_voters=True):
     return _results_of([(poll, manager)], shown)[0]
 
 
-def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN):
+def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None):
     """Results of each (poll, whether the asker manages it), read together: the same
     statements for one poll as for every poll of a group; the first `voters_shown`
-    voters of each option (0: none, the counts only)."""
+    voters of each option (0: none, the counts only). `options`: {poll id: [OptionRow]}
+    already read; else each poll's `options` (ORM rows, with their pictures' bytes:
+    what the pictures draw)."""
     with_voters = voters_shown > 0
     polls = [poll for poll, _ in polls_and_managers]
+    if options is None:
+        options = {poll.id: poll.options for poll in polls}
     managed = [poll for poll, manager in polls_and_managers if manager]
     open_ballots = [poll for poll in polls if not poll.anonymous]
     secret = [poll for poll in polls if poll.anonymous]
     pending = ballots.pending_counts(secret) if secret else {}
-    voters = _first_voters([o for poll in open_ballots for o in poll.options], voters_shown) \
+    voters = _first_voters([o for poll in open_ballots for o in options[poll.id]],
+                           voters_shown) \
         if with_voters else {}
     not_voted, not_voted_counts = _not_voted([poll for poll in managed if not poll.anonymous])
     not_voted_counts.update(_not_voted_counts([poll for poll in managed if poll.anonymous]))
@@ -241,7 +305,7 @@ def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN):
         if poll.anonymous:
             counted, pending_here = poll.ballots_counted, pending.get(poll.id, 0)
         shown = voters if with_voters and not poll.anonymous else None
-        results = _results(poll, shown, counted, pending_here)
+        results = _results(poll, options[poll.id], shown, counted, pending_here)
         if manager:
             results.not_voted_count = not_voted_counts[poll.id]
             if not poll.anonymous:
@@ -250,10 +314,9 @@ def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN):
     return answers
 
 
-def _results(poll, voters, counted, pending):
-    """One poll's Results from what was read: `voters` {option id: [Voter]} (None on a
-    secret ballot), `counted`/`pending` on secret ballots."""
-    options = poll.options
+def _results(poll, options, voters, counted, pending):
+    """One poll's Results from what was read: its `options`, `voters` {option id:
+    [Voter]} (None on a secret ballot), `counted`/`pending` on secret ballots."""
     voter_count = poll.voter_count
     base = voter_count if counted is None else counted
     top = max((o.votes for o in options), default=0)

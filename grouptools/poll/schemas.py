@@ -182,7 +182,7 @@ class PollSchema(WidgetStateSchema):
     """A poll as one asker sees it (a service.PollState)."""
 
     description = fields.Function(lambda s: s.poll.description)
-    options = fields.Function(lambda s: _OPTIONS.dump(s.poll.options))
+    options = fields.Function(lambda s: _OPTIONS.dump(s.options))
     multiple = fields.Function(lambda s: s.poll.multiple)
     min_choices = fields.Function(lambda s: s.poll.min_choices)
     max_choices = fields.Function(lambda s: s.poll.max_choices)

@@ -44,7 +44,7 @@ def _show(poll, status=200, vote_error=None, chosen=None):
     chosen = set(chosen if chosen is not None else (state.my_vote or []))
     options = [{"option": o, "image_url": urls[0], "thumb_url": urls[1],
                 "label": option_label(o), "chosen": o.public_id in chosen}
-               for o, urls in ((o, image_urls(o.image)) for o in poll.options)]
+               for o, urls in ((o, image_urls(o.image)) for o in state.options)]
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
         pictured=any(item["thumb_url"] for item in options),
