@@ -9,11 +9,12 @@ from flask_babel import gettext, ngettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
+from grouptools.core.avatarrow import avatar_row
 from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import field_errors, shown_on_form
 from grouptools.core.identity import current_person
-from grouptools.core.links import image_urls
+from grouptools.core.links import MEMBER_PLACEHOLDER, image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 from grouptools.core.ratelimits import rate_limited
@@ -47,6 +48,7 @@ def _show(poll, status=200, vote_error=None, chosen=None):
                for o, urls in ((o, image_urls(o.image)) for o in state.options)]
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
+        result_rows=result_rows(poll, state.results, options),
         pictured=any(item["thumb_url"] for item in options),
         results=state.results, link=link, preview=widget_preview(poll), reminder=reminder,
         vote_error=vote_error,
@@ -59,6 +61,27 @@ def _show(poll, status=200, vote_error=None, chosen=None):
         live_url=url_for("poll_pages.live_results", pid=poll.public_id),
         live_seconds=LIVE_SECONDS,
     ), status
+
+
+def result_rows(poll, results, options):
+    """What the results section prints for each option (poll/_results.html): its label,
+    count, bar width, thumbnail and first voters with the link to all of them."""
+    if results is None:
+        return []
+    before, after = url_for("poll_pages.option_voters", pid=poll.public_id,
+                            oid=MEMBER_PLACEHOLDER).rsplit(MEMBER_PLACEHOLDER, 1)
+    rows = []
+    for r, item in zip(results.options, options):
+        counted = votes_label(r.votes, r.percent)
+        row = {"result": r, "label": item["label"], "counted": counted,
+               "width": min(max(int(round(r.percent)), 0), 100),
+               "thumb_url": item["thumb_url"], "voters_url": None}
+        if r.voters:
+            row.update(voters_url=f"{before}{r.option.public_id}{after}",
+                       avatars=avatar_row(r.voters, "small"),
+                       voters_label=ngettext("%(num)d voter", "%(num)d voters", r.votes))
+        rows.append(row)
+    return rows
 
 
 @bp.get("/p/<pid:pid>")
