@@ -2,8 +2,9 @@
 
 Plain functions over the models; each asks core.access before anything and commits its
 own unit of work. Votes are counted by SQL expressions on counters, secret ones in
-batches (ballots.py); every change of a member's vote happens under a lock on that
-member's participation row (docs/architecture.md#traps-of-this-stack)."""
+batches (ballots.py); every change of a member's vote happens under a lock on the
+poll's row, taken before the member's participation and votes are read
+(docs/architecture.md#traps-of-this-stack)."""
 from datetime import timedelta
 from typing import NamedTuple
 
