@@ -44,6 +44,18 @@ def read_counts(poll_id, anonymous):
     return _counts(voter_count, [(row.public_id, row.votes) for row in rows], counted, pending)
 
 
+def counts_of(poll, options):
+    """The counts of a poll whose options (results.OptionRow, with their counters) this
+    request read already: no statement on an open ballot, one on a secret ballot (the
+    ballots waiting for their batch)."""
+    counted = pending = None
+    if poll.anonymous:
+        counted = poll.ballots_counted
+        pending = plain_scalar(_PENDING, {"poll_id": poll.id})
+    return _counts(poll.voter_count, [(o.public_id, o.votes) for o in options], counted,
+                   pending)
+
+
 def _counts(voter_count, options, counted=None, pending=None):
     """Counts from the counters: `options` [(public id, votes)] in the options' order."""
     base = voter_count if counted is None else counted

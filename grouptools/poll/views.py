@@ -170,7 +170,7 @@ def live_results(pid):
             "voters_label": voters_label(poll.voter_count),
             "results_visible": state.results_visible_when is None, "options": []}
     if state.results_visible_when is None:
-        counts = tallies.read_counts(poll.id, poll.anonymous)
+        counts = tallies.counts_of(poll, state.options)  # read with the state
         body["pending_label"] = pending_label(counts)
         body["options"] = [{"id": t.id, "votes": t.votes, "percent": t.percent,
                             "winner": t.winner, "label": votes_label(t.votes, t.percent),
