@@ -2,6 +2,7 @@
 from flask import Response, stream_with_context
 
 from grouptools.core.access import Action
+from grouptools.core.database import before_the_write
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
@@ -24,10 +25,15 @@ add_widget_api(blp, POLL, "polls/<pid:pid>", state=results.poll_state,
 @blp.alt_response(200, schema=schemas.VoteAnswerSchema,
                   description="Changed, or the same choices again")
 def cast_vote(data, pid):
-    """The voter's vote and the counts: the voters' lists are /results' (docs/api.md)."""
-    poll, person, membership = load_widget(Poll, pid, Action.ACT)
-    context = tallies.VoteContext(person, poll, membership)
-    outcome = voting.cast_vote(person, poll, data["option_ids"], before_commit=context.read)
+    """The voter's vote and the counts: the voters' lists are /results' (docs/api.md).
+    The poll, the asker and the ballot are read and checked before the write begins, so
+    SQLite's writer's turn is held only for the write itself."""
+    with before_the_write():
+        poll, person, membership = load_widget(Poll, pid, Action.ACT)
+        context = tallies.VoteContext(person, poll, membership)
+        ballot = voting.check_ballot(poll, data["option_ids"])
+    outcome = voting.cast_vote(person, poll, data["option_ids"], before_commit=context.read,
+                               ballot=ballot)
     return context.answer(data["option_ids"]), 201 if outcome == "created" else 200
 
 

@@ -14,9 +14,10 @@ NO_SYNC = {"synchronize_session": False}
 def withdraw_departed_votes(membership, reason):
     """The core.widgets `on_member_gone` hook: runs in the caller's transaction.
 
-    Each participation is locked first (FOR UPDATE), the lock a member's own vote change
-    takes before it touches the poll, so a change sent at the same moment applies wholly
-    before or not at all; counters move by SQL expressions, never read-modify-write."""
+    The polls' rows are locked first (FOR UPDATE), the lock a member's own vote takes
+    before it reads their participation and votes, so a change sent at the same moment
+    applies wholly before or not at all; counters move by SQL expressions, never
+    read-modify-write."""
     now = utcnow()
     # Every open poll of the group first, in id order: a member's first vote holds its
     # poll's row while it checks the member is still one (voting._apply_vote), so a

@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import CSV_BOM, csv_line
@@ -102,7 +101,7 @@ def export_for_group(group, person):
     """("polls", …): each poll of the group as the API shows it to its managers — with
     results; secret ballots as counts only — for the owner's export of the group."""
     polls = db.session.scalars(select(Poll).where(Poll.group_id == group.id)
-                               .options(selectinload(Poll.options)).order_by(Poll.id)).all()
+                               .order_by(Poll.id)).all()
     # The first 50 voters of each option, as /results names them (the CSV has them all).
     return "polls", PollSchema(many=True).dump(poll_states(person, polls,
                                                            voters_shown=VOTERS_SHOWN))

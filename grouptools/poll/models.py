@@ -89,8 +89,8 @@ class PollOption(WidgetPart, PublicIdMixin, db.Model):
 class Participation(db.Model):
     """That a member took part — and, deliberately, nothing else: no time, no choice.
 
-    Its row is what a member's vote changes lock (FOR UPDATE), so two changes sent at
-    once by one member apply one after the other."""
+    Two changes sent at once by one member apply one after the other: each holds the
+    poll's row before it reads this one (poll/voting.py), and a withdrawal locks it too."""
 
     __tablename__ = "poll_participation"
 

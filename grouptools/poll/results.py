@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, bindparam, exists, func, literal, select, union_all
+from sqlalchemy import bindparam, exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import person_avatar
@@ -16,9 +16,11 @@ from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_
 from grouptools.core.errors import NotAllowed
 from grouptools.core.models import Membership, Person
 from grouptools.core.plainrows import plain_rows
+from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
+from grouptools.poll.optionrows import options_took_part_and_chose
 
 VOTERS_SHOWN = 50  # what /results names per option (the voters' list)
 VOTERS_PREVIEW = 5  # the page's row of avatars and the poll's JSON: the rest is counted
@@ -57,7 +59,7 @@ class Voter(NamedTuple):
 
 @dataclass
 class OptionResult:
-    option: PollOption
+    option: PollOption  # or an optionrows.OptionRow (pages, JSON): what both have
     votes: int
     percent: float
     winner: bool
@@ -89,6 +91,7 @@ class PollState:
     results: Results | None
     results_visible_when: str | None
     can_vote: bool = field(default=False)
+    options: list = field(default_factory=list)  # [OptionRow] in their order
 
     @property
     def widget(self):
@@ -108,43 +111,6 @@ def results_hidden_until(poll, manager, voted, closed):
     return "never"
 
 
-# Only open ballots have votes (voting.py): a secret one's participation joins none.
-_TOOK_PART = (select(Vote.option_id).select_from(Participation)
-              .outerjoin(Vote, and_(Vote.poll_id == Participation.poll_id,
-                                    Vote.membership_id == Participation.membership_id))
-              .where(Participation.poll_id == bindparam("poll_id"),
-                     Participation.membership_id == bindparam("membership_id")))
-
-
-def _took_part_and_chose(polls, memberships):
-    """({(poll id, membership id)} of the askers' participations in these polls,
-    {poll id: option ids the asker chose} on open ballots — a secret one keeps none),
-    in one statement: every vote has its participation (voting.py)."""
-    if not polls:
-        return set(), {}
-    if len(polls) == 1:  # a page, a JSON answer: one statement built once
-        rows = plain_rows(_TOOK_PART, {"poll_id": polls[0].id,
-                                  "membership_id": memberships[0].id}).all()
-        took_part = {(polls[0].id, memberships[0].id)} if rows else set()
-        return took_part, {polls[0].id: {option_id for option_id, in rows
-                                         if option_id is not None}}
-    asker = {poll.id: membership.id for poll, membership in zip(polls, memberships)}
-    open_ballots = [poll.id for poll in polls if not poll.anonymous]
-    chose = and_(Vote.poll_id == Participation.poll_id,
-                 Vote.membership_id == Participation.membership_id,
-                 Vote.poll_id.in_(open_ballots))
-    took_part, chosen = set(), {}
-    for poll_id, membership_id, option_id in db.session.execute(
-            select(Participation.poll_id, Participation.membership_id, Vote.option_id)
-            .outerjoin(Vote, chose)
-            .where(Participation.poll_id.in_(asker),
-                   Participation.membership_id.in_(set(asker.values())))):
-        took_part.add((poll_id, membership_id))
-        if option_id is not None and asker[poll_id] == membership_id:
-            chosen.setdefault(poll_id, set()).add(option_id)
-    return took_part, chosen
-
-
 def poll_state(person, poll, with_results=True, voters_shown=VOTERS_PREVIEW):
     """The poll as `person` may see it (404 for strangers, 401 for nobody), its results
     naming the first `voters_shown` voters of each option (the page's row of avatars;
@@ -155,28 +121,31 @@ def poll_state(person, poll, with_results=True, voters_shown=VOTERS_PREVIEW):
 def poll_states(person, polls, with_results=True, voters_shown=VOTERS_PREVIEW):
     """Each poll as `person` may see it (404 for strangers, 401 for nobody), read with
     the same handful of statements however many polls there are (the group's export
-    asks for all of them; load their options up front)."""
+    asks for all of them)."""
     memberships = [authorize(person, Action.VIEW_GROUP, poll) for poll in polls]
     _count_pools_if_closed(polls)
-    voted, mine = _took_part_and_chose(polls, memberships)
+    options, voted, mine = options_took_part_and_chose(polls, memberships)
     states = []
+    now = utcnow()
     for poll, membership in zip(polls, memberships):
         manager = can(person, Action.MANAGE_WIDGET, poll, membership)
-        closed = poll.is_closed()
+        closed = poll.is_closed(now)
         took_part = (poll.id, membership.id) in voted
         if poll.anonymous:
             my_vote = None if took_part else []
         else:
-            my_vote = [o.public_id for o in poll.options if o.id in mine.get(poll.id, ())]
+            chosen = mine.get(poll.id, ())
+            my_vote = [o.public_id for o in options[poll.id] if o.id in chosen]
         hidden = results_hidden_until(poll, manager, took_part, closed)
         can_vote = not closed and (not took_part or poll.allow_change)
         states.append(PollState(poll, membership, manager, closed, took_part, my_vote, None,
-                                hidden, can_vote))
+                                hidden, can_vote, options[poll.id]))
     shown = [state for state in states if with_results and state.results_visible_when is None]
     if not shown:
         return states
     for state, results in zip(shown, _results_of([(s.poll, s.manager) for s in shown],
-                                                 voters_shown)):
+                                                 voters_shown,
+                                                 {s.poll.id: s.options for s in shown})):
         state.results = results
     return states
 
@@ -210,7 +179,7 @@ def poll_results(person, poll):
     state = poll_state(person, poll, with_results=False)
     if state.results_visible_when is not None:
         raise ResultsHidden(state.results_visible_when)
-    return poll_results_for(poll, state.manager)
+    return _results_of([(poll, state.manager)], VOTERS_SHOWN, {poll.id: state.options})[0]
 
 
 def poll_results_for(poll, manager, with_voters=True):
@@ -221,17 +190,22 @@ def poll_results_for(poll, manager, with_voters=True):
     return _results_of([(poll, manager)], shown)[0]
 
 
-def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN):
+def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None):
     """Results of each (poll, whether the asker manages it), read together: the same
     statements for one poll as for every poll of a group; the first `voters_shown`
-    voters of each option (0: none, the counts only)."""
+    voters of each option (0: none, the counts only). `options`: {poll id: [OptionRow]}
+    already read; else each poll's `options` (ORM rows, with their pictures' bytes:
+    what the pictures draw)."""
     with_voters = voters_shown > 0
     polls = [poll for poll, _ in polls_and_managers]
+    if options is None:
+        options = {poll.id: poll.options for poll in polls}
     managed = [poll for poll, manager in polls_and_managers if manager]
     open_ballots = [poll for poll in polls if not poll.anonymous]
     secret = [poll for poll in polls if poll.anonymous]
     pending = ballots.pending_counts(secret) if secret else {}
-    voters = _first_voters([o for poll in open_ballots for o in poll.options], voters_shown) \
+    voters = _first_voters([o for poll in open_ballots for o in options[poll.id]],
+                           voters_shown) \
         if with_voters else {}
     not_voted, not_voted_counts = _not_voted([poll for poll in managed if not poll.anonymous])
     not_voted_counts.update(_not_voted_counts([poll for poll in managed if poll.anonymous]))
@@ -241,7 +215,7 @@ def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN):
         if poll.anonymous:
             counted, pending_here = poll.ballots_counted, pending.get(poll.id, 0)
         shown = voters if with_voters and not poll.anonymous else None
-        results = _results(poll, shown, counted, pending_here)
+        results = _results(poll, options[poll.id], shown, counted, pending_here)
         if manager:
             results.not_voted_count = not_voted_counts[poll.id]
             if not poll.anonymous:
@@ -250,10 +224,9 @@ def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN):
     return answers
 
 
-def _results(poll, voters, counted, pending):
-    """One poll's Results from what was read: `voters` {option id: [Voter]} (None on a
-    secret ballot), `counted`/`pending` on secret ballots."""
-    options = poll.options
+def _results(poll, options, voters, counted, pending):
+    """One poll's Results from what was read: its `options`, `voters` {option id:
+    [Voter]} (None on a secret ballot), `counted`/`pending` on secret ballots."""
     voter_count = poll.voter_count
     base = voter_count if counted is None else counted
     top = max((o.votes for o in options), default=0)

@@ -105,13 +105,17 @@ class VoterList(PlainList):
         super().__init__(VoterSchema, _voter, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if not value:
-            return value if value is None else []
-        # One list's voters are of one group: their avatars' addresses differ by the id.
-        first = value[0]
-        before, after = avatar_url(first, absolute=True).rsplit(first.public_id, 1)
-        return [{"member_id": voter.public_id, "name": voter.display_name,
-                 "avatar_url": f"{before}{voter.public_id}{after}"} for voter in value]
+        return _voter_dicts(value)
+
+
+def _voter_dicts(voters):
+    if not voters:
+        return voters if voters is None else []
+    # One list's voters are of one group: their avatars' addresses differ by the id.
+    first = voters[0]
+    before, after = avatar_url(first, absolute=True).rsplit(first.public_id, 1)
+    return [{"member_id": voter.public_id, "name": voter.display_name,
+             "avatar_url": f"{before}{voter.public_id}{after}"} for voter in voters]
 
 
 class TallySchema(Schema):
@@ -158,6 +162,13 @@ class OptionResultSchema(Schema):
     voters_more = fields.Integer()
 
 
+def _option_result(r):
+    """An OptionResultSchema, written straight to a dict (PlainList): every poll JSON and
+    /results answer writes one per option."""
+    return {"id": r.option.public_id, "votes": r.votes, "percent": float(r.percent),
+            "winner": r.winner, "voters": _voter_dicts(r.voters), "voters_more": r.voters_more}
+
+
 class ResultsSchema(Schema):
     voter_count = fields.Integer(metadata={"description": "Members who took part, live"})
     counted = fields.Integer(allow_none=True, metadata={
@@ -165,7 +176,7 @@ class ResultsSchema(Schema):
                        "and at close); null on open ballots, whose counts are live"})
     pending = fields.Integer(allow_none=True, metadata={
         "description": "Secret ballots: ballots waiting to be counted; null on open ballots"})
-    options = fields.List(fields.Nested(OptionResultSchema))
+    options = PlainList(OptionResultSchema, _option_result)
     not_voted = VoterList(allow_none=True,
                           metadata={"description": "Managers, open ballots: first 200"})
     not_voted_count = fields.Integer(allow_none=True, metadata={"description": "Managers"})
@@ -182,7 +193,7 @@ class PollSchema(WidgetStateSchema):
     """A poll as one asker sees it (a service.PollState)."""
 
     description = fields.Function(lambda s: s.poll.description)
-    options = fields.Function(lambda s: _OPTIONS.dump(s.poll.options))
+    options = fields.Function(lambda s: _OPTIONS.dump(s.options))
     multiple = fields.Function(lambda s: s.poll.multiple)
     min_choices = fields.Function(lambda s: s.poll.min_choices)
     max_choices = fields.Function(lambda s: s.poll.max_choices)

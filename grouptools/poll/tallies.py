@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, can
-from grouptools.extensions import db
+from grouptools.core.plainrows import plain_rows, plain_scalar
 from grouptools.poll.models import PendingBallot, Poll, PollOption
 from grouptools.poll.results import results_hidden_until
 
@@ -37,16 +37,33 @@ class Counts:
 def read_counts(poll_id, anonymous):
     """The poll's counters as they are now (after a vote's commit, too): one statement,
     and on a secret ballot one more for the ballots waiting for their batch."""
-    rows = db.session.execute(_COUNTS, {"poll_id": poll_id}).all()
+    rows = plain_rows(_COUNTS, {"poll_id": poll_id}).all()
     voter_count = rows[0].voter_count if rows else 0
     counted = rows[0].ballots_counted if rows and anonymous else (0 if anonymous else None)
+    pending = plain_scalar(_PENDING, {"poll_id": poll_id}) if anonymous else None
+    return _counts(voter_count, [(row.public_id, row.votes) for row in rows], counted, pending)
+
+
+def counts_of(poll, options):
+    """The counts of a poll whose options (results.OptionRow, with their counters) this
+    request read already: no statement on an open ballot, one on a secret ballot (the
+    ballots waiting for their batch)."""
+    counted = pending = None
+    if poll.anonymous:
+        counted = poll.ballots_counted
+        pending = plain_scalar(_PENDING, {"poll_id": poll.id})
+    return _counts(poll.voter_count, [(o.public_id, o.votes) for o in options], counted,
+                   pending)
+
+
+def _counts(voter_count, options, counted=None, pending=None):
+    """Counts from the counters: `options` [(public id, votes)] in the options' order."""
     base = voter_count if counted is None else counted
-    top = max((row.votes for row in rows), default=0)
-    options = [Tally(row.public_id, row.votes,
-                     round(row.votes * 100 / base, 1) if base else 0.0,
-                     top > 0 and row.votes == top) for row in rows]
-    pending = db.session.scalar(_PENDING, {"poll_id": poll_id}) if anonymous else None
-    return Counts(voter_count, options, counted, pending)
+    top = max((votes for _, votes in options), default=0)
+    return Counts(voter_count, [Tally(public_id, votes,
+                                      round(votes * 100 / base, 1) if base else 0.0,
+                                      top > 0 and votes == top)
+                                for public_id, votes in options], counted, pending)
 
 
 @dataclass
@@ -75,8 +92,13 @@ class VoteContext:
         self.hidden = results_hidden_until(poll, manager, voted=True, closed=False)
         self.counts = None
 
-    def read(self):
-        self.counts = read_counts(self.poll_id, self.anonymous)
+    def read(self, counters=None):
+        """The counts as the vote leaves them: its own writes' (voting.Counters) where
+        they moved the counters, else read."""
+        if counters is not None:
+            self.counts = _counts(counters.voter_count, counters.options)
+        else:
+            self.counts = read_counts(self.poll_id, self.anonymous)
 
     def answer(self, chosen):
         """The answer to a vote that chose `chosen` (option public ids)."""

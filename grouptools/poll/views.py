@@ -9,10 +9,12 @@ from flask_babel import gettext, ngettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
+from grouptools.core.avatarrow import avatar_row
+from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import field_errors, shown_on_form
 from grouptools.core.identity import current_person
-from grouptools.core.links import image_urls
+from grouptools.core.links import MEMBER_PLACEHOLDER, image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 from grouptools.core.ratelimits import rate_limited
@@ -43,9 +45,10 @@ def _show(poll, status=200, vote_error=None, chosen=None):
     chosen = set(chosen if chosen is not None else (state.my_vote or []))
     options = [{"option": o, "image_url": urls[0], "thumb_url": urls[1],
                 "label": option_label(o), "chosen": o.public_id in chosen}
-               for o, urls in ((o, image_urls(o.image)) for o in poll.options)]
+               for o, urls in ((o, image_urls(o.image)) for o in state.options)]
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
+        result_rows=result_rows(poll, state.results, options),
         pictured=any(item["thumb_url"] for item in options),
         results=state.results, link=link, preview=widget_preview(poll), reminder=reminder,
         vote_error=vote_error,
@@ -60,6 +63,27 @@ def _show(poll, status=200, vote_error=None, chosen=None):
     ), status
 
 
+def result_rows(poll, results, options):
+    """What the results section prints for each option (poll/_results.html): its label,
+    count, bar width, thumbnail and first voters with the link to all of them."""
+    if results is None:
+        return []
+    before, after = url_for("poll_pages.option_voters", pid=poll.public_id,
+                            oid=MEMBER_PLACEHOLDER).rsplit(MEMBER_PLACEHOLDER, 1)
+    rows = []
+    for r, item in zip(results.options, options):
+        counted = votes_label(r.votes, r.percent)
+        row = {"result": r, "label": item["label"], "counted": counted,
+               "width": min(max(int(round(r.percent)), 0), 100),
+               "thumb_url": item["thumb_url"], "voters_url": None}
+        if r.voters:
+            row.update(voters_url=f"{before}{r.option.public_id}{after}",
+                       avatars=avatar_row(r.voters, "small"),
+                       voters_label=ngettext("%(num)d voter", "%(num)d voters", r.votes))
+        rows.append(row)
+    return rows
+
+
 @bp.get("/p/<pid:pid>")
 def show_poll(pid):
     return member_page_or_public_card(POLL, pid, lambda loaded: _show(loaded.widget))
@@ -68,26 +92,21 @@ def show_poll(pid):
 @bp.post("/p/<pid:pid>/vote")
 @rate_limited("vote")
 def vote(pid):
-    poll, person, _ = load_widget(Poll, pid, Action.ACT)
     chosen = request.form.getlist("option_ids")
+    # Read and checked before the write begins (api.cast_vote says why).
+    with before_the_write():
+        poll, person, _ = load_widget(Poll, pid, Action.ACT)
+        try:
+            option_ids = _VOTE.load({"option_ids": chosen})["option_ids"]
+            ballot = voting.check_ballot(poll, option_ids)
+        except (ValidationError, DomainError) as error:
+            return _refused(poll, error, chosen)
+        anonymous = poll.anonymous  # the vote's commit expires the poll's row
     try:
-        option_ids = _VOTE.load({"option_ids": chosen})["option_ids"]
-        outcome = voting.cast_vote(person, poll, option_ids)
-    except ValidationError as error:
-        messages = error.messages.get("option_ids", [gettext("Invalid value.")])
-        return _show(poll, 422, " ".join(_flat(messages)), chosen)
-    except voting.AlreadyVoted:
-        # A secret ballot's form sent twice (a double tap) lands here: nothing stored
-        # can tell it from a second try, and both are answered by what is true of both.
-        flash(gettext("You have voted already: your secret vote was received and is counted "
-                      "with the others. It cannot be changed."), "info")
-        return redirect(url_for("poll_pages.show_poll", pid=pid, _anchor="results"), code=303)
+        outcome = voting.cast_vote(person, poll, option_ids, ballot=ballot)
     except DomainError as error:
-        if not shown_on_form(error):
-            raise
-        message = " ".join(_flat(field_errors(error).get("option_ids", [error.message])))
-        return _show(poll, error.status, message, chosen)
-    if outcome == "created" and poll.anonymous:
+        return _refused(poll, error, chosen)
+    if outcome == "created" and anonymous:
         flash(gettext("Your secret vote was received. It is counted with others, in a batch, "
                       "so nobody can see what you chose."), "success")
     elif outcome == "created":
@@ -97,6 +116,24 @@ def vote(pid):
     else:
         flash(gettext("Your vote is unchanged."), "info")
     return redirect(url_for("poll_pages.show_poll", pid=pid, _anchor="results"), code=303)
+
+
+def _refused(poll, error, chosen):
+    """The answer to a vote refused (the page again, the choices kept), or the error."""
+    if isinstance(error, ValidationError):
+        messages = error.messages.get("option_ids", [gettext("Invalid value.")])
+        return _show(poll, 422, " ".join(_flat(messages)), chosen)
+    if isinstance(error, voting.AlreadyVoted):
+        # A secret ballot's form sent twice (a double tap) lands here: nothing stored
+        # can tell it from a second try, and both are answered by what is true of both.
+        flash(gettext("You have voted already: your secret vote was received and is counted "
+                      "with the others. It cannot be changed."), "info")
+        return redirect(url_for("poll_pages.show_poll", pid=poll.public_id,
+                                _anchor="results"), code=303)
+    if not shown_on_form(error):
+        raise error
+    message = " ".join(_flat(field_errors(error).get("option_ids", [error.message])))
+    return _show(poll, error.status, message, chosen)
 
 
 def _flat(messages):
@@ -133,7 +170,7 @@ def live_results(pid):
             "voters_label": voters_label(poll.voter_count),
             "results_visible": state.results_visible_when is None, "options": []}
     if state.results_visible_when is None:
-        counts = tallies.read_counts(poll.id, poll.anonymous)
+        counts = tallies.counts_of(poll, state.options)  # read with the state
         body["pending_label"] = pending_label(counts)
         body["options"] = [{"id": t.id, "votes": t.votes, "percent": t.percent,
                             "winner": t.winner, "label": votes_label(t.votes, t.percent),

@@ -2,12 +2,14 @@
 
 Plain functions over the models; each asks core.access before anything and commits its
 own unit of work. Votes are counted by SQL expressions on counters, secret ones in
-batches (ballots.py); every change of a member's vote happens under a lock on that
-member's participation row (docs/architecture.md#traps-of-this-stack)."""
+batches (ballots.py); every change of a member's vote happens under a lock on the
+poll's row, taken before the member's participation and votes are read
+(docs/architecture.md#traps-of-this-stack)."""
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, case, delete, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, delete, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from grouptools.core.access import Action, authorize
@@ -15,8 +17,9 @@ from grouptools.core.closing import WidgetClosed
 from grouptools.core.conditional import version_moved
 from grouptools.core.database import unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotFound
-from grouptools.core.groups.service import record_activity
+from grouptools.core.groups.service import record_activity_now
 from grouptools.core.models import Membership
+from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
@@ -36,9 +39,25 @@ class ChangeNotAllowed(Conflict):
     default_message = _l("You already voted, and this poll does not allow changing votes.")
 
 
-def _chosen_options(poll, option_ids):
-    """The option rows' ids for public ids, checked against the poll's min/max (422)."""
-    by_public_id = dict(db.session.execute(_OPTION_IDS, {"poll_id": poll.id}).all())
+class _SettingsMoved(Exception):
+    """The poll's options or rules changed between checking a ballot and writing it."""
+
+
+class Ballot(NamedTuple):
+    """A vote checked against the poll's options and min/max (check_ballot)."""
+
+    chosen: frozenset  # the option rows' ids
+    positions: dict  # option row id → position, every option of the poll (secret ballots)
+    seen: object  # the poll's `updated_at` (its settings' time) when it was checked
+
+
+def check_ballot(poll, option_ids):
+    """The ballot for public option ids, checked against the poll's options and min/max
+    (422). A read only: a write request checks before its write transaction begins
+    (core.database.before_the_write), and the vote's claim on the poll then finds out
+    whether the settings moved since (_claim_open_poll)."""
+    rows = plain_rows(_OPTION_IDS, {"poll_id": poll.id}).all()
+    by_public_id = {public_id: option_id for public_id, option_id, _ in rows}
     unknown = [i for i in option_ids if i not in by_public_id]
     if unknown:
         raise Invalid({"option_ids": [str(_l("Not an option of this poll."))]})
@@ -52,108 +71,149 @@ def _chosen_options(poll, option_ids):
             message = _l("Choose from %(min)d to %(max)d options.",
                          min=poll.min_choices, max=poll.max_choices)
         raise Invalid({"option_ids": [str(message)]})
-    return {by_public_id[i] for i in option_ids}
+    return Ballot(frozenset(by_public_id[i] for i in option_ids),
+                  {option_id: position for _, option_id, position in rows}, poll.updated_at)
 
 
-# The statements of a vote, built once: a vote runs a dozen, and building each one (and
-# its cache key) cost about as much as running it (docs/architecture.md#statement-budget).
-_CLAIM = (update(Poll)
-          .where(Poll.id == bindparam("the_poll"), Poll.closed_at.is_(None),
-                 or_(Poll.deadline.is_(None), Poll.deadline > bindparam("now")))
-          .values(version=Poll.version + 1, voter_count=Poll.voter_count + bindparam("delta"),
-                  updated_at=Poll.updated_at)
-          .execution_options(synchronize_session=False))
-_COUNT = (update(PollOption).where(PollOption.poll_id == bindparam("the_poll"))
-          .values(votes=PollOption.votes + case(
-              (PollOption.id.in_(bindparam("plus", expanding=True)), 1),
-              (PollOption.id.in_(bindparam("minus", expanding=True)), -1), else_=0))
-          .execution_options(synchronize_session=False))
-_OPTION_IDS = select(PollOption.public_id, PollOption.id).where(
+# The statements of a vote, built once on the tables (no ORM work: a vote's write holds
+# SQLite's writer's turn, bench/inprocess.py "turn ms"), each run on the session's
+# connection in its transaction (docs/architecture.md#statement-budget).
+_POLL, _OPTION, _VOTE = Poll.__table__, PollOption.__table__, Vote.__table__
+_PARTICIPATION = Participation.__table__
+_CLAIM = (update(_POLL)
+          .where(_POLL.c.id == bindparam("the_poll"), _POLL.c.closed_at.is_(None),
+                 or_(_POLL.c.deadline.is_(None), _POLL.c.deadline > bindparam("now")))
+          .values(version=_POLL.c.version + 1,
+                  voter_count=_POLL.c.voter_count + bindparam("delta"),
+                  updated_at=_POLL.c.updated_at)
+          .returning(_POLL.c.updated_at, _POLL.c.voter_count))
+# Every option row of the poll is written, chosen or not (_count); what they hold after
+# is what the vote answers.
+_COUNT = (update(_OPTION).where(_OPTION.c.poll_id == bindparam("the_poll"))
+          .values(votes=_OPTION.c.votes + case(
+              (_OPTION.c.id.in_(bindparam("plus", expanding=True)), 1),
+              (_OPTION.c.id.in_(bindparam("minus", expanding=True)), -1), else_=0))
+          .returning(_OPTION.c.public_id, _OPTION.c.votes, _OPTION.c.position))
+_OPTION_IDS = select(PollOption.public_id, PollOption.id, PollOption.position).where(
     PollOption.poll_id == bindparam("poll_id"))
 _LOCK_POLL = select(Poll.id).where(Poll.id == bindparam("poll_id")).with_for_update()
-_STATUS = select(Membership.status).where(Membership.id == bindparam("membership_id"))
-_MINE = ((Participation.poll_id == bindparam("poll_id"))
-         & (Participation.membership_id == bindparam("membership_id")))
-_LOCK_PARTICIPATION = select(Participation.id).where(_MINE).with_for_update()
-_MY_VOTES = select(Vote.option_id, Vote.created_at, Vote.first_vote).where(
-    Vote.poll_id == bindparam("poll_id"), Vote.membership_id == bindparam("membership_id"))
-_UNCHOOSE = (delete(Vote)
-             .where(Vote.poll_id == bindparam("poll_id"),
-                    Vote.membership_id == bindparam("membership_id"),
-                    Vote.option_id.in_(bindparam("removed", expanding=True)))
-             .execution_options(synchronize_session=False))
-_CHOOSE = insert(Vote)
-_TAKE_PART = insert(Participation)
+# Whether the member still is one, whether they took part, and what they chose: one
+# read. On PostgreSQL it follows the lock on the poll's row, which every vote, withdrawal
+# and removal takes before it touches a member's participation and votes (withdraw_vote
+# by its claim, departures.py first of all), so this read is not overtaken; on SQLite
+# the write transaction holds the database.
+_MINE_NOW = (select(Membership.status, Participation.id.label("participation_id"),
+                    Vote.option_id, Vote.created_at, Vote.first_vote)
+             .select_from(Membership)
+             .outerjoin(Participation,
+                        and_(Participation.poll_id == bindparam("poll_id"),
+                             Participation.membership_id == Membership.id))
+             .outerjoin(Vote, and_(Vote.poll_id == Participation.poll_id,
+                                   Vote.membership_id == Membership.id))
+             .where(Membership.id == bindparam("membership_id")))
+_UNCHOOSE = delete(_VOTE).where(_VOTE.c.poll_id == bindparam("poll_id"),
+                                _VOTE.c.membership_id == bindparam("membership_id"),
+                                _VOTE.c.option_id.in_(bindparam("removed", expanding=True)))
+_CHOOSE = insert(_VOTE)
+_TAKE_PART = insert(_PARTICIPATION)
 
 
-def _claim_open_poll(poll, now, voters_delta):
+def _run(statement, params):
+    return db.session.connection().execute(statement, params)
+
+
+def _claim_open_poll(poll, now, voters_delta, seen=None):
     """Bump the poll's version (and voter count) only while it is open: the closed check
     and the write are one statement, so a vote cannot slip past a close or a deadline.
     It also holds the poll's row until commit. `updated_at` stays: it is the settings'
-    time, and a vote's time beside a participation would name a secret voter."""
-    result = db.session.execute(_CLAIM, {"the_poll": poll.id, "now": now, "delta": voters_delta})
-    if result.rowcount != 1:
+    time, and a vote's time beside a participation would name a secret voter. A ballot
+    checked before the write (`seen`: the settings' time then) is written only if the
+    settings did not move since. The poll's voter count after it."""
+    row = _run(_CLAIM, {"the_poll": poll.id, "now": now, "delta": voters_delta}).first()
+    if row is None:
         raise WidgetClosed(poll)
+    if seen is not None and row.updated_at != seen:
+        raise _SettingsMoved()
     version_moved(poll)
+    return row.voter_count
 
 
 def _count(poll, plus=(), minus=()):
     """Move the counters in SQL. Every option row of the poll is written, chosen or not,
-    so not even the database's own row versions show which option a vote went to."""
-    db.session.execute(_COUNT, {"the_poll": poll.id, "plus": sorted(plus),
-                                "minus": sorted(minus)})
+    so not even the database's own row versions show which option a vote went to. The
+    options' (public id, votes) after it, in their order."""
+    rows = _run(_COUNT, {"the_poll": poll.id, "plus": sorted(plus), "minus": sorted(minus)})
+    return [(public_id, votes) for public_id, votes, _ in sorted(rows, key=lambda r: r[2])]
 
 
 def _choose(poll, membership, options, now, first_vote):
-    db.session.execute(_CHOOSE, [{"poll_id": poll.id, "option_id": o,
-                                  "membership_id": membership.id, "created_at": now,
-                                  "first_vote": first_vote} for o in sorted(options)])
+    _run(_CHOOSE, [{"poll_id": poll.id, "option_id": o, "membership_id": membership.id,
+                    "created_at": now, "first_vote": first_vote} for o in sorted(options)])
 
 
-def cast_vote(person, poll, option_ids, before_commit=None):
+class Counters(NamedTuple):
+    """What an open ballot's counters hold after a vote, read by the vote's own writes."""
+
+    voter_count: int
+    options: list  # [(option public id, votes)] in the options' order
+
+
+def cast_vote(person, poll, option_ids, before_commit=None, ballot=None):
     """'created' (first vote), 'changed' or 'same'. 409 when closed, when a secret ballot
-    is voted twice, or a change without allow_change; 422 outside min/max.
+    is voted twice, or a change without allow_change; 422 outside min/max. `ballot`:
+    check_ballot's, when the route checked it before the write began.
 
-    `before_commit()` is called in the vote's own transaction just before it commits:
-    what it reads then (the counts a vote answers, tallies.py) is what this vote left,
-    without a transaction of its own."""
+    `before_commit(counters)` is called in the vote's own transaction just before it
+    commits, with the open ballot's Counters as its writes left them (None where it did
+    not move them): what it reads then (the counts a vote answers, tallies.py) is what
+    this vote left, without a transaction of its own."""
     membership = authorize(person, Action.ACT, poll)
     if poll.is_closed():
         raise WidgetClosed(poll)
-    chosen = _chosen_options(poll, option_ids)
+    ballot = ballot or check_ballot(poll, option_ids)
     commit = _committer(before_commit)
     with unit_of_work():
         try:
-            return _apply_vote(poll, membership, chosen, commit)
-        except IntegrityError:
-            # Two first votes of one member at once: the other one created the
-            # participation; now this one is a change of it, under its lock.
+            try:
+                return _apply_vote(poll, membership, ballot.chosen, commit, ballot)
+            except IntegrityError:
+                # Two first votes of one member at once: the other one created the
+                # participation; now this one is a change of it, under its lock.
+                db.session.rollback()
+                return _apply_vote(poll, membership, ballot.chosen, commit, ballot)
+        except _SettingsMoved:
+            # The options or rules changed since the ballot was checked: check it again,
+            # inside the write this time.
             db.session.rollback()
-            return _apply_vote(poll, membership, chosen, commit)
+            return cast_vote(person, poll, option_ids, before_commit)
 
 
 def _committer(before_commit):
-    def commit():
+    def commit(counters=None):
         if before_commit is not None:
-            before_commit()
+            before_commit(counters)
         db.session.commit()
     return commit
 
 
-def _apply_vote(poll, membership, chosen, commit=None):
-    commit = commit or db.session.commit
+def _apply_vote(poll, membership, chosen, commit=None, ballot=None):
+    commit = commit or (lambda counters=None: db.session.commit())
+    seen = ballot.seen if ballot is not None else None
     now = utcnow()
     mine = {"poll_id": poll.id, "membership_id": membership.id}
     # The poll's row first, as a removal does (departures.py), then whether the member
     # still is one: a vote racing the member's removal lands before it or not at all.
-    db.session.execute(_LOCK_POLL, mine)
-    if db.session.scalar(_STATUS, mine) != "active":
+    # (SQLite: the write transaction holds the whole database already.)
+    if db.session.get_bind().dialect.name != "sqlite":
+        _run(_LOCK_POLL, mine)
+    rows = plain_rows(_MINE_NOW, mine).all()
+    if not rows or rows[0].status != "active":
         raise NotFound()
-    taken = db.session.scalar(_LOCK_PARTICIPATION, mine)
-    if taken is not None:
+    if rows[0].participation_id is not None:
         if poll.anonymous:
             raise AlreadyVoted()
-        stored = db.session.execute(_MY_VOTES, mine).all()
+        stored = [(row.option_id, row.created_at, row.first_vote) for row in rows
+                  if row.option_id is not None]
         current = {option_id for option_id, _, _ in stored}
         if current == chosen:
             outcome = "created" if _just_cast(stored, now) else "same"
@@ -161,29 +221,30 @@ def _apply_vote(poll, membership, chosen, commit=None):
             return outcome
         if not poll.allow_change:
             raise ChangeNotAllowed()
-        _claim_open_poll(poll, now, 0)
+        voter_count = _claim_open_poll(poll, now, 0, seen)
         removed, added = current - chosen, chosen - current
         if removed:
-            db.session.execute(_UNCHOOSE, {**mine, "removed": sorted(removed)})
+            _run(_UNCHOOSE, {**mine, "removed": sorted(removed)})
         if added:
             _choose(poll, membership, added, now, first_vote=False)
-        _count(poll, plus=added, minus=removed)
-        record_activity(membership)
-        commit()
+        options = _count(poll, plus=added, minus=removed)
+        record_activity_now(membership.id, now)
+        commit(Counters(voter_count, options))
         return "changed"
-    _claim_open_poll(poll, now, 1)
-    db.session.execute(_TAKE_PART, mine)
+    voter_count = _claim_open_poll(poll, now, 1, seen)
+    _run(_TAKE_PART, mine)
     if poll.anonymous:
         # The ballot joins the pending pool with no member on it; no counter and no
         # "last active" moves with this one vote (ballots.py).
-        counted = ballots.add_ballot(poll, chosen)
+        positions = ballot.positions if ballot is not None else None
+        counted = ballots.add_ballot(poll, chosen, positions)
         commit()
         ballots.after_counting(counted)
         return "created"
     _choose(poll, membership, chosen, now, first_vote=True)
-    _count(poll, plus=chosen)
-    record_activity(membership)
-    commit()
+    options = _count(poll, plus=chosen)
+    record_activity_now(membership.id, now)
+    commit(Counters(voter_count, options))
     return "created"
 
 

@@ -5,7 +5,7 @@ anything; each commits its own unit of work."""
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, delete, func, literal, select
+from sqlalchemy import and_, bindparam, delete, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -359,6 +359,18 @@ def record_activity(membership):
     quiet; the caller's transaction commits it."""
     if membership is not None:
         membership.last_active_at = utcnow()
+
+
+_ACTIVE_NOW = (update(Membership.__table__)
+               .where(Membership.__table__.c.id == bindparam("membership_id"))
+               .values(last_active_at=bindparam("now")))
+
+
+def record_activity_now(membership_id, now):
+    """record_activity as one UPDATE in the caller's transaction, for a write that
+    flushes no ORM object (a vote, poll/voting.py): the loaded membership keeps its old
+    time until the commit expires it."""
+    db.session.connection().execute(_ACTIVE_NOW, {"membership_id": membership_id, "now": now})
 
 
 def my_groups(person):
