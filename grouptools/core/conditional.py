@@ -22,7 +22,8 @@ import os
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import case, event, func, inspect, literal, select, union_all, update
+from sqlalchemy import (bindparam, case, event, func, inspect, literal, select, union_all,
+                        update)
 from sqlalchemy.orm import Session
 
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
@@ -219,6 +220,21 @@ def group_widgets_clock(models, now=None):
                     .scalar_subquery()
                     for aggregate in (func.count(), func.coalesce(func.sum(model.version), 0),
                                       func.coalesce(func.max(model.id), 0), passed)]
+    return columns
+
+
+_CLOCK_COLUMNS = {}
+
+
+def group_widgets_clock_columns(models):
+    """`group_widgets_clock(models, now)` with `now` a bound parameter ("now"), built
+    once per set of models: the same column objects each time, so a statement made of
+    them is built once too (core.loaders.load_group's `also`, with {"now": utcnow()})."""
+    models = tuple(models)
+    columns = _CLOCK_COLUMNS.get(models)
+    if columns is None:
+        columns = _CLOCK_COLUMNS.setdefault(
+            models, tuple(group_widgets_clock(models, bindparam("now"))))
     return columns
 
 

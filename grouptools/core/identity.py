@@ -201,6 +201,18 @@ def require_person():
     return person
 
 
+def refuse_nobody_by_the_answer():
+    """For a route that needs someone (a blueprint's before_request): 401 when nobody
+    is known. A GET with a cookie or a token (no body to read first) has its asker read
+    when the route asks (with what it is about: core.loaders.load_widget, load_group)
+    and is refused at the latest before answering (refuse_unread_asker), so that asker
+    costs no statement of its own; any other request is refused here."""
+    if request.method in SAFE_METHODS and (g.get("cookie_unread") or g.get("token_unread")):
+        g.person_needed = True
+        return
+    require_person()
+
+
 def sign_in(person):
     """Bind the browser's session to `person` (not for token or cookieless API calls)."""
     if g.get("auth") in ("token", "anonymous-api"):
