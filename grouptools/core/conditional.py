@@ -280,6 +280,9 @@ def app_build():
 
 def _not_modified(error):
     response = current_app.response_class(status=304)
+    # No body, so no type: a 304 carries none (RFC 9110, 15.4.5), and its Vary and
+    # Cache-Control are then set once (`_finish`), not as an HTML page's first.
+    del response.headers["Content-Type"]
     return response
 
 
