@@ -176,11 +176,10 @@ def _etag_of(parts, person, membership):
     asker = (person.id, person.name) if person is not None else None
     mine = None if membership is None else (membership.id, membership.role, membership.status,
                                             membership.nickname)
-    for part in (request.path, request.query_string, str(get_locale()), secret, asker, mine,
-                 *parts):
-        data = repr(part).encode("utf-8")
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
+    # One repr of the whole tuple: each part's repr is delimited in it (strings quoted
+    # and escaped), so ("ab", "c") and ("a", "bc") differ as they must.
+    digest.update(repr((request.path, request.query_string, str(get_locale()), secret, asker,
+                        mine, parts)).encode("utf-8"))
     return digest.hexdigest()[:32]
 
 

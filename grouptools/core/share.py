@@ -216,7 +216,9 @@ def _picture_answer(etag, data, mimetype, cache_control):
     headers = [("ETag", quote_etag(etag)), ("Cache-Control", cache_control),
                ("Vary", "Accept-Language, Cookie")]
     if data is None:
-        return current_app.response_class(status=304, headers=headers)
+        response = current_app.response_class(status=304, headers=headers)
+        del response.headers["Content-Type"]  # no body, no type (RFC 9110, 15.4.5)
+        return response
     return current_app.response_class(data, mimetype=mimetype, headers=headers)
 
 
