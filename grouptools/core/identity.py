@@ -288,7 +288,10 @@ class CookieSessions(SecureCookieSessionInterface):
         if met is not None:
             values, signed_at = met
             if time.time() - signed_at <= max_age:
-                self._met.move_to_end(key)
+                try:
+                    self._met.move_to_end(key)
+                except KeyError:  # another thread let it go meanwhile: still valid
+                    pass
                 return self.session_class(values)
             self._met.pop(key, None)
         try:
