@@ -22,7 +22,8 @@ import os
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import case, event, func, inspect, literal, select, union_all, update
+from sqlalchemy import (bindparam, case, event, func, inspect, literal, select, union_all,
+                        update)
 from sqlalchemy.orm import Session
 
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
@@ -161,7 +162,7 @@ def answer_if_unchanged(*parts, person=None, membership=None, again=None):
 
 
 def _etag_of(parts, person, membership):
-    digest = hashlib.sha256(app_build().encode())
+    digest = _build_digest().copy()
     secret = None
     if _is_page():
         # A page holds forms: the session's own CSRF secret goes in (the signed token a
@@ -175,11 +176,10 @@ def _etag_of(parts, person, membership):
     asker = (person.id, person.name) if person is not None else None
     mine = None if membership is None else (membership.id, membership.role, membership.status,
                                             membership.nickname)
-    for part in (request.path, request.query_string, str(get_locale()), secret, asker, mine,
-                 *parts):
-        data = repr(part).encode("utf-8")
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
+    # One repr of the whole tuple: each part's repr is delimited in it (strings quoted
+    # and escaped), so ("ab", "c") and ("a", "bc") differ as they must.
+    digest.update(repr((request.path, request.query_string, str(get_locale()), secret, asker,
+                        mine, parts)).encode("utf-8"))
     return digest.hexdigest()[:32]
 
 
@@ -222,6 +222,21 @@ def group_widgets_clock(models, now=None):
     return columns
 
 
+_CLOCK_COLUMNS = {}
+
+
+def group_widgets_clock_columns(models):
+    """`group_widgets_clock(models, now)` with `now` a bound parameter ("now"), built
+    once per set of models: the same column objects each time, so a statement made of
+    them is built once too (core.loaders.load_group's `also`, with {"now": utcnow()})."""
+    models = tuple(models)
+    columns = _CLOCK_COLUMNS.get(models)
+    if columns is None:
+        columns = _CLOCK_COLUMNS.setdefault(
+            models, tuple(group_widgets_clock(models, bindparam("now"))))
+    return columns
+
+
 def uncached(view):
     """A route whose answer must never be kept or answered 304 (a code that rotates)."""
     @functools.wraps(view)
@@ -232,6 +247,15 @@ def uncached(view):
 
 
 _build = None
+_build_hash = None
+
+
+def _build_digest():
+    """sha256 fed with the app's build: every ETag starts from a copy of it."""
+    global _build_hash
+    if _build_hash is None:
+        _build_hash = hashlib.sha256(app_build().encode())
+    return _build_hash
 
 
 def app_build():
@@ -255,6 +279,9 @@ def app_build():
 
 def _not_modified(error):
     response = current_app.response_class(status=304)
+    # No body, so no type: a 304 carries none (RFC 9110, 15.4.5), and its Vary and
+    # Cache-Control are then set once (`_finish`), not as an HTML page's first.
+    del response.headers["Content-Type"]
     return response
 
 
@@ -265,13 +292,26 @@ def _finish(response):
     etag = g.get("etag")
     if etag and g.get("etag_moved") and "etag_again" in g:
         etag = g.etag_again()
-    if etag and response.status_code in (200, 304) and response.get_etag()[0] is None:
-        response.set_etag(etag, weak=True)
-        if "no-store" not in response.headers.get("Cache-Control", ""):
-            response.headers["Cache-Control"] = REVALIDATE
-        response.vary.add("Cookie")
-        response.vary.add("Accept-Language")
+    if etag and response.status_code in (200, 304):
+        headers = response.headers
+        if "ETag" in headers:
+            return response
+        headers["ETag"] = f'W/"{etag}"'  # hex digits: nothing to quote
+        if "no-store" not in headers.get("Cache-Control", ""):
+            headers["Cache-Control"] = REVALIDATE
+        _vary_on_cookie_and_language(response)
     return response
+
+
+def _vary_on_cookie_and_language(response):
+    """`Vary: Cookie, Accept-Language` added to what the answer varies on already: set
+    at once when it varies on nothing yet (a 304 here), as HeaderSet would, without
+    parsing the header again for each name."""
+    if "Vary" not in response.headers:
+        response.headers["Vary"] = "Cookie, Accept-Language"
+        return
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
 
 
 def init_app(app):

@@ -3,9 +3,14 @@
 A request carrying `Authorization` is judged by it alone: a bad token is 401, never a
 fall-back to the cookie, and it needs no CSRF token. A cookie request that changes
 anything must carry a CSRF token (forms include it, scripts send X-CSRFToken)."""
+import time
+from collections import OrderedDict
+
 from flask import current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
 from flask_smorest import abort
+from itsdangerous import BadSignature
 from sqlalchemy import bindparam, select
 from werkzeug.exceptions import HTTPException
 
@@ -196,6 +201,18 @@ def require_person():
     return person
 
 
+def refuse_nobody_by_the_answer():
+    """For a route that needs someone (a blueprint's before_request): 401 when nobody
+    is known. A GET with a cookie or a token (no body to read first) has its asker read
+    when the route asks (with what it is about: core.loaders.load_widget, load_group)
+    and is refused at the latest before answering (refuse_unread_asker), so that asker
+    costs no statement of its own; any other request is refused here."""
+    if request.method in SAFE_METHODS and (g.get("cookie_unread") or g.get("token_unread")):
+        g.person_needed = True
+        return
+    require_person()
+
+
 def sign_in(person):
     """Bind the browser's session to `person` (not for token or cookieless API calls)."""
     if g.get("auth") in ("token", "anonymous-api"):
@@ -229,7 +246,69 @@ def refuse_unread_asker(response):
     return response
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, without the work a browser's every request repeats:
+    the signing serializer is built once per set of keys (Flask builds one per request),
+    and a cookie met lately is not verified and decoded again — the same cookie string,
+    signed by the same keys, holds the same values. Its age is still checked against
+    PERMANENT_SESSION_LIFETIME on every request, as Flask checks it; a cookie whose
+    signature fails is never kept. Only cookies holding plain values (strings, numbers)
+    are kept, and each request gets its own copy (docs/architecture.md#speed)."""
+
+    KEEP = 4096  # cookies: a few hundred bytes each
+
+    def __init__(self):
+        self._serializers = {}
+        self._met = OrderedDict()  # (keys, cookie) → (values, signed at)
+
+    def get_signing_serializer(self, app):
+        return self._serializer(app)[1]
+
+    def _serializer(self, app):
+        """(the app's keys, its serializer)."""
+        if not app.secret_key:
+            return None, None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            self._serializers = {keys: serializer}  # one app's keys; a new set replaces it
+        return keys, serializer
+
+    def open_session(self, app, request):
+        keys, serializer = self._serializer(app)
+        if serializer is None:
+            return None
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        key = (keys, cookie)
+        met = self._met.get(key)
+        if met is not None:
+            values, signed_at = met
+            if time.time() - signed_at <= max_age:
+                try:
+                    self._met.move_to_end(key)
+                except KeyError:  # another thread let it go meanwhile: still valid
+                    pass
+                return self.session_class(values)
+            self._met.pop(key, None)
+        try:
+            values, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        if isinstance(values, dict) and all(
+                type(value) in (str, int, bool, float) or value is None
+                for value in values.values()):
+            self._met[key] = (dict(values), signed_at.timestamp())
+            if len(self._met) > self.KEEP:
+                self._met.popitem(last=False)
+        return self.session_class(values)
+
+
 def init_app(app):
+    app.session_interface = CookieSessions()
     app.before_request(load_identity)
     # Registered before core.security's headers, so it runs after them (Flask runs
     # after_request functions last registered first): a 401 made here gets them itself.

@@ -12,8 +12,15 @@ from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize, remember_m
 from grouptools.core.conditional import answer_if_widget_unchanged
 from grouptools.core.errors import NotFound
 from grouptools.core.identity import current_person, require_person, settle_asker, unread_asker
-from grouptools.core.models import Membership, Person
+from grouptools.core.models import Group, Membership, Person
 from grouptools.extensions import db
+
+
+class LoadedGroup(NamedTuple):
+    group: object
+    person: object  # None when nobody is known (and the action allowed that)
+    membership: object  # the asker's membership, whatever its status; None for none
+    values: tuple  # the values of the `also` columns
 
 
 class Loaded(NamedTuple):
@@ -111,6 +118,80 @@ def _with_membership(model):
             .options(contains_eager(model.group))
             .where(model.public_id == bindparam("public_id")))
     return _STATEMENTS[model]
+
+
+def load_group(public_id, also=(), values=None, action=Action.VIEW_PUBLIC_CARD):
+    """The group with this public id, the asker and their membership there, and the
+    values of `also` (columns correlated with Group, built once by the caller; their
+    bound parameters' values in `values`), read in one statement: the asker too, when
+    nobody has read them yet (by the cookie's public id or the token's hash,
+    core.identity.unread_asker), as load_widget reads them with a widget. `membership_of`
+    then answers without reading again. Nothing is authorized here: `action` decides
+    only whether nobody is refused (401, before 404 for an unknown id); what the asker
+    may do is the caller's to ask (core.access.authorize).
+
+    :raise 401: a bad token, or nobody for an action that needs someone
+    :raise 404: the id is unknown"""
+    also = tuple(also)
+    params = {"public_id": public_id, **(values or {})}
+    asker = unread_asker()
+    if asker is not None:
+        by, value = asker
+        row = db.session.execute(_group_statement(also, by), {**params, "asker": value}).first()
+        if row is None:
+            if by == "token_hash" or action not in PUBLIC_ACTIONS:
+                require_person()  # the person is read now: 401 if nobody is known
+            raise NotFound()
+        group, membership, person, *extra = row
+        person = settle_asker(by, person)
+        if person is None:
+            if action not in PUBLIC_ACTIONS:
+                require_person()  # 401: nobody is known
+            membership = None  # the row read was not the asker's (signed out everywhere)
+        else:
+            remember_membership(person, group, membership)
+        return LoadedGroup(group, person, membership, tuple(extra))
+    person = current_person() if action in PUBLIC_ACTIONS else require_person()
+    if person is None:
+        row = db.session.execute(_group_statement(also, None), params).first()
+        if row is None:
+            raise NotFound()
+        return LoadedGroup(row[0], None, None, tuple(row[1:]))
+    row = db.session.execute(_group_statement(also, "person_id"),
+                             {**params, "asker": person.id}).first()
+    if row is None:
+        raise NotFound()
+    group, membership, *extra = row
+    remember_membership(person, group, membership)
+    return LoadedGroup(group, person, membership, tuple(extra))
+
+
+_GROUP_STATEMENTS = {}
+
+
+def _group_statement(also, by):
+    """load_group's statement, built once per process for each set of `also` columns
+    and each way the asker is known: None (nobody), "person_id" (read already), or
+    the Person column an unread asker is found by."""
+    key = (also, by)
+    statement = _GROUP_STATEMENTS.get(key)
+    if statement is None:
+        if by is None:
+            statement = select(Group, *also)
+        elif by == "person_id":
+            statement = (
+                select(Group, Membership, *also).select_from(Group)
+                .outerjoin(Membership, and_(Membership.group_id == Group.id,
+                                            Membership.person_id == bindparam("asker"))))
+        else:
+            statement = (
+                select(Group, Membership, Person, *also).select_from(Group)
+                .outerjoin(Person, getattr(Person, by) == bindparam("asker"))
+                .outerjoin(Membership, and_(Membership.group_id == Group.id,
+                                            Membership.person_id == Person.id)))
+        statement = _GROUP_STATEMENTS.setdefault(
+            key, statement.where(Group.public_id == bindparam("public_id")))
+    return statement
 
 
 def load_earned(model, public_id, widget_model, widget_id):

@@ -15,3 +15,19 @@ def plain_rows(statement, params=None):
 def plain_scalar(statement, params=None):
     """The first column of the first row of `statement`, or None."""
     return plain_rows(statement, params).scalar()
+
+
+def first_plain_row(statement, params=None):
+    """The first row of `statement` (columns only), or None — for the one light read an
+    answer may need alone (a picture's key, core.share.send_keyed_picture). When the
+    request has neither read nor changed anything yet, it is read on a connection of its
+    own, returned at once: one statement is a snapshot by itself, and the session's
+    transaction (begun, then rolled back when the request ends) is not set up for it.
+    Whatever the request reads next begins the session's transaction as usual, on a
+    snapshot of its own: read nothing this way that later reads must agree with. Else
+    it is read in the request's transaction, as `plain_rows` reads."""
+    session = db.session()
+    if session.in_transaction() or session.new or session.dirty or session.deleted:
+        return plain_rows(statement, params).first()
+    with session.get_bind().connect() as connection:
+        return connection.execute(statement, params or {}).first()

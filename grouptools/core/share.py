@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from PIL import Image, ImageDraw
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
+from werkzeug.http import quote_etag
 from werkzeug.urls import iri_to_uri
 
 from grouptools.core.conditional import app_build
@@ -211,15 +212,14 @@ def send_picture(etag, draw, mimetype="image/png", cache_control=SHARE_CACHE_CON
 
 
 def _picture_answer(etag, data, mimetype, cache_control):
+    # The headers in one list, not set one by one (each `vary.add` parses Vary again).
+    headers = [("ETag", quote_etag(etag)), ("Cache-Control", cache_control),
+               ("Vary", "Accept-Language, Cookie")]
     if data is None:
-        response = current_app.response_class(status=304)
-    else:
-        response = current_app.response_class(data, mimetype=mimetype)
-    response.set_etag(etag)
-    response.headers["Cache-Control"] = cache_control
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
-    return response
+        response = current_app.response_class(status=304, headers=headers)
+        del response.headers["Content-Type"]  # no body, no type (RFC 9110, 15.4.5)
+        return response
+    return current_app.response_class(data, mimetype=mimetype, headers=headers)
 
 
 # What a picture's ETag was the last time its key was met (a key is a small tuple).

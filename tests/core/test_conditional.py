@@ -80,7 +80,16 @@ def test_a_refused_act_moves_nothing(app, group_with):
     etag = reader.get(page).headers["ETag"]
     refused = actor.post(f"/api/v1/polls/{wid}/votes", json={"option_ids": ["Zz9Zz9Zz9Z"]})
     assert refused.status_code in (404, 422)
-    assert reader.get(page, headers={"If-None-Match": etag}).status_code == 304
+    unchanged = reader.get(page, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    # What a browser needs to keep using what it holds: the same ETag, asked again each
+    # time, for this cookie and language only; no body, so no type.
+    assert unchanged.headers["ETag"] == etag
+    assert unchanged.headers["Cache-Control"] == "private, no-cache"
+    assert {"Cookie", "Accept-Language"} <= {
+        name.strip() for name in unchanged.headers["Vary"].split(",")}
+    assert "Content-Type" not in unchanged.headers
+    assert unchanged.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_roster_change_or_a_new_name_changes_every_page_of_the_group(app, group_with, user):

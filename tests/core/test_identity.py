@@ -119,6 +119,26 @@ def test_a_tampered_session_cookie_is_nobody(client, app):
     assert client.get("/api/v1/me").status_code == 401
 
 
+def test_a_cookie_met_before_is_still_nobody_when_tampered_with(client, app):
+    sign_up_in_browser(client)
+    name = app.config["SESSION_COOKIE_NAME"]
+    assert client.get("/api/v1/me").status_code == 200  # this worker has met the cookie
+    cookie = client.get_cookie(name).value
+    client.set_cookie(name, cookie[:-2] + "xx")
+    assert client.get("/api/v1/me").status_code == 401
+    client.set_cookie(name, cookie)
+    assert client.get("/api/v1/me").status_code == 200
+
+
+def test_a_cookie_met_before_ends_when_its_year_is_over(client, app, monkeypatch):
+    sign_up_in_browser(client)
+    assert client.get("/api/v1/me").status_code == 200  # this worker has met the cookie
+    later = time.time() + timedelta(days=366).total_seconds()
+    monkeypatch.setattr(identity.time, "time", lambda: later)
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)
+    assert client.get("/api/v1/me").status_code == 401
+
+
 def test_the_session_cookie_is_signed_again_once_a_day_not_on_every_answer(
         client, app, monkeypatch):
     sign_up_in_browser(client)

@@ -56,6 +56,11 @@ def test_pictures_answer_304_to_their_etag(client, group):
         again = client.get(path, headers={"If-None-Match": etag})
         assert again.status_code == 304, path
         assert again.data == b""
+        assert again.headers["ETag"] == etag
+        assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+        assert {"Cookie", "Accept-Language"} <= {
+            name.strip() for name in again.headers["Vary"].split(",")}
+        assert "Content-Type" not in again.headers  # no body, no type
 
 
 def test_the_poster_etag_changes_when_the_group_is_renamed(client, group):
