@@ -17,6 +17,7 @@ from grouptools.checkin.certpages import my_certificates
 from grouptools.checkin.forms import FORM_FIELDS, read_checkin_form, too_many_photos, typed_checkin
 from grouptools.checkin.kind import CHECKIN
 from grouptools.checkin.models import Checkin, Habit
+from grouptools.checkin.pagerows import feed_rows, leaderboard_rows
 from grouptools.checkin.schemas import HabitCreateSchema
 from grouptools.checkin.streaks import is_scheduled
 from grouptools.core.access import Action, authorize
@@ -132,7 +133,8 @@ def _show(loaded, typed=None, errors=None, status=200):
                           also=makeup_range(habit, state))
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
-        leaderboard=board.leaderboard, feed=newest,
+        leaderboard=board.leaderboard, leaderboard_rows=leaderboard_rows(board.leaderboard),
+        feed=newest, feed_rows=feed_rows(newest, habit.group),
         more_today=max(board.done_count - len(newest), 0), makeups=_with_typed_day(makeup_days(habit, loaded.membership, state,
                                                              calendar.also_done),
                                                  (typed or {}).get("date")),
@@ -159,9 +161,9 @@ def todays_checkins(hid):
     shows the newest FEED_SHOWN and links here for the rest."""
     habit, _, _ = load_widget(Habit, hid)
     today = local_today(habit.group)
-    return render_template("checkin/today.html", habit=habit, group=habit.group,
-                           feed=stats.newest_checkins(habit, today, stats.FEED_MAX),
-                           shown_max=stats.FEED_MAX)
+    feed = stats.newest_checkins(habit, today, stats.FEED_MAX)
+    return render_template("checkin/today.html", habit=habit, group=habit.group, feed=feed,
+                           feed_rows=feed_rows(feed, habit.group), shown_max=stats.FEED_MAX)
 
 
 @bp.post("/h/<pid:hid>/checkin")
