@@ -8,11 +8,11 @@ Sharing, closing and deleting are the kit's (core.widgetpages)."""
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
-from grouptools.checkin.calendar import calendar_rows, month_view
+from grouptools.checkin.calendar import calendar_rows, month_view, weekday_header
 from grouptools.checkin.certpages import my_certificates
 from grouptools.checkin.forms import FORM_FIELDS, read_checkin_form, too_many_photos, typed_checkin
 from grouptools.checkin.kind import CHECKIN
@@ -128,6 +128,7 @@ def _show(loaded, typed=None, errors=None, status=200):
     board = stats.habit_stats(person, habit, known_counts=state.counts,
                               leaderboard_max=LEADERBOARD_SHOWN)
     newest = stats.newest_checkins(habit, state.today, FEED_SHOWN)
+    page_url = url_for("checkin_pages.show_habit", hid=habit.public_id)
     calendar = month_view(person, habit, state.today, request.args.get("month"),
                           request.args.get("day"), known=state.me,
                           also=makeup_range(habit, state))
@@ -140,8 +141,8 @@ def _show(loaded, typed=None, errors=None, status=200):
                                                  (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,
-        calendar=calendar, calendar_rows=calendar_rows(
-            calendar, url_for("checkin_pages.show_habit", hid=habit.public_id)),
+        calendar=calendar, calendar_rows=calendar_rows(calendar, page_url), page_url=page_url,
+        calendar_head=weekday_header(str(get_locale())),
         day_checkin=calendar.selected and stats.checkin_on(
             person, habit, calendar.selected),
         photos_max=Checkin.IMAGES_MAX, too_many_photos=too_many_photos(),
