@@ -55,6 +55,7 @@ class Month:
     following: str | None  # None: the month is this one
     selected: date | None  # the day opened, in this month
     also_done: set = frozenset()  # checked-in days of month_view's `also` range
+    achievements: list | None = None  # the asker's ([stats.Earned]) with `achievements`
 
 
 @lru_cache(maxsize=1024)
@@ -101,15 +102,16 @@ def read_day(typed, today):
     return day if date(1900, 1, 1) <= day <= today else None
 
 
-def month_view(person, habit, today, typed_month=None, typed_day=None, known=None, also=None):
+def month_view(person, habit, today, typed_month=None, typed_day=None, known=None, also=None,
+               achievements=False):
     """The asker's month `typed_month` (YYYY-MM; anything else: this month, as is a month
     still to come) of the habit, `today` being the group's local date; a day opened
     (`typed_day`, YYYY-MM-DD up to today) shows its own month. `known` and `also` as
-    stats.calendar takes them."""
+    stats.calendar takes them, and `achievements` (read in the same statement)."""
     selected = read_day(typed_day, today)
     month = selected.replace(day=1) if selected else read_month(typed_month)
     figures = stats.calendar(person, habit, month if month and month <= today else None,
-                             known=known, also=also)
+                             known=known, also=also, achievements=achievements)
     first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
     done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
     language = str(get_locale())
@@ -128,7 +130,8 @@ def month_view(person, habit, today, typed_month=None, typed_day=None, known=Non
         weeks=[cells[i:i + 7] for i in range(0, len(cells), 7)],
         weekdays=_weekdays(language), previous=previous,
         following=following.strftime("%Y-%m") if following <= today else None,
-        selected=selected, also_done=figures.get("also_done", frozenset()))
+        selected=selected, also_done=figures.get("also_done", frozenset()),
+        achievements=figures.get("achievements"))
 
 
 def calendar_rows(month, day_link):

@@ -60,10 +60,11 @@ MY_ACHIEVEMENTS = (select(Achievement.public_id, Achievement.days, Achievement.e
                    .order_by(Achievement.days))
 
 
-def my_certificates(habit, membership):
+def my_certificates(habit, membership, known=None):
     """[(row with days and earned_on, picture address, verification address)] the member
-    earned here."""
-    rows = plain_rows(MY_ACHIEVEMENTS, {"habit_id": habit.id, "membership_id": membership.id})
+    earned here; `known`: those rows, read already by this request (stats.calendar)."""
+    rows = known if known is not None else plain_rows(
+        MY_ACHIEVEMENTS, {"habit_id": habit.id, "membership_id": membership.id})
     return [(row, url_for("checkin_pages.certificate_picture", hid=habit.public_id,
                           aid=row.public_id),
              url_for("checkin_pages.verify_certificate", aid=row.public_id)) for row in rows]

@@ -131,7 +131,7 @@ def _show(loaded, typed=None, errors=None, status=200):
     page_url = url_for("checkin_pages.show_habit", hid=habit.public_id)
     calendar = month_view(person, habit, state.today, request.args.get("month"),
                           request.args.get("day"), known=state.me,
-                          also=makeup_range(habit, state))
+                          also=makeup_range(habit, state), achievements=True)
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
         leaderboard=board.leaderboard, leaderboard_rows=leaderboard_rows(board.leaderboard),
@@ -146,7 +146,7 @@ def _show(loaded, typed=None, errors=None, status=200):
         day_checkin=calendar.selected and stats.checkin_on(
             person, habit, calendar.selected),
         photos_max=Checkin.IMAGES_MAX, too_many_photos=too_many_photos(),
-        certificates=my_certificates(habit, loaded.membership),
+        certificates=my_certificates(habit, loaded.membership, known=calendar.achievements),
         values=typed or {}, errors=errors or {}, preview=widget_preview(habit),
         link=widget_link(habit)), status
 
