@@ -50,11 +50,36 @@ class Month:
     title: str
     value: str
     weeks: list  # of 7 cells: a Day, or None outside the month
-    weekdays: list  # (short name, full name) from Monday
+    weekdays: tuple  # (short name, full name) from Monday
     previous: str
     following: str | None  # None: the month is this one
     selected: date | None  # the day opened, in this month
     also_done: set = frozenset()  # checked-in days of month_view's `also` range
+    achievements: list | None = None  # the asker's ([stats.Earned]) with `achievements`
+
+
+@lru_cache(maxsize=1024)
+def _month_title(language, first):
+    """"December 2026", "2026年12月": the same for every page of that month and language."""
+    return format_skeleton("yMMMM", first, locale=get_locale())
+
+
+@lru_cache(maxsize=64)
+def _weekdays(language):
+    """[(short name, full name)] from Monday, in `language` (the request's)."""
+    locale = get_locale()
+    short, full = get_day_names("narrow", locale=locale), get_day_names("wide", locale=locale)
+    return tuple((short[i], full[i]) for i in range(7))
+
+
+@lru_cache(maxsize=64)
+def weekday_header(language):
+    """The calendar's head row of weekdays in `language` (the request's): worked out
+    once per language (a template loop per page cost more)."""
+    cells = "".join(f'<th scope="col" abbr="{escape(full)}"><span aria-hidden="true">'
+                    f'{escape(short)}</span><span class="sr-only">{escape(full)}</span></th>'
+                    for short, full in _weekdays(language))
+    return Markup(f"<tr>{cells}</tr>")
 
 
 def read_month(typed):
@@ -77,19 +102,19 @@ def read_day(typed, today):
     return day if date(1900, 1, 1) <= day <= today else None
 
 
-def month_view(person, habit, today, typed_month=None, typed_day=None, known=None, also=None):
+def month_view(person, habit, today, typed_month=None, typed_day=None, known=None, also=None,
+               achievements=False):
     """The asker's month `typed_month` (YYYY-MM; anything else: this month, as is a month
     still to come) of the habit, `today` being the group's local date; a day opened
     (`typed_day`, YYYY-MM-DD up to today) shows its own month. `known` and `also` as
-    stats.calendar takes them."""
+    stats.calendar takes them, and `achievements` (read in the same statement)."""
     selected = read_day(typed_day, today)
     month = selected.replace(day=1) if selected else read_month(typed_month)
     figures = stats.calendar(person, habit, month if month and month <= today else None,
-                             known=known, also=also)
+                             known=known, also=also, achievements=achievements)
     first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
     done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
-    locale = get_locale()
-    language = str(locale)
+    language = str(get_locale())
     cells = [None] * first.weekday()
     day = first
     while day < following:
@@ -99,14 +124,14 @@ def month_view(person, habit, today, typed_month=None, typed_day=None, known=Non
                          _cell_label(language, day, makeup, day in done, scheduled)))
         day += timedelta(days=1)
     cells += [None] * (-len(cells) % 7)
-    short, full = get_day_names("narrow", locale=locale), get_day_names("wide", locale=locale)
     previous = (first - timedelta(days=1)).strftime("%Y-%m")
     return Month(
-        title=format_skeleton("yMMMM", first, locale=locale), value=first.strftime("%Y-%m"),
+        title=_month_title(language, first), value=first.strftime("%Y-%m"),
         weeks=[cells[i:i + 7] for i in range(0, len(cells), 7)],
-        weekdays=[(short[i], full[i]) for i in range(7)], previous=previous,
+        weekdays=_weekdays(language), previous=previous,
         following=following.strftime("%Y-%m") if following <= today else None,
-        selected=selected, also_done=figures.get("also_done", frozenset()))
+        selected=selected, also_done=figures.get("also_done", frozenset()),
+        achievements=figures.get("achievements"))
 
 
 def calendar_rows(month, day_link):

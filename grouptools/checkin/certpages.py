@@ -19,6 +19,7 @@ from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_earned
 from grouptools.core.models import Group, Membership, Person
+from grouptools.core.plainrows import plain_rows
 from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.widgets import MeItem, MeSection
 from grouptools.extensions import db
@@ -51,18 +52,22 @@ def certificate_of(achievement):
         verify_url=absolute_url(verify_path(achievement)))
 
 
-# Built once per process (docs/architecture.md#speed): every habit page runs it.
-MY_ACHIEVEMENTS = (select(Achievement)
+# Built once per process (docs/architecture.md#speed): every habit page runs it, and
+# reads plain rows (what the page shows of each), not Achievement entities.
+MY_ACHIEVEMENTS = (select(Achievement.public_id, Achievement.days, Achievement.earned_on)
                    .where(Achievement.habit_id == bindparam("habit_id"),
                           Achievement.membership_id == bindparam("membership_id"))
                    .order_by(Achievement.days))
 
 
-def my_certificates(habit, membership):
-    """[(achievement, picture address, verification address)] the member earned here."""
-    rows = db.session.scalars(MY_ACHIEVEMENTS, {"habit_id": habit.id,
-                                                "membership_id": membership.id})
-    return [(row, card_path(row), verify_path(row)) for row in rows]
+def my_certificates(habit, membership, known=None):
+    """[(row with days and earned_on, picture address, verification address)] the member
+    earned here; `known`: those rows, read already by this request (stats.calendar)."""
+    rows = known if known is not None else plain_rows(
+        MY_ACHIEVEMENTS, {"habit_id": habit.id, "membership_id": membership.id})
+    return [(row, url_for("checkin_pages.certificate_picture", hid=habit.public_id,
+                          aid=row.public_id),
+             url_for("checkin_pages.verify_certificate", aid=row.public_id)) for row in rows]
 
 
 ME_PAGE_MAX = 50

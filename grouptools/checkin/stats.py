@@ -12,7 +12,10 @@ from datetime import date
 from typing import NamedTuple
 
 from flask_babel import gettext
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import (
+    Boolean, Integer, String, and_, bindparam, cast, literal_column, null, or_, select,
+    union_all,
+)
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from grouptools.checkin.board import ACTIVE, NAME, board_statement, not_done_query
@@ -180,26 +183,35 @@ def member_of(habit, membership, member_id):
     return member
 
 
-def calendar(person, habit, month=None, member_id=None, now=None, known=None, also=None):
+def calendar(person, habit, month=None, member_id=None, now=None, known=None, also=None,
+             achievements=False):
     """{month, days: [{date, makeup}], current_streak, longest_streak, total_days} of a
     member (the asker by default) for one month (default: this month).
 
     For the habit page: `known`, the asker's figures (service.Me) the request read
     already; `also`, a range of days (first, end) whose check-ins are read in the same
-    statement and answered as `also_done` (the days a make-up may still fill)."""
+    statement and answered as `also_done` (the days a make-up may still fill);
+    `achievements`, the member's achievements read in it too, as `achievements`
+    ([Earned] by days)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     member = member_of(habit, membership, member_id)
     today = local_today(habit.group, now)
     first, following = month_bounds(month or today)
-    read = plain_rows(MONTH_DAYS[bool(also)], {
+    read = plain_rows(MONTH_DAYS[bool(also), achievements], {
         "habit_id": habit.id, "membership_id": member.id, "first": first,
         "following": following, **({"also_first": also[0], "also_end": also[1]} if also else {})
     }).all()
+    earned = None
+    if achievements:
+        earned = [Earned(row.public_id, row.days, row.day) for row in read if row.part == 1]
+        read = [(row.day, row.makeup) for row in read if row.part == 0]
     answer = {"month": first.strftime("%Y-%m"),
               "days": [{"date": day.isoformat(), "makeup": makeup} for day, makeup in read
                        if first <= day < following]}
     if also:
         answer["also_done"] = {day for day, _ in read if also[0] <= day < also[1]}
+    if achievements:
+        answer["achievements"] = earned
     if known is not None and member is membership:
         figures = (known.current_streak, known.longest_streak, known.total_days)
     else:
@@ -210,21 +222,43 @@ def calendar(person, habit, month=None, member_id=None, now=None, known=None, al
             "total_days": figures[2]}
 
 
-def _month_days(with_also):
+def _month_days(with_also, with_achievements):
     """A member's check-in days of a month (`first` to `following`), and `with_also`
-    those of a range of days besides (`also_first` to `also_end`)."""
+    those of a range of days besides (`also_first` to `also_end`); `with_achievements`
+    (the habit page), their achievements too, in the same statement: rows of part 0 are
+    days, of part 1 achievements (`day` the day earned)."""
     days = Checkin.day
     wanted = and_(days >= bindparam("first"), days < bindparam("following"))
     if with_also:
         wanted = or_(wanted, and_(days >= bindparam("also_first"),
                                   days < bindparam("also_end")))
-    return (select(days, Checkin.makeup)
-            .where(Checkin.habit_id == bindparam("habit_id"),
-                   Checkin.membership_id == bindparam("membership_id"), wanted)
-            .order_by(days))
+    mine = (Checkin.habit_id == bindparam("habit_id"),
+            Checkin.membership_id == bindparam("membership_id"))
+    if not with_achievements:
+        return select(days, Checkin.makeup).where(*mine, wanted).order_by(days)
+    read = (select(literal_column("0", Integer).label("part"), days.label("day"),
+                   Checkin.makeup.label("makeup"), cast(null(), String).label("public_id"),
+                   cast(null(), Integer).label("days"))
+            .where(*mine, wanted))
+    earned = (select(literal_column("1", Integer), Achievement.earned_on, cast(null(), Boolean),
+                     Achievement.public_id, Achievement.days)
+              .where(Achievement.habit_id == bindparam("habit_id"),
+                     Achievement.membership_id == bindparam("membership_id")))
+    both = union_all(read, earned)
+    columns = both.selected_columns
+    return both.order_by(columns.part, columns.days, columns.day)
 
 
-MONTH_DAYS = {False: _month_days(False), True: _month_days(True)}
+MONTH_DAYS = {(also, achievements): _month_days(also, achievements)
+              for also in (False, True) for achievements in (False, True)}
+
+
+class Earned(NamedTuple):
+    """An achievement as the habit page lists it."""
+
+    public_id: str
+    days: int
+    earned_on: date
 
 
 # A check-in's pictures as pages and the API list them: their addresses and sizes, never

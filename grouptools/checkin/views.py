@@ -8,15 +8,16 @@ Sharing, closing and deleting are the kit's (core.widgetpages)."""
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
-from grouptools.checkin.calendar import calendar_rows, month_view
+from grouptools.checkin.calendar import calendar_rows, month_view, weekday_header
 from grouptools.checkin.certpages import my_certificates
 from grouptools.checkin.forms import FORM_FIELDS, read_checkin_form, too_many_photos, typed_checkin
 from grouptools.checkin.kind import CHECKIN
 from grouptools.checkin.models import Checkin, Habit
+from grouptools.checkin.pagerows import feed_rows, leaderboard_rows
 from grouptools.checkin.schemas import HabitCreateSchema
 from grouptools.checkin.streaks import is_scheduled
 from grouptools.core.access import Action, authorize
@@ -127,23 +128,25 @@ def _show(loaded, typed=None, errors=None, status=200):
     board = stats.habit_stats(person, habit, known_counts=state.counts,
                               leaderboard_max=LEADERBOARD_SHOWN)
     newest = stats.newest_checkins(habit, state.today, FEED_SHOWN)
+    page_url = url_for("checkin_pages.show_habit", hid=habit.public_id)
     calendar = month_view(person, habit, state.today, request.args.get("month"),
                           request.args.get("day"), known=state.me,
-                          also=makeup_range(habit, state))
+                          also=makeup_range(habit, state), achievements=True)
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
-        leaderboard=board.leaderboard, feed=newest,
+        leaderboard=board.leaderboard, leaderboard_rows=leaderboard_rows(board.leaderboard),
+        feed=newest, feed_rows=feed_rows(newest, habit.group),
         more_today=max(board.done_count - len(newest), 0), makeups=_with_typed_day(makeup_days(habit, loaded.membership, state,
                                                              calendar.also_done),
                                                  (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,
-        calendar=calendar, calendar_rows=calendar_rows(
-            calendar, url_for("checkin_pages.show_habit", hid=habit.public_id)),
+        calendar=calendar, calendar_rows=calendar_rows(calendar, page_url), page_url=page_url,
+        calendar_head=weekday_header(str(get_locale())),
         day_checkin=calendar.selected and stats.checkin_on(
             person, habit, calendar.selected),
         photos_max=Checkin.IMAGES_MAX, too_many_photos=too_many_photos(),
-        certificates=my_certificates(habit, loaded.membership),
+        certificates=my_certificates(habit, loaded.membership, known=calendar.achievements),
         values=typed or {}, errors=errors or {}, preview=widget_preview(habit),
         link=widget_link(habit)), status
 
@@ -159,9 +162,9 @@ def todays_checkins(hid):
     shows the newest FEED_SHOWN and links here for the rest."""
     habit, _, _ = load_widget(Habit, hid)
     today = local_today(habit.group)
-    return render_template("checkin/today.html", habit=habit, group=habit.group,
-                           feed=stats.newest_checkins(habit, today, stats.FEED_MAX),
-                           shown_max=stats.FEED_MAX)
+    feed = stats.newest_checkins(habit, today, stats.FEED_MAX)
+    return render_template("checkin/today.html", habit=habit, group=habit.group, feed=feed,
+                           feed_rows=feed_rows(feed, habit.group), shown_max=stats.FEED_MAX)
 
 
 @bp.post("/h/<pid:hid>/checkin")

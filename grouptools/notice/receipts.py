@@ -36,6 +36,7 @@ from grouptools.core.database import (
 from grouptools.core.errors import Conflict, NotFound
 from grouptools.core.groups.service import record_activity
 from grouptools.core.models import Membership, Person
+from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
@@ -168,8 +169,8 @@ class Confirmation(NamedTuple):
 def counts_and_receipt(notice, membership_id=None):
     """(Counts, MyReceipt or None): the counts of the current revision and the receipt of
     `membership_id` (None: nobody's), read in one statement."""
-    row = db.session.execute(statements.STATE[notice.audience == "chosen"],
-                             statements.keys(notice, membership_id)).one()
+    row = plain_rows(statements.STATE[notice.audience == "chosen"],
+                     statements.keys(notice, membership_id)).one()
     receipt = MyReceipt(row[3], row[4]) if row[3] is not None else None
     return Counts(*row[:3]), receipt
 
@@ -279,11 +280,13 @@ def _lists(notice, page, known):
               "b_not_viewed": max(0, min(PAGE_SIZE, not_viewed - offset)),
               "b_unconfirmed": min(REMINDER_MAX, unconfirmed)}
     statement = statements.lists_statement(notice.audience == "chosen", names)
-    rows = db.session.execute(statement, values)
+    rows = plain_rows(statement, values)
+    read_at = statements.at_reader(db.session.get_bind().dialect)
+    timed = {LISTS.index("confirmed"), LISTS.index("viewed")}
+    by_index = [lists[name] for name in LISTS]
     for which, at, _, public_id, name in rows:
-        listed = LISTS[which]
-        lists[listed].append(Listed(public_id, name,
-                                    at if listed in ("confirmed", "viewed") else None))
+        by_index[which].append(Listed(public_id, name, read_at(at)) if which in timed
+                               else Listed(public_id, name))
     return lists
 
 

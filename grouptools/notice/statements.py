@@ -3,8 +3,10 @@ lists run on every request, built once per process with bound parameters: buildi
 select and its cache key cost more than running it (docs/architecture.md#speed).
 receipts.py holds the rules that run them."""
 from sqlalchemy import (
-    Integer, and_, bindparam, exists, false, func, literal_column, select, union_all,
+    Integer, and_, bindparam, exists, false, func, literal_column, select, type_coerce,
+    union_all,
 )
+from sqlalchemy.types import NullType
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -165,17 +167,34 @@ _LIST_STATEMENTS = {}  # (chosen, the lists read) → their statement, built on 
 
 def lists_statement(chosen, names):
     """One statement reading the lists `names`: a UNION ALL of their ordered, paged
-    selects, in list order then each list's own."""
+    selects, in list order then each list's own. Its `at` is unconverted: `at_reader`
+    turns it into an aware time."""
     key = (chosen, names)
     if key not in _LIST_STATEMENTS:
         parts = _LIST_PARTS[chosen]
         asked = []
         for name in names:
             part = parts[name].subquery()
-            asked.append(select(literal_column(str(LISTS.index(name))).label("list"), part.c.at,
+            # `at` comes back as the driver gives it (RAW_AT): most rows are the pending
+            # lists', whose time only orders them; receipts.py converts the others'.
+            asked.append(select(literal_column(str(LISTS.index(name))).label("list"),
+                                type_coerce(part.c.at, NullType()).label("at"),
                                 part.c.member, part.c.public_id, part.c.name))
         statement = union_all(*asked)
         columns = statement.selected_columns
         _LIST_STATEMENTS[key] = statement.order_by(columns.list, columns.at, columns.member)
     return _LIST_STATEMENTS[key]
 
+
+
+_AT_READERS = {}
+
+
+def at_reader(dialect):
+    """What turns a `lists_statement` row's `at`, as the driver gave it, into the aware
+    UTC time its column's type (core.timeutil.UTCDateTime) would have given."""
+    if dialect.name not in _AT_READERS:
+        kind = NoticeReceipt.__table__.c.confirmed_at.type.dialect_impl(dialect)
+        processor = kind.result_processor(dialect, None)
+        _AT_READERS[dialect.name] = processor or (lambda value: value)
+    return _AT_READERS[dialect.name]

@@ -109,6 +109,18 @@ def test_the_habit_page_lists_my_certificates_with_their_pictures(earned):
     assert path_of(achievement["card_url"]) not in other and "No certificate yet" in other
 
 
+
+def test_my_certificates_stay_listed_whichever_month_the_calendar_shows(earned):
+    """They are read with the calendar's days (one statement), but not by its month."""
+    hid, _, people, achievement, _ = earned
+    runner = people["张小明"][0]
+    year, month = (int(part) for part in achievement["earned_on"][:7].split("-"))
+    for shown in (f"{year - 1}-{month:02d}", achievement["earned_on"][:7]):
+        html = runner.get(f"/h/{hid}?lang=en&month={shown}").get_data(as_text=True)
+        assert f'src="{path_of(achievement["card_url"])}"' in html
+        assert "No certificate yet" not in html
+
+
 def test_the_calendar_marks_my_days_and_moves_between_months(earned, app):
     hid, _, people, achievement, gid = earned
     runner = people["张小明"][0]
