@@ -455,13 +455,17 @@ def _kind_select(index, kind):
 
 def lines_statement(kinds):
     """The UNION ALL of `kinds`' lines, built once per set of kinds."""
-    statement = _LINE_STATEMENTS.get(kinds)
-    if statement is None:
+    # Keyed by the registrations' ids, not the registrations: hashing a WidgetKind hashes
+    # every field, lazy translations included. The entry keeps its kinds alive, so their
+    # ids are not reused while it is there.
+    key = tuple(map(id, kinds))
+    built = _LINE_STATEMENTS.get(key)
+    if built is None:
         selects = [_kind_select(index, kind) for index, kind in enumerate(kinds)]
         # Each kind's newest first, kinds in registration order: what the listers gave.
         statement = union_all(*selects).order_by("kind_index", desc("created_at"), desc("id"))
-        statement = _LINE_STATEMENTS.setdefault(kinds, statement)
-    return statement
+        built = _LINE_STATEMENTS.setdefault(key, (kinds, statement))
+    return built[1]
 
 
 def _lines_together(kinds, group, person):

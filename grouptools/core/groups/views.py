@@ -140,9 +140,9 @@ _CLOCKS = {}
 
 @bp.get("/g/<pid:gid>")
 def show_group(gid):
-    person = current_person()
-    # Its lines show every widget's state: read with the group, what says whether any changed.
-    group, widgets_clock = service.find_group_with(gid, person, _widgets_clock(), utcnow())
+    # Its lines show every widget's state: read with the group (and the asker, and their
+    # membership), what says whether any changed.
+    group, person, widgets_clock = service.find_group_asked(gid, _widgets_clock(), utcnow())
     mine = membership_of(person, group)
     answer_if_unchanged("group", group.id, group.version, local_today(group),
                         widgets_clock if mine is not None and mine.is_active else None,
