@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 from sqlalchemy import (Boolean, Date, Integer, String, bindparam, cast, desc, literal, null, select,
                         type_coerce, union_all)
 
@@ -458,14 +459,30 @@ def lines_statement(kinds):
     # Keyed by the registrations' ids, not the registrations: hashing a WidgetKind hashes
     # every field, lazy translations included. The entry keeps its kinds alive, so their
     # ids are not reused while it is there.
+    return _lines_built(kinds)[1]
+
+
+def _lines_built(kinds):
+    """(kinds, their lines' statement, {language: their labels}), once per set of kinds."""
     key = tuple(map(id, kinds))
     built = _LINE_STATEMENTS.get(key)
     if built is None:
         selects = [_kind_select(index, kind) for index, kind in enumerate(kinds)]
         # Each kind's newest first, kinds in registration order: what the listers gave.
         statement = union_all(*selects).order_by("kind_index", desc("created_at"), desc("id"))
-        built = _LINE_STATEMENTS.setdefault(key, (kinds, statement))
-    return built[1]
+        built = _LINE_STATEMENTS.setdefault(key, (kinds, statement, {}))
+    return built
+
+
+def _labels(kinds):
+    """The kinds' labels in the reader's language, translated once per language (a lazy
+    translation finds its catalogue again each time it is read)."""
+    labels = _lines_built(kinds)[2]
+    language = str(get_locale())
+    found = labels.get(language)
+    if found is None:
+        found = labels[language] = [str(kind.label) for kind in kinds]
+    return found
 
 
 def _lines_together(kinds, group, person):
@@ -476,7 +493,7 @@ def _lines_together(kinds, group, person):
     rows = db.session.execute(lines_statement(kinds), {
         "line_group_id": group.id, "line_membership_id": membership.id,
         "line_person_id": person.id, "line_now": reader.now}).all()
-    labels = [str(kind.label) for kind in kinds]
+    labels = _labels(kinds)
     items, seen = [], set()
     for row in rows:
         index = row.kind_index
