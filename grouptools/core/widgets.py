@@ -19,6 +19,7 @@ from sqlalchemy import (Boolean, Date, Integer, String, bindparam, cast, desc, l
                         type_coerce, union_all)
 
 from grouptools.core.access import Action, can, membership_of
+from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import UTCDateTime, local_today, utcnow
 from grouptools.extensions import db
 
@@ -490,7 +491,7 @@ def _lines_together(kinds, group, person):
     if membership is None or not can(person, Action.VIEW_GROUP, group, membership):
         return []
     reader = LineReader(group, person, membership, utcnow())
-    rows = db.session.execute(lines_statement(kinds), {
+    rows = plain_rows(lines_statement(kinds), {
         "line_group_id": group.id, "line_membership_id": membership.id,
         "line_person_id": person.id, "line_now": reader.now}).all()
     labels = _labels(kinds)
