@@ -15,13 +15,12 @@ from typing import Callable
 
 from flask import current_app, url_for
 from flask_babel import get_locale
-from sqlalchemy import (Boolean, Date, Integer, String, bindparam, cast, desc, literal, null, select,
-                        type_coerce, union_all)
+from sqlalchemy import (Boolean, Date, Integer, String, bindparam, cast, desc, literal, null,
+                        select, type_coerce, union_all)
 
 from grouptools.core.access import Action, can, membership_of
 from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import UTCDateTime, local_today, utcnow
-from grouptools.extensions import db
 
 REGISTRY = "grouptools_widgets"
 MEMBER_GONE_REASONS = ("left", "removed")
@@ -421,7 +420,8 @@ class LineReader:
         """url_for(endpoint, **{name: public_id}), the route built once per page."""
         pattern = self._urls.get(endpoint)
         if pattern is None:
-            pattern = self._urls[endpoint] = url_for(endpoint, **{name: _URL_HOLE}).split(_URL_HOLE)
+            pattern = url_for(endpoint, **{name: _URL_HOLE}).split(_URL_HOLE)
+            self._urls[endpoint] = pattern
         return public_id.join(pattern)
 
     def sees(self, row, addressed):
@@ -457,14 +457,14 @@ def _kind_select(index, kind):
 
 def lines_statement(kinds):
     """The UNION ALL of `kinds`' lines, built once per set of kinds."""
-    # Keyed by the registrations' ids, not the registrations: hashing a WidgetKind hashes
-    # every field, lazy translations included. The entry keeps its kinds alive, so their
-    # ids are not reused while it is there.
     return _lines_built(kinds)[1]
 
 
 def _lines_built(kinds):
-    """(kinds, their lines' statement, {language: their labels}), once per set of kinds."""
+    """(kinds, their lines' statement, {language: their labels}), once per set of kinds.
+    Keyed by the registrations' ids, not the registrations: hashing a WidgetKind hashes
+    every field, lazy translations included. The entry keeps its kinds alive, so their
+    ids are not reused while it is there."""
     key = tuple(map(id, kinds))
     built = _LINE_STATEMENTS.get(key)
     if built is None:
