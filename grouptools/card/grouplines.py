@@ -9,7 +9,8 @@ from grouptools.card.counting import gone_cards
 from grouptools.card.listing import folder_page, remember_folder
 from grouptools.card.models import Card, CardFolder
 from grouptools.core.groups.counting import active_count
-from grouptools.core.widgets import GroupLines, WidgetSummary
+from grouptools.core.grouplines import GroupLines
+from grouptools.core.widgets import WidgetSummary
 
 
 def _columns(params):

@@ -14,7 +14,8 @@ from grouptools.checkin.eventmodels import Event, EventRoster, EventSignin
 from grouptools.checkin.listing import _status as habit_status
 from grouptools.checkin.models import Habit, HabitMember
 from grouptools.checkin.streaks import is_scheduled
-from grouptools.core.widgets import GroupLines, WidgetSummary
+from grouptools.core.grouplines import GroupLines
+from grouptools.core.widgets import WidgetSummary
 
 
 def _habit_columns(params):

@@ -4,7 +4,8 @@ to the reader, `b2` confirmed by them (this revision), `b3` pinned, `b4` whether
 for a confirmation."""
 from types import SimpleNamespace
 
-from grouptools.core.widgets import GroupLines, WidgetSummary
+from grouptools.core.grouplines import GroupLines
+from grouptools.core.widgets import WidgetSummary
 from grouptools.notice.listing import _status
 from grouptools.notice.models import Notice
 from grouptools.notice.receipts import confirmed_clause

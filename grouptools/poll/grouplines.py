@@ -5,7 +5,8 @@ from flask_babel import gettext
 from sqlalchemy import exists
 
 from grouptools.core.i18n import format_local
-from grouptools.core.widgets import GroupLines, WidgetSummary
+from grouptools.core.grouplines import GroupLines
+from grouptools.core.widgets import WidgetSummary
 from grouptools.poll.labels import voters_label
 from grouptools.poll.models import Participation, Poll
 

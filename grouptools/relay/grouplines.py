@@ -6,7 +6,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import and_, case, func, select
 
-from grouptools.core.widgets import GroupLines, WidgetSummary
+from grouptools.core.grouplines import GroupLines
+from grouptools.core.widgets import WidgetSummary
 from grouptools.relay.listing import status_line
 from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelaySlot
 

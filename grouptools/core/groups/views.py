@@ -11,7 +11,7 @@ from grouptools.core.conditional import answer_if_unchanged, group_widgets_clock
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
-from grouptools.core.groups import dashboard, importzip, moves, service
+from grouptools.core.groups import asked, dashboard, importzip, moves, service
 from grouptools.core.http import allow_large_body
 from grouptools.core.groups.schemas import (
     DashboardArgsSchema,
@@ -142,7 +142,7 @@ _CLOCKS = {}
 def show_group(gid):
     # Its lines show every widget's state: read with the group (and the asker, and their
     # membership), what says whether any changed.
-    group, person, widgets_clock = service.find_group_asked(gid, _widgets_clock(), utcnow())
+    group, person, widgets_clock = asked.find_group_asked(gid, _widgets_clock(), utcnow())
     mine = membership_of(person, group)
     answer_if_unchanged("group", group.id, group.version, local_today(group),
                         widgets_clock if mine is not None and mine.is_active else None,
