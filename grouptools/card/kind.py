@@ -9,6 +9,7 @@ from grouptools.card import service
 from grouptools.card.blueprints import blp, bp, pages
 from grouptools.card.departures import withdraw_public_card
 from grouptools.card.export import export_for_group
+from grouptools.card.grouplines import LINES
 from grouptools.card.listing import create_link, folder_page, group_listing
 from grouptools.card.models import CardFolder
 from grouptools.card.transfer import TRANSFER
@@ -37,6 +38,7 @@ def sample_folder(person, group):
 CARD = WidgetKind(
     key="card", label=_l("Member cards"), model=CardFolder, path="f", pages=bp.name,
     more_pages=(pages.name,), page=folder_page, api=blp.name, lister=group_listing,
+    lines=LINES,
     create_link=create_link, exporter=export_for_group, on_member_gone=withdraw_public_card,
     close=service.close_folder, public_lines=public_lines, sample=sample_folder,
     assets=("css/card.css",), poster_facts=poster_facts,

@@ -17,6 +17,7 @@ from grouptools.checkin.blueprints import blp, bp, event_blp, event_bp
 from grouptools.checkin.certpages import certificates_on_me
 from grouptools.checkin.eventmodels import Event
 from grouptools.checkin.export import export_for_group
+from grouptools.checkin.grouplines import EVENT_LINES, HABIT_LINES
 from grouptools.checkin.listing import checkins_to_do, create_link, group_listing
 from grouptools.checkin.models import Habit
 from grouptools.checkin.poster import event_poster_facts, habit_poster_facts
@@ -42,7 +43,8 @@ def sample_habit(person, group):
 
 CHECKIN = WidgetKind(
     key="checkin", label=_l("Check-in"), model=Habit, path="h", pages=bp.name, page=habit_page,
-    api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
+    api=blp.name, lister=group_listing, lines=HABIT_LINES, create_link=create_link,
+    exporter=export_for_group,
     close=service.close_habit, public_lines=public_lines, sample=sample_habit,
     assets=("css/checkin.css", "js/photos.js"), on_me_page=certificates_on_me,
     poster_facts=habit_poster_facts, my_open_items=checkins_to_do, copy=service.copy_habit,
@@ -78,6 +80,7 @@ def sample_event(person, group):
 EVENT = WidgetKind(
     key="event", label=_l("Event sign-in"), model=Event, path="e", pages=event_bp.name,
     page=event_page, api=event_blp.name, lister=eventlisting.group_listing,
+    lines=EVENT_LINES,
     create_link=eventlisting.create_link, my_open_items=eventlisting.events_to_sign_in,
     exporter=eventlisting.export_for_group, on_member_gone=events.leave_chosen_rosters,
     close=events.close_event, public_lines=event_public_lines, sample=sample_event,

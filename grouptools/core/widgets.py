@@ -16,6 +16,7 @@ from typing import Callable
 from flask import current_app
 
 from grouptools.core.access import Action, can
+from grouptools.core.grouplines import lines_together
 
 REGISTRY = "grouptools_widgets"
 MEMBER_GONE_REASONS = ("left", "removed")
@@ -70,6 +71,10 @@ class WidgetKind:
       translation (`lazy_gettext("Poll")`) since registration runs outside a request.
     - `lister(group, person)` → WidgetSummary items the person may see, in any order:
       core orders them (`group_order`) by their `pinned`, `needs_me`, `closed` and age.
+    - `lines`: a core.grouplines.GroupLines — the same lines read together with every other kind's in
+      one statement (the group page's, `widgets_for_group`); a kind without it is asked
+      its `lister` (one statement more). tests/core/groups/test_group_lines.py holds
+      both to the same lines.
     - `create_link(group)` → (translated label, url) of the create page; core offers it
       only to those who may create widgets in the group.
     - `exporter(group, person)` → (section name, [JSON-ready items]) for the group's
@@ -140,6 +145,7 @@ class WidgetKind:
     key: str
     label: object
     lister: Callable
+    lines: object = None
     create_link: Callable | None = None
     exporter: Callable | None = None
     on_member_gone: Callable | None = None
@@ -328,11 +334,18 @@ def activity_times(group):
 
 
 def widgets_for_group(group, person):
+    """The group page's lines the person may see, in `group_order`: the kinds that have
+    `lines` read in one statement, the others through their `lister`."""
+    kinds = registered_widgets()
     items = []
-    for kind in registered_widgets():
-        label = str(kind.label)
-        items.extend(replace(item, kind=kind.key, kind_label=label)
-                     for item in kind.lister(group, person))
+    together = tuple(kind for kind in kinds if kind.lines is not None)
+    if together:
+        items.extend(lines_together(together, group, person))
+    for kind in kinds:
+        if kind.lines is None:
+            label = str(kind.label)
+            items.extend(replace(item, kind=kind.key, kind_label=label)
+                         for item in kind.lister(group, person))
     return sorted(items, key=group_order)
 
 

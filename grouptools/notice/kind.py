@@ -11,6 +11,7 @@ from grouptools.notice import service
 from grouptools.notice.blueprints import blp, bp
 from grouptools.notice.departures import leave_chosen_audiences
 from grouptools.notice.export import export_for_group
+from grouptools.notice.grouplines import LINES
 from grouptools.notice.listing import create_link, group_listing, notices_to_confirm
 from grouptools.notice.models import Notice
 from grouptools.notice.poster import poster_facts
@@ -32,7 +33,7 @@ def sample_notice(person, group):
 
 NOTICE = WidgetKind(
     key="notice", label=_l("Notice"), model=Notice, path="n", pages=bp.name, page=notice_page,
-    api=blp.name, lister=group_listing, create_link=create_link, exporter=export_for_group,
+    api=blp.name, lister=group_listing, lines=LINES, create_link=create_link, exporter=export_for_group,
     on_member_gone=leave_chosen_audiences, close=service.close_notice,
     public_lines=public_lines, sample=sample_notice, my_open_items=notices_to_confirm,
     copy=service.copy_notice,

@@ -12,6 +12,7 @@ from grouptools.poll import activity, service
 from grouptools.poll.blueprints import blp, bp
 from grouptools.poll.departures import withdraw_departed_votes
 from grouptools.poll.export import export_for_group, option_label
+from grouptools.poll.grouplines import LINES
 from grouptools.poll.labels import privacy_notice
 from grouptools.poll.listing import create_link, group_listing, polls_not_voted
 from grouptools.poll.models import Poll, PollOption
@@ -45,7 +46,7 @@ def sample_poll(person, group):
 
 POLL = WidgetKind(
     key="poll", label=_l("Poll"), model=Poll, path="p", pages=bp.name, page=poll_page,
-    lister=group_listing, create_link=create_link, exporter=export_for_group,
+    lister=group_listing, lines=LINES, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_votes, close=service.close_poll,
     public_lines=public_lines, public_items=public_items, shows_publicly=shows_publicly,
     assets=("css/poll.css", "js/photopicker.js", "js/poll.js", "js/poll-viewer.js"),

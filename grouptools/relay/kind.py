@@ -11,6 +11,7 @@ from grouptools.relay import service
 from grouptools.relay.blueprints import blp, bp
 from grouptools.relay.departures import withdraw_departed_entries
 from grouptools.relay.export import export_for_group
+from grouptools.relay.grouplines import LINES
 from grouptools.relay.listing import create_link, list_relays
 from grouptools.relay.mine import my_places
 from grouptools.relay.models import Relay
@@ -43,7 +44,7 @@ def sample_relay(person, group):
 
 RELAY = WidgetKind(
     key="relay", label=_l("Sign-up"), model=Relay, path="r", pages=bp.name, page=relay_page,
-    lister=list_relays, create_link=create_link, exporter=export_for_group,
+    lister=list_relays, lines=LINES, create_link=create_link, exporter=export_for_group,
     on_member_gone=withdraw_departed_entries, close=service.close_relay,
     public_facts=public_facts, public_lines=public_lines, manage_link=manage_page,
     api=blp.name, sample=sample_relay, my_open_items=my_places, copy=service.copy_relay,

@@ -14,6 +14,7 @@ from grouptools.core.avatars import person_avatar
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.groups import counting
 from grouptools.core.models import Group, Membership, Person, is_public_id
+from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgets import member_gone
 from grouptools.extensions import db
@@ -260,8 +261,8 @@ def roster_preview(person, group, shown=8):
     person's public id, name and photo): the page shows nothing else of them, and
     whole objects cost more than the rest of the statement (bench/inprocess.py)."""
     mine = authorize(person, Action.VIEW_ROSTER, group)
-    rows = db.session.execute(_ROSTER_PREVIEW[mine.is_manager],
-                              {"group_id": group.id, "shown": shown}).all()
+    rows = plain_rows(_ROSTER_PREVIEW[mine.is_manager],
+                      {"group_id": group.id, "shown": shown}).all()
     if not rows:  # no active member to show (the asker is one, so never on the page)
         return RosterPreview(0, 0, ())
     return RosterPreview(member_count(group), rows[0][3],

@@ -11,7 +11,7 @@ from grouptools.core.conditional import answer_if_unchanged, group_widgets_clock
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
-from grouptools.core.groups import dashboard, importzip, moves, service
+from grouptools.core.groups import asked, dashboard, importzip, moves, service
 from grouptools.core.http import allow_large_body
 from grouptools.core.groups.schemas import (
     DashboardArgsSchema,
@@ -140,9 +140,9 @@ _CLOCKS = {}
 
 @bp.get("/g/<pid:gid>")
 def show_group(gid):
-    person = current_person()
-    # Its lines show every widget's state: read with the group, what says whether any changed.
-    group, widgets_clock = service.find_group_with(gid, person, _widgets_clock(), utcnow())
+    # Its lines show every widget's state: read with the group (and the asker, and their
+    # membership), what says whether any changed.
+    group, person, widgets_clock = asked.find_group_asked(gid, _widgets_clock(), utcnow())
     mine = membership_of(person, group)
     answer_if_unchanged("group", group.id, group.version, local_today(group),
                         widgets_clock if mine is not None and mine.is_active else None,
@@ -151,9 +151,10 @@ def show_group(gid):
         return render_template("groups/public.html", group=group, mine=mine, person=person,
                                values={}, errors={}, preview=link_preview_of(group))
     members = service.roster_preview(person, group)
+    preview = link_preview_of(group)
     return render_template(
         "groups/show.html", group=group, mine=mine, members=members,
-        link=group_url(group), preview=link_preview_of(group),
+        link=preview["url"], preview=preview,
         widgets=widgets_for_group(group, person),
         create_links=create_links_for_group(group, person),
         can_manage=can(person, Action.MANAGE_GROUP, group, mine),
@@ -311,9 +312,24 @@ def shared_group(group):
 
 
 def link_preview_of(group):
-    """What chat apps show for the group's link, and the share sheet's pictures."""
-    shared = shared_group(group)
-    return link_preview("group_pages", replace(shared, title=group.name), gid=group.public_id)
+    """What chat apps show for the group's link, and the share sheet's pictures: a
+    function of the group's id, name and join policy, the language and the site's
+    address, worked out once for each (the last PREVIEWS_KEPT of them)."""
+    key = (group.public_id, group.name, group.join_policy, str(get_locale()),
+           absolute_url(""), request.script_root)
+    preview = _PREVIEWS.get(key)
+    if preview is None:
+        shared = shared_group(group)
+        preview = link_preview("group_pages", replace(shared, title=group.name),
+                               gid=group.public_id)
+        if len(_PREVIEWS) >= PREVIEWS_KEPT:  # the oldest goes (dicts keep their order)
+            _PREVIEWS.pop(next(iter(_PREVIEWS)), None)
+        _PREVIEWS[key] = preview
+    return preview
+
+
+PREVIEWS_KEPT = 1024
+_PREVIEWS = {}
 
 
 def public_line(group):

@@ -175,3 +175,44 @@ def test_one_request_does_not_see_what_an_earlier_one_read(app, world):
     with app.test_request_context():
         assert membership_of(newcomer, group).status == "active"
     assert membership_of(newcomer, group).status == "active"  # outside a request: read
+
+
+# --- The group page's group, asker and membership: one statement ----------------------
+
+def _reads(seen):
+    """The statements that read something (SQLite's BEGIN left out)."""
+    return [s for s in seen if not s.strip().upper().startswith("BEGIN")]
+
+
+def test_the_group_page_and_its_304_read_the_group_and_the_asker_in_one_statement(
+        app, group):
+    """A phone (cookie) or an API client (token): the page reads the group with the asker
+    and their membership, then the roster's first members and every kind's lines; its
+    304 reads that one statement only — however many widgets the group holds."""
+    from tests.core.groups.test_views import ZH, submit
+
+    gid, owner, members = group
+    add_widgets(owner, members, gid)
+    phone = app.test_client()
+    assert submit(phone, f"/g/{gid}", f"/g/{gid}/join", {"your_name": "手机用户"},
+                  headers=ZH).status_code == 303
+    phone.get(f"/g/{gid}")  # shows the welcome once (a page with a message is not kept)
+    for reader in (phone, members[0], owner):
+        with statements_run(app) as seen:
+            page = reader.get(f"/g/{gid}")
+        assert page.status_code == 200 and "周末去哪儿" in page.get_data(as_text=True)
+        assert len(_reads(seen)) == 3, seen
+        assert len([s for s in seen if MINE.search(s)]) == 1
+        with statements_run(app) as seen:
+            unchanged = reader.get(f"/g/{gid}", headers={"If-None-Match": page.headers["ETag"]})
+        assert unchanged.status_code == 304
+        assert len(_reads(seen)) == 1, seen
+
+
+def test_a_bad_token_is_refused_before_an_unknown_group_is_looked_for(app, group):
+    gid, owner, members = group
+    stranger = app.test_client()
+    for path in (f"/g/{gid}", "/g/AAAAAAAAAA"):
+        answer = stranger.get(path, headers={"Authorization": "Bearer not-a-token"})
+        assert answer.status_code == 401, path
+    assert owner.get("/g/AAAAAAAAAA").status_code == 404
