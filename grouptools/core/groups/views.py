@@ -7,11 +7,11 @@ from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
-from grouptools.core.conditional import answer_if_unchanged, group_widgets_clock
+from grouptools.core.conditional import answer_if_unchanged, group_widgets_clock_columns
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
-from grouptools.core.groups import asked, dashboard, importzip, moves, service
+from grouptools.core.groups import dashboard, importzip, moves, service
 from grouptools.core.http import allow_large_body
 from grouptools.core.groups.schemas import (
     DashboardArgsSchema,
@@ -21,6 +21,7 @@ from grouptools.core.groups.schemas import (
 )
 from grouptools.core.identity import current_person, require_person, sign_in
 from grouptools.core.links import absolute_url, group_url
+from grouptools.core.loaders import load_group
 from grouptools.core.people import service as people
 from grouptools.core.people.schemas import PersonCreateSchema
 from grouptools.core.avatars import avatar_of, avatar_png
@@ -125,25 +126,13 @@ bp.record_once(lambda state: allow_large_body(state.app, "group_pages.import_gro
                                               importzip.MAX_IMPORT_BYTES + 256 * 1024))
 
 
-def _widgets_clock():
-    """What says whether any widget of the group changed (its lines show every one's
-    state), as a function of the time: one per app's set of kinds."""
-    models = tuple(kind.model for kind in registered_widgets())
-    clock = _CLOCKS.get(models)
-    if clock is None:
-        clock = _CLOCKS.setdefault(models, lambda now: tuple(group_widgets_clock(models, now)))
-    return clock
-
-
-_CLOCKS = {}
-
-
 @bp.get("/g/<pid:gid>")
 def show_group(gid):
     # Its lines show every widget's state: read with the group (and the asker, and their
     # membership), what says whether any changed.
-    group, person, widgets_clock = asked.find_group_asked(gid, _widgets_clock(), utcnow())
-    mine = membership_of(person, group)
+    models = tuple(kind.model for kind in registered_widgets())
+    group, person, mine, widgets_clock = load_group(
+        gid, group_widgets_clock_columns(models), {"now": utcnow()})
     answer_if_unchanged("group", group.id, group.version, local_today(group),
                         widgets_clock if mine is not None and mine.is_active else None,
                         person=person, membership=mine)
