@@ -16,7 +16,7 @@ from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
-from grouptools.relay import forms, manage, service, signups
+from grouptools.relay import changelog, forms, manage, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.forms import TYPE_LABELS
@@ -90,7 +90,7 @@ def _show_page(state, values=None, errors=None, status=200):
         "relay/show.html", state=state, relay=relay, group=relay.group,
         values=values or {}, errors=errors or {}, preview=widget_preview(relay),
         link=link, chat_text=relay_text(state, link),
-        log=state.log, privacy=privacy_line(relay),
+        log=changelog.timed(state.log, relay.group), privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
         moved_up=moved_up(state.mine), edit_prefix=edit_url_prefix(relay),
     ), status
@@ -205,5 +205,5 @@ def change_log(rid):
     relay, person, _ = load_widget(Relay, rid)
     state = service.relay_state(person, relay)
     return render_template("relay/log.html", state=state, relay=relay, group=relay.group,
-                           log=state.log)
+                           log=changelog.timed(state.log, relay.group))
 
