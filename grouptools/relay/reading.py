@@ -9,6 +9,8 @@ exports all read it through `relay_state`."""
 from dataclasses import dataclass, field
 
 from flask import g, has_request_context, request
+from flask_babel import gettext
+from markupsafe import Markup, escape
 from sqlalchemy import (
     Integer,
     String,
@@ -24,6 +26,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.database import SAFE_METHODS
 from grouptools.core.models import Membership, Person
+from grouptools.core.plaintext import tel_uri
 from grouptools.extensions import db
 from grouptools.relay import changelog, links
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry, RelayField, RelaySlot
@@ -190,6 +193,53 @@ class RelayState:
     @property
     def can_sign_up(self):
         return self.refusal is None
+
+    def list_items(self, views, waiting, edit_prefix):
+        """The lines of one list of the page (`views`: a section's confirmed or waitlisted
+        entries), as relay/_relay.html's `sections` shows them: each entry's place, name,
+        party, answers (phone numbers and e-mail addresses as links), whether it was
+        checked in, and its "Change" link for its entrant and managers."""
+        you, checked_in, change = gettext("You"), gettext("Checked in"), gettext("Change")
+        answer_fields = [(f.key, f.type) for f in self.relay.fields]
+        manager, closed, prefix = self.manager, self.closed, escape(edit_prefix)
+        out = []
+        for view in views:
+            name, mine = escape(view.name), view.mine
+            out.append(f'\n    <li class="list-item relay-entry{" is-mine" if mine else ""}">'
+                       f'\n      <span class="list-number">'
+                       f'{view.waitlist_position if waiting else view.number}.</span>'
+                       f'\n      <span class="list-main">\n        <span class="list-title">{name}')
+            if view.guests:
+                out.append(f' <span class="badge badge-outline">+{view.guests}</span>')
+            if mine:
+                out.append(f' <span class="badge badge-accent">{you}</span>')
+            out.append("\n        </span>")
+            values = view.values
+            answers = [(kind, values[key]) for key, kind in answer_fields
+                       if values.get(key)] if values else ()
+            if answers:
+                out.append('<span class="list-meta">')
+                for index, (kind, value) in enumerate(answers):
+                    if index:
+                        out.append(" · ")
+                    tel = tel_uri(value) if kind == "phone" else None
+                    shown = escape(value)
+                    if tel:
+                        out.append(f'<a class="value-link" href="{escape(tel)}">{shown}</a>')
+                    elif kind == "email" and "@" in str(value):
+                        out.append(f'<a class="value-link" href="mailto:{shown}">{shown}</a>')
+                    else:
+                        out.append(shown)
+                out.append("</span>")
+            out.append("\n      </span>")
+            if view.attended_at:
+                out.append(f'<span class="badge badge-success">{checked_in}</span>')
+            if manager or (mine and not closed):
+                out.append(f'\n      <a class="btn btn-ghost btn-small relay-entry-edit" '
+                           f'href="{prefix}{escape(view.public_id)}">{change}'
+                           f'<span class="sr-only"> {name}</span></a>')
+            out.append("\n    </li>")
+        return Markup("".join(out))
 
     @property
     def entry_answers(self):
