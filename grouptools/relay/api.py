@@ -6,7 +6,7 @@ from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
 from grouptools.core.widgetpages import widget_link
-from grouptools.relay import schemas, service, signups
+from grouptools.relay import importing, schemas, service, signups
 from grouptools.relay.blueprints import blp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
@@ -96,7 +96,7 @@ def chat_text(rid):
 @blp.response(200, schemas.ImportResultSchema)
 def import_text(data, rid):
     relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
-    created, rejected = signups.import_text(person, relay, data["text"])
+    created, rejected = importing.import_text(person, relay, data["text"])
     return {"created": [_created(entry) for entry in created], "rejected": rejected}
 
 

@@ -19,13 +19,11 @@ from grouptools.core.conditional import version_moved
 from grouptools.core.database import commit_or_conflict, holds_write_lock
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
-from grouptools.core.i18n import labelled, sentences
 from grouptools.core.models import Membership, is_public_id, new_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
-from grouptools.relay import changelog, chattext, places
+from grouptools.relay import changelog, lockedrows, places
 from grouptools.core.valueformats import clean_values
-from grouptools.core.visibletext import clean_visible_text, has_visible_character
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry, RelayLog
 from grouptools.relay.reading import load_parts
 
@@ -199,7 +197,7 @@ def enter(plan):
     relay, membership, slot = plan.relay, plan.membership, plan.slot
     slot_id = slot.id if slot is not None else None
     connection = db.session.connection()
-    state = places.sign_up_state(connection, relay.id, slot_id, membership.id,
+    state = lockedrows.sign_up_state(connection, relay.id, slot_id, membership.id,
                                  membership.id if plan.for_name is None else None)
     if state is None:
         raise NotFound()
@@ -216,12 +214,12 @@ def enter(plan):
     public_id = new_public_id()
     seq = None
     if not state.waitlisted:
-        seq = places.take_numbered(connection, relay.id, slot_id, 1 + plan.guests)
+        seq = lockedrows.take_numbered(connection, relay.id, slot_id, 1 + plan.guests)
     if seq is not None:
         placed = places.Placed(public_id, "confirmed", state.confirmed + 1, None)
         columns = {"status": "confirmed", "confirmed_seq": seq, "confirmed_at": now}
     elif state.waitlist:
-        seq = places.next_seq_moved(connection, relay.id)
+        seq = lockedrows.next_seq_moved(connection, relay.id)
         placed = places.Placed(public_id, "waitlisted", None, state.waitlisted + 1)
         columns = {"status": "waitlisted", "waitlist_seq": seq}
     else:
@@ -342,18 +340,18 @@ def take_back(person, entry, membership, mine):
     statements (no ORM flush while SQLite's writer's turn is held). Returns the
     entry's status now."""
     connection = db.session.connection()
-    places.lock_relay(connection, entry.relay_id)
-    standing = places.entry_standing(connection, entry.id, entry.slot_id is not None)
+    lockedrows.lock_relay(connection, entry.relay_id)
+    standing = lockedrows.entry_standing(connection, entry.id, entry.slot_id is not None)
     if standing is None or standing.status not in ACTIVE_STATUSES:
         return standing.status if standing is not None else entry.status
     status, now = "withdrawn" if mine else "removed", utcnow()
     connection.execute(_TAKE_OFF, {"entry_id": entry.id, "new_status": status, "at": now})
     promoted = []
     if standing.status == "confirmed":
-        places.give_back(connection, entry.relay_id, standing.slot_id, 1 + standing.guests)
+        lockedrows.give_back(connection, entry.relay_id, standing.slot_id, 1 + standing.guests)
         version_moved(entry.relay)
         if standing.someone_waits:
-            promoted = places.promote_rows(connection, entry.relay_id, standing.slot_id,
+            promoted = lockedrows.promote_rows(connection, entry.relay_id, standing.slot_id,
                                            standing.confirmed - 1, now)
     connection.execute(_INSERT_LOG, {
         "relay_id": entry.relay_id, "entry_id": entry.id, "actor_id": person.id,
@@ -400,77 +398,3 @@ def mark_attended(person, entry, attended=True):
                          slot=entry.slot.label if entry.slot else None)
     commit_or_conflict()
     return entry
-
-
-# --- Import -----------------------------------------------------------------------------------
-
-def _reason(relay, error):
-    """One line saying why a pasted line was refused, in one punctuation style:
-    "手机号：不是有效的手机号码。场次：选一项。" or
-    "手机号: Not a valid phone number. Slot: Choose one."."""
-    errors = error.errors or {}
-    labels = {f.key: f.label for f in relay.fields}
-    parts = [labelled(labels.get(key, key), sentences(messages))
-             for key, messages in (errors.get("values") or {}).items()]
-    for key, label in (("guests", gettext("Guests")), ("slot_id", gettext("Slot"))):
-        if key in errors:
-            parts.append(labelled(label, sentences(errors[key])))
-    return sentences(parts) or str(error.message)
-
-
-def _signature(name, values, slot_id):
-    return name, tuple(sorted(values.items())), slot_id
-
-
-def import_text(person, relay, text):
-    """Entries from a relay pasted from a chat (organisers). Each numbered line is split
-    into the name and the fields in order and checked like any reply; what fits is
-    created (owned by the importing organiser, carrying the line's name), and every
-    refused line comes back with its reason. Lines already on the list are skipped."""
-    membership = authorize(person, Action.MANAGE_WIDGET, relay)
-    relay = relay.lock()
-    slots = {slot.label: slot for slot in relay.slots}
-    existing = {_signature(e.name, e.values, e.slot_id) for e in db.session.scalars(
-        select(RelayEntry).where(RelayEntry.relay_id == relay.id,
-                                 RelayEntry.status.in_(ACTIVE_STATUSES)))}
-    created, rejected = [], []
-
-    def refuse(line, reason):
-        rejected.append({"line": line.line, "text": line.text, "reason": reason,
-                         "slot": line.slot_label})
-
-    for line in chattext.parse_relay_text(relay, text):
-        if line.error:
-            refuse(line, line.error)
-            continue
-        line.name = clean_visible_text(line.name)
-        if not has_visible_character(line.name):
-            refuse(line, gettext("The name shows as blank: type at least one visible character."))
-            continue
-        if len(line.name) > RelayEntry.FOR_NAME_MAX:
-            refuse(line, gettext("The name is too long."))
-            continue
-        slot_id = slots[line.slot_label].public_id if line.slot_label in slots else None
-        try:
-            clean, slot = validated(relay, line.values, line.guests, slot_id)
-        except Invalid as error:
-            refuse(line, _reason(relay, error))
-            continue
-        signature = _signature(line.name, clean, slot.id if slot else None)
-        if signature in existing:
-            refuse(line, gettext("Already on the list."))
-            continue
-        entry = _new_entry(relay, membership, clean, line.guests, slot, line.name)
-        entry.placed = places.place(relay, entry, slot, places.counts(relay, slot))
-        if entry.placed is None:
-            refuse(line, gettext("The list is full, and it has no waitlist."))
-            continue
-        db.session.add(entry)
-        existing.add(signature)
-        created.append(entry)
-    db.session.flush()
-    if created:
-        changelog.record(relay, "imported", actor=person, created=len(created),
-                         rejected=len(rejected))
-    commit_or_conflict()
-    return created, rejected
