@@ -117,7 +117,8 @@ def before_the_write():
     if session.in_transaction() and session.get_bind().dialect.name == "sqlite":
         loaded = list(session.identity_map.values())
         for instance in loaded:
-            session.expunge(instance)
+            if instance in session:  # not expunged already by a cascade from another
+                session.expunge(instance)
         session.rollback()
         for instance in loaded:
             session.add(instance)

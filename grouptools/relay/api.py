@@ -1,11 +1,12 @@
 """/api/v1 routes about relays: parse, ask the service, answer. (Request schemas are
 given as instances: a class given to `arguments` is instantiated on every request.)"""
 from grouptools.core.access import Action
+from grouptools.core.database import before_the_write
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
 from grouptools.core.widgetpages import widget_link
-from grouptools.relay import schemas, service, signups
+from grouptools.relay import importing, schemas, service, signups
 from grouptools.relay.blueprints import blp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
@@ -38,9 +39,10 @@ def _entry_view(person, entry):
 @blp.arguments(schemas.EntryCreateSchema())
 @blp.response(201, schemas.EntryCreatedSchema)
 def sign_up(data, rid):
-    relay, person, _ = load_widget(Relay, rid, Action.ACT)
-    entry = signups.sign_up(person, relay, **data)
-    return _created(entry)
+    with before_the_write():  # what needs no lock, read before the write begins
+        relay, person, _ = load_widget(Relay, rid, Action.ACT)
+        plan = signups.prepare_sign_up(person, relay, **data)
+    return _created(signups.enter(plan))
 
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>", methods=["PATCH"])
@@ -57,8 +59,11 @@ def edit_entry(data, rid, eid):
 @rate_limited("sign_up")
 @blp.response(204)
 def withdraw_entry(rid, eid):
-    relay, person, _ = load_widget(Relay, rid)
-    signups.withdraw_entry(person, signups.find_entry(relay, eid))
+    with before_the_write():  # what needs no lock, read before the write begins
+        relay, person, _ = load_widget(Relay, rid)
+        entry = signups.find_entry(relay, eid)
+        membership, mine, _ = signups.entrant_or_manager(person, entry)
+    signups.take_back(person, entry, membership, mine)
 
 
 @blp.route("/relays/<pid:rid>/entries/<pid:eid>/attend", methods=["POST"])
@@ -91,7 +96,7 @@ def chat_text(rid):
 @blp.response(200, schemas.ImportResultSchema)
 def import_text(data, rid):
     relay, person, _ = load_widget(Relay, rid, Action.MANAGE_WIDGET)
-    created, rejected = signups.import_text(person, relay, data["text"])
+    created, rejected = importing.import_text(person, relay, data["text"])
     return {"created": [_created(entry) for entry in created], "rejected": rejected}
 
 

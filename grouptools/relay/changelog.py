@@ -4,14 +4,18 @@ stored as a kind and its numbers, written out in the reader's language when show
 
 It carries names and numbers only — what every member sees on the list — never a field's
 value, so it is safe to show to everyone who may read the relay."""
+import json
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import get_translations, gettext
-from sqlalchemy import bindparam, select
+from flask_babel import get_locale, get_translations, gettext
+from sqlalchemy import Text, bindparam, cast, select
 
 from grouptools.core.database import first_of_each
+from grouptools.core.i18n import format_local
 from grouptools.core.models import Membership, Person
+from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay.models import RelayEntry, RelayLog
 
@@ -24,6 +28,27 @@ class LogLine:
     kind: str
     text: str  # "No. 3 withdrew → waitlist 1 promoted"
     names: str  # "张三 → 李四": who it was about, as the list shows them
+
+
+WHEN_KEPT = 4096
+_WHEN = {}
+
+
+def timed(lines, group):
+    """[(line, its time as the group reads it)] for a page: each time written out once
+    per worker, language, zone and year (core.i18n.format_local; the last WHEN_KEPT of
+    them), not on every page that shows it."""
+    locale, year = str(get_locale()), utcnow().year
+    timed_lines = []
+    for line in lines:
+        key = (line.at, group.timezone, locale, year)
+        when = _WHEN.get(key)
+        if when is None:
+            if len(_WHEN) >= WHEN_KEPT:
+                _WHEN.clear()
+            when = _WHEN[key] = format_local(group, line.at)
+        timed_lines.append((line, when))
+    return timed_lines
 
 
 def record(relay, kind, entry=None, actor=None, **params):
@@ -125,9 +150,10 @@ def log_lines(relay, limit=LOG_SHOWN):
     return log_lines_of([relay], limit)[relay.id]
 
 
-# A log line with the name of the entry it is about (as the list shows it), as plain rows.
-_LINE_COLUMNS = (RelayLog.relay_id, RelayLog.kind, RelayLog.params, RelayLog.created_at,
-                 RelayEntry.for_name, Membership.nickname, Person.name)
+# A log line with the name of the entry it is about (as the list shows it), as plain rows;
+# its numbers as their stored text, written out once per text and language (_written).
+_LINE_COLUMNS = (RelayLog.relay_id, RelayLog.kind, cast(RelayLog.params, Text),
+                 RelayLog.created_at, RelayEntry.for_name, Membership.nickname, Person.name)
 
 
 def _with_names(query):
@@ -161,20 +187,48 @@ def log_lines_of(relays, limit=LOG_SHOWN, known_names=None):
         rows = [row for ids in newest for row in db.session.execute(
             _with_names(select(*_LINE_COLUMNS)).where(RelayLog.id.in_(select(ids)))
             .order_by(RelayLog.id.desc()))]
+    gettext = _translator()
+    translations = get_translations()
+    written = [_written(translations, gettext, kind, params) for _, kind, params, *_ in rows]
     names = dict(known_names or {})
-    missing = {p["entry"] for row in rows for p in row[2].get("promoted") or ()} - names.keys()
+    missing = {public_id for _, promoted in written for public_id in promoted} - names.keys()
     if missing:
         names.update((public_id, for_name or nickname or name) for public_id, for_name, nickname,
                      name in db.session.connection().execute(_PROMOTED_NAMES,
                                                              {"ids": list(missing)}))
     lines = {relay.id: [] for relay in relays}
-    gettext = _translator()
-    for relay_id, kind, params, created_at, for_name, nickname, name in rows:
+    for (relay_id, kind, _, created_at, for_name, nickname, name), (text, promoted) in zip(
+            rows, written):
         about = [for_name or nickname or name] if name is not None else []
-        about += [names[p["entry"]] for p in params.get("promoted") or () if p["entry"] in names]
-        lines[relay_id].append(LogLine(created_at, kind, _text(kind, params, gettext),
-                                       " → ".join(about)))
+        about += [names[public_id] for public_id in promoted if public_id in names]
+        lines[relay_id].append(LogLine(created_at, kind, text, " → ".join(about)))
     return lines
+
+
+WRITTEN_KEPT = 4096
+
+
+def _written(translations, gettext, kind, params):
+    """(the line's text, the public ids of the entries it promoted) from its stored
+    `params` text: a line's text depends only on its kind, its numbers and the language,
+    so each is written out once per worker (the last WRITTEN_KEPT of them), not on every
+    page and answer that shows the log."""
+    key = (kind, params)
+    kept = _WRITTEN.get(translations)
+    if kept is None:
+        kept = _WRITTEN[translations] = {}
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= WRITTEN_KEPT:
+            kept.clear()
+        values = json.loads(params)
+        found = kept[key] = (_text(kind, values, gettext),
+                             tuple(p["entry"] for p in values.get("promoted") or ()))
+    return found
+
+
+# {a language's catalogue: {(kind, stored params): (text, promoted ids)}}
+_WRITTEN = weakref.WeakKeyDictionary()
 
 
 def _translator():

@@ -12,7 +12,7 @@ from grouptools.core.forms import deadline_input, error_status, load, shown_on_f
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.extensions import db
-from grouptools.relay import chattext, forms, replyformat, service, signups
+from grouptools.relay import chattext, forms, importing, replyformat, service
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import line_fields
 from grouptools.relay.models import Relay
@@ -133,7 +133,7 @@ def import_text(rid):
     data, errors = load(ImportSchema(), {"text": text})
     if errors:
         return manage_page(relay, person, import_text=text, import_errors=errors, status=422)
-    created, rejected = signups.import_text(person, relay, data["text"])
+    created, rejected = importing.import_text(person, relay, data["text"])
     return render_template("relay/imported.html", relay=relay, group=relay.group,
                            created=created, rejected=rejected,
                            retry_text=chattext.retry_text(rejected))

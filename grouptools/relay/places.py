@@ -269,3 +269,4 @@ def standing(entry):
     if entry.status == "confirmed":
         return Standing(place, None, confirmed, bool(waiting))
     return Standing(None, place, confirmed, bool(waiting))
+

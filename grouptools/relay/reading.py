@@ -8,11 +8,25 @@ here once (docs/architecture.md#speed). Pages, the JSON API, the chat text and t
 exports all read it through `relay_state`."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, case, inspect, select
+from flask import g, has_request_context, request
+from flask_babel import gettext
+from markupsafe import Markup, escape
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    case,
+    inspect,
+    literal_column,
+    select,
+    union_all,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.database import SAFE_METHODS
 from grouptools.core.models import Membership, Person
+from grouptools.core.plaintext import tel_uri
 from grouptools.extensions import db
 from grouptools.relay import changelog, links
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry, RelayField, RelaySlot
@@ -42,6 +56,59 @@ _PARTS = {name: select(model).where(model.relay_id.in_(bindparam("relay_ids", ex
           for name, model in (("fields", RelayField), ("slots", RelaySlot))}
 
 
+# The same for a request that only reads (a GET): both parts in one statement of plain
+# rows, kept on the relay as plain objects (PlainField, PlainSlot) — nothing in such a
+# request changes them, so they need no ORM identity (docs/architecture.md#speed).
+def _parts_union():
+    def null(type_=None):
+        return literal_column("NULL", type_) if type_ is not None else literal_column("NULL")
+
+    field_rows = select(literal_column("0").label("part"), RelayField.relay_id,
+                        RelayField.position, RelayField.id, RelayField.key, RelayField.label,
+                        RelayField.type, RelayField.required, RelayField.pattern,
+                        RelayField.hint, RelayField.choices, RelayField.private,
+                        null(Integer).label("capacity"), null(Integer).label("taken"),
+                        null(String).label("public_id"))
+    slot_rows = select(literal_column("1"), RelaySlot.relay_id, RelaySlot.position,
+                       RelaySlot.id, null(), RelaySlot.label, null(), null(), null(), null(),
+                       null(), null(), RelaySlot.capacity, RelaySlot.taken,
+                       RelaySlot.public_id)
+    relays = bindparam("relay_ids", expanding=True)
+    both = union_all(field_rows.where(RelayField.relay_id.in_(relays)),
+                     slot_rows.where(RelaySlot.relay_id.in_(relays))).subquery()
+    return select(both).order_by(both.c.part, both.c.relay_id, both.c.position)
+
+
+_PLAIN_PARTS = _parts_union()
+
+
+class PlainField:
+    """A relay's field as a request that only reads it sees it (RelayField's columns)."""
+
+    __slots__ = ("relay_id", "position", "id", "key", "label", "type", "required",
+                 "pattern", "hint", "choices", "private")
+
+    def __init__(self, row):
+        (_, self.relay_id, self.position, self.id, self.key, self.label, self.type,
+         self.required, self.pattern, self.hint, self.choices, self.private) = row[:12]
+        self.required, self.private = bool(self.required), bool(self.private)
+
+
+class PlainSlot:
+    """A relay's slot as a request that only reads it sees it (RelaySlot's columns)."""
+
+    __slots__ = ("relay_id", "position", "id", "label", "capacity", "taken", "public_id")
+
+    def __init__(self, row):
+        self.relay_id, self.position, self.id, self.label = row[1], row[2], row[3], row[5]
+        self.capacity, self.taken, self.public_id = row[12], row[13], row[14]
+
+
+def _reading_only():
+    return has_request_context() and request.method in SAFE_METHODS \
+        and not g.get("writes_on_read", False)
+
+
 def rows(statement, params):
     """A statement of plain columns run on the session's connection: no ORM on the way
     (the session's own execute sets up an ORM context even for plain rows)."""
@@ -49,7 +116,17 @@ def rows(statement, params):
 
 
 def load_parts(relays):
-    """Read the fields and slots of those `relays` that were read without them."""
+    """Read the fields and slots of those `relays` that were read without them: in a
+    request that only reads, as plain objects in one statement."""
+    unread = [relay for relay in relays
+              if {"fields", "slots"} <= inspect(relay).unloaded]
+    if unread and _reading_only():
+        parts = {relay.id: ([], []) for relay in unread}
+        for row in rows(_PLAIN_PARTS, {"relay_ids": list(parts)}):
+            parts[row[1]][row[0]].append(PlainSlot(row) if row[0] else PlainField(row))
+        for relay in unread:
+            set_committed_value(relay, "fields", parts[relay.id][0])
+            set_committed_value(relay, "slots", parts[relay.id][1])
     for name, statement in _PARTS.items():
         missing = {relay.id: [] for relay in relays if name in inspect(relay).unloaded}
         if not missing:
@@ -116,6 +193,53 @@ class RelayState:
     @property
     def can_sign_up(self):
         return self.refusal is None
+
+    def list_items(self, views, waiting, edit_prefix):
+        """The lines of one list of the page (`views`: a section's confirmed or waitlisted
+        entries), as relay/_relay.html's `sections` shows them: each entry's place, name,
+        party, answers (phone numbers and e-mail addresses as links), whether it was
+        checked in, and its "Change" link for its entrant and managers."""
+        you, checked_in, change = gettext("You"), gettext("Checked in"), gettext("Change")
+        answer_fields = [(f.key, f.type) for f in self.relay.fields]
+        manager, closed, prefix = self.manager, self.closed, escape(edit_prefix)
+        out = []
+        for view in views:
+            name, mine = escape(view.name), view.mine
+            out.append(f'\n    <li class="list-item relay-entry{" is-mine" if mine else ""}">'
+                       f'\n      <span class="list-number">'
+                       f'{view.waitlist_position if waiting else view.number}.</span>'
+                       f'\n      <span class="list-main">\n        <span class="list-title">{name}')
+            if view.guests:
+                out.append(f' <span class="badge badge-outline">+{view.guests}</span>')
+            if mine:
+                out.append(f' <span class="badge badge-accent">{you}</span>')
+            out.append("\n        </span>")
+            values = view.values
+            answers = [(kind, values[key]) for key, kind in answer_fields
+                       if values.get(key)] if values else ()
+            if answers:
+                out.append('<span class="list-meta">')
+                for index, (kind, value) in enumerate(answers):
+                    if index:
+                        out.append(" · ")
+                    tel = tel_uri(value) if kind == "phone" else None
+                    shown = escape(value)
+                    if tel:
+                        out.append(f'<a class="value-link" href="{escape(tel)}">{shown}</a>')
+                    elif kind == "email" and "@" in str(value):
+                        out.append(f'<a class="value-link" href="mailto:{shown}">{shown}</a>')
+                    else:
+                        out.append(shown)
+                out.append("</span>")
+            out.append("\n      </span>")
+            if view.attended_at:
+                out.append(f'<span class="badge badge-success">{checked_in}</span>')
+            if manager or (mine and not closed):
+                out.append(f'\n      <a class="btn btn-ghost btn-small relay-entry-edit" '
+                           f'href="{prefix}{escape(view.public_id)}">{change}'
+                           f'<span class="sr-only"> {name}</span></a>')
+            out.append("\n    </li>")
+        return Markup("".join(out))
 
     @property
     def entry_answers(self):

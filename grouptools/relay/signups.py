@@ -7,23 +7,24 @@ conditional UPDATEs in places.py, and promotions happen in the same transaction 
 withdrawal that freed them."""
 import re
 import secrets
+from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import WidgetClosed
+from grouptools.core.conditional import version_moved
 from grouptools.core.database import commit_or_conflict, holds_write_lock
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
-from grouptools.core.i18n import labelled, sentences
-from grouptools.core.models import is_public_id, new_public_id
+from grouptools.core.models import Membership, is_public_id, new_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
-from grouptools.relay import changelog, chattext, places
+from grouptools.relay import changelog, lockedrows, places
 from grouptools.core.valueformats import clean_values
-from grouptools.core.visibletext import clean_visible_text, has_visible_character
-from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
+from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry, RelayLog
 from grouptools.relay.reading import load_parts
 
 
@@ -130,50 +131,117 @@ def _new_entry(relay, membership, values, guests, slot, for_name):
                       public_id=new_public_id())
 
 
-def _record_joined(relay, person, entry, slot, placed, added):
-    if placed.status == "confirmed":
-        changelog.record(relay, "joined", entry, person, number=placed.number,
-                         added=added, slot=slot.label if slot else None)
-    else:
-        changelog.record(relay, "waitlisted", entry, person, position=placed.waitlist_position,
-                         added=added, slot=slot.label if slot else None)
-
-
 # --- Signing up, editing, withdrawing --------------------------------------------------------
+
+class SignUp(NamedTuple):
+    """A sign-up checked against what was read before the write began (prepare_sign_up):
+    who, with what, where."""
+
+    person: object
+    relay: object
+    membership: object
+    values: dict
+    guests: int
+    slot: object  # a RelaySlot, or None
+    for_name: str | None
+
+
+class NewEntry(NamedTuple):
+    """A new entry as its writer is told about it (api._created, the page's message)."""
+
+    id: int
+    public_id: str
+    status: str
+    values: dict
+    guests: int
+    slot_id: int | None
+    for_name: str | None
+    placed: places.Placed
+
 
 def sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
     """A new entry: confirmed while places are free and nobody waits, else waitlisted
     (or 409 when full without a waitlist). `for_name`: an organiser adds someone who
     replied in the chat; it belongs to the organiser and counts against capacity."""
+    return enter(prepare_sign_up(person, relay, values, guests, slot_id, for_name))
+
+
+def prepare_sign_up(person, relay, values=None, guests=0, slot_id=None, for_name=None):
+    """Everything about a sign-up that needs no lock: who may, the reply checked against
+    the relay's format (its fields and slots read here). A route runs it before its write
+    begins (core.database.before_the_write), so SQLite's writer's turn is not held while
+    it runs; `enter` then re-reads under the lock whatever a parallel writer could have
+    changed. A format changed in between is the format the entry was made under, as for
+    every entry made before the change."""
     membership = authorize(person, Action.ACT, relay)
     if for_name is not None:
         authorize(person, Action.MANAGE_WIDGET, relay)
-    relay = relay.lock()
-    _read_again(membership)
-    if not membership.is_active:
-        # Removed (or left) while this request waited for the lock: their entries were
-        # just withdrawn, and a new one must not slip in behind that.
-        raise NotFound()
     if for_name is None and relay.is_closed():
         raise WidgetClosed(relay)
     load_parts([relay])
     clean, slot = validated(relay, values, guests, slot_id)
-    before = places.counts(relay, slot, membership if for_name is None else None)
-    if for_name is None and before.mine >= relay.per_member_max:
-        raise EntryLimit(relay.per_member_max)
-    entry = _new_entry(relay, membership, clean, guests, slot, for_name)
-    placed = places.place(relay, entry, slot, before)
-    if placed is None:
+    return SignUp(person, relay, membership, clean, guests, slot, for_name)
+
+
+_INSERT_ENTRY = insert(RelayEntry).returning(RelayEntry.id)
+_INSERT_LOG = insert(RelayLog)
+_ACTIVE_NOW = (update(Membership).where(Membership.id == bindparam("membership_id"))
+               .values(last_active_at=bindparam("now")))
+
+
+def enter(plan):
+    """Put a prepared sign-up on the list, under the relay's lock: the per-member limit,
+    the waitlist and the places as they are now; the entry, its log line and the
+    member's activity written as plain statements (no ORM flush while the lock is held).
+    Returns a NewEntry."""
+    relay, membership, slot = plan.relay, plan.membership, plan.slot
+    slot_id = slot.id if slot is not None else None
+    connection = db.session.connection()
+    state = lockedrows.sign_up_state(connection, relay.id, slot_id, membership.id,
+                                 membership.id if plan.for_name is None else None)
+    if state is None:
+        raise NotFound()
+    if state.membership_status != "active":
+        # Removed (or left) while this request waited for the lock: their entries were
+        # just withdrawn, and a new one must not slip in behind that.
+        raise NotFound()
+    now = utcnow()
+    if plan.for_name is None and (state.closed_at is not None or (
+            relay.DEADLINE_CLOSES and state.deadline is not None and state.deadline <= now)):
+        raise WidgetClosed(relay)
+    if plan.for_name is None and state.mine >= state.per_member_max:
+        raise EntryLimit(state.per_member_max)
+    public_id = new_public_id()
+    seq = None
+    if not state.waitlisted:
+        seq = lockedrows.take_numbered(connection, relay.id, slot_id, 1 + plan.guests)
+    if seq is not None:
+        placed = places.Placed(public_id, "confirmed", state.confirmed + 1, None)
+        columns = {"status": "confirmed", "confirmed_seq": seq, "confirmed_at": now}
+    elif state.waitlist:
+        seq = lockedrows.next_seq_moved(connection, relay.id)
+        placed = places.Placed(public_id, "waitlisted", None, state.waitlisted + 1)
+        columns = {"status": "waitlisted", "waitlist_seq": seq}
+    else:
         raise RelayFull()
-    db.session.add(entry)
-    db.session.flush()
-    _record_joined(relay, person, entry, slot, placed, added=for_name is not None)
-    record_activity(membership)
+    version_moved(relay)
+    entry_id = connection.execute(_INSERT_ENTRY, {
+        "relay_id": relay.id, "slot_id": slot_id, "membership_id": membership.id,
+        "for_name": plan.for_name, "values": plan.values, "guests": plan.guests,
+        "ticket_secret": secrets.token_urlsafe(18), "public_id": public_id,
+        "created_at": now, "updated_at": now, **columns}).scalar_one()
+    params = {"added": plan.for_name is not None, "slot": slot.label if slot else None}
+    if placed.status == "confirmed":
+        kind, params = "joined", {"number": placed.number, **params}
+    else:
+        kind, params = "waitlisted", {"position": placed.waitlist_position, **params}
+    connection.execute(_INSERT_LOG, {"relay_id": relay.id, "entry_id": entry_id,
+                                     "actor_id": plan.person.id, "kind": kind,
+                                     "params": params, "created_at": now})
+    connection.execute(_ACTIVE_NOW, {"membership_id": membership.id, "now": now})
     commit_or_conflict()
-    # What its writer is told (api._created, the page's message), kept from before the
-    # commit, which expires everything read.
-    entry.placed = placed
-    return entry
+    return NewEntry(entry_id, public_id, placed.status, plan.values, plan.guests, slot_id,
+                    plan.for_name, placed)
 
 
 def entrant_or_manager(person, entry):
@@ -253,17 +321,48 @@ def edit_entry(person, entry, values=None, guests=None, slot_id=None):
 
 def withdraw_entry(person, entry):
     """The entrant withdraws, or an organiser removes; freed places go to the front of
-    the waitlist in the same transaction. Doing it twice changes nothing."""
+    the waitlist in the same transaction. Doing it twice changes nothing. Returns the
+    entry, its status ("withdrawn" or "removed") as it is now."""
     membership, mine, manager = entrant_or_manager(person, entry)
-    try:
-        relay = _locked_entry(entry)
-    except NotOnList:
-        return entry
-    record_activity(membership)
-    take_off_list(relay, entry, "withdrawn" if mine else "removed",
-                  "withdrew" if mine else "removed", person)
-    commit_or_conflict()
+    set_committed_value(entry, "status", take_back(person, entry, membership, mine))
     return entry
+
+
+_TAKE_OFF = (update(RelayEntry).where(RelayEntry.id == bindparam("entry_id"))
+             .values(status=bindparam("new_status"), withdrawn_at=bindparam("at")))
+
+
+def take_back(person, entry, membership, mine):
+    """withdraw_entry once the asker is known to be its entrant (`mine`) or a manager
+    (entrant_or_manager, which a route runs before its write begins): under the relay's
+    lock, where the entry stands now is read in one statement, and the entry, the places,
+    the promotions, the log line and the member's activity are written as plain
+    statements (no ORM flush while SQLite's writer's turn is held). Returns the
+    entry's status now."""
+    connection = db.session.connection()
+    lockedrows.lock_relay(connection, entry.relay_id)
+    standing = lockedrows.entry_standing(connection, entry.id, entry.slot_id is not None)
+    if standing is None or standing.status not in ACTIVE_STATUSES:
+        return standing.status if standing is not None else entry.status
+    status, now = "withdrawn" if mine else "removed", utcnow()
+    connection.execute(_TAKE_OFF, {"entry_id": entry.id, "new_status": status, "at": now})
+    promoted = []
+    if standing.status == "confirmed":
+        lockedrows.give_back(connection, entry.relay_id, standing.slot_id, 1 + standing.guests)
+        version_moved(entry.relay)
+        if standing.someone_waits:
+            promoted = lockedrows.promote_rows(connection, entry.relay_id, standing.slot_id,
+                                           standing.confirmed - 1, now)
+    connection.execute(_INSERT_LOG, {
+        "relay_id": entry.relay_id, "entry_id": entry.id, "actor_id": person.id,
+        "kind": "withdrew" if mine else "removed", "created_at": now,
+        "params": {"number": standing.number, "position": standing.waitlist_position,
+                   "slot": standing.slot_label,
+                   "promoted": [{"position": position, "number": number, "entry": public_id}
+                                for position, number, public_id in promoted]}})
+    connection.execute(_ACTIVE_NOW, {"membership_id": membership.id, "now": now})
+    commit_or_conflict()
+    return status
 
 
 def take_off_list(relay, entry, status, log_kind, actor):
@@ -299,77 +398,3 @@ def mark_attended(person, entry, attended=True):
                          slot=entry.slot.label if entry.slot else None)
     commit_or_conflict()
     return entry
-
-
-# --- Import -----------------------------------------------------------------------------------
-
-def _reason(relay, error):
-    """One line saying why a pasted line was refused, in one punctuation style:
-    "手机号：不是有效的手机号码。场次：选一项。" or
-    "手机号: Not a valid phone number. Slot: Choose one."."""
-    errors = error.errors or {}
-    labels = {f.key: f.label for f in relay.fields}
-    parts = [labelled(labels.get(key, key), sentences(messages))
-             for key, messages in (errors.get("values") or {}).items()]
-    for key, label in (("guests", gettext("Guests")), ("slot_id", gettext("Slot"))):
-        if key in errors:
-            parts.append(labelled(label, sentences(errors[key])))
-    return sentences(parts) or str(error.message)
-
-
-def _signature(name, values, slot_id):
-    return name, tuple(sorted(values.items())), slot_id
-
-
-def import_text(person, relay, text):
-    """Entries from a relay pasted from a chat (organisers). Each numbered line is split
-    into the name and the fields in order and checked like any reply; what fits is
-    created (owned by the importing organiser, carrying the line's name), and every
-    refused line comes back with its reason. Lines already on the list are skipped."""
-    membership = authorize(person, Action.MANAGE_WIDGET, relay)
-    relay = relay.lock()
-    slots = {slot.label: slot for slot in relay.slots}
-    existing = {_signature(e.name, e.values, e.slot_id) for e in db.session.scalars(
-        select(RelayEntry).where(RelayEntry.relay_id == relay.id,
-                                 RelayEntry.status.in_(ACTIVE_STATUSES)))}
-    created, rejected = [], []
-
-    def refuse(line, reason):
-        rejected.append({"line": line.line, "text": line.text, "reason": reason,
-                         "slot": line.slot_label})
-
-    for line in chattext.parse_relay_text(relay, text):
-        if line.error:
-            refuse(line, line.error)
-            continue
-        line.name = clean_visible_text(line.name)
-        if not has_visible_character(line.name):
-            refuse(line, gettext("The name shows as blank: type at least one visible character."))
-            continue
-        if len(line.name) > RelayEntry.FOR_NAME_MAX:
-            refuse(line, gettext("The name is too long."))
-            continue
-        slot_id = slots[line.slot_label].public_id if line.slot_label in slots else None
-        try:
-            clean, slot = validated(relay, line.values, line.guests, slot_id)
-        except Invalid as error:
-            refuse(line, _reason(relay, error))
-            continue
-        signature = _signature(line.name, clean, slot.id if slot else None)
-        if signature in existing:
-            refuse(line, gettext("Already on the list."))
-            continue
-        entry = _new_entry(relay, membership, clean, line.guests, slot, line.name)
-        entry.placed = places.place(relay, entry, slot, places.counts(relay, slot))
-        if entry.placed is None:
-            refuse(line, gettext("The list is full, and it has no waitlist."))
-            continue
-        db.session.add(entry)
-        existing.add(signature)
-        created.append(entry)
-    db.session.flush()
-    if created:
-        changelog.record(relay, "imported", actor=person, created=len(created),
-                         rejected=len(rejected))
-    commit_or_conflict()
-    return created, rejected

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
+from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import error_status, load, shown_on_form
 from grouptools.core.groups.service import find_group
@@ -15,7 +16,7 @@ from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
-from grouptools.relay import forms, manage, service, signups
+from grouptools.relay import changelog, forms, manage, service, signups
 from grouptools.relay.blueprints import bp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.forms import TYPE_LABELS
@@ -89,7 +90,7 @@ def _show_page(state, values=None, errors=None, status=200):
         "relay/show.html", state=state, relay=relay, group=relay.group,
         values=values or {}, errors=errors or {}, preview=widget_preview(relay),
         link=link, chat_text=relay_text(state, link),
-        log=state.log, privacy=privacy_line(relay),
+        log=changelog.timed(state.log, relay.group), privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
         moved_up=moved_up(state.mine), edit_prefix=edit_url_prefix(relay),
     ), status
@@ -106,12 +107,19 @@ def show_relay(rid):
 @rate_limited("sign_up")
 def sign_up(rid):
     """A member's sign-up, or an organiser adding someone who replied in the chat."""
-    relay, person, _ = load_widget(Relay, rid, Action.ACT)
     typed, payload = forms.read_entry()
     data, errors = load(ENTRY_CREATE, payload)
+    with before_the_write():  # what needs no lock, read before the write begins
+        relay, person, _ = load_widget(Relay, rid, Action.ACT)
+        try:
+            plan = None if errors else signups.prepare_sign_up(person, relay, **data)
+        except DomainError as error:
+            if not shown_on_form(error):
+                raise
+            errors = error
     if not errors:
         try:
-            entry = signups.sign_up(person, relay, **data)
+            entry = signups.enter(plan)
         except DomainError as error:
             if not shown_on_form(error):
                 raise
@@ -180,12 +188,15 @@ def edit_entry(rid, eid):
 @bp.post("/r/<pid:rid>/entries/<pid:eid>/withdraw")
 @rate_limited("sign_up")
 def withdraw_entry(rid, eid):
-    relay, person, _ = load_widget(Relay, rid)
-    entry = signups.withdraw_entry(person, signups.find_entry(relay, eid))
-    if entry.status == "withdrawn":
+    with before_the_write():  # what needs no lock, read before the write begins
+        relay, person, _ = load_widget(Relay, rid)
+        entry = signups.find_entry(relay, eid)
+        membership, mine, _ = signups.entrant_or_manager(person, entry)
+        name = None if mine else entry.name
+    if signups.take_back(person, entry, membership, mine) == "withdrawn":
         flash(gettext("You withdrew from the list."), "info")
     else:
-        flash(gettext("%(name)s was removed from the list.", name=entry.name), "info")
+        flash(gettext("%(name)s was removed from the list.", name=name), "info")
     return redirect(url_for("relay_pages.show_relay", rid=rid, _anchor="list"), code=303)
 
 
@@ -194,5 +205,5 @@ def change_log(rid):
     relay, person, _ = load_widget(Relay, rid)
     state = service.relay_state(person, relay)
     return render_template("relay/log.html", state=state, relay=relay, group=relay.group,
-                           log=state.log)
+                           log=changelog.timed(state.log, relay.group))
 

@@ -257,8 +257,9 @@ PHONE = {"key": "phone", "label": "手机号", "type": "phone", "required": True
 def test_an_edit_is_validated_like_a_new_entry(world):
     relay = new_relay(world, fields=[PHONE])
     (a,) = members(world, "甲")
-    entry = signups.sign_up(a, relay, values={"phone": "138 0013 8000"})
-    assert entry.values == {"phone": "13800138000"}
+    assert signups.sign_up(a, relay, values={"phone": "138 0013 8000"}).values == {
+        "phone": "13800138000"}
+    entry = entry_of(world, relay, "甲")
     with pytest.raises(Invalid) as refused:
         signups.edit_entry(a, entry, values={"phone": "不知道"})
     assert refused.value.errors["values"] == {"phone": ["Not a valid phone number."]}

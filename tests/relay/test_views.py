@@ -272,3 +272,31 @@ def test_a_relay_page_shows_its_deadline_in_the_readers_language(relay_with):
     assert f"{local.month}月{local.day}日" in chinese and "20:00" in chinese
     for page in (english, chinese):
         assert local.strftime("%Y-%m-%d %H:%M") not in page  # no fixed format any more
+
+
+def test_the_list_shows_each_answer_linked_and_escaped_and_who_may_change_it(phones):
+    gid, clients, owner, people = phones
+    rid = owner.post(f"/api/v1/groups/{gid}/relays", json={
+        "title": "聚餐", "guests_max": 2, "fields": [
+            {"key": "phone", "label": "手机号", "type": "phone"},
+            {"key": "mail", "label": "邮箱", "type": "email"},
+            {"key": "note", "label": "备注"}]}).get_json()["id"]
+    assert people["甲"][0].post(f"/api/v1/relays/{rid}/entries", json={
+        "values": {"phone": "13800138000", "mail": "a@example.com", "note": "<b>素食</b>"},
+        "guests": 1}).status_code == 201
+
+    def the_list(name):
+        page = clients[name].get(f"/r/{rid}").get_data(as_text=True)
+        return page[page.index('<ol class="list relay-list">'):].split("</ol>", 1)[0]
+
+    seen = the_list("乙")
+    assert '<span class="list-number">1.</span>' in seen and "甲" in seen
+    assert '<span class="badge badge-outline">+1</span>' in seen
+    assert '<a class="value-link" href="tel:' in seen and ">13800138000</a>" in seen
+    assert '<a class="value-link" href="mailto:a@example.com">a@example.com</a>' in seen
+    assert "&lt;b&gt;素食&lt;/b&gt;" in seen and "<b>" not in seen
+    assert "is-mine" not in seen and "relay-entry-edit" not in seen
+    mine = the_list("甲")
+    assert 'relay-entry is-mine' in mine and 'class="badge badge-accent">You</span>' in mine
+    assert f'href="/r/{rid}/entries/' in mine and "relay-entry-edit" in mine
+    assert "relay-entry-edit" in the_list("群主")  # organisers change any entry

@@ -1,0 +1,180 @@
+"""The places of a sign-up and a withdrawal on plain statements, built once (places.py's
+rules, for signups.enter and signups.take_back): no ORM object is flushed while SQLite's
+writer's turn is held (docs/architecture.md#speed). What they read is read after the
+relay's row lock (PostgreSQL: a statement of its own, so the counts read after it see
+every committed entry; SQLite: BEGIN IMMEDIATE holds the whole database)."""
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import aliased
+
+from grouptools.core.models import Membership
+from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelaySlot
+from grouptools.relay.places import (
+    _TAKE_NUMBERED,
+    PROMOTE_BATCH,
+    _count,
+    _slot_clause,
+)
+
+_LOCK_RELAY = select(Relay.id).where(Relay.id == bindparam("relay_id")).with_for_update()
+
+
+def lock_relay(connection, relay_id):
+    """The relay's row lock on PostgreSQL (SQLite's transaction holds it already)."""
+    if connection.dialect.name != "sqlite":
+        connection.execute(_LOCK_RELAY, {"relay_id": relay_id})
+
+
+class SignUpState(NamedTuple):
+    """What a new entry's place depends on, read under the lock in one statement."""
+
+    closed_at: object
+    deadline: object
+    waitlist: bool
+    per_member_max: int
+    confirmed: int
+    waitlisted: int
+    mine: int
+    membership_status: str | None
+
+
+_SIGN_UP_STATE = {with_slot: select(
+    Relay.closed_at, Relay.deadline, Relay.waitlist, Relay.per_member_max,
+    _count(_slot_clause(with_slot), RelayEntry.status == "confirmed"),
+    _count(_slot_clause(with_slot), RelayEntry.status == "waitlisted"),
+    _count(RelayEntry.membership_id == bindparam("mine_id"),
+           RelayEntry.for_name.is_(None), RelayEntry.status.in_(ACTIVE_STATUSES)),
+    select(Membership.status).where(Membership.id == bindparam("membership_id"))
+    .scalar_subquery(),
+).where(Relay.id == bindparam("relay_id")) for with_slot in (False, True)}
+
+
+def sign_up_state(connection, relay_id, slot_id, membership_id, mine_id):
+    """A SignUpState of the relay and the slot (or None: the relay is gone)."""
+    lock_relay(connection, relay_id)
+    row = connection.execute(_SIGN_UP_STATE[slot_id is not None], {
+        "relay_id": relay_id, "slot_id": slot_id, "membership_id": membership_id,
+        "mine_id": mine_id}).first()
+    return SignUpState(*row) if row is not None else None
+
+
+_TAKE_SLOT = (
+    update(RelaySlot)
+    .where(RelaySlot.id == bindparam("slot_id"),
+           or_(RelaySlot.capacity.is_(None),
+               RelaySlot.taken + bindparam("places") <= RelaySlot.capacity))
+    .values(taken=RelaySlot.taken + bindparam("places"))
+)
+_GIVE_SLOT = (update(RelaySlot).where(RelaySlot.id == bindparam("slot_id"))
+              .values(taken=RelaySlot.taken - bindparam("places")))
+# Each moves the relay's version too (core.conditional.version_moved: the commit then
+# runs no UPDATE of its own).
+_TAKE_NUMBERED_MOVED = _TAKE_NUMBERED.values(version=Relay.version + 1)
+_NEXT_SEQ_MOVED = (update(Relay).where(Relay.id == bindparam("relay_id"))
+                   .values(seq=Relay.seq + 1, version=Relay.version + 1).returning(Relay.seq))
+_GIVE_BACK_MOVED = (update(Relay).where(Relay.id == bindparam("relay_id"))
+                    .values(taken=Relay.taken - bindparam("places"),
+                            version=Relay.version + 1))
+
+
+def take_numbered(connection, relay_id, slot_id, places):
+    """_reserve_numbered on plain statements: the next number of the relay's order with
+    `places` taken on the slot (if any) and the relay, or None and nothing taken."""
+    params = {"relay_id": relay_id, "slot_id": slot_id, "places": places}
+    if slot_id is not None and connection.execute(_TAKE_SLOT, params).rowcount != 1:
+        return None
+    seq = connection.execute(_TAKE_NUMBERED_MOVED, params).scalar()
+    if seq is None and slot_id is not None:
+        connection.execute(_GIVE_SLOT, params)
+    return seq
+
+
+def next_seq_moved(connection, relay_id):
+    return connection.execute(_NEXT_SEQ_MOVED, {"relay_id": relay_id}).scalar_one()
+
+
+def give_back(connection, relay_id, slot_id, places):
+    params = {"relay_id": relay_id, "slot_id": slot_id, "places": places}
+    if slot_id is not None:
+        connection.execute(_GIVE_SLOT, params)
+    connection.execute(_GIVE_BACK_MOVED, params)
+
+
+class EntryStanding(NamedTuple):
+    """Where an entry stands now, read under the lock (`standing` on plain rows)."""
+
+    status: str
+    slot_id: int | None
+    guests: int
+    number: int | None
+    waitlist_position: int | None
+    confirmed: int  # confirmed entries in its slot (or the relay), itself included
+    someone_waits: bool
+    slot_label: str | None
+
+
+def _entry_standing(with_slot):
+    other = aliased(RelayEntry)
+    same_slot = other.slot_id == RelayEntry.slot_id if with_slot else other.slot_id.is_(None)
+
+    def count(*conditions):
+        return (select(func.count()).select_from(other)
+                .where(other.relay_id == RelayEntry.relay_id, same_slot, *conditions)
+                .scalar_subquery())
+
+    return select(
+        RelayEntry.status, RelayEntry.slot_id, RelayEntry.guests,
+        count(other.status == "confirmed", other.confirmed_seq <= RelayEntry.confirmed_seq),
+        count(other.status == "waitlisted", other.waitlist_seq <= RelayEntry.waitlist_seq),
+        count(other.status == "confirmed"),
+        select(other.id).where(other.relay_id == RelayEntry.relay_id, same_slot,
+                               other.status == "waitlisted").exists(),
+        select(RelaySlot.label).where(RelaySlot.id == RelayEntry.slot_id).scalar_subquery(),
+    ).where(RelayEntry.id == bindparam("entry_id"))
+
+
+_ENTRY_STANDING = {with_slot: _entry_standing(with_slot) for with_slot in (False, True)}
+
+
+def entry_standing(connection, entry_id, with_slot):
+    """The entry's EntryStanding (None when it is gone). `with_slot`: whether it was in a
+    slot when last read; read again the other way if that changed meanwhile."""
+    row = connection.execute(_ENTRY_STANDING[with_slot], {"entry_id": entry_id}).first()
+    if row is None:
+        return None
+    if (row[1] is not None) != with_slot:
+        return entry_standing(connection, entry_id, not with_slot)
+    status, slot_id, guests, number, position, confirmed, waits, label = row
+    return EntryStanding(status, slot_id, guests, number if status == "confirmed" else None,
+                         position if status == "waitlisted" else None, confirmed,
+                         bool(waits), label)
+
+
+_WAITING_ROWS = {with_slot: select(
+    RelayEntry.id, RelayEntry.public_id, RelayEntry.guests, RelayEntry.waitlist_seq,
+).where(
+    RelayEntry.relay_id == bindparam("relay_id"), _slot_clause(with_slot),
+    RelayEntry.status == "waitlisted", RelayEntry.waitlist_seq > bindparam("after"),
+).order_by(RelayEntry.waitlist_seq).limit(PROMOTE_BATCH) for with_slot in (False, True)}
+_CONFIRM_ROW = (update(RelayEntry).where(RelayEntry.id == bindparam("entry_id"))
+                .values(status="confirmed", confirmed_seq=bindparam("new_seq"),
+                        confirmed_at=bindparam("at")))
+
+
+def promote_rows(connection, relay_id, slot_id, confirmed, now):
+    """promote_waitlist on plain statements, for a transaction that holds no ORM entry of
+    the relay: [(waitlist position, number, public id)] of those promoted."""
+    params = {"relay_id": relay_id, "slot_id": slot_id, "after": 0}
+    promoted = []
+    while True:
+        waiting = connection.execute(_WAITING_ROWS[slot_id is not None], params).all()
+        for entry_id, public_id, guests, _ in waiting:
+            seq = take_numbered(connection, relay_id, slot_id, 1 + guests)
+            if seq is None:
+                return promoted
+            connection.execute(_CONFIRM_ROW, {"entry_id": entry_id, "new_seq": seq, "at": now})
+            promoted.append((len(promoted) + 1, confirmed + len(promoted) + 1, public_id))
+        if len(waiting) < PROMOTE_BATCH:
+            return promoted
+        params["after"] = waiting[-1][3]
