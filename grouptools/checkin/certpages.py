@@ -19,7 +19,7 @@ from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_earned
 from grouptools.core.models import Group, Membership, Person
-from grouptools.core.plainrows import plain_rows
+from grouptools.core.plainrows import first_plain_row, plain_rows
 from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.widgets import MeItem, MeSection
 from grouptools.extensions import db
@@ -126,8 +126,7 @@ def _picture_key(hid, aid):
     asker = asker_public_id()  # the asker is read in the same statement
     if asker is None:
         return None
-    row = db.session.execute(_PICTURE_KEY,
-                             {"hid": hid, "aid": aid, "person_public_id": asker}).first()
+    row = first_plain_row(_PICTURE_KEY, {"hid": hid, "aid": aid, "person_public_id": asker})
     if row is None or not asker_confirmed(*row[-2:]):
         return None
     achievement_id, earner_id, habit_version, group_version, mine, status, _, _ = row

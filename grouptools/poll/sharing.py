@@ -6,6 +6,7 @@ from sqlalchemy import and_, bindparam, select
 from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.loaders import load_widget
 from grouptools.core.models import Group, Membership, Person
+from grouptools.core.plainrows import first_plain_row
 from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -54,7 +55,7 @@ def _key(pid):
     asker = asker_public_id()  # the asker is read in the same statement
     if asker is None:
         return None
-    row = db.session.execute(_KEY, {"public_id": pid, "person_public_id": asker}).first()
+    row = first_plain_row(_KEY, {"public_id": pid, "person_public_id": asker})
     if row is None or row.status != "active" or not asker_confirmed(*row[-2:]):
         return None
     (poll_id, version, closed_at, deadline, visibility, creator_id, voters, counted,
