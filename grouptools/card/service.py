@@ -23,6 +23,7 @@ from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership
 from grouptools.card import counting  # noqa: F401  (keeps the folders' counts)
 from grouptools.card import settings as rules
+from grouptools.card.loading import MyCardLine
 from grouptools.card.models import Card, CardFolder
 from grouptools.card.search import keep_grams, search_texts_of
 from grouptools.extensions import db
@@ -255,6 +256,18 @@ def my_card(person, group):
                                            membership.display_name, Membership.NICKNAME_MAX))
     return CardView(card, folder, fields, rules.visible_values(fields, card.values, True), True,
                     card.display_name)
+
+
+_MY_CARD_LINE = select(Card.public_id, Card.display_name, Card.complete, Card.missing).where(
+    Card.folder_id == bindparam("folder_id"), Card.owner_membership_id == bindparam("membership_id"))
+
+
+def my_card_line(folder, membership):
+    """What the folder's page says of the asker's card (loading.MyCardLine), as plain
+    columns; the page asked by the group's id reads it with the folder (card.loading)."""
+    row = db.session.execute(_MY_CARD_LINE, {"folder_id": folder.id,
+                                             "membership_id": membership.id}).first()
+    return MyCardLine(*row) if row else MyCardLine(None, None, None, None)
 
 
 def save_my_card(person, group, values, public=None):
