@@ -8,12 +8,14 @@ Listing reads the card rows alone, and searching reads the grams of the matching
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import person_avatar
 from grouptools.core.groups.counting import active_count
+from grouptools.core.links import MEMBER_PLACEHOLDER as ID
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.core.plainrows import plain_rows
@@ -142,9 +144,9 @@ def folder_page(person, group, query="", page=1, for_page=False):
 class PageCard(NamedTuple):
     """One line of the folder's page (card/folder.html unpacks it)."""
 
-    public_id: str
+    href: str  # the card's page
     colour: int
-    photo_id: str | None
+    thumb: str | None  # the address of the owner's photo, if they have one
     initial: str
     display_name: str
     summary: str
@@ -157,14 +159,21 @@ def _page_cards(rows, fields, manager, mine):
     shown = {sees: [n for n, key in enumerate(SUMMARY_KEYS) if key in keys]
              for sees in (True, False)
              for keys in [set(rules.visible_keys(fields, sees))]}
+    # Each address built once a page, then only the id changes (as the avatar macro's
+    # thumbnail address is url_for's).
+    card, card_end = url_for("card_pages.show_card", cid=ID).rsplit(ID, 1)
+    thumb, thumb_end = url_for("images.show_thumb", iid=ID).rsplit(ID, 1)
     cards = []
     for (public_id, display_name, complete, owner_id, person_id, person_name, photo_id,
          *summary) in rows:
         avatar = person_avatar(person_id, person_name, photo_id)
         parts = [summary[n] for n in shown[manager or owner_id == mine] if summary[n]]
-        cards.append(PageCard(public_id, avatar.colour, avatar.photo_id, avatar.initial,
-                              display_name, " · ".join(map(str, parts)), complete))
+        cards.append(PageCard(f"{card}{public_id}{card_end}", avatar.colour,
+                              f"{thumb}{photo_id}{thumb_end}" if photo_id else None,
+                              avatar.initial, display_name, " · ".join(map(str, parts)),
+                              complete))
     return cards
+
 
 
 _PAGES = {}
