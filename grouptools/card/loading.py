@@ -6,6 +6,8 @@ its own id. The folder's page (/g/<gid>/cards) and the group's card answers of t
 cost them a statement, and the API's the asker's apart (docs/architecture.md#speed)."""
 from typing import NamedTuple
 
+from flask import g
+
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
@@ -33,6 +35,9 @@ class FolderOfGroup(NamedTuple):
 
 
 _STATEMENTS = {}
+# The session's identity map holds its rows weakly: a folder read here is held in `g`
+# for the rest of the request, so service.folder_of finds it however it was passed on.
+FOLDERS_HELD = "card_folders_held"
 
 
 def _statement(by):
@@ -70,6 +75,7 @@ def folder_of_group(gid, public=False):
     if row is None:
         return None
     folder, membership, person, *mine = row
+    g.setdefault(FOLDERS_HELD, {})[folder.group_id] = folder
     if by != "id":
         person = settle_asker(by, person)
         if person is None and not public:

@@ -10,6 +10,7 @@ the API, or by the first save of the card settings — never by a member reading
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from flask import g, has_request_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, inspect, select
@@ -23,7 +24,7 @@ from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership
 from grouptools.card import counting  # noqa: F401  (keeps the folders' counts)
 from grouptools.card import settings as rules
-from grouptools.card.loading import MyCardLine
+from grouptools.card.loading import FOLDERS_HELD, MyCardLine
 from grouptools.card.models import Card, CardFolder
 from grouptools.card.search import keep_grams, search_texts_of
 from grouptools.extensions import db
@@ -86,9 +87,12 @@ class CardView:
 
 def folder_of(group):
     """The group's folder, or None. A folder this request already holds (the page's
-    widget, loaded by core.loaders) answers without reading it again: a group has one
-    folder at most, and only a loaded, unexpired row is trusted."""
-    for row in list(db.session.identity_map.values()):
+    widget, loaded by core.loaders or card.loading) answers without reading it again:
+    a group has one folder at most, and only a loaded, unexpired row is trusted."""
+    held = g.get(FOLDERS_HELD, {}).get(group.id) if has_request_context() else None
+    candidates = [held] if held is not None else []
+    candidates += list(db.session.identity_map.values())
+    for row in candidates:
         if isinstance(row, CardFolder):
             state = inspect(row)
             if state.dict.get("group_id") == group.id and not (state.deleted or state.was_deleted):
