@@ -9,6 +9,7 @@ from grouptools.card.blueprints import blp, cards_api
 from grouptools.card.kind import CARD
 from grouptools.card.listing import folder_state
 from grouptools.card.loading import folder_of_group
+from grouptools.card.saving import save_my_card_of_group
 from grouptools.card.vcards import vcard
 from sqlalchemy import select
 
@@ -87,8 +88,9 @@ def get_my_card(gid):
 @cards_api.alt_response(200, schema=schemas.CardSchema, description="My card, changed")
 def put_my_card(data, gid):
     """Fill in or change my card; refused values come back under errors.json.values.<key>."""
-    person = require_person()  # its membership is read with the group (one statement)
-    view, created = service.save_my_card(person, find_group(gid, person), **data)
+    # The folder, its group and the asker's membership and card are read in one
+    # statement before the write (card.saving).
+    view, created = save_my_card_of_group(require_person(), gid, **data)
     return view, 201 if created else 200
 
 

@@ -60,16 +60,18 @@ def _statement(by):
     return statement
 
 
-def folder_of_group(gid, public=False):
+def folder_of_group(gid, public=False, person=None):
     """FolderOfGroup for the group with public id `gid`, or None when there is no such
     group or it has no folder (the caller then answers as before: 404, or NoFolder's
     message). `public`: the route answers strangers too (its public card); else nobody
-    is 401, asked before the group is looked for (ids are not probed without a name)."""
-    asker = unread_asker()
+    is 401, asked before the group is looked for (ids are not probed without a name).
+    `person`: the asker, already known (a write, or work outside a request)."""
+    asker = unread_asker() if person is None else None
     if asker is not None:
         by, value = asker
     else:
-        person = current_person() if public else require_person()
+        if person is None:
+            person = current_person() if public else require_person()
         by, value = "id", person.id if person is not None else None
     row = db.session.execute(_statement(by), {"gid": gid, "asker": value}).first()
     if row is None:

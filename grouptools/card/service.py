@@ -277,7 +277,15 @@ def my_card_line(folder, membership):
 def save_my_card(person, group, values, public=None):
     """Fill in or change my card: (CardView, created). Every value is checked against
     its field; refusals come back under `values.<key>` (422). The display name becomes
-    my nickname in the group."""
+    my nickname in the group. Written in plain statements, holding the writer briefly
+    (card.saving)."""
+    from grouptools.card.saving import save_my_card_of_group
+    return save_my_card_of_group(person, group.public_id, values, public)
+
+
+def save_with_orm(person, group, values, public=None):
+    """save_my_card through the ORM, everything read afresh in the write transaction:
+    card.saving's way when what it read before the write changed meanwhile."""
     folder = require_folder(group)
     membership = authorize(person, Action.ACT, folder)
     if folder.is_closed():
