@@ -9,7 +9,6 @@ from grouptools.card.blueprints import blp, cards_api
 from grouptools.card.kind import CARD
 from grouptools.card.listing import folder_state
 from grouptools.card.loading import folder_of_group
-from grouptools.card.saving import save_my_card_of_group
 from grouptools.card.vcards import vcard
 from sqlalchemy import select
 
@@ -90,7 +89,7 @@ def put_my_card(data, gid):
     """Fill in or change my card; refused values come back under errors.json.values.<key>."""
     # The folder, its group and the asker's membership and card are read in one
     # statement before the write (card.saving).
-    view, created = save_my_card_of_group(require_person(), gid, **data)
+    view, created = service.save_my_card_by_group_id(require_person(), gid, **data)
     return view, 201 if created else 200
 
 

@@ -21,6 +21,7 @@ reads everything afresh: it is rare, and that path is the rules' own."""
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 
 from grouptools.card import settings as rules
+from grouptools.card.cardview import CardView, SavedCard, SavedOwner
 from grouptools.card.loading import folder_of_group
 from grouptools.card.models import Card, CardFolder, CardSearchGram
 from grouptools.card.search import card_grams
@@ -29,6 +30,7 @@ from grouptools.core.closing import WidgetClosed
 from grouptools.core.conditional import note_change, version_moved
 from grouptools.core.database import before_the_write, unit_of_work
 from grouptools.core.errors import Invalid, NotFound
+from grouptools.core.groups.service import find_group
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -55,15 +57,13 @@ _DROP_GRAMS = delete(CardSearchGram.__table__).where(
     CardSearchGram.__table__.c.card_id == bindparam("card_id"))
 
 
-def save_my_card_of_group(person, gid, values, public=None):
-    """service.save_my_card for the group with public id `gid`: (CardView, created)."""
-    from grouptools.card import service  # service's answer types; it calls this module
-
+def save_my_card_of_group(person, gid, values, public, fallback):
+    """service.save_my_card for the group with public id `gid`: (CardView, created).
+    `fallback(person, group, values, public)`: service's ORM path."""
     with before_the_write():
         found = folder_of_group(gid, person=person)
     if found is None:  # no such group (404), or no folder (NoFolder's message)
-        from grouptools.core.groups.service import find_group
-        return service.save_with_orm(person, find_group(gid, person), values, public)
+        return fallback(person, find_group(gid, person), values, public)
     folder = found.folder
     group = folder.group
     membership = authorize(person, Action.ACT, folder)  # its version moves (below, by hand)
@@ -93,7 +93,7 @@ def save_my_card_of_group(person, gid, values, public=None):
         if (*now_folder, row.status, row.role) != seen:
             # The settings, the deadline or the member changed since they were read.
             db.session.expire_all()
-            return service.save_with_orm(person, group, values, public)
+            return fallback(person, group, values, public)
         now = utcnow()
         changes = {"last_active_at": now, "updated_at": now}
         if kept and row.nickname != name:
@@ -129,9 +129,9 @@ def save_my_card_of_group(person, gid, values, public=None):
         if counted != (0, 0):  # kept as card.counting keeps them for the ORM's writes
             db.session.execute(_COUNTS, {"folder_id": folder.id, "cards": counted[0],
                                          "complete": counted[1]})
-        saved = service.SavedCard(public_id, kept, name, complete, missing, shown,
-                                  service.SavedOwner(membership.public_id))
-        view = service.CardView(saved, folder, fields,
+        saved = SavedCard(public_id, kept, name, complete, missing, shown,
+                                  SavedOwner(membership.public_id))
+        view = CardView(saved, folder, fields,
                                 rules.visible_values(fields, kept, True), True, name)
         db.session.commit()
     return view, created

@@ -8,7 +8,6 @@ the card" (Action.CHANGE_OWN_ITEM: its owner and the folder's managers): the sam
 The folder is made by an owner or admin — from the group page's create link, through
 the API, or by the first save of the card settings — never by a member reading."""
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from flask import g, has_request_context
 from flask_babel import gettext
@@ -24,7 +23,9 @@ from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership
 from grouptools.card import counting  # noqa: F401  (keeps the folders' counts)
 from grouptools.card import settings as rules
+from grouptools.card.cardview import CardView, SavedCard, SavedOwner  # noqa: F401
 from grouptools.card.loading import FOLDERS_HELD, MyCardLine
+from grouptools.card.saving import save_my_card_of_group
 from grouptools.card.models import Card, CardFolder
 from grouptools.card.search import keep_grams, search_texts_of
 from grouptools.extensions import db
@@ -48,39 +49,6 @@ class Settings:
     fields: list  # [settings.CardField]
     display_name_format: str
     folder_visibility: str
-
-
-@dataclass
-class CardView:
-    """A card as one reader sees it: what the pages, the JSON and the vCard show."""
-
-    card: Card | None  # None: my card before I filled it in
-    folder: CardFolder
-    fields: list
-    values: dict  # what this reader may see
-    sees_private: bool
-    display_name: str
-
-    @property
-    def complete(self):
-        return self.card is not None and self.card.complete
-
-    @property
-    def missing(self):
-        if self.card is None:
-            return [f.key for f in self.fields if f.required]
-        return list(self.card.missing)
-
-    @property
-    def summary(self):
-        """"Engineer · Acme · Beijing": the folder's line under the name."""
-        shown = (self.values.get("title"), self.values.get("company"), self.values.get("city"))
-        return " · ".join(str(value) for value in shown if value)
-
-    @property
-    def shown_fields(self):
-        """(field, value) of every filled value this reader may see, in order."""
-        return [(f, self.values[f.key]) for f in self.fields if f.key in self.values]
 
 
 # --- The folder ----------------------------------------------------------------------------
@@ -279,8 +247,13 @@ def save_my_card(person, group, values, public=None):
     its field; refusals come back under `values.<key>` (422). The display name becomes
     my nickname in the group. Written in plain statements, holding the writer briefly
     (card.saving)."""
-    from grouptools.card.saving import save_my_card_of_group
-    return save_my_card_of_group(person, group.public_id, values, public)
+    return save_my_card_by_group_id(person, group.public_id, values, public)
+
+
+def save_my_card_by_group_id(person, gid, values, public=None):
+    """save_my_card for the group with public id `gid` (the API: the group is read with
+    the folder, card.saving); the ORM path when what it read changed meanwhile."""
+    return save_my_card_of_group(person, gid, values, public, fallback=save_with_orm)
 
 
 def save_with_orm(person, group, values, public=None):
@@ -320,22 +293,6 @@ def save_with_orm(person, group, values, public=None):
                         True, saved.display_name)
         db.session.commit()
     return view, created
-
-
-class SavedOwner(NamedTuple):
-    public_id: str
-
-
-class SavedCard(NamedTuple):
-    """A card as it was saved: what the answer to the save shows (schemas.card_dict)."""
-
-    public_id: str
-    values: dict
-    display_name: str
-    complete: bool
-    missing: list
-    public: bool
-    owner: SavedOwner
 
 
 # --- One card, as one reader sees it ------------------------------------------------------
