@@ -8,6 +8,7 @@ from grouptools.card import export, folder, schemas, service
 from grouptools.card.blueprints import blp, cards_api
 from grouptools.card.kind import CARD
 from grouptools.card.listing import folder_state
+from grouptools.card.loading import folder_of_group
 from grouptools.card.vcards import vcard
 from sqlalchemy import select
 
@@ -42,6 +43,20 @@ def group_unless_unchanged(gid):
     return person, group
 
 
+def folder_unless_unchanged(gid):
+    """(asker, group) for a GET about the group's cards that needs its folder, read in
+    one statement with the asker and their membership (card.loading) — or 304 as
+    `group_unless_unchanged` answers it (the same ETag). A group without a folder goes
+    the long way, which answers its 404 (no such group, or NoFolder's message)."""
+    found = folder_of_group(gid)
+    if found is None:
+        return group_unless_unchanged(gid)
+    group = found.folder.group
+    answer_if_unchanged("cards", group.id, group.version, found.folder.version,
+                        person=found.person, membership=found.membership)
+    return found.person, group
+
+
 @cards_api.route("/groups/<pid:gid>/card-settings", methods=["GET"])
 @cards_api.response(200, schemas.CardSettingsSchema)
 def get_settings(gid):
@@ -72,8 +87,9 @@ def get_my_card(gid):
 @cards_api.alt_response(200, schema=schemas.CardSchema, description="My card, changed")
 def put_my_card(data, gid):
     """Fill in or change my card; refused values come back under errors.json.values.<key>."""
-    person = require_person()  # its membership is read with the group (one statement)
-    view, created = service.save_my_card(person, find_group(gid, person), **data)
+    # The folder, its group and the asker's membership and card are read in one
+    # statement before the write (card.saving).
+    view, created = service.save_my_card_by_group_id(require_person(), gid, **data)
     return view, 201 if created else 200
 
 
@@ -83,7 +99,7 @@ def put_my_card(data, gid):
 def list_cards(args, gid):
     """The folder, 50 a page, searching every value the asker may see; 403 for members
     when the folder is for managers. The total is in the X-Total-Count header."""
-    page = folder.folder_page(*group_unless_unchanged(gid), args["q"], args["page"])
+    page = folder.folder_page(*folder_unless_unchanged(gid), args["q"], args["page"])
     return page.cards, 200, {"X-Total-Count": str(page.total)}
 
 
@@ -91,7 +107,7 @@ def list_cards(args, gid):
 @cards_api.response(200, schemas.IncompleteCardsSchema)
 def incomplete(gid):
     """Managers: who has no card, whose card lacks a required value, and the reminder."""
-    report = folder.incomplete_cards(*group_unless_unchanged(gid))
+    report = folder.incomplete_cards(*folder_unless_unchanged(gid))
     report.reminder_text = folder.reminder_text(report)
     return report
 
@@ -99,13 +115,13 @@ def incomplete(gid):
 @cards_api.route("/groups/<pid:gid>/cards/export.csv", methods=["GET"])
 @cards_api.response(200, content_type="text/csv", description="Managers: every card")
 def export_csv(gid):
-    return export.folder_csv(*group_unless_unchanged(gid))
+    return export.folder_csv(*folder_unless_unchanged(gid))
 
 
 @cards_api.route("/groups/<pid:gid>/cards/export.vcf", methods=["GET"])
 @cards_api.response(200, content_type="text/vcard", description="Managers: every card")
 def export_vcf(gid):
-    return export.folder_vcf(*group_unless_unchanged(gid))
+    return export.folder_vcf(*folder_unless_unchanged(gid))
 
 
 @cards_api.route("/cards/<pid:cid>", methods=["GET"])

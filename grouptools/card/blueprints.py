@@ -9,8 +9,9 @@
   the card's own (a public card is anyone's to read).
 Route modules import them from here, so nothing imports in a circle."""
 from flask import Blueprint as PageBlueprint
-from flask import request
+from flask import g, request
 
+from grouptools.core.database import SAFE_METHODS
 from grouptools.core.http import Blueprint
 from grouptools.core.identity import require_person
 
@@ -21,11 +22,17 @@ cards_api = Blueprint("cards", __name__, url_prefix="/api/v1", description="Memb
 pages = PageBlueprint("card_pages", __name__, template_folder="templates")
 
 # A public card is read by anyone; every other route needs someone, refused before a
-# body is read (as `needs_person` does for the other widgets' APIs).
+# body is read, as `needs_person` does for the other widgets' APIs (core.http): a GET's
+# asker is read when the route asks, with what it is about (card.loading), and refused
+# at the latest before answering.
 PUBLIC_API_ENDPOINTS = ("cards.get_card", "cards.card_vcf")
 
 
 @cards_api.before_request
 def _refuse_nobody():
-    if request.endpoint not in PUBLIC_API_ENDPOINTS:
-        require_person()
+    if request.endpoint in PUBLIC_API_ENDPOINTS:
+        return
+    if request.method in SAFE_METHODS and (g.get("cookie_unread") or g.get("token_unread")):
+        g.person_needed = True
+        return
+    require_person()

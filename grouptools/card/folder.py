@@ -8,12 +8,14 @@ Listing reads the card rows alone, and searching reads the grams of the matching
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from flask import url_for
 from flask_babel import gettext
 from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, authorize, can
-from grouptools.core.avatars import Avatar, person_avatar
+from grouptools.core.avatars import person_avatar
 from grouptools.core.groups.counting import active_count
+from grouptools.core.links import MEMBER_PLACEHOLDER as ID
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link
 from grouptools.core.plainrows import plain_rows
@@ -38,32 +40,27 @@ NOT_ACTIVE = tuple(status for status in Membership.STATUSES if status != "active
 
 class ListedMember(NamedTuple):
     public_id: str
-    person: tuple  # (public id, name, photo's public id): what the avatar is made of
-
-    @property
-    def avatar(self) -> Avatar:
-        """The person's, as every page shows it (core.avatars); made only when a page
-        draws it (the JSON list has no avatars)."""
-        return person_avatar(*self.person)
 
 
 class ListedCard(NamedTuple):
-    """What a card of the folder's list needs of its row (schemas.CardSchema, the page)."""
+    """What a card of the folder's JSON list needs of its row (schemas.card_dict)."""
 
     public_id: str
-    values: dict
     display_name: str
     complete: bool
     missing: list
     public: bool
-    owner_membership_id: int
     owner: ListedMember
+
+
+# The values the page's line under each name shows (CardView.summary), in order.
+SUMMARY_KEYS = ("title", "company", "city")
 
 
 @dataclass
 class FolderPage:
     folder: object
-    cards: list  # [CardView]
+    cards: list  # [CardView], or the page's [PageCard]
     page: int
     total: int
     query: str
@@ -95,8 +92,12 @@ def _cards_of_active_members(folder, words=(), manager=False):
                                             Card.owner_membership_id.not_in(not_active))
 
 
-def folder_page(person, group, query="", page=1):
-    """One page of the folder for `person`: 403 for members when it is for managers."""
+def folder_page(person, group, query="", page=1, for_page=False):
+    """One page of the folder for `person`: 403 for members when it is for managers.
+    Its `cards` are CardViews (the JSON), or `for_page` the page's PageCards: what one
+    line of the folder's page shows, read as plain columns (not the card's values and
+    missing keys, decoded from JSON for each card), each line's summary read off the
+    fields once per page, not per card."""
     folder = require_folder(group)
     membership = authorize(person, Action.VIEW_GROUP, folder)
     manager = can(person, Action.MANAGE_WIDGET, folder, membership)
@@ -105,47 +106,90 @@ def folder_page(person, group, query="", page=1):
     query = (query or "").strip()[:QUERY_MAX]
     page = max(1, page)
     words = query_words(query)
-    statements = _page_statements(search_shape(words, manager) if words else None)
+    statements = _page_statements(search_shape(words, manager) if words else None, for_page)
     values = {"folder_id": folder.id, "group_id": folder.group_id,
               "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE, **word_parameters(words)}
     rows = plain_rows(statements[0], values).all()
     if not words:
         # The folder's kept count less the few cards of members who have gone (read
         # beside the page's rows), not a count of the folder (bench/growth.py).
-        gone = rows[0].gone if rows else db.session.scalar(statements[1], values)
+        gone = rows[0][-1] if rows else db.session.scalar(statements[1], values)
         total = folder.card_count - gone
     else:
         # How many match is counted beside the chosen rows (a window over them all,
         # before the LIMIT); only a page past the end, which has no row to carry it,
         # counts again.
-        total = rows[0].total if rows else 0 if page == 1 else db.session.scalar(
+        total = rows[0][-1] if rows else 0 if page == 1 else db.session.scalar(
             statements[1], values)
     fields = rules.fields_of(folder)
+    mine = membership.id if membership is not None else None
+    if for_page:
+        return FolderPage(folder, _page_cards(rows, fields, manager, mine), page, total, query,
+                          manager)
+    # What each reader sees of a card: the fields' keys worked out once for each.
+    shown = {True: rules.visible_keys(fields, True), False: rules.visible_keys(fields, False)}
     views = []
-    for row in rows:
-        listed = ListedCard(row.public_id, row.values, row.display_name, row.complete,
-                            row.missing, row.public, row.owner_membership_id,
-                            ListedMember(row.member_id, (row.person_id, row.person_name,
-                                                          row.photo_id)))
-        sees_private = manager or row.owner_membership_id == membership.id
-        views.append(CardView(listed, folder, fields,
-                              rules.visible_values(fields, row.values, sees_private),
-                              sees_private, row.display_name))
+    for (public_id, stored, display_name, complete, missing, public, owner_id, member_id,
+         *_) in rows:
+        sees_private = manager or owner_id == mine
+        views.append(CardView(ListedCard(public_id, display_name, complete, missing, public,
+                                         ListedMember(member_id)),
+                              folder, fields,
+                              {key: stored[key] for key in shown[sees_private]
+                               if stored.get(key)},
+                              sees_private, display_name))
     return FolderPage(folder, views, page, total, query, manager)
+
+
+class PageCard(NamedTuple):
+    """One line of the folder's page (card/folder.html unpacks it)."""
+
+    href: str  # the card's page
+    colour: int
+    thumb: str | None  # the address of the owner's photo, if they have one
+    initial: str
+    display_name: str
+    summary: str
+    complete: bool
+
+
+def _page_cards(rows, fields, manager, mine):
+    """PageCards of the page's rows: each one's "Engineer · Acme · Beijing" made of the
+    summary's values that reader may see (CardView.summary), chosen once per page."""
+    shown = {sees: [n for n, key in enumerate(SUMMARY_KEYS) if key in keys]
+             for sees in (True, False)
+             for keys in [set(rules.visible_keys(fields, sees))]}
+    # Each address built once a page, then only the id changes (as the avatar macro's
+    # thumbnail address is url_for's).
+    card, card_end = url_for("card_pages.show_card", cid=ID).rsplit(ID, 1)
+    thumb, thumb_end = url_for("images.show_thumb", iid=ID).rsplit(ID, 1)
+    cards = []
+    for (public_id, display_name, complete, owner_id, person_id, person_name, photo_id,
+         *summary) in rows:
+        avatar = person_avatar(person_id, person_name, photo_id)
+        parts = [summary[n] for n in shown[manager or owner_id == mine] if summary[n]]
+        cards.append(PageCard(f"{card}{public_id}{card_end}", avatar.colour,
+                              f"{thumb}{photo_id}{thumb_end}" if photo_id else None,
+                              avatar.initial, display_name, " · ".join(map(str, parts)),
+                              complete))
+    return cards
+
 
 
 _PAGES = {}
 
 
-def _page_statements(shape):
+def _page_statements(shape, for_page=False):
     """(the page's rows, how many match) for unsearched pages (shape None) or searches of
-    one `search_shape`: built once each, the folder, the page and the words as parameters.
+    one `search_shape`, for the JSON or (`for_page`) the page: built once each, the
+    folder, the page and the words as parameters.
 
     The page's cards are chosen first, by id: read in the order of the (folder, display
     name) index, so an unsearched page stops after its 50 rows, or sorted from a search's
     matches (their ids and names alone). Then the page's rows as plain columns (no
-    entities to build), each member's row looked up for those 50 only."""
-    statements = _PAGES.get(shape)
+    entities to build), each member's row looked up for those 50 only. The last column
+    is how many match (searches) or the cards of members who have gone (unsearched)."""
+    statements = _PAGES.get((shape, for_page))
     if statements is not None:
         return statements
     folder_id, group_id = bindparam("folder_id"), bindparam("group_id")
@@ -162,21 +206,25 @@ def _page_statements(shape):
     chosen = (matching.add_columns(Card.id, counted)
               .order_by(Card.display_name, Card.id)
               .offset(bindparam("offset")).limit(bindparam("limit")).subquery())
-    rows = (select(Card.public_id, Card.values, Card.display_name, Card.complete,
-                   Card.missing, Card.public, Card.owner_membership_id,
-                   Membership.public_id.label("member_id"),
-                   Person.public_id.label("person_id"),
-                   Person.name.label("person_name"),
+    if for_page:
+        columns = (Card.public_id, Card.display_name, Card.complete, Card.owner_membership_id,
+                   Person.public_id.label("person_id"), Person.name.label("person_name"),
                    Person.avatar_image_public_id.label("photo_id"),
-                   chosen.c.total if shape else chosen.c.gone)
+                   *(Card.values[key].as_string().label(key) for key in SUMMARY_KEYS))
+    else:
+        columns = (Card.public_id, Card.values, Card.display_name, Card.complete,
+                   Card.missing, Card.public, Card.owner_membership_id,
+                   Membership.public_id.label("member_id"))
+    rows = (select(*columns, chosen.c.total if shape else chosen.c.gone)
             .select_from(chosen)
             .join(Card, Card.id == chosen.c.id)
-            .join(Membership, Membership.id == Card.owner_membership_id)
-            .join(Person, Person.id == Membership.person_id)
-            .order_by(Card.display_name, Card.id))
+            .join(Membership, Membership.id == Card.owner_membership_id))
+    if for_page:
+        rows = rows.join(Person, Person.id == Membership.person_id)
+    rows = rows.order_by(Card.display_name, Card.id)
     again = (matching.add_columns(func.count(Card.id)) if shape
              else select(gone_cards(folder_id, group_id)[0]))
-    return _PAGES.setdefault(shape, (rows, again))
+    return _PAGES.setdefault((shape, for_page), (rows, again))
 
 
 @dataclass

@@ -8,8 +8,8 @@ the card" (Action.CHANGE_OWN_ITEM: its owner and the folder's managers): the sam
 The folder is made by an owner or admin — from the group page's create link, through
 the API, or by the first save of the card settings — never by a member reading."""
 from dataclasses import dataclass
-from typing import NamedTuple
 
+from flask import g, has_request_context
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, inspect, select
@@ -23,6 +23,9 @@ from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership
 from grouptools.card import counting  # noqa: F401  (keeps the folders' counts)
 from grouptools.card import settings as rules
+from grouptools.card.cardview import CardView, SavedCard, SavedOwner  # noqa: F401
+from grouptools.card.loading import FOLDERS_HELD, MyCardLine
+from grouptools.card.saving import save_my_card_of_group
 from grouptools.card.models import Card, CardFolder
 from grouptools.card.search import keep_grams, search_texts_of
 from grouptools.extensions import db
@@ -48,46 +51,16 @@ class Settings:
     folder_visibility: str
 
 
-@dataclass
-class CardView:
-    """A card as one reader sees it: what the pages, the JSON and the vCard show."""
-
-    card: Card | None  # None: my card before I filled it in
-    folder: CardFolder
-    fields: list
-    values: dict  # what this reader may see
-    sees_private: bool
-    display_name: str
-
-    @property
-    def complete(self):
-        return self.card is not None and self.card.complete
-
-    @property
-    def missing(self):
-        if self.card is None:
-            return [f.key for f in self.fields if f.required]
-        return list(self.card.missing)
-
-    @property
-    def summary(self):
-        """"Engineer · Acme · Beijing": the folder's line under the name."""
-        shown = (self.values.get("title"), self.values.get("company"), self.values.get("city"))
-        return " · ".join(str(value) for value in shown if value)
-
-    @property
-    def shown_fields(self):
-        """(field, value) of every filled value this reader may see, in order."""
-        return [(f, self.values[f.key]) for f in self.fields if f.key in self.values]
-
-
 # --- The folder ----------------------------------------------------------------------------
 
 def folder_of(group):
     """The group's folder, or None. A folder this request already holds (the page's
-    widget, loaded by core.loaders) answers without reading it again: a group has one
-    folder at most, and only a loaded, unexpired row is trusted."""
-    for row in list(db.session.identity_map.values()):
+    widget, loaded by core.loaders or card.loading) answers without reading it again:
+    a group has one folder at most, and only a loaded, unexpired row is trusted."""
+    held = g.get(FOLDERS_HELD, {}).get(group.id) if has_request_context() else None
+    candidates = [held] if held is not None else []
+    candidates += list(db.session.identity_map.values())
+    for row in candidates:
         if isinstance(row, CardFolder):
             state = inspect(row)
             if state.dict.get("group_id") == group.id and not (state.deleted or state.was_deleted):
@@ -257,10 +230,35 @@ def my_card(person, group):
                     card.display_name)
 
 
+_MY_CARD_LINE = select(Card.public_id, Card.display_name, Card.complete, Card.missing).where(
+    Card.folder_id == bindparam("folder_id"), Card.owner_membership_id == bindparam("membership_id"))
+
+
+def my_card_line(folder, membership):
+    """What the folder's page says of the asker's card (loading.MyCardLine), as plain
+    columns; the page asked by the group's id reads it with the folder (card.loading)."""
+    row = db.session.execute(_MY_CARD_LINE, {"folder_id": folder.id,
+                                             "membership_id": membership.id}).first()
+    return MyCardLine(*row) if row else MyCardLine(None, None, None, None)
+
+
 def save_my_card(person, group, values, public=None):
     """Fill in or change my card: (CardView, created). Every value is checked against
     its field; refusals come back under `values.<key>` (422). The display name becomes
-    my nickname in the group."""
+    my nickname in the group. Written in plain statements, holding the writer briefly
+    (card.saving)."""
+    return save_my_card_by_group_id(person, group.public_id, values, public)
+
+
+def save_my_card_by_group_id(person, gid, values, public=None):
+    """save_my_card for the group with public id `gid` (the API: the group is read with
+    the folder, card.saving); the ORM path when what it read changed meanwhile."""
+    return save_my_card_of_group(person, gid, values, public, fallback=save_with_orm)
+
+
+def save_with_orm(person, group, values, public=None):
+    """save_my_card through the ORM, everything read afresh in the write transaction:
+    card.saving's way when what it read before the write changed meanwhile."""
     folder = require_folder(group)
     membership = authorize(person, Action.ACT, folder)
     if folder.is_closed():
@@ -295,22 +293,6 @@ def save_my_card(person, group, values, public=None):
                         True, saved.display_name)
         db.session.commit()
     return view, created
-
-
-class SavedOwner(NamedTuple):
-    public_id: str
-
-
-class SavedCard(NamedTuple):
-    """A card as it was saved: what the answer to the save shows (schemas.card_dict)."""
-
-    public_id: str
-    values: dict
-    display_name: str
-    complete: bool
-    missing: list
-    public: bool
-    owner: SavedOwner
 
 
 # --- One card, as one reader sees it ------------------------------------------------------

@@ -159,6 +159,12 @@ def search_texts(fields, values, name):
     return ("\n".join(v for v in visible if v).lower(), "\n".join(v for v in every if v).lower())
 
 
+def visible_keys(fields, sees_private):
+    """The keys of the fields one reader may see, in order: worked out once for a list
+    of cards rather than for each card."""
+    return [f.key for f in fields if sees_private or not f.private]
+
+
 def visible_values(fields, values, sees_private):
     """The values one reader may see, in the fields' order, empty ones left out."""
     return {f.key: values[f.key] for f in fields

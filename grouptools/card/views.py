@@ -11,7 +11,9 @@ from grouptools.card import folder as folders
 from grouptools.card import forms, service
 from grouptools.card.blueprints import bp, pages
 from grouptools.card.kind import CARD
+from grouptools.card import settings as rules
 from grouptools.card.listing import folder_page
+from grouptools.card.loading import folder_of_group
 from grouptools.card.models import FIELD_TYPES
 from grouptools.card.picture import draw_card
 from grouptools.card.picturekeys import card_picture_key
@@ -26,26 +28,36 @@ from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.avatars import avatar_of
-from grouptools.core.conditional import answer_if_unchanged
+from grouptools.core.conditional import answer_if_unchanged, answer_if_widget_unchanged
+from grouptools.core.loaders import Loaded
 from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 
 
-def _show_folder(loaded):
+def _show_folder(loaded, mine=None):
+    """The folder's page for an active member; `mine`: their card's line (MyCardLine),
+    when it was read with the folder (card.loading)."""
     person, folder = loaded.person, loaded.widget
     group = folder.group
     page = request.args.get("page", 1, type=int) or 1
     try:
-        listed = folders.folder_page(person, group, request.args.get("q", ""), page)
+        listed = folders.folder_page(person, group, request.args.get("q", ""), page,
+                                     for_page=True)
     except NotAllowed:
         listed = None  # a folder for managers only: the member still reaches their card
     manager = can(person, Action.MANAGE_WIDGET, folder)
     report = folders.incomplete_cards(person, group) if manager else None
-    mine = service.my_card(person, group)
+    if mine is None:
+        mine = service.my_card_line(folder, loaded.membership)
+    lacking = None
+    if mine.public_id is not None and not mine.complete:
+        labels = {field.key: field.shown_label for field in rules.fields_of(folder)}
+        lacking = ", ".join(labels[key] for key in mine.missing if key in labels)
     return render_template(
         "card/folder.html", folder=folder, group=group, listed=listed, mine=mine,
-        report=report, reminder=folders.reminder_text(report) if report else None,
+        lacking=lacking, report=report,
+        reminder=folders.reminder_text(report) if report else None,
         manager=manager, preview=widget_preview(folder), link=widget_link(folder),
         query=request.args.get("q", ""))
 
@@ -57,10 +69,17 @@ def show_folder(fid):
 
 @pages.get("/g/<pid:gid>/cards")
 def group_folder(gid):
-    fid = service.folder_id_of_group(gid)
-    if fid is None:  # no such group (404), or no folder yet (its own message)
-        fid = service.require_folder(find_group(gid)).public_id
-    return member_page_or_public_card(CARD, fid, _show_folder)
+    found = folder_of_group(gid, public=True)
+    if found is None:  # no such group (404), or no folder yet (its own message)
+        fid = service.folder_id_of_group(gid) or service.require_folder(find_group(gid)).public_id
+        return member_page_or_public_card(CARD, fid, _show_folder)
+    folder, person = found.folder, found.person
+    loaded = Loaded(folder, person, authorize(person, Action.VIEW_PUBLIC_CARD, folder))
+    answer_if_widget_unchanged(loaded)  # 304 here, as core.loaders.load_widget answers
+    if loaded.membership is None or not loaded.membership.is_active:
+        # Strangers and members not (or no longer) active: the kit's public card.
+        return member_page_or_public_card(CARD, folder.public_id, _show_folder)
+    return _show_folder(loaded, found.mine)
 
 
 @pages.route("/g/<pid:gid>/cards/me", methods=["GET", "POST"])

@@ -79,3 +79,22 @@ def test_malformed_input_is_refused_not_crashed(world):
                              headers={"Content-Type": "text/plain"})
     assert plain.status_code == 415
     assert world.owner.get(f"{world.base}/cards?page=99999999999999999999").status_code == 422
+
+
+def test_the_folders_list_refuses_a_bad_token_and_unknown_groups(world, make_cards):
+    bad = {"Authorization": "Bearer not-a-token-of-anyone"}
+    for suffix in ("/cards", "/cards/incomplete", "/cards?q=张"):
+        assert world.nobody.get(f"{world.base}{suffix}", headers=bad).status_code == 401
+    unknown = "/api/v1/groups/Zz9Zz9Zz9Z/cards"
+    assert world.nobody.get(unknown).status_code == 401
+    assert world.owner.get(unknown).status_code == 404
+    assert world.owner.get("/g/Zz9Zz9Zz9Z/cards").status_code == 404
+    bare = make_cards(settings=False)  # a group whose cards are not set up: its message
+    for path in (f"{bare.base}/cards", f"/g/{bare.gid}/cards"):
+        answer = bare.owner.get(path)
+        assert answer.status_code == 404 and "not set up" in answer.get_data(as_text=True)
+    # Pages: members see the folder; strangers and those who left its public card.
+    for actor in ACTORS:
+        page = _call(world, actor, "GET", f"/g/{world.gid}/cards")
+        assert page.status_code == 200, actor
+        assert ("张三" in page.get_data(as_text=True)) == (actor in ("member", "manager")), actor

@@ -79,3 +79,60 @@ def test_a_closed_folder_takes_no_changes(make_cards):
     assert world.owner.post(f"/api/v1/card-folders/{folder_id}/close").status_code == 200
     refused = world.save(world.member("甲"), {"name": "张三", "phone": "13812345678"})
     assert refused.status_code == 409
+
+
+def test_a_save_keeps_the_folders_time_and_moves_what_it_shows(make_cards, app):
+    from grouptools.card.models import CardFolder
+    from grouptools.core.models import Membership
+    from grouptools.extensions import db
+    world = make_cards(members=("甲",))
+    with app.app_context():
+        before = db.session.scalars(db.select(CardFolder.updated_at)).one()
+    first = world.save(world.member("甲"), {"name": "张三", "phone": "13812345678",
+                                            "company": "星辰科技"})
+    assert first.status_code == 201 and first.get_json()["display_name"] == "星辰科技-张三"
+    again = world.save(world.member("甲"), {"name": "张三", "phone": "13812345678"},
+                       public=True)
+    assert again.status_code == 200
+    body = again.get_json()
+    assert body["id"] == first.get_json()["id"] and body["public"] is True
+    assert body["display_name"] == "张三" and body["complete"] is True
+    with app.app_context():
+        folder = db.session.scalars(db.select(CardFolder)).one()
+        assert folder.updated_at == before and (folder.card_count, folder.complete_count) == (1, 1)
+        nickname = db.session.scalar(db.select(Membership.nickname).where(
+            Membership.public_id == world.member_id("甲")))
+    assert nickname == "张三"
+    # Search reads the new values only; the public flag stays when not sent.
+    assert [c["display_name"] for c in world.folder(q="张三").get_json()] == ["张三"]
+    assert world.folder(q="星辰").get_json() == []
+    third = world.save(world.member("甲"), {"name": "张三", "phone": "13812345678"})
+    assert third.get_json()["public"] is True
+
+
+def test_a_settings_change_between_the_check_and_the_write_is_honoured(make_cards, monkeypatch):
+    """The values are checked before the write; fields changed meanwhile (another
+    request's settings) are checked again against what the write finds."""
+    from sqlalchemy import update
+
+    from grouptools.card import saving
+    from grouptools.card.models import CardFolder
+    from grouptools.extensions import db
+    world = make_cards(members=("甲",))
+    check = saving.rules.check_values
+    changed = []
+
+    def settings_change_meanwhile(fields, values):
+        if not changed:
+            changed.append(True)
+            db.session.execute(update(CardFolder).values(fields=[
+                {"key": "name", "required": True}, {"key": "city", "required": True}]))
+            db.session.commit()
+        return check(fields, values)
+
+    monkeypatch.setattr(saving.rules, "check_values", settings_change_meanwhile)
+    refused = world.save(world.member("甲"), {"name": "张三", "phone": "13812345678"})
+    assert refused.status_code == 422 and "city" in refused.get_json()["errors"]["json"]["values"]
+    saved = world.save(world.member("甲"), {"name": "张三", "city": "上海"})
+    assert saved.status_code == 201 and saved.get_json()["values"] == {"name": "张三",
+                                                                       "city": "上海"}

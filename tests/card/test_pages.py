@@ -55,3 +55,31 @@ def test_card_page_in_both_languages(make_cards):
     zh = world.member("乙").get(f"/c/{card['id']}?lang=zh").get_data(as_text=True)
     en = world.member("乙").get(f"/c/{card['id']}?lang=en").get_data(as_text=True)
     assert "保存联系人" in zh and "Save the contact" in en
+
+
+def test_folder_page_lines_show_private_values_to_the_owner_and_managers_only(make_cards):
+    fields = [{"key": "name", "required": True}, {"key": "title"}, {"key": "company"},
+              {"key": "city", "private": True}, {"key": "phone"}]
+    world = make_cards(members=("甲", "乙", "丙"),
+                       settings={"fields": fields, "display_name_format": ""})
+    world.fill("甲", name="张三", title="工程师", company="星辰科技", city="杭州",
+               phone="13812345678")
+    world.fill("乙", name="李四", city="苏州")
+    fields[-1]["required"] = True  # 乙's card now lacks its phone
+    assert world.settings(fields=fields, display_name_format="").status_code == 200
+
+    def line(reader):
+        return world.member(reader).get(f"/g/{world.gid}/cards").get_data(as_text=True)
+
+    stranger = line("丙")
+    assert "工程师 · 星辰科技" in stranger and "杭州" not in stranger and "苏州" not in stranger
+    assert "You have not filled in your card yet." in stranger
+    assert "工程师 · 星辰科技 · 杭州" in line("甲") and "苏州" not in line("甲")
+    assert "工程师 · 星辰科技 · 杭州" in line("群主") and "苏州" in line("群主")
+    mine = line("乙")
+    assert "苏州" in mine and "杭州" not in mine
+    assert "Your card lacks: Phone" in mine and "Incomplete" in mine
+    # The page asked by the folder's own id says the same of my card.
+    fid = world.owner.get(f"{world.base}/card-settings").get_json()["folder_id"]
+    by_folder = world.member("乙").get(f"/f/{fid}").get_data(as_text=True)
+    assert "Your card lacks: Phone" in by_folder and "苏州" in by_folder
