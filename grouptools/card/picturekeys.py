@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from grouptools.card.models import Card, CardFolder
 from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.models import Group, Membership, Person
-from grouptools.extensions import db
+from grouptools.core.plainrows import first_plain_row
 
 _owner, _asker = aliased(Membership), aliased(Membership)
 _KEY = (
@@ -32,7 +32,7 @@ def card_picture_key(cid):
     otherwise (the full reading then refuses as it always has, or lets the owner and
     managers see a card of a folder for managers only)."""
     asker = asker_public_id()
-    row = db.session.execute(_KEY, {"cid": cid, "person_public_id": asker}).first()
+    row = first_plain_row(_KEY, {"cid": cid, "person_public_id": asker})
     if row is None or (asker is not None and not asker_confirmed(*row[-2:])):
         return None
     card_id, public, updated_at, owner_status, folder_version, visibility, group_version, \

@@ -256,7 +256,9 @@ def configure_sqlite(engine):
                 give_turn(connection.info)
                 raise
         else:
-            connection.exec_driver_sql("BEGIN")
+            # A read's BEGIN straight on the driver's connection: through SQLAlchemy's
+            # execution it cost a 304 or a picture about a tenth of its time.
+            connection.connection.dbapi_connection.execute("BEGIN")
 
     def give_turn(info):
         if info.pop("writer_turn", False):
