@@ -46,6 +46,7 @@ def _init_extensions(app):
         plaintext,
         ratelimits,
         security,
+        urlpatterns,
     )
     from grouptools.extensions import babel, csrf, db, limiter
 
@@ -59,6 +60,7 @@ def _init_extensions(app):
     migrate.init_app(app, db, MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    urlpatterns.init_app(app)
     plaintext.init_app(app)
     csrf.init_app(app)
     # Identity before the limiter: limits are per person where there is one.
