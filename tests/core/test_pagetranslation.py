@@ -31,7 +31,11 @@ def folded(app, source, language, **values):
     "{{ _('Skip to content')|length }}|{{ _('No such text, 100%%') }}",
     "{% set t = _('Skip to content') %}{{ t ~ name }}",
     "{% autoescape false %}{{ _('%(label)s: %(text)s', label=name, text='<i>') }}{% endautoescape %}",
-    "{{ _(name) }}|{{ ngettext('%(num)d voter', '%(num)d voters', 2) }}",  # left to runtime
+    "{{ _(name) }}",  # left to runtime
+    "{% for n in [0, 1, 2, 11] %}{{ ngettext('%(num)d voter', '%(num)d voters', n) }}|"
+    "{{ ngettext('%(num)d day · streak %(streak)d', '%(num)d days · streak %(streak)d', "
+    "n, streak=n + 1) }}|{{ ngettext('My entry', 'My entries', [name]|length) }}{% endfor %}",
+    "{{ ngettext('%(num)s item', '%(num)s items', 1, num='<i>') }}",
 ])
 def test_a_folded_call_says_what_the_runtime_call_said(app, source, language):
     own, runtime = folded(app, source, language, name="<b>A&B</b>")
