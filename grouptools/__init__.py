@@ -5,12 +5,15 @@ from flask import Flask, render_template
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from grouptools.config import INSTANCE_DIR, Config
+from grouptools.core.pagetranslation import PageEnvironment
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def create_app(config=None):
     app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
+    # Before anything builds app.jinja_env: pages compiled once per language.
+    app.jinja_environment = PageEnvironment
     app.config.from_object(Config)
     if config:
         app.config.update(config)
@@ -43,6 +46,7 @@ def _init_extensions(app):
         plaintext,
         ratelimits,
         security,
+        urlpatterns,
     )
     from grouptools.extensions import babel, csrf, db, limiter
 
@@ -56,6 +60,7 @@ def _init_extensions(app):
     migrate.init_app(app, db, MIGRATIONS_DIR)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    urlpatterns.init_app(app)
     plaintext.init_app(app)
     csrf.init_app(app)
     # Identity before the limiter: limits are per person where there is one.

@@ -285,3 +285,21 @@ def test_bar_widths_are_classes_clamped_to_0_to_100(app):
     html = render_macro(app, "{{ ui.bar(37.4) }}{{ ui.bar(140) }}{{ ui.bar(-3) }}")
     assert "bar-fill w-37" in html and "bar-fill w-100" in html and "bar-fill w-0" in html
     assert_csp_clean(html)
+
+
+def test_an_action_button_is_a_form_with_the_csrf_token_and_one_button(app):
+    with app.test_request_context("/"):
+        html = render_template_string(
+            '{% import "_macros.html" as ui %}{{ ui.action_button("/p/x/close", label) }}|'
+            '{{ ui.action_button("/leave", "Leave", variant="ghost", block=true) }}|'
+            '{{ csrf_token() }}', label="Close <now>")
+    forms, token = html.rsplit("|", 1)
+    assert forms == (
+        '<form class="inline-form" method="post" action="/p/x/close">\n'
+        f'  <input type="hidden" name="csrf_token" value="{token}">\n'
+        '  <button type="submit" class="btn btn-secondary">Close &lt;now&gt;</button>\n'
+        '</form>|'
+        '<form class="inline-form" method="post" action="/leave">\n'
+        f'  <input type="hidden" name="csrf_token" value="{token}">\n'
+        '  <button type="submit" class="btn btn-ghost btn-block">Leave</button>\n'
+        '</form>')

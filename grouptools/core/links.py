@@ -7,6 +7,7 @@ Behind a proxy the request's host may be an internal name: GROUPTOOLS_BASE_URL w
 from flask import current_app, g, request, url_for
 
 from grouptools.core.models import Group
+from grouptools.core.urlpatterns import page_url
 from grouptools.extensions import db
 
 # Shaped like a public id, so the address is built by the route's own converter.
@@ -30,8 +31,8 @@ def image_urls(image, absolute=False):
     """(full, thumbnail) addresses of an uploaded picture, or (None, None)."""
     if image is None:
         return None, None
-    return (_maybe_absolute(url_for("images.show_image", iid=image.public_id), absolute),
-            _maybe_absolute(url_for("images.show_thumb", iid=image.public_id), absolute))
+    return (_maybe_absolute(page_url("images.show_image", iid=image.public_id), absolute),
+            _maybe_absolute(page_url("images.show_thumb", iid=image.public_id), absolute))
 
 
 def avatar_url(member, absolute=False):

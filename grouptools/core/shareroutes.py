@@ -7,12 +7,11 @@ since whoever holds the poster holds all of it (docs/security.md#who-can-see-wha
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import url_for
-
 from grouptools.core.links import absolute_url
 from grouptools.core.posters import PosterContent, poster_content, poster_response
 from grouptools.core.share import (qr_png_content, qr_png_response, qr_svg_response,
                                   send_keyed_picture)
+from grouptools.core.urlpatterns import page_url
 
 # endpoint → the file name beneath the page
 SHARE_FILES = {"qr_png": "qr.png", "qr_svg": "qr.svg", "poster": "poster.png"}
@@ -75,13 +74,13 @@ def add_share_routes(bp, rule, shared_for, key_for=None):
 def link_preview(blueprint_name, shared, **view_args):
     """The values `_share.html` reads: title, description, url, the poster (absolute for
     chat apps, and as a path for the page) and the QR codes' paths."""
-    poster_path = url_for(f"{blueprint_name}.poster", **view_args)
+    poster_path = page_url(f"{blueprint_name}.poster", **view_args)
     return {
         "title": shared.title,
         "description": shared.preview_line or shared.description,
         "url": shared.url,
         "poster": absolute_url(poster_path),
         "poster_path": poster_path,
-        "qr_png": url_for(f"{blueprint_name}.qr_png", **view_args),
-        "qr_svg": url_for(f"{blueprint_name}.qr_svg", **view_args),
+        "qr_png": page_url(f"{blueprint_name}.qr_png", **view_args),
+        "qr_svg": page_url(f"{blueprint_name}.qr_svg", **view_args),
     }

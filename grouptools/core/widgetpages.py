@@ -21,6 +21,7 @@ from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person
 from grouptools.core.models import Group, is_public_id
 from grouptools.core.timeutil import local_today, utcnow
+from grouptools.core.urlpatterns import page_url
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.links import absolute_url, image_urls
 from grouptools.core.loaders import load_widget
@@ -110,7 +111,7 @@ def widget_preview(widget):
 
 def widget_url(widget, endpoint, **values):
     """The path of one of the kit's routes beneath the widget ("close", "qr_png", …)."""
-    return url_for(f"{kind_of(widget).pages}.{endpoint}", wid=widget.public_id, **values)
+    return page_url(f"{kind_of(widget).pages}.{endpoint}", wid=widget.public_id, **values)
 
 
 def member_page_or_public_card(kind, public_id, member_page):
