@@ -20,6 +20,7 @@ from grouptools.core.errors import NotFound
 from grouptools.core.groups.service import find_group
 from grouptools.core.identity import current_person
 from grouptools.core.models import Group, is_public_id
+from grouptools.core.plainrows import first_plain_row
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.urlpatterns import page_url
 from grouptools.core.ratelimits import rate_limited
@@ -27,7 +28,6 @@ from grouptools.core.links import absolute_url, image_urls
 from grouptools.core.loaders import load_widget
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 from grouptools.core.widgets import kind_for_blueprint, kind_of, public_items
-from grouptools.extensions import db
 
 WIDGET_RULE = "/{path}/<pid:wid>"
 
@@ -86,7 +86,7 @@ def widget_picture_key(model, public_id):
                    *(getattr(model, name) for name in model.CLOCK_MOMENTS))
             .join(Group, Group.id == model.group_id)
             .where(model.public_id == bindparam("public_id")))
-    row = db.session.execute(_PICTURE_KEYS[model], {"public_id": public_id}).first()
+    row = first_plain_row(_PICTURE_KEYS[model], {"public_id": public_id})
     if row is None:
         raise NotFound()
     widget_id, version, group_version, zone, *moments = row
