@@ -13,7 +13,8 @@ from sqlalchemy.orm import contains_eager
 
 from grouptools.card.models import Card, CardFolder
 from grouptools.core.access import remember_membership
-from grouptools.core.identity import current_person, require_person, settle_asker, unread_asker
+from grouptools.core.identity import current_person, require_person, unread_asker
+from grouptools.core.loaders import asker_of_row
 from grouptools.core.models import Group, Membership, Person
 from grouptools.extensions import db
 
@@ -79,11 +80,9 @@ def folder_of_group(gid, public=False, person=None):
     folder, membership, person, *mine = row
     g.setdefault(FOLDERS_HELD, {})[folder.group_id] = folder
     if by != "id":
-        person = settle_asker(by, person)
-        if person is None and not public:
-            require_person()  # 401: nobody is known
+        person, membership = asker_of_row(by, person, folder.group, membership, public)
+    elif person is not None:
+        remember_membership(person, folder.group, membership)
     if person is None:
         membership, mine = None, (None, None, None, None)
-    else:
-        remember_membership(person, folder.group, membership)
     return FolderOfGroup(folder, person, membership, MyCardLine(*mine))

@@ -72,20 +72,37 @@ def _find_with_unread_asker(model, public_id, asker, action):
     (settle_asker). What is refused, and in which order, is load_widget's: 401 for a
     bad token or nobody before 404 for an unknown id."""
     by, value = asker
+    public = action in PUBLIC_ACTIONS
     row = db.session.execute(_with_person(model, by), {"public_id": public_id,
                                                        "asker": value}).first()
     if row is None:
-        if by == "token_hash" or action not in PUBLIC_ACTIONS:
-            require_person()  # the person is read now: 401 if nobody is known
-        raise NotFound()
+        refuse_unknown_id(by, public)
     widget, membership, person = row
+    person, _ = asker_of_row(by, person, widget.group, membership, public)
+    return widget, person
+
+
+def refuse_unknown_id(by, public):
+    """A statement that read an unread asker (found by `Person.<by>`) with the thing a
+    route is about found no row: 401 first for a bad token, or for nobody where the
+    route needs someone (ids are not probed without a name), else 404."""
+    if by == "token_hash" or not public:
+        require_person()  # the person is read now: 401 if nobody is known
+    raise NotFound()
+
+
+def asker_of_row(by, person, group, membership, public):
+    """(asker, their membership) from a row that read an unread asker (found by
+    `Person.<by>`) with a thing of `group`: the person judged as identity judges them
+    (settle_asker: a cookie ended everywhere is nobody), 401 for nobody unless the
+    route is `public`, and the membership remembered for `membership_of`."""
     person = settle_asker(by, person)
     if person is None:
-        if action not in PUBLIC_ACTIONS:
+        if not public:
             require_person()  # 401: nobody is known
-    else:
-        remember_membership(person, widget.group, membership)
-    return widget, person
+        return None, None  # the row read was not the asker's (signed out everywhere)
+    remember_membership(person, group, membership)
+    return person, membership
 
 
 _STATEMENTS = {}
@@ -137,19 +154,12 @@ def load_group(public_id, also=(), values=None, action=Action.VIEW_PUBLIC_CARD):
     asker = unread_asker()
     if asker is not None:
         by, value = asker
+        public = action in PUBLIC_ACTIONS
         row = db.session.execute(_group_statement(also, by), {**params, "asker": value}).first()
         if row is None:
-            if by == "token_hash" or action not in PUBLIC_ACTIONS:
-                require_person()  # the person is read now: 401 if nobody is known
-            raise NotFound()
+            refuse_unknown_id(by, public)
         group, membership, person, *extra = row
-        person = settle_asker(by, person)
-        if person is None:
-            if action not in PUBLIC_ACTIONS:
-                require_person()  # 401: nobody is known
-            membership = None  # the row read was not the asker's (signed out everywhere)
-        else:
-            remember_membership(person, group, membership)
+        person, membership = asker_of_row(by, person, group, membership, public)
         return LoadedGroup(group, person, membership, tuple(extra))
     person = current_person() if action in PUBLIC_ACTIONS else require_person()
     if person is None:
