@@ -1,26 +1,19 @@
 """Relays' lines on the group page, read with every other kind's in one statement
 (core.widgets.GroupLines): the same lines as listing.list_relays. Slots: `n1` the
 capacity, `n2` places taken, `n3` the waitlist's length, `n4` the reader's own active
-entries, `n5` the slots' capacity summed (listing.slots_capacity)."""
+entries, `n5` the slots' capacity summed (service.slots_capacity)."""
 from types import SimpleNamespace
 
-from sqlalchemy import and_, case, func, select
 
 from grouptools.core.grouplines import GroupLines
 from grouptools.core.widgets import WidgetSummary
 from grouptools.relay.listing import status_line
-from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelaySlot
+from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry
+from grouptools.relay.service import entries_counted, slots_capacity
 
 
 def _columns(params):
-    def count(*conditions):
-        return (select(func.count()).select_from(RelayEntry)
-                .where(RelayEntry.relay_id == Relay.id, *conditions).scalar_subquery())
-
-    slots = func.count(RelaySlot.id)
-    slot_capacity = (select(case((and_(slots > 0, func.count(RelaySlot.capacity) == slots),
-                                  func.sum(RelaySlot.capacity))))
-                     .where(RelaySlot.relay_id == Relay.id).scalar_subquery())
+    count, slot_capacity = entries_counted, slots_capacity()
     return {"n1": Relay.capacity, "n2": Relay.taken,
             "n3": count(RelayEntry.status == "waitlisted"),
             "n4": count(RelayEntry.membership_id == params.membership_id,

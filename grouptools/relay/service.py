@@ -219,17 +219,25 @@ def relay_summaries(group, person):
             for relay, waitlisted, mine, capacity in rows]
 
 
+def entries_counted(*conditions):
+    """A relay's entries meeting `conditions`, counted beside it (correlated with Relay)."""
+    return (select(func.count()).select_from(RelayEntry)
+            .where(RelayEntry.relay_id == Relay.id, *conditions).scalar_subquery())
+
+
+def slots_capacity():
+    """The sum of a relay's slots' capacities when every slot has one, else NULL
+    (correlated with Relay): what its summary line counts places against."""
+    slots = func.count(RelaySlot.id)
+    return (select(case((and_(slots > 0, func.count(RelaySlot.capacity) == slots),
+                         func.sum(RelaySlot.capacity))))
+            .where(RelaySlot.relay_id == Relay.id).scalar_subquery())
+
+
 def _group_relays():
     """relay_summaries' statement, built once with the group and the reader as
     parameters (bench/inprocess.py)."""
-    def count(*conditions):
-        return (select(func.count()).select_from(RelayEntry)
-                .where(RelayEntry.relay_id == Relay.id, *conditions).scalar_subquery())
-
-    slots = func.count(RelaySlot.id)
-    slot_capacity = (select(case((and_(slots > 0, func.count(RelaySlot.capacity) == slots),
-                                  func.sum(RelaySlot.capacity))))
-                     .where(RelaySlot.relay_id == Relay.id).scalar_subquery())
+    count, slot_capacity = entries_counted, slots_capacity()
     return (select(Relay, count(RelayEntry.status == "waitlisted"),
                    count(RelayEntry.membership_id == bindparam("membership_id"),
                          RelayEntry.for_name.is_(None), RelayEntry.status.in_(ACTIVE_STATUSES)),
