@@ -26,10 +26,9 @@ from grouptools.card.loading import folder_of_group
 from grouptools.card.models import Card, CardFolder, CardSearchGram
 from grouptools.card.search import card_grams
 from grouptools.core.access import Action, authorize
-from grouptools.core.closing import WidgetClosed
 from grouptools.core.conditional import note_change, version_moved
 from grouptools.core.database import before_the_write, unit_of_work
-from grouptools.core.errors import Invalid, NotFound
+from grouptools.core.errors import NotFound
 from grouptools.core.groups.service import find_group
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
@@ -70,12 +69,7 @@ def save_my_card_of_group(person, gid, values, public, fallback):
     # What the checks below rely on, as read: compared with what the write finds.
     seen = (folder.fields, folder.display_name_format, folder.closed_at, folder.deadline,
             membership.status, membership.role)
-    if folder.is_closed():
-        raise WidgetClosed(folder)
-    fields = rules.fields_of(folder)
-    clean, errors = rules.check_values(fields, values)
-    if errors:
-        raise Invalid({"values": errors})
+    fields, clean = rules.values_to_save(folder, values)
     kept = {key: value for key, value in clean.items() if value}
     missing = rules.missing_keys(fields, kept)
     name = rules.display_name(folder.display_name_format, kept, person.name,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from grouptools.core.groups.service import record_activity
 from grouptools.core.access import Action, authorize, can, membership_of
-from grouptools.core.closing import WidgetClosed, close_widget
+from grouptools.core.closing import close_widget
 from grouptools.core.database import commit_or_conflict, unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.models import Group, Membership
@@ -261,12 +261,7 @@ def save_with_orm(person, group, values, public=None):
     card.saving's way when what it read before the write changed meanwhile."""
     folder = require_folder(group)
     membership = authorize(person, Action.ACT, folder)
-    if folder.is_closed():
-        raise WidgetClosed(folder)
-    fields = rules.fields_of(folder)
-    clean, errors = rules.check_values(fields, values)
-    if errors:
-        raise Invalid({"values": errors})
+    fields, clean = rules.values_to_save(folder, values)
     card = _card_of(folder, membership, lock=True)
     created = card is None
     # Two first saves at once: the unique (folder, member) says 409, at the flush that

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 
+from grouptools.core.closing import WidgetClosed
+from grouptools.core.errors import Invalid
 from grouptools.core.valueformats import CLEANERS, FormatError, clean_values
 
 STANDARD_FIELDS = {
@@ -122,6 +124,18 @@ CARD_CLEANERS = {**CLEANERS, "phone": _phone, "url": _url}
 def check_values(fields, values):
     """(clean values by key, errors by key) — core.valueformats with the card's types."""
     return clean_values(fields, values, CARD_CLEANERS)
+
+
+def values_to_save(folder, values):
+    """(fields, clean values) of a card about to be saved in `folder`: WidgetClosed when
+    it takes no more, Invalid with each refused value under `values`."""
+    if folder.is_closed():
+        raise WidgetClosed(folder)
+    fields = fields_of(folder)
+    clean, errors = check_values(fields, values)
+    if errors:
+        raise Invalid({"values": errors})
+    return fields, clean
 
 
 def format_errors(fmt, fields):

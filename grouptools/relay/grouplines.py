@@ -4,7 +4,6 @@ capacity, `n2` places taken, `n3` the waitlist's length, `n4` the reader's own a
 entries, `n5` the slots' capacity summed (service.slots_capacity)."""
 from types import SimpleNamespace
 
-
 from grouptools.core.grouplines import GroupLines
 from grouptools.core.widgets import WidgetSummary
 from grouptools.relay.listing import status_line
