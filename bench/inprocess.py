@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from sqlalchemy import event
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -173,12 +174,46 @@ class TurnClock:
         return self.spent * 1000 / times
 
 
+class ServerClock:
+    """CPU time of this process's PostgreSQL backends (from /proc: the server runs on
+    the same machine, and under load its work competes with the app's for the same
+    cores). Read at the kernel's clock tick (10 ms): enough over 200 requests."""
+
+    def __init__(self, engine):
+        self.pids = set()
+
+        @event.listens_for(engine, "connect")
+        def remember(dbapi_connection, connection_record):
+            self.pids.add(dbapi_connection.info.backend_pid)
+
+    def seconds(self):
+        ticks = 0
+        for pid in self.pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
+SERVER = None
+
+
 def cpu_ms(call, times):
     started = time.process_time()
     for _ in range(times):
         answer = call()
         assert answer.status_code < 400, answer.status_code
     return (time.process_time() - started) * 1000 / times
+
+
+def server_and_app_ms(call, times):
+    """CPU ms per request of this process and of its PostgreSQL backends."""
+    server_before = SERVER.seconds() if SERVER else 0.0
+    app_ms = cpu_ms(call, times)
+    server_ms = ((SERVER.seconds() - server_before) * 1000 / times) if SERVER else 0.0
+    return app_ms, server_ms
 
 
 def main():
@@ -203,8 +238,20 @@ def main():
     from grouptools.extensions import db
     from wsgi import app  # as gunicorn loads it
 
+    global SERVER
     with app.app_context():
         counter = StatementCounter(db.engine)
+        lengths = []
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def measure(connection, cursor, statement, parameters, *_):
+            if counter.counting:
+                lengths.append(len(statement.encode()))
+                if os.environ.get("SQL_TEXT"):  # and the statements themselves
+                    print(statement, parameters, sep="\n", end="\n\n")
+        if database_url.startswith("postgresql"):
+            SERVER = ServerClock(db.engine)
+            db.engine.dispose()  # connections made from now on are counted
     listed = [s for s in scenarios(app, ids)
               if (args.profile and s[0] == args.profile)
               or (not args.profile and (not args.words or any(w in s[0] for w in args.words)))]
@@ -230,23 +277,30 @@ def main():
     print(f"{'PostgreSQL' if database_url.startswith('postgresql') else 'SQLite'}, "
           f"{args.rounds} rounds of {args.requests} requests, CPU time in this process\n")
     turns = TurnClock() if database_url.startswith("sqlite") else None
-    print("| scenario | status | CPU ms | /healthz CPU ms | ratio | statements | turn ms |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| scenario | status | CPU ms | server CPU ms | /healthz CPU ms | ratio | "
+          "statements | turn ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for name, kind, call in listed:
         status = call().status_code
         counter.count, counter.counting = 0, True
+        lengths.clear()
         call()
         counter.counting = False
         statements = counter.count
+        if os.environ.get("SQL_LENGTHS"):  # how long each statement's text is, in bytes
+            statements = f"{statements} ({', '.join(map(str, lengths))} B)"
         cpu_ms(call, 10)
         route, healthz = [], []
         for _ in range(args.rounds):
             healthz.append(cpu_ms(lambda: health.get("/healthz"), args.requests))
-            route.append(cpu_ms(call, args.requests))
-        route_ms, healthz_ms = sorted(route)[len(route) // 2], sorted(healthz)[len(healthz) // 2]
+            route.append(server_and_app_ms(call, args.requests))
+        route_ms, server_ms = sorted(route, key=sum)[len(route) // 2]
+        healthz_ms = sorted(healthz)[len(healthz) // 2]
         held = f"{turns.per_request(call, args.requests):.2f}" if turns and kind == "write" else ""
-        print(f"| {name} | {status} | {route_ms:.2f} | {healthz_ms:.2f} | "
-              f"{healthz_ms / route_ms:.3f} | {statements} | {held} |", flush=True)
+        server = f"{server_ms:.2f}" if SERVER else ""
+        print(f"| {name} | {status} | {route_ms:.2f} | {server} | {healthz_ms:.2f} | "
+              f"{healthz_ms / (route_ms + server_ms):.3f} | {statements} | {held} |",
+              flush=True)
 
 
 if __name__ == "__main__":

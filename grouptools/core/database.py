@@ -6,6 +6,7 @@ A service commits its own unit of work with `commit_or_conflict()`; where it wri
 before it may still refuse, it runs inside `unit_of_work()`, so a refusal leaves
 nothing half-done and a constraint the database caught answers 409, never 500."""
 import fcntl
+import functools
 import logging
 import os
 import sqlite3
@@ -35,6 +36,10 @@ AUTOCHECKPOINT_PAGES = 4000
 # Parts of one UNION ALL: SQLite refuses a compound SELECT of more than 500, and builds
 # before 3.32 more than 999 parameters.
 UNION_PARTS = 100
+# PostgreSQL: statements kept prepared per connection, and converted for psycopg in
+# each process; and up to what length a statement's conversion is kept.
+PREPARED_MAX = 1000
+CONVERTED_STATEMENT_BYTES = 32768
 
 log = logging.getLogger(__name__)
 
@@ -313,13 +318,66 @@ def holds_write_lock():
 def configure_postgresql(engine):
     """Sessions in UTC, whatever the server's default: psycopg builds each timestamptz
     in the session's zone, and a stored 9999-12-31 23:59 UTC read in a zone east of UTC
-    would not fit Python's calendar (a DataError on every page that reads it)."""
+    would not fit Python's calendar (a DataError on every page that reads it).
+
+    A transaction that only read ends with COMMIT, not ROLLBACK: the two mean the same
+    to the database, but psycopg forgets every statement it prepared on the connection
+    at a ROLLBACK (and how often it saw each), so with a rollback ending every request
+    no statement was ever prepared and PostgreSQL parsed and planned each one on every
+    request (docs/architecture.md, "Speed")."""
+    from psycopg.pq import TransactionStatus  # psycopg is the [postgres] extra
+
+    _keep_long_statements_converted()
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET TIME ZONE 'UTC'")
         dbapi_connection.commit()
+        # Every statement the app sends stays prepared (psycopg's default keeps 100).
+        dbapi_connection.prepared_max = PREPARED_MAX
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.info["wrote"] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def on_execute(connection, cursor, statement, parameters, context, executemany):
+        # What SQLAlchemy compiles from select() starts with SELECT; anything else
+        # (a write, a CTE, text) counts as a write, which ends the usual way.
+        if not statement.startswith("SELECT"):
+            connection.info["wrote"] = True
+
+    @event.listens_for(engine, "rollback")
+    def on_rollback(connection):
+        if connection.info.get("wrote", True):
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+            dbapi_connection.commit()  # the rollback that follows finds nothing to do
+
+
+def _keep_long_statements_converted():
+    """psycopg turns each statement's `%(name)s` placeholders into PostgreSQL's `$n`
+    with a regular expression, and keeps the result for statements up to 4 kB only (and
+    the last 128 of them): against ORM statements of ever-changing text. Ours are built
+    once and repeat, and the longest (a group page's lines of every kind) are the ones
+    sent most often; converting one of 6 kB costs about 0.3 ms a time. psycopg offers
+    no setting for it, so its two module-level values are widened here, if they are
+    still where psycopg 3.2 and 3.3 keep them."""
+    from psycopg import _queries
+
+    if not hasattr(_queries, "MAX_CACHED_STATEMENT_LENGTH") or not hasattr(
+            _queries, "_query2pg_nocache"):
+        log.warning("psycopg's statement conversion cache not found: long statements "
+                    "are converted on every request")
+        return
+    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH,
+                                               CONVERTED_STATEMENT_BYTES)
+    if getattr(_queries._query2pg, "cache_info", None) and (
+            _queries._query2pg.cache_info().maxsize < PREPARED_MAX):
+        _queries._query2pg = functools.lru_cache(maxsize=PREPARED_MAX)(
+            _queries._query2pg_nocache)
 
 
 def truncate_wal(engine):

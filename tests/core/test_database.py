@@ -32,3 +32,44 @@ def test_sqlite_write_transactions_take_the_lock_up_front(sqlite_only, app):
         raw.close()
         first.rollback()
         first.close()
+
+
+def _name_of(public_id):
+    with db.engine.connect() as conn:
+        return conn.execute(text("SELECT name FROM person WHERE public_id = :id"),
+                            {"id": public_id}).scalar()
+
+
+def test_a_write_taken_back_leaves_nothing_behind(app_ctx, make_person):
+    """Ending a transaction that only read differently (PostgreSQL) never keeps a
+    write: a rolled-back change is gone on both databases."""
+    person_id, _ = make_person("Before")
+    with db.engine.connect() as conn:
+        conn.execute(text("UPDATE person SET name = 'After' WHERE public_id = :id"),
+                     {"id": person_id})
+        conn.rollback()
+    assert _name_of(person_id) == "Before"
+
+
+def test_a_read_that_failed_ends_and_the_connection_goes_on(app_ctx):
+    with db.engine.connect() as conn:
+        with pytest.raises(Exception):
+            conn.execute(text("SELECT * FROM no_such_table")).all()
+        conn.rollback()
+        assert conn.execute(text("SELECT 2")).scalar() == 2
+
+
+def test_postgresql_keeps_statements_prepared_across_reads(app_ctx):
+    """Each request ends its transaction; one that only read must not make psycopg
+    forget its prepared statements, or PostgreSQL plans every statement every time."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    statement = text("SELECT count(*) FROM person WHERE name = :name")
+    with db.engine.connect() as conn:
+        for _ in range(8):  # psycopg prepares a statement on its fifth run
+            conn.execute(statement, {"name": "nobody"}).scalar()
+            conn.rollback()  # as the end of a request does
+        prepared = conn.execute(text(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE 'SELECT count(*) FROM person%'")).scalar()
+    assert prepared == 1
