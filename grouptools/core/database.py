@@ -9,6 +9,7 @@ import fcntl
 import functools
 import logging
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -340,11 +341,23 @@ def configure_postgresql(engine):
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.info["wrote"] = False
+        # A request that reads sends its SELECTs without BEGIN and COMMIT around them,
+        # two round trips fewer: at READ COMMITTED each statement sees a snapshot of
+        # its own inside a transaction too, so they read the same.
+        connection.connection.dbapi_connection.autocommit = not _wants_write_lock()
 
     @event.listens_for(engine, "before_cursor_execute")
     def on_execute(connection, cursor, statement, parameters, context, executemany):
         # What SQLAlchemy compiles from select() starts with SELECT; anything else
-        # (a write, a CTE, text) counts as a write, which ends the usual way.
+        # (a write, a CTE, a savepoint, text) or a SELECT that locks rows or reads
+        # through a server-side cursor needs the transaction: it begins here, and
+        # what wrote ends the usual way.
+        if (statement.startswith("SELECT") and not _LOCKS_ROWS(statement)
+                and not getattr(cursor, "name", None)):
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False  # psycopg sends BEGIN before this one
         if not statement.startswith("SELECT"):
             connection.info["wrote"] = True
 
@@ -355,6 +368,11 @@ def configure_postgresql(engine):
         dbapi_connection = connection.connection.dbapi_connection
         if dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
             dbapi_connection.commit()  # the rollback that follows finds nothing to do
+
+
+# FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE, FOR KEY SHARE (values are always bound
+# parameters, so the words can only be SQL).
+_LOCKS_ROWS = re.compile(r"\bFOR (?:NO KEY UPDATE|UPDATE|SHARE|KEY SHARE)\b").search
 
 
 def _keep_long_statements_converted():

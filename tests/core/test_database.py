@@ -73,3 +73,33 @@ def test_postgresql_keeps_statements_prepared_across_reads(app_ctx):
             "SELECT count(*) FROM pg_prepared_statements "
             "WHERE statement LIKE 'SELECT count(*) FROM person%'")).scalar()
     assert prepared == 1
+
+
+def test_a_write_in_a_reading_request_is_still_taken_back_whole(app, app_ctx, make_person):
+    """A GET reads without a transaction around its SELECTs on PostgreSQL; a write it
+    then makes begins one, so a failure after it takes the write back."""
+    person_id, _ = make_person("Before")
+    with app.test_request_context("/", method="GET"):
+        db.session.execute(text("SELECT name FROM person")).all()
+        db.session.execute(text("UPDATE person SET name = 'After' WHERE public_id = :id"),
+                           {"id": person_id})
+        db.session.execute(text("SELECT name FROM person")).all()
+        db.session.rollback()
+        db.session.remove()
+    assert _name_of(person_id) == "Before"
+
+
+def test_a_row_locked_in_a_reading_request_stays_locked_until_it_ends(app, app_ctx, make_person):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite locks the whole file")
+    person_id, _ = make_person("Locked")
+    lock = text("SELECT name FROM person WHERE public_id = :id FOR UPDATE")
+    with app.test_request_context("/", method="GET"):
+        db.session.execute(lock, {"id": person_id}).all()
+        with db.engine.connect() as other:
+            with pytest.raises(Exception, match="could not obtain lock"):
+                other.execute(text(
+                    "SELECT name FROM person WHERE public_id = :id FOR UPDATE NOWAIT"),
+                    {"id": person_id}).all()
+        db.session.rollback()
+        db.session.remove()
