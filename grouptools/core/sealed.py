@@ -5,13 +5,13 @@ pending secret ballots of polls).
 AES-256-GCM (authenticated: a changed byte is refused, not misread) with a fresh random
 nonce per message; the key is HKDF-SHA256 over SECRET_KEY with a purpose label, so each
 use gets its own key and SECRET_KEY itself is never used directly. Messages sealed under
-a key in SECRET_KEY_FALLBACKS (Flask's setting for rotating the key) still open."""
+a key in SECRET_KEY_FALLBACKS (Flask's setting for rotating the key) still open.
+
+`cryptography` is imported the first time something is sealed or opened: about 7 MB
+(its compiled library's pages) in a worker that never meets a secret ballot
+(bench/RESULTS.md, "Footprints")."""
 import os
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
 NONCE_BYTES = 12
@@ -22,6 +22,9 @@ class SealBroken(Exception):
 
 
 def _key(secret, purpose):
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     material = secret.encode() if isinstance(secret, str) else bytes(secret)
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                 info=b"grouptools/" + purpose.encode()).derive(material)
@@ -36,11 +39,16 @@ def _keys(purpose):
 def seal(purpose, plaintext, context=b""):
     """nonce + ciphertext; `context` (e.g. the row it belongs to) is authenticated, not
     stored: a sealed value copied to another row does not open there."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = os.urandom(NONCE_BYTES)
     return nonce + AESGCM(_keys(purpose)[0]).encrypt(nonce, plaintext, context)
 
 
 def unseal(purpose, sealed, context=b""):
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce, ciphertext = bytes(sealed[:NONCE_BYTES]), bytes(sealed[NONCE_BYTES:])
     for key in _keys(purpose):
         try:
