@@ -1,15 +1,13 @@
-"""Database behaviour that must hold on both engines: SQLite's pragmas and write locks,
-PostgreSQL sessions in UTC; the one commit/rollback convention of every service; and
+"""Database behaviour that must hold on both engines: SQLite's pragmas and write locks
+(PostgreSQL's sessions: core/postgresql.py); the one commit/rollback convention of every service; and
 reading "the first n of each" for many widgets at once.
 
 A service commits its own unit of work with `commit_or_conflict()`; where it writes
 before it may still refuse, it runs inside `unit_of_work()`, so a refusal leaves
 nothing half-done and a constraint the database caught answers 409, never 500."""
 import fcntl
-import functools
 import logging
 import os
-import re
 import sqlite3
 import threading
 import time
@@ -37,10 +35,6 @@ AUTOCHECKPOINT_PAGES = 4000
 # Parts of one UNION ALL: SQLite refuses a compound SELECT of more than 500, and builds
 # before 3.32 more than 999 parameters.
 UNION_PARTS = 100
-# PostgreSQL: statements kept prepared per connection, and converted for psycopg in
-# each process; and up to what length a statement's conversion is kept.
-PREPARED_MAX = 1000
-CONVERTED_STATEMENT_BYTES = 32768
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +92,7 @@ def request_writes_on_read():
     g.writes_on_read = True
 
 
-def _wants_write_lock():
+def writes_expected():
     if not has_request_context():
         return True
     if g.get("before_the_write", False):
@@ -252,7 +246,7 @@ def configure_sqlite(engine):
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        immediate = _wants_write_lock()
+        immediate = writes_expected()
         connection.info["write_lock"] = immediate
         if immediate:
             connection.info["writer_turn"] = turn.take()
@@ -316,88 +310,6 @@ def holds_write_lock():
     return connection.dialect.name == "sqlite" and connection.info.get("write_lock", False)
 
 
-def configure_postgresql(engine):
-    """Sessions in UTC, whatever the server's default: psycopg builds each timestamptz
-    in the session's zone, and a stored 9999-12-31 23:59 UTC read in a zone east of UTC
-    would not fit Python's calendar (a DataError on every page that reads it).
-
-    A transaction that only read ends with COMMIT, not ROLLBACK: the two mean the same
-    to the database, but psycopg forgets every statement it prepared on the connection
-    at a ROLLBACK (and how often it saw each), so with a rollback ending every request
-    no statement was ever prepared and PostgreSQL parsed and planned each one on every
-    request (docs/architecture.md, "Speed")."""
-    from psycopg.pq import TransactionStatus  # psycopg is the [postgres] extra
-
-    _keep_long_statements_converted()
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, connection_record):
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET TIME ZONE 'UTC'")
-        dbapi_connection.commit()
-        # Every statement the app sends stays prepared (psycopg's default keeps 100).
-        dbapi_connection.prepared_max = PREPARED_MAX
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection):
-        connection.info["wrote"] = False
-        # A request that reads sends its SELECTs without BEGIN and COMMIT around them,
-        # two round trips fewer: at READ COMMITTED each statement sees a snapshot of
-        # its own inside a transaction too, so they read the same.
-        connection.connection.dbapi_connection.autocommit = not _wants_write_lock()
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def on_execute(connection, cursor, statement, parameters, context, executemany):
-        # What SQLAlchemy compiles from select() starts with SELECT; anything else
-        # (a write, a CTE, a savepoint, text) or a SELECT that locks rows or reads
-        # through a server-side cursor needs the transaction: it begins here, and
-        # what wrote ends the usual way.
-        if (statement.startswith("SELECT") and not _LOCKS_ROWS(statement)
-                and not getattr(cursor, "name", None)):
-            return
-        dbapi_connection = connection.connection.dbapi_connection
-        if dbapi_connection.autocommit:
-            dbapi_connection.autocommit = False  # psycopg sends BEGIN before this one
-        if not statement.startswith("SELECT"):
-            connection.info["wrote"] = True
-
-    @event.listens_for(engine, "rollback")
-    def on_rollback(connection):
-        if connection.info.get("wrote", True):
-            return
-        dbapi_connection = connection.connection.dbapi_connection
-        if dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
-            dbapi_connection.commit()  # the rollback that follows finds nothing to do
-
-
-# FOR UPDATE, FOR NO KEY UPDATE, FOR SHARE, FOR KEY SHARE (values are always bound
-# parameters, so the words can only be SQL).
-_LOCKS_ROWS = re.compile(r"\bFOR (?:NO KEY UPDATE|UPDATE|SHARE|KEY SHARE)\b").search
-
-
-def _keep_long_statements_converted():
-    """psycopg turns each statement's `%(name)s` placeholders into PostgreSQL's `$n`
-    with a regular expression, and keeps the result for statements up to 4 kB only (and
-    the last 128 of them): against ORM statements of ever-changing text. Ours are built
-    once and repeat, and the longest (a group page's lines of every kind) are the ones
-    sent most often; converting one of 6 kB costs about 0.3 ms a time. psycopg offers
-    no setting for it, so its two module-level values are widened here, if they are
-    still where psycopg 3.2 and 3.3 keep them."""
-    from psycopg import _queries
-
-    if not hasattr(_queries, "MAX_CACHED_STATEMENT_LENGTH") or not hasattr(
-            _queries, "_query2pg_nocache"):
-        log.warning("psycopg's statement conversion cache not found: long statements "
-                    "are converted on every request")
-        return
-    _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH,
-                                               CONVERTED_STATEMENT_BYTES)
-    if getattr(_queries._query2pg, "cache_info", None) and (
-            _queries._query2pg.cache_info().maxsize < PREPARED_MAX):
-        _queries._query2pg = functools.lru_cache(maxsize=PREPARED_MAX)(
-            _queries._query2pg_nocache)
-
-
 def truncate_wal(engine):
     """After a commit whose earlier states must not linger (SQLite keeps every page it
     wrote in the WAL until a checkpoint): copy the WAL into the database and empty it.
@@ -445,4 +357,6 @@ def init_app(app, db):
     if engine.dialect.name == "sqlite":
         configure_sqlite(engine)
     elif engine.dialect.name == "postgresql":
-        configure_postgresql(engine)
+        from grouptools.core.postgresql import configure_postgresql
+
+        configure_postgresql(engine, writes_expected)

@@ -103,3 +103,17 @@ def test_a_row_locked_in_a_reading_request_stays_locked_until_it_ends(app, app_c
                     {"id": person_id}).all()
         db.session.rollback()
         db.session.remove()
+
+
+def test_a_write_inside_a_with_statement_is_taken_back_whole(app, app_ctx, make_person):
+    """A WITH that writes (a data-modifying CTE) counts as a write, never a read."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no data-modifying WITH")
+    person_id, _ = make_person("Before")
+    with app.test_request_context("/", method="GET"):
+        db.session.execute(text(
+            "WITH changed AS (UPDATE person SET name = 'After' WHERE public_id = :id "
+            "RETURNING id) SELECT count(*) FROM changed"), {"id": person_id}).scalar()
+        db.session.rollback()
+        db.session.remove()
+    assert _name_of(person_id) == "Before"
