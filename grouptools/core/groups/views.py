@@ -7,7 +7,8 @@ from flask_babel import get_locale, gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
-from grouptools.core.conditional import answer_if_unchanged, group_widgets_clock_columns
+from grouptools.core.conditional import answer_if_unchanged
+from grouptools.core.groupclock import widgets_clock
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
@@ -128,13 +129,15 @@ bp.record_once(lambda state: allow_large_body(state.app, "group_pages.import_gro
 
 @bp.get("/g/<pid:gid>")
 def show_group(gid):
-    # Its lines show every widget's state: read with the group (and the asker, and their
-    # membership), what says whether any changed.
-    models = tuple(kind.model for kind in registered_widgets())
-    group, person, mine, widgets_clock = load_group(
-        gid, group_widgets_clock_columns(models), {"now": utcnow()})
-    answer_if_unchanged("group", group.id, group.version, local_today(group),
-                        widgets_clock if mine is not None and mine.is_active else None,
+    # Its lines show every widget's state: the group's row says whether any changed
+    # (core.groupclock), read with the asker and their membership.
+    group, person, mine, _ = load_group(gid)
+    now = utcnow()
+    clock = None
+    if mine is not None and mine.is_active:
+        clock = widgets_clock(group.id, group.widgets_version, group.next_moment,
+                              [kind.model for kind in registered_widgets()], now)
+    answer_if_unchanged("group", group.id, group.version, local_today(group, now), clock,
                         person=person, membership=mine)
     if mine is None or not mine.is_active:
         return render_template("groups/public.html", group=group, mine=mine, person=person,
