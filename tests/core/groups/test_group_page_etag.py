@@ -69,8 +69,23 @@ def test_a_widget_created_changed_closed_reopened_or_deleted_changes_the_group_p
     assert "周日去哪儿" not in reader.get(f"/g/{gid}").get_data(as_text=True)
 
 
-def test_a_passing_deadline_changes_the_group_page_without_a_write(app, group, monkeypatch):
+def phone_member(app, gid):
+    """A phone that joined through the group's page: its cookie, not a token, asks."""
+    from tests.core.groups.test_views import submit
+
+    phone = app.test_client()
+    assert submit(phone, f"/g/{gid}", f"/g/{gid}/join", {"your_name": "手机用户"}
+                  ).status_code == 303
+    phone.get(f"/g/{gid}")  # the welcome, shown once
+    return phone
+
+
+@pytest.mark.parametrize("asker", ["token", "cookie"])
+def test_a_passing_deadline_changes_the_group_page_without_a_write(app, group, monkeypatch,
+                                                                   asker):
     gid, owner, reader = group
+    if asker == "cookie":
+        reader = phone_member(app, gid)
     now = noon_tomorrow()
     deadlines = [now + timedelta(hours=1), now + timedelta(hours=3)]
     for hours, deadline in zip((1, 3), deadlines):
