@@ -10,7 +10,9 @@ by themselves: a service that asks `core.access.authorize` for a changing action
 MANAGE_WIDGET, CHANGE_OWN_ITEM) has the widget's version bumped when its transaction
 commits, and any change to a roster, a group's settings or a member's name bumps the
 group's (session events below) — no widget bumps by hand. A widget's other writes (a
-notice opened for the first time) call `note_change(widget)`.
+notice opened for the first time) call `note_change(widget)`. Every one of these moves
+the widget's group's widgets' clock too (core.groupclock), which the group page's ETag
+reads.
 
 Answers carry `Cache-Control: private, no-cache` (kept, but asked again each time); a route
 that must never be kept (the event's rotating sign-in code) is wrapped in `@uncached`.
@@ -22,10 +24,10 @@ import os
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import (bindparam, case, event, func, inspect, literal, select, union_all,
-                        update)
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
+from grouptools.core import groupclock
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -39,7 +41,7 @@ _PEOPLE = "grouptools.renamed_people"
 _MOVED = "grouptools.moved_by_hand"
 # What in a membership or a group shows on the group's pages.
 _MEMBERSHIP_SHOWN = ("role", "status", "nickname", "person_id", "group_id")
-_UNSHOWN = {"version", "updated_at"}
+_UNSHOWN = {"version", "updated_at", "widgets_version", "next_moment"}
 
 
 class Unchanged(Exception):
@@ -60,6 +62,8 @@ def note_change(thing):
     if not hasattr(type(widget), "version") or getattr(widget, "id", None) is None:
         return
     db.session.info.setdefault(_CHANGED, set()).add((type(widget), widget.id))
+    if hasattr(type(widget), "CLOCK_MOMENTS"):
+        groupclock.note_widget(db.session, widget)  # the group page shows every widget
     if has_request_context():
         g.etag_moved = True  # a GET that writes: its answer's ETag is worked out again
 
@@ -69,12 +73,14 @@ def version_moved(widget):
     row (a vote's claim on an open poll: poll/voting.py): the commit moves it no further
     (one UPDATE of the row, not two)."""
     db.session.info.setdefault(_MOVED, set()).add((type(widget), widget.id))
+    groupclock.note_widget(db.session, widget)
 
 
 def _note_flushed(session, flush_context, instances):
     """Changes to the roster and settings of a group, wherever they are made (every
     widget page of the group shows names, roles and who is a member), and to a widget's
-    own row however it was reached."""
+    own row however it was reached — and, for the group's widgets' clock
+    (core.groupclock), a widget created, changed or deleted, with its moments."""
     changed = session.info.setdefault(_CHANGED, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Membership):
@@ -91,9 +97,17 @@ def _note_flushed(session, flush_context, instances):
             # A group's settings, or a widget's own row (settings a group's managers
             # change for it, such as a card folder's fields).
             state = inspect(obj)
-            if obj in session.dirty and any(attr.history.has_changes() for attr in state.attrs
-                                            if attr.key not in _UNSHOWN):
+            dirty = obj in session.dirty
+            if dirty and any(attr.history.has_changes() for attr in state.attrs
+                             if attr.key not in _UNSHOWN):
                 changed.add((type(obj), obj.id))
+            if isinstance(obj, Group):
+                continue
+            with session.no_autoflush:
+                if obj in session.deleted:
+                    groupclock.note_widget(session, obj)
+                elif not dirty or any(attr.history.has_changes() for attr in state.attrs):
+                    groupclock.note_widget(session, obj, groupclock.moments_of(obj))
         elif isinstance(obj, Person) and obj in session.dirty:
             if inspect(obj).attrs["name"].history.has_changes():
                 session.info.setdefault(_PEOPLE, set()).add(obj.id)
@@ -105,25 +119,25 @@ def _bump_versions(session):
     if session.new or session.dirty or session.deleted:
         session.flush()  # what the flush changes is noted (_note_flushed) before bumping
     moved = session.info.pop(_MOVED, set())
-    if not session.info.get(_CHANGED) and not session.info.get(_PEOPLE):
-        return
     changed = session.info.pop(_CHANGED, set()) - moved
     people = session.info.pop(_PEOPLE, set())
     by_model = {}
     for model, row_id in changed:
         by_model.setdefault(model, set()).add(row_id)
     # `updated_at` stays: it is the settings' time, and a secret vote's time must not
-    # show anywhere (poll/voting.py). Groups first, then widgets by table name: one order for every writer (PostgreSQL
-    # row locks are taken in it).
+    # show anywhere (poll/voting.py). Widgets by table name, then groups: one order for
+    # every writer (PostgreSQL row locks are taken in it), which a vote or a sign-up
+    # begins by locking its widget's row.
+    for model in sorted(by_model, key=lambda m: (m is Group, m.__tablename__)):
+        session.execute(update(model).where(model.id.in_(sorted(by_model[model])))
+                        .values(version=model.version + 1, updated_at=model.updated_at)
+                        .execution_options(synchronize_session=False))
     if people:
         groups_of = select(Membership.group_id).where(Membership.person_id.in_(people))
         session.execute(update(Group).where(Group.id.in_(groups_of))
                         .values(version=Group.version + 1, updated_at=Group.updated_at)
                         .execution_options(synchronize_session=False))
-    for model in sorted(by_model, key=lambda m: (m is not Group, m.__tablename__)):
-        session.execute(update(model).where(model.id.in_(sorted(by_model[model])))
-                        .values(version=model.version + 1, updated_at=model.updated_at)
-                        .execution_options(synchronize_session=False))
+    groupclock.bump_widget_clocks(session)
 
 
 def _forget_after_rollback(session, previous_transaction):
@@ -132,6 +146,7 @@ def _forget_after_rollback(session, previous_transaction):
         session.info.pop(_CHANGED, None)
         session.info.pop(_PEOPLE, None)
         session.info.pop(_MOVED, None)
+        groupclock.forget_noted(session)
 
 
 event.listen(Session, "before_flush", _note_flushed)
@@ -201,40 +216,6 @@ def answer_if_widget_unchanged(loaded, now=None):
 
     answer_if_unchanged(*parts(), person=loaded.person, membership=loaded.membership,
                         again=parts)
-
-
-def group_widgets_clock(models, now=None):
-    """Columns to read with a group (correlated with `Group.id`) that change whenever any
-    widget of it does: per kind its count, the sum of versions, the newest id and how
-    many of its moments have passed — what the group page's ETag is made of (its lines
-    show every widget's state), read in the statement that finds the group. `now` may
-    be a bound parameter (a statement built once)."""
-    if now is None:
-        now = utcnow()
-    columns = []
-    for model in (model for model in models if hasattr(model, "__table__")):
-        passed = sum((func.coalesce(func.sum(case((getattr(model, name) <= now, 1), else_=0)), 0)
-                      for name in model.CLOCK_MOMENTS), literal(0))
-        columns += [select(aggregate).where(model.group_id == Group.id).correlate(Group)
-                    .scalar_subquery()
-                    for aggregate in (func.count(), func.coalesce(func.sum(model.version), 0),
-                                      func.coalesce(func.max(model.id), 0), passed)]
-    return columns
-
-
-_CLOCK_COLUMNS = {}
-
-
-def group_widgets_clock_columns(models):
-    """`group_widgets_clock(models, now)` with `now` a bound parameter ("now"), built
-    once per set of models: the same column objects each time, so a statement made of
-    them is built once too (core.loaders.load_group's `also`, with {"now": utcnow()})."""
-    models = tuple(models)
-    columns = _CLOCK_COLUMNS.get(models)
-    if columns is None:
-        columns = _CLOCK_COLUMNS.setdefault(
-            models, tuple(group_widgets_clock(models, bindparam("now"))))
-    return columns
 
 
 def uncached(view):

@@ -5,11 +5,11 @@ Every kind's `GroupLines.columns` fills some of the same typed slots, so their s
 make one UNION ALL; its `line` turns a row back into a WidgetSummary. The slots every
 widget has come from WidgetMixin; the others are the kind's own (a poll's voter count
 in `n1`, …), NULL where a kind leaves them empty."""
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
 
-from flask import url_for
+from flask import current_app, request, url_for
 from flask_babel import get_locale
 from sqlalchemy import (Boolean, Date, Integer, String, bindparam, cast, desc, literal, null,
                         select, type_coerce, union_all)
@@ -66,7 +66,6 @@ class LineReader:
     person: object
     membership: object
     now: datetime
-    _urls: dict = field(default_factory=dict)
     _today: object = None
 
     def today(self):
@@ -76,11 +75,16 @@ class LineReader:
         return self._today
 
     def url(self, endpoint, name, public_id):
-        """url_for(endpoint, **{name: public_id}), the route built once per page."""
-        pattern = self._urls.get(endpoint)
+        """url_for(endpoint, **{name: public_id}), the route built once per process for
+        each app and script root (the page's links are relative: nothing else of the
+        request goes in)."""
+        key = (current_app.name, id(current_app.url_map), request.script_root, endpoint)
+        pattern = _URL_PATTERNS.get(key)
         if pattern is None:
             pattern = url_for(endpoint, **{name: _URL_HOLE}).split(_URL_HOLE)
-            self._urls[endpoint] = pattern
+            if len(_URL_PATTERNS) >= 256:  # test apps come and go: keep a few
+                _URL_PATTERNS.clear()
+            _URL_PATTERNS[key] = pattern
         return public_id.join(pattern)
 
     def sees(self, row, addressed):
@@ -97,6 +101,7 @@ class LineReader:
 
 
 _URL_HOLE = "--line-public-id--"
+_URL_PATTERNS = {}
 _LINE_STATEMENTS = {}
 
 

@@ -5,13 +5,15 @@ instead of repeating "who is asking, find it, may they": what it answers when re
 then the same on every route of every widget (docs/api.md#errors)."""
 from typing import NamedTuple
 
+from flask import g
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize, remember_membership
 from grouptools.core.conditional import answer_if_widget_unchanged
 from grouptools.core.errors import NotFound
-from grouptools.core.identity import current_person, require_person, settle_asker, unread_asker
+from grouptools.core.identity import (asker_confirmed, asker_public_id, current_person,
+                                     require_person, settle_asker, unread_asker)
 from grouptools.core.models import Group, Membership, Person
 from grouptools.extensions import db
 
@@ -174,6 +176,84 @@ def load_group(public_id, also=(), values=None, action=Action.VIEW_PUBLIC_CARD):
     group, membership, *extra = row
     remember_membership(person, group, membership)
     return LoadedGroup(group, person, membership, tuple(extra))
+
+
+class ClockedGroup(NamedTuple):
+    """What a group's ETag is made of, read as plain columns (core.groupclock)."""
+    id: int
+    version: int
+    widgets_version: int
+    next_moment: object
+    timezone: str
+
+
+class AskerSeen(NamedTuple):
+    id: int
+    name: str
+
+
+class MembershipSeen(NamedTuple):
+    id: int
+    role: str
+    status: str
+    nickname: object
+
+    @property
+    def is_active(self):
+        return self.status == "active"
+
+
+def peek_group(public_id):
+    """(ClockedGroup, asker, their membership) as plain columns in one light statement,
+    for a conditional GET that may answer 304 without loading any entity (the group
+    page's: core.groups.views.show_group) — or None when that cannot be decided so
+    cheaply (the group is unknown, a token asks, a cookie no longer counts): the caller
+    then loads as usual (load_group), which refuses what is refused. The asker and
+    membership have the attributes an ETag reads (core.conditional); the person a cookie
+    names stays unread (core.identity.asker_confirmed)."""
+    if g.get("token_unread"):
+        return None
+    asker = asker_public_id()
+    row = db.session.connection().execute(
+        _peek_statement(asker is not None),
+        {"public_id": public_id} if asker is None else {"public_id": public_id, "asker": asker}
+    ).first()
+    if row is None:
+        return None
+    group = ClockedGroup(*row[:5])
+    if asker is None:
+        return group, None, None
+    asker_id, session_version, name, membership_id, *mine = row[5:]
+    if not asker_confirmed(asker_id, session_version):
+        return None
+    person = AskerSeen(asker_id, name)
+    return group, person, None if membership_id is None else MembershipSeen(membership_id, *mine)
+
+
+_PEEKS = {}
+
+
+def _peek_statement(with_asker):
+    """peek_group's statement, built once with the asker (found by their public id: the
+    cookie's, or a person read already) and once without."""
+    statement = _PEEKS.get(with_asker)
+    if statement is None:
+        columns = [Group.id, Group.version, Group.widgets_version, Group.next_moment,
+                   Group.timezone]
+        if not with_asker:
+            statement = select(*columns)
+        else:
+            statement = (
+                select(*columns, Person.id, Person.session_version, Person.name,
+                       Membership.id, Membership.role, Membership.status,
+                       Membership.nickname)
+                .select_from(Group)
+                .outerjoin(Person, Person.public_id == bindparam("asker"))
+                .outerjoin(Membership, and_(Membership.group_id == Group.id,
+                                            Membership.person_id == Person.id)))
+        statement = _PEEKS.setdefault(with_asker, statement.where(
+            Group.public_id == bindparam("public_id")))
+    return statement
 
 
 _GROUP_STATEMENTS = {}

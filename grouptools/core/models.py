@@ -107,6 +107,14 @@ class Group(PublicIdMixin, TimestampMixin, db.Model):
     # or ends one (core.groups.counting): pages read it instead of counting the roster.
     member_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                               server_default="0")
+    # The group's widgets' clock (core.groupclock): moved whenever any widget of the
+    # group is created, changed or deleted, and the next moment (a deadline, an event's
+    # start) whose passing changes what its widgets show — no earlier moment of theirs
+    # is still to come; NULL when none is. What the group page's ETag is made of,
+    # instead of reading every widget.
+    widgets_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
+                                                 server_default="1")
+    next_moment: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True

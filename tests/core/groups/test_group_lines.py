@@ -2,6 +2,7 @@
 what it shows is, line for line, what each kind's own lister says — for a member, a
 manager, and widgets in every state (closed, with a deadline, addressed to others,
 waiting for the reader or done)."""
+import re
 from datetime import datetime, timedelta, timezone
 from dataclasses import replace
 
@@ -68,3 +69,19 @@ def test_the_lines_read_together_are_each_kinds_own(app, user):
 
 def test_every_kind_reads_its_lines_with_the_others(app):
     assert all(kind.lines is not None for kind in registered_widgets(app))
+
+
+def test_a_card_folders_line_counts_its_own_groups_cards_only(app, user):
+    """Members who left another group take their cards off that group's count, not this
+    one's."""
+    here, there = Seeded(user, members=2, each=1), Seeded(user, members=2, each=1)
+
+    def card_line():
+        page = here.member.get(f"/g/{here.gid}", headers={"Accept-Language": "en"})
+        return re.search(r"\d+/\d+ cards complete", page.get_data(as_text=True)).group(0)
+
+    before = card_line()
+    assert before == "3/3 cards complete"
+    for leaving in there.members:
+        assert leaving.delete(f"/api/v1/groups/{there.gid}/members/me").status_code == 204
+    assert card_line() == before

@@ -1,0 +1,145 @@
+"""The group's widgets' clock: two columns of the group's row that say whether anything
+its group page shows of its widgets may have changed — so the page's ETag is read off
+that one row, not worked out from every widget (docs/architecture.md#speed).
+
+- `Group.widgets_version` moves when any widget of the group is created, changed or
+  deleted: in the same commit as the widget's own version (core.conditional notes every
+  such change; `bump_widget_clocks` runs there), every kind alike.
+- `Group.next_moment` is the soonest of its widgets' moments (`CLOCK_MOMENTS`: a
+  deadline, an event's start) still to come, or NULL when none is. What it promises:
+  no moment of any widget lies between the time it was written and it, so until it
+  passes, time changes nothing the group page shows (beside the local date, which the
+  page's ETag holds by itself). A write that gives a widget a moment sooner than it
+  brings it forward; a widget deleted or a deadline moved later may leave it too early,
+  which costs one more working out, never a stale page. Once it has passed, the first
+  reader works out the next one (`widgets_clock`) and stores it after its answer.
+
+The ETag part is (widgets_version, next moment still to come): the latter changes
+exactly when one of the widgets' moments passes."""
+import logging
+
+from flask import after_this_request
+from sqlalchemy import bindparam, case, func, select, union_all, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from grouptools.core.database import request_writes_on_read
+from grouptools.core.models import Group
+from grouptools.core.plainrows import plain_scalar
+from grouptools.core.timeutil import UTCDateTime, utcnow
+from grouptools.extensions import db
+
+log = logging.getLogger(__name__)
+
+# session.info key: {group id or a new widget: [its moments written in this transaction]}
+_NOTED = "grouptools.widget_groups"
+_GROUP = Group.__table__
+_IDS = bindparam("group_ids", expanding=True)
+_SOONEST = bindparam("soonest", type_=UTCDateTime)
+_BUMP = (update(_GROUP).where(_GROUP.c.id.in_(_IDS))
+         .values(widgets_version=_GROUP.c.widgets_version + 1))
+_BUMP_SOONER = _BUMP.values(next_moment=case(
+    (_GROUP.c.next_moment <= _SOONEST, _GROUP.c.next_moment), else_=_SOONEST))
+# Stored only if no widget of the group changed since the reader read the version: a
+# change's own commit brought the moment forward, if it had to.
+_STORE = (update(_GROUP).where(_GROUP.c.id == bindparam("the_group"),
+                               _GROUP.c.widgets_version == bindparam("read_version"))
+          .values(next_moment=bindparam("worked_out", type_=UTCDateTime)))
+
+
+def note_widget(session, widget, moments=()):
+    """Have the clock of `widget`'s group moved when this transaction commits; `moments`:
+    the widget's moments as they are written (created, or changed)."""
+    group_id = widget.group_id
+    if group_id is None:  # a new widget given its group by object: known after the flush
+        group = getattr(widget, "group", None)
+        group_id = group.id if group is not None and group.id is not None else widget
+    noted = session.info.setdefault(_NOTED, {})
+    noted.setdefault(group_id, []).extend(moment for moment in moments if moment is not None)
+
+
+def moments_of(widget):
+    """The widget's moments as they are about to be written."""
+    return [getattr(widget, name) for name in type(widget).CLOCK_MOMENTS]
+
+
+def bump_widget_clocks(session):
+    """Move the clocks of the groups whose widgets this transaction changed (run when it
+    commits, after the widgets' own versions: one order of row locks for every writer),
+    bringing `next_moment` forward to a moment written sooner."""
+    noted = session.info.pop(_NOTED, None)
+    if not noted:
+        return
+    now = utcnow()
+    soonest = {}
+    for key, moments in noted.items():
+        group_id = key if isinstance(key, int) else key.group_id
+        if group_id is None:
+            continue
+        coming = [moment for moment in moments if moment > now]
+        if coming:
+            was = soonest.get(group_id)
+            soonest[group_id] = min(coming) if was is None else min(was, *coming)
+        else:
+            soonest.setdefault(group_id, None)
+    connection = session.connection()
+    plain = sorted(group_id for group_id, moment in soonest.items() if moment is None)
+    if plain:
+        connection.execute(_BUMP, {"group_ids": plain})
+    for group_id in sorted(set(soonest) - set(plain)):
+        connection.execute(_BUMP_SOONER, {"group_ids": [group_id], "soonest": soonest[group_id]})
+
+
+def forget_noted(session):
+    session.info.pop(_NOTED, None)
+
+
+def widgets_clock(group_id, widgets_version, next_moment, models, now=None):
+    """The group page's ETag part for its widgets: (widgets_version, the next moment still
+    to come). When the stored one has passed, the next is worked out (one statement) and
+    stored once this request has answered."""
+    now = now or utcnow()
+    if next_moment is None or next_moment > now:
+        return widgets_version, next_moment
+    fresh = plain_scalar(_next_moment_statement(tuple(models)),
+                         {"group_id": group_id, "now": now})
+
+    @after_this_request
+    def store(response):
+        store_next_moment(group_id, widgets_version, fresh)
+        return response
+
+    return widgets_version, fresh
+
+
+def store_next_moment(group_id, widgets_version, next_moment):
+    """Keep the next moment a reader worked out, in a write transaction of its own after
+    the reading one (core.database.request_writes_on_read); an answer never fails for
+    it: the next reader works it out again."""
+    try:
+        db.session.commit()
+        request_writes_on_read()
+        db.session.connection().execute(_STORE, {"the_group": group_id,
+                                                 "read_version": widgets_version,
+                                                 "worked_out": next_moment})
+        db.session.commit()
+    except SQLAlchemyError:
+        log.warning("group %s: its next moment was not stored", group_id, exc_info=True)
+        db.session.rollback()
+
+
+_NEXT_MOMENT = {}
+
+
+def _next_moment_statement(models):
+    """The soonest moment after `now` of the group's widgets of `models`, each read off
+    the widgets' group index; built once per set of models."""
+    statement = _NEXT_MOMENT.get(models)
+    if statement is None:
+        now = bindparam("now", type_=UTCDateTime)
+        parts = [select(func.min(column).label("moment"))
+                 .where(model.group_id == bindparam("group_id"), column > now)
+                 for model in models for column in
+                 (getattr(model, name) for name in model.CLOCK_MOMENTS)]
+        together = union_all(*parts).subquery()
+        statement = _NEXT_MOMENT.setdefault(models, select(func.min(together.c.moment)))
+    return statement
