@@ -56,12 +56,14 @@ def board_statement(roll_call_max, leaderboard_max):
               .where(HabitMember.habit_id == bindparam("habit_id"), HabitMember.total_days > 0,
                      ACTIVE))
     # The last shown place's total (1 when there are fewer members than places), read
-    # once (a CTE) from the index's top.
+    # from the index's top: an uncorrelated scalar subquery, which the database runs once
+    # per part (an InitPlan; a few index entries each). Not a CTE: a statement that does
+    # not begin with SELECT counts as a write (core.database.configure_postgresql),
+    # whose ROLLBACK made psycopg forget every statement it had prepared, so each was
+    # parsed and planned anew on every request.
     last_place = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
         leaderboard_max - 1).correlate(None).subquery()
-    threshold = select(func.coalesce(select(last_place.c.total_days).scalar_subquery(), 1)
-                       .label("total")).cte("last_place")
-    total = select(threshold.c.total).scalar_subquery()
+    total = func.coalesce(select(last_place.c.total_days).scalar_subquery(), 1)
 
     def board(*where, order):
         return (select(HabitMember.membership_id.label("id"),
