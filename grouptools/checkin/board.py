@@ -13,7 +13,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
+    literal_column,
     null,
     select,
     union,
@@ -50,20 +50,21 @@ def board_statement(roll_call_max, leaderboard_max):
     The parts are merged (a member may be in two) and the first places kept in SQL: a
     sort of at most five times the places."""
     current = case((HabitMember.streak_end >= bindparam("previous", type_=Date),
-                    HabitMember.streak), else_=0)
+                    HabitMember.streak), else_=_n(0))
     ranked = (select(HabitMember.total_days).select_from(HabitMember)
               .join(Membership, Membership.id == HabitMember.membership_id)
-              .where(HabitMember.habit_id == bindparam("habit_id"), HabitMember.total_days > 0,
+              .where(HabitMember.habit_id == bindparam("habit_id"), HabitMember.total_days > _n(0),
                      ACTIVE))
     # The last shown place's total (1 when there are fewer members than places), read
-    # from the index's top: an uncorrelated scalar subquery, which the database runs once
-    # per part (an InitPlan; a few index entries each). Not a CTE: a statement that does
-    # not begin with SELECT counts as a write (core.database.configure_postgresql),
-    # whose ROLLBACK made psycopg forget every statement it had prepared, so each was
-    # parsed and planned anew on every request.
-    last_place = ranked.order_by(HabitMember.total_days.desc()).limit(1).offset(
-        leaderboard_max - 1).correlate(None).subquery()
-    total = func.coalesce(select(last_place.c.total_days).scalar_subquery(), 1)
+    # once (a CTE) from the index's top. The CTE sits inside the statement, which
+    # begins with SELECT: one that does not counts as a write
+    # (core.database.configure_postgresql), whose ROLLBACK made psycopg forget every
+    # statement it had prepared, so each was parsed and planned on every request.
+    last_place = ranked.order_by(HabitMember.total_days.desc()).limit(_n(1)).offset(
+        _n(leaderboard_max - 1)).correlate(None).subquery()
+    threshold = select(func.coalesce(select(last_place.c.total_days).scalar_subquery(), _n(1))
+                       .label("total")).cte("last_place")
+    total = select(threshold.c.total).scalar_subquery()
 
     def board(*where, order):
         return (select(HabitMember.membership_id.label("id"),
@@ -73,7 +74,7 @@ def board_statement(roll_call_max, leaderboard_max):
                 .select_from(HabitMember)
                 .join(Membership, Membership.id == HabitMember.membership_id)
                 .where(HabitMember.habit_id == bindparam("habit_id"), *where, ACTIVE)
-                .order_by(*order).limit(leaderboard_max))
+                .order_by(*order).limit(_n(leaderboard_max)))
 
     tie = HabitMember.total_days == total
     by_streak = (HabitMember.streak.desc(), HabitMember.membership_id)
@@ -83,12 +84,12 @@ def board_statement(roll_call_max, leaderboard_max):
         board(tie, HabitMember.streak_end == bindparam("today"), order=by_streak),
         board(tie, HabitMember.streak_end > bindparam("today"), order=by_streak),
         board(tie, order=(HabitMember.membership_id,)),
-    ))).subquery("board")
+    ))).add_cte(threshold, nest_here=True).subquery("board")
     # The places, then their names: the parts carry figures only.
     places = (select(merged).order_by(merged.c.total.desc(), merged.c.current.desc(),
                                       merged.c.id)
-              .limit(leaderboard_max).subquery("places"))
-    parts = [select(literal(0).label("part"), Membership.id, Membership.public_id, NAME,
+              .limit(_n(leaderboard_max)).subquery("places"))
+    parts = [select(_n(0).label("part"), Membership.id, Membership.public_id, NAME,
                     places.c.total, places.c.current, places.c.longest, places.c.done_today)
              .select_from(places)
              .join(Membership, Membership.id == places.c.id)
@@ -96,11 +97,18 @@ def board_statement(roll_call_max, leaderboard_max):
     if roll_call_max:
         # Typed NULLs, each named as the leaderboard's column (PostgreSQL matches types).
         none = [cast(null(), Integer).label(name) for name in ("total", "current", "longest")]
-        parts.append(not_done_query(None, None, literal(1).label("part"), Membership.id,
+        parts.append(not_done_query(None, None, _n(1).label("part"), Membership.id,
                                     Membership.public_id, NAME, *none,
                                     cast(null(), Boolean).label("done_today"))
-                     .limit(roll_call_max))
+                     .limit(_n(roll_call_max)))
     return union_all(*(select(part.subquery()) for part in parts))
+
+
+def _n(number):
+    """A statement's fixed count written into it rather than sent as a parameter: a
+    plan PostgreSQL keeps for a prepared statement then knows how few rows each part
+    reads (a LIMIT it cannot see, it guesses as a tenth of the table)."""
+    return literal_column(str(int(number)), Integer)
 
 
 def not_done_query(habit, today, *columns):
