@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     Integer,
+    String,
     and_,
     bindparam,
     case,
@@ -31,10 +32,12 @@ def active_members(habit):
     return and_(Membership.group_id == habit.group_id, Membership.status == "active")
 
 
-def board_statement(roll_call_max, leaderboard_max):
+def board_statement(roll_call_max, leaderboard_max, counts=None):
     """The leaderboard (and the roll call's first `roll_call_max`, if any) as one
     statement of parameters group_id, habit_id, today and previous (the last scheduled
     day before today: a streak that ended before it is over, streaks.current_streak).
+    `counts`: two scalar subqueries over the same parameters (service.today_counts),
+    read in it too as one row of part 2 (total, current).
 
     The leaderboard is ordered by total days, then current streak, then joining (id).
     Its last shown place's total, T, is read off the (habit_id, total_days, …) index
@@ -101,6 +104,14 @@ def board_statement(roll_call_max, leaderboard_max):
                                     Membership.public_id, NAME, *none,
                                     cast(null(), Boolean).label("done_today"))
                      .limit(_n(roll_call_max)))
+    if counts is not None:
+        # The request's one other read (the stats JSON): one statement fewer.
+        members, done = counts
+        parts.append(select(_n(2).label("part"), cast(null(), Integer).label("id"),
+                            *(cast(null(), String).label(name) for name in ("public_id", "name")),
+                            members.label("total"), done.label("current"),
+                            cast(null(), Integer).label("longest"),
+                            cast(null(), Boolean).label("done_today")))
     return union_all(*(select(part.subquery()) for part in parts))
 
 

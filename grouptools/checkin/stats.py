@@ -88,12 +88,6 @@ class HabitStats:
         return max(1, -(-(self.not_done_count or 0) // NOT_DONE_PAGE))
 
 
-# The statements of the habit page and the stats, built once per process with their
-# values as parameters: building them cost more than running them
-# (docs/architecture.md#speed). Parameters: group_id, habit_id, today (and previous).
-TODAY_COUNTS = select(*today_counts())
-
-
 def habit_stats(person, habit, now=None, page=1, known_counts=None,
                 leaderboard_max=LEADERBOARD_MAX):
     """Today's count, the leaderboard (by total days, then current streak; its first
@@ -103,12 +97,11 @@ def habit_stats(person, habit, now=None, page=1, known_counts=None,
     membership = authorize(person, Action.VIEW_GROUP, habit)
     manager = can(person, Action.MANAGE_WIDGET, habit, membership)
     today = local_today(habit.group, now)
-    member_count, done_count = known_counts or plain_rows(
-        TODAY_COUNTS, counts_parameters(habit, today)).one()
     scheduled = is_scheduled(habit, today)
     roll_call_read = manager and scheduled
-    leaderboard, roll_call = _leaderboard_and_roll_call(habit, today, roll_call_read,
-                                                        leaderboard_max)
+    leaderboard, roll_call, counts = _leaderboard_and_roll_call(
+        habit, today, roll_call_read, leaderboard_max, with_counts=known_counts is None)
+    member_count, done_count = known_counts or counts
     not_done = None
     if manager:
         not_done = []
@@ -124,15 +117,19 @@ def habit_stats(person, habit, now=None, page=1, known_counts=None,
     return stats
 
 
-def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
+def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max,
+                               with_counts=False):
     """([Standing] of the leaderboard's first `leaderboard_max`, [Listed] of the first
-    NOT_DONE_MAX who have not checked in today, or [] without `with_roll_call`): one
-    statement, each part its own ordered, limited select (a UNION ALL), sorted back here."""
+    NOT_DONE_MAX who have not checked in today, or [] without `with_roll_call`, and
+    with `with_counts` today's (active members, of them checked in today), else None):
+    one statement, each part its own ordered, limited select (a UNION ALL), sorted back
+    here."""
     previous = previous_scheduled_day(habit, today)
-    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max)
+    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max, with_counts)
     statement = _BOARDS.get(shape)
     if statement is None:
-        statement = _BOARDS[shape] = board_statement(*shape)
+        statement = _BOARDS[shape] = board_statement(
+            *shape[:2], counts=today_counts() if with_counts else None)
     # Without a scheduled day before today every streak still runs (current_streak): a
     # `previous` before any day says so to the same statement.
     rows = plain_rows(statement, {**counts_parameters(habit, today),
@@ -142,7 +139,8 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
     leaderboard = [Standing(*row[2:7], bool(row[7])) for row in standings]
     roll_call = [Listed(row[2], row[3]) for row in sorted(
         (row for row in rows if row[0] == 1), key=lambda row: row[1])]
-    return leaderboard, roll_call
+    counts = next(((row[4], row[5]) for row in rows if row[0] == 2), None)
+    return leaderboard, roll_call, counts
 
 
 _BOARDS = {}
