@@ -9,6 +9,7 @@ from sqlalchemy import (
     Date,
     Integer,
     String,
+    Text,
     and_,
     bindparam,
     case,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from grouptools.checkin.models import HabitMember
+from grouptools.checkin.models import Checkin, HabitMember
 from grouptools.core.models import Membership, Person
 
 NAME = func.coalesce(Membership.nickname, Person.name)
@@ -32,12 +33,16 @@ def active_members(habit):
     return and_(Membership.group_id == habit.group_id, Membership.status == "active")
 
 
-def board_statement(roll_call_max, leaderboard_max, counts=None):
+def board_statement(roll_call_max, leaderboard_max, counts=None, feed=None):
     """The leaderboard (and the roll call's first `roll_call_max`, if any) as one
     statement of parameters group_id, habit_id, today and previous (the last scheduled
     day before today: a streak that ended before it is over, streaks.current_streak).
     `counts`: two scalar subqueries over the same parameters (service.today_counts),
-    read in it too as one row of part 2 (total, current).
+    read in it too as one row of part 2 (total, current). `feed`: a subquery of
+    today's newest check-ins (stats.newest_subquery), read in it too as rows of part 3
+    (id, public_id, name, total: the picture's position, done_today: made up, and
+    member_id, text, created_at, image_id, columns every row then has): the habit
+    page's lists in one statement.
 
     The leaderboard is ordered by total days, then current streak, then joining (id).
     Its last shown place's total, T, is read off the (habit_id, total_days, …) index
@@ -112,14 +117,30 @@ def board_statement(roll_call_max, leaderboard_max, counts=None):
                             members.label("total"), done.label("current"),
                             cast(null(), Integer).label("longest"),
                             cast(null(), Boolean).label("done_today")))
+    if feed is not None:
+        # Typed NULLs again, the first row's deciding how a column is read back.
+        parts = [part.add_columns(*_FEED_NULLS) for part in parts]
+        parts.append(select(_n(3).label("part"), feed.c.id, feed.c.public_id, feed.c.name,
+                            feed.c.position.label("total"),
+                            *(cast(null(), Integer).label(name) for name in ("current", "longest")),
+                            feed.c.makeup.label("done_today"), feed.c.member_id, feed.c.text,
+                            feed.c.created_at, feed.c.image_id))
     return union_all(*(select(part.subquery()) for part in parts))
 
 
-def _n(number):
+_FEED_NULLS = (cast(null(), String).label("member_id"), cast(null(), Text).label("text"),
+               cast(null(), Checkin.created_at.type).label("created_at"),
+               cast(null(), String).label("image_id"))
+
+
+def fixed_number(number):
     """A statement's fixed count written into it rather than sent as a parameter: a
     plan PostgreSQL keeps for a prepared statement then knows how few rows each part
     reads (a LIMIT it cannot see, it guesses as a tenth of the table)."""
     return literal_column(str(int(number)), Integer)
+
+
+_n = fixed_number
 
 
 def not_done_query(habit, today, *columns):
