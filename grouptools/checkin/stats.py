@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from grouptools.checkin.board import ACTIVE, NAME, board_statement, not_done_query
+from grouptools.checkin.board import ACTIVE, NAME, board_statement, fixed_number, not_done_query
 from grouptools.checkin.board import active_members as _active_members
 from grouptools.checkin.models import Achievement, Checkin, CheckinImage, HabitMember
 from grouptools.checkin.service import counts_parameters, month_bounds, today_counts
@@ -75,6 +75,7 @@ class HabitStats:
     not_done: list | None  # managers only: this page of who has not checked in today
     roll_call_text: str | None  # managers only; None on a day off or when all are done
     page: int = 1
+    feed: list | None = None  # with `feed_max`: [FeedItem] of today's newest
 
     @property
     def not_done_count(self):
@@ -88,27 +89,23 @@ class HabitStats:
         return max(1, -(-(self.not_done_count or 0) // NOT_DONE_PAGE))
 
 
-# The statements of the habit page and the stats, built once per process with their
-# values as parameters: building them cost more than running them
-# (docs/architecture.md#speed). Parameters: group_id, habit_id, today (and previous).
-TODAY_COUNTS = select(*today_counts())
-
-
 def habit_stats(person, habit, now=None, page=1, known_counts=None,
-                leaderboard_max=LEADERBOARD_MAX):
+                leaderboard_max=LEADERBOARD_MAX, feed_max=0):
     """Today's count, the leaderboard (by total days, then current streak; its first
     `leaderboard_max`) and, for managers, page `page` of who has not checked in today
     (NOT_DONE_PAGE a page) and the roll call naming the first NOT_DONE_MAX.
-    `known_counts`: (members, done today) the same request read already (HabitState)."""
+    `known_counts`: (members, done today) the same request read already (HabitState);
+    `feed_max` (the habit page): today's newest check-ins as `feed`, as
+    `newest_checkins` reads them, in the same statement."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     manager = can(person, Action.MANAGE_WIDGET, habit, membership)
     today = local_today(habit.group, now)
-    member_count, done_count = known_counts or plain_rows(
-        TODAY_COUNTS, counts_parameters(habit, today)).one()
     scheduled = is_scheduled(habit, today)
     roll_call_read = manager and scheduled
-    leaderboard, roll_call = _leaderboard_and_roll_call(habit, today, roll_call_read,
-                                                        leaderboard_max)
+    leaderboard, roll_call, counts, feed = _leaderboard_and_roll_call(
+        habit, today, roll_call_read, leaderboard_max, with_counts=known_counts is None,
+        feed_max=feed_max)
+    member_count, done_count = known_counts or counts
     not_done = None
     if manager:
         not_done = []
@@ -118,21 +115,26 @@ def habit_stats(person, habit, now=None, page=1, known_counts=None,
             not_done = (roll_call[first:last] if last <= NOT_DONE_MAX
                         else _not_done(habit, today, first, NOT_DONE_PAGE))
     stats = HabitStats(habit, today, scheduled, done_count, member_count, leaderboard,
-                       not_done, None, page)
+                       not_done, None, page, feed)
     if roll_call_read:
         stats.roll_call_text = roll_call_text(stats, roll_call)
     return stats
 
 
-def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
+def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max,
+                               with_counts=False, feed_max=0):
     """([Standing] of the leaderboard's first `leaderboard_max`, [Listed] of the first
-    NOT_DONE_MAX who have not checked in today, or [] without `with_roll_call`): one
-    statement, each part its own ordered, limited select (a UNION ALL), sorted back here."""
+    NOT_DONE_MAX who have not checked in today, or [] without `with_roll_call`, with
+    `with_counts` today's (active members, of them checked in today), else None, and
+    with `feed_max` [FeedItem] of today's newest, else None): one statement, each part
+    its own ordered, limited select (a UNION ALL), sorted back here."""
     previous = previous_scheduled_day(habit, today)
-    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max)
+    shape = (NOT_DONE_MAX if with_roll_call else 0, leaderboard_max, with_counts, feed_max)
     statement = _BOARDS.get(shape)
     if statement is None:
-        statement = _BOARDS[shape] = board_statement(*shape)
+        statement = _BOARDS[shape] = board_statement(
+            *shape[:2], counts=today_counts() if with_counts else None,
+            feed=newest_subquery(feed_max) if feed_max else None)
     # Without a scheduled day before today every streak still runs (current_streak): a
     # `previous` before any day says so to the same statement.
     rows = plain_rows(statement, {**counts_parameters(habit, today),
@@ -142,7 +144,9 @@ def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max):
     leaderboard = [Standing(*row[2:7], bool(row[7])) for row in standings]
     roll_call = [Listed(row[2], row[3]) for row in sorted(
         (row for row in rows if row[0] == 1), key=lambda row: row[1])]
-    return leaderboard, roll_call
+    counts = next(((row[4], row[5]) for row in rows if row[0] == 2), None)
+    feed = feed_items(row for row in rows if row[0] == 3) if feed_max else None
+    return leaderboard, roll_call, counts, feed
 
 
 _BOARDS = {}
@@ -320,18 +324,49 @@ _NEWEST = {}
 
 
 def _newest_statement(limit):
-    newest = (select(Checkin.id, Checkin.public_id, Membership.public_id.label("member_id"),
-                     NAME.label("name"), Checkin.makeup, Checkin.text, Checkin.created_at)
-              .join(Membership, Membership.id == Checkin.membership_id)
-              .join(Person, Person.id == Membership.person_id)
-              .where(Checkin.habit_id == bindparam("habit_id"), Checkin.day == bindparam("day"),
-                     ACTIVE)
-              .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(limit)
-              .subquery())
+    newest = _newest_checkins(limit, bindparam("day"))
     return (select(newest, Image.public_id)
             .outerjoin(CheckinImage, CheckinImage.checkin_id == newest.c.id)
             .outerjoin(Image, Image.id == CheckinImage.image_id)
             .order_by(newest.c.created_at.desc(), newest.c.id.desc(), CheckinImage.position))
+
+
+def _newest_checkins(limit, day):
+    return (select(Checkin.id, Checkin.public_id, Membership.public_id.label("member_id"),
+                   NAME.label("name"), Checkin.makeup, Checkin.text, Checkin.created_at)
+            .join(Membership, Membership.id == Checkin.membership_id)
+            .join(Person, Person.id == Membership.person_id)
+            .where(Checkin.habit_id == bindparam("habit_id"), Checkin.day == day, ACTIVE)
+            .order_by(Checkin.created_at.desc(), Checkin.id.desc()).limit(fixed_number(limit))
+            .subquery())
+
+
+def newest_subquery(limit):
+    """The `limit` newest check-ins of today (parameter `today`) with their pictures, a
+    row per picture (or one without), unordered: board.board_statement reads them in
+    the habit page's statement, `feed_items` puts them in order."""
+    newest = _newest_checkins(limit, bindparam("today"))
+    return (select(newest.c.id, newest.c.public_id, newest.c.member_id, newest.c.name,
+                   newest.c.makeup, newest.c.text, newest.c.created_at,
+                   Image.public_id.label("image_id"), CheckinImage.position)
+            .outerjoin(CheckinImage, CheckinImage.checkin_id == newest.c.id)
+            .outerjoin(Image, Image.id == CheckinImage.image_id)
+            .subquery())
+
+
+def feed_items(rows):
+    """[FeedItem] of the board statement's rows of part 3 (board.board_statement says
+    their columns), newest first, each with its pictures' ids in their order."""
+    rows = sorted(rows, key=lambda row: row[4] or 0)  # the picture's position
+    rows.sort(key=lambda row: (row[10], row[1]), reverse=True)  # created_at, id
+    items = {}
+    for _, checkin_id, public_id, name, _, _, _, makeup, member_id, text, at, image_id in rows:
+        item = items.get(checkin_id)
+        if item is None:
+            item = items[checkin_id] = FeedItem(public_id, member_id, name, makeup, text, at, [])
+        if image_id is not None:
+            item.image_ids.append(image_id)
+    return list(items.values())
 
 
 def achievements(person, habit):

@@ -126,8 +126,8 @@ def _show(loaded, typed=None, errors=None, status=200):
     habit, person = loaded.widget, loaded.person
     state = service.habit_state(person, habit, with_counts=True)
     board = stats.habit_stats(person, habit, known_counts=state.counts,
-                              leaderboard_max=LEADERBOARD_SHOWN)
-    newest = stats.newest_checkins(habit, state.today, FEED_SHOWN)
+                              leaderboard_max=LEADERBOARD_SHOWN, feed_max=FEED_SHOWN)
+    newest = board.feed
     page_url = url_for("checkin_pages.show_habit", hid=habit.public_id)
     calendar = month_view(person, habit, state.today, request.args.get("month"),
                           request.args.get("day"), known=state.me,

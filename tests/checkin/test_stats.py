@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 from grouptools.checkin import stats
 from grouptools.checkin.models import Achievement, Checkin
 from grouptools.core.errors import NotFound
+from grouptools.core.uploads import store_image
 from grouptools.extensions import db
 from tests.checkin.conftest import at
 from tests.conftest import statements_run
+from tests.poll.conftest import png_bytes
 
 import pytest
 
@@ -199,3 +201,24 @@ def test_the_newest_check_ins_of_a_day_come_newest_first_up_to_the_limit(world):
     assert [item.name for item in stats.newest_checkins(habit, date(2026, 3, 2), 10)] == [
         "丙", "乙", "甲"]
     assert stats.newest_checkins(habit, date(2026, 3, 3), 10) == []
+
+
+def test_the_habit_pages_feed_read_with_the_leaderboard_is_the_newest_check_ins(world):
+    """The habit page reads today's newest check-ins in the leaderboard's statement: the
+    same items, newest first, each with its pictures in the order attached."""
+    w = world()
+    habit = w.habit()
+    runners = [w.member(name) for name in ("甲", "乙", "丙")]
+    pictures = [store_image(runners[1], png_bytes((10 * n, 80, 60)), habit.group).public_id
+                for n in range(3)]
+    w.check_in(runners[0], habit, at("2026-03-02 07:00"), text="第一")
+    w.check_in(runners[1], habit, at("2026-03-02 07:05"), image_ids=[pictures[2], pictures[0],
+                                                                      pictures[1]])
+    w.check_in(runners[2], habit, at("2026-03-02 07:09"), text="第三")
+    board = stats.habit_stats(w.owner, habit, at("2026-03-02 08:00"), leaderboard_max=10,
+                              feed_max=2)
+    assert board.feed == stats.newest_checkins(habit, date(2026, 3, 2), 2)
+    assert [(item.name, item.image_ids) for item in board.feed] == [
+        ("丙", []), ("乙", [pictures[2], pictures[0], pictures[1]])]
+    assert len(board.leaderboard) == 3 and board.done_count == 3
+    assert stats.habit_stats(w.owner, habit, at("2026-03-02 08:00")).feed is None
