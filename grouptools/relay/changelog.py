@@ -187,6 +187,13 @@ def log_lines_of(relays, limit=LOG_SHOWN, known_names=None):
         rows = [row for ids in newest for row in db.session.execute(
             _with_names(select(*_LINE_COLUMNS)).where(RelayLog.id.in_(select(ids)))
             .order_by(RelayLog.id.desc()))]
+    return lines_of_rows(relays, rows, known_names)
+
+
+def lines_of_rows(relays, rows, known_names=None):
+    """log_lines_of from rows read elsewhere (relay.readrows reads one relay's with its
+    list): (relay id, kind, params as text, created_at, for_name, nickname, name), newest
+    first."""
     gettext = _translator()
     translations = get_translations()
     written = [_written(translations, gettext, kind, params) for _, kind, params, *_ in rows]

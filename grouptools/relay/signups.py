@@ -25,7 +25,7 @@ from grouptools.extensions import db
 from grouptools.relay import changelog, lockedrows, places
 from grouptools.core.valueformats import clean_values
 from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry, RelayLog
-from grouptools.relay.reading import load_parts
+from grouptools.relay.reading import reply_format
 
 
 TICKET_SECRET = re.compile(r"[A-Za-z0-9_-]{16,32}")
@@ -91,25 +91,27 @@ def find_ticket(relay, secret):
 
 # --- Checking a reply ---------------------------------------------------------------------------
 
-def _slot_for(relay, slot_id, errors):
-    if not relay.slots:
+def _slot_for(slots, slot_id, errors):
+    if not slots:
         if slot_id:
             errors["slot_id"] = [gettext("This list has no slots.")]
         return None
     if not slot_id:
         errors["slot_id"] = [gettext("Choose one.")]
         return None
-    slot = next((s for s in relay.slots if s.public_id == slot_id), None)
+    slot = next((s for s in slots if s.public_id == slot_id), None)
     if slot is None:
         errors["slot_id"] = [gettext("Not a slot of this list.")]
     return slot
 
 
-def validated(relay, values, guests, slot_id):
-    """(clean values, slot) or Invalid with a message per field (422)."""
-    clean, value_errors = clean_values(relay.fields, values or {})
+def validated(relay, values, guests, slot_id, reply_format=None):
+    """(clean values, slot) or Invalid with a message per field (422). `reply_format`:
+    (fields, slots), when not the relay's own."""
+    fields, slots = reply_format or (relay.fields, relay.slots)
+    clean, value_errors = clean_values(fields, values or {})
     errors = {"values": value_errors} if value_errors else {}
-    slot = _slot_for(relay, slot_id, errors)
+    slot = _slot_for(slots, slot_id, errors)
     capacity = slot.capacity if slot is not None else relay.capacity
     if guests > relay.guests_max:
         errors["guests"] = [gettext("This list takes no guests.") if not relay.guests_max else
@@ -178,8 +180,7 @@ def prepare_sign_up(person, relay, values=None, guests=0, slot_id=None, for_name
         authorize(person, Action.MANAGE_WIDGET, relay)
     if for_name is None and relay.is_closed():
         raise WidgetClosed(relay)
-    load_parts([relay])
-    clean, slot = validated(relay, values, guests, slot_id)
+    clean, slot = validated(relay, values, guests, slot_id, reply_format(relay))
     return SignUp(person, relay, membership, clean, guests, slot, for_name)
 
 
