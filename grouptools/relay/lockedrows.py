@@ -5,11 +5,11 @@ relay's row lock (PostgreSQL: a statement of its own, so the counts read after i
 every committed entry; SQLite: BEGIN IMMEDIATE holds the whole database)."""
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, text, update
 from sqlalchemy.orm import aliased
 
 from grouptools.core.models import Membership
-from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelaySlot
+from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayLog, RelaySlot
 from grouptools.relay.places import (
     _TAKE_NUMBERED,
     PROMOTE_BATCH,
@@ -76,6 +76,57 @@ _NEXT_SEQ_MOVED = (update(Relay).where(Relay.id == bindparam("relay_id"))
 _GIVE_BACK_MOVED = (update(Relay).where(Relay.id == bindparam("relay_id"))
                     .values(taken=Relay.taken - bindparam("places"),
                             version=Relay.version + 1))
+
+
+_PLACE_SQL = {
+    # places taken only where free, as take_numbered
+    "confirmed": "UPDATE relay SET taken = taken + :places, seq = seq + 1, "
+                 "version = version + 1, updated_at = :now "
+                 "WHERE id = :relay_id AND (capacity IS NULL OR taken + :places <= capacity) "
+                 "RETURNING seq",
+    # the next number of the relay's order, as next_seq_moved
+    "waitlisted": "UPDATE relay SET seq = seq + 1, version = version + 1, updated_at = :now "
+                  "WHERE id = :relay_id RETURNING seq",
+}
+
+
+def _entered_statement(status):
+    """PostgreSQL: a new entry's whole write in one statement, run under the relay's lock
+    once what it depends on was read (sign_up_state): its place (`status`, _PLACE_SQL),
+    the entry, its log line and the member's activity, each a data-modifying CTE fed by
+    the one before. It answers the new entry's id, or no row (and has written nothing)
+    when the places were not free. For an entry without a slot (a slot's places are
+    taken first and given back when the relay's are not free: take_numbered). Written
+    as SQL: SQLAlchemy's DML inside a CTE would add the tables' Python-side defaults."""
+    seq_column = "confirmed_seq, confirmed_at" if status == "confirmed" else "waitlist_seq"
+    seq_value = "seq, :now" if status == "confirmed" else "seq"
+    return text(f"""
+WITH taken AS ({_PLACE_SQL[status]}),
+entry AS (
+  INSERT INTO relay_entry (relay_id, slot_id, membership_id, for_name, "values", guests,
+                           ticket_secret, public_id, status, {seq_column}, created_at,
+                           updated_at)
+  SELECT :relay_id, NULL, :membership_id, :for_name, :values, :guests, :ticket_secret,
+         :public_id, '{status}', {seq_value}, :now, :now FROM taken
+  RETURNING id),
+log AS (
+  INSERT INTO relay_log (relay_id, entry_id, actor_id, kind, params, created_at)
+  SELECT :relay_id, id, :actor_id, :kind, :params, :now FROM entry),
+active AS (
+  UPDATE membership SET last_active_at = :now, updated_at = :now
+  WHERE id = :membership_id AND EXISTS (SELECT FROM entry))
+SELECT id FROM entry""").bindparams(
+        bindparam("values", type_=RelayEntry.__table__.c["values"].type),
+        bindparam("params", type_=RelayLog.__table__.c.params.type),
+        bindparam("now", type_=RelayEntry.__table__.c.created_at.type))
+
+
+_ENTERED = {status: _entered_statement(status) for status in ("confirmed", "waitlisted")}
+
+
+def enter_in_one(connection, status, params):
+    """_entered_statement's write: the new entry's id, or None (the places were not free)."""
+    return connection.execute(_ENTERED[status], params).scalar()
 
 
 def take_numbered(connection, relay_id, slot_id, places):

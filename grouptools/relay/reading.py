@@ -64,7 +64,8 @@ def _reading_only():
 
 def rows(statement, params):
     """A statement of plain columns run on the session's connection: no ORM on the way
-    (the session's own execute sets up an ORM context even for plain rows)."""
+    (the session's own execute sets up an ORM context even for plain rows). Take its
+    rows with `.all()`: one fetch, not one per row."""
     return db.session.connection().execute(statement, params)
 
 
@@ -79,7 +80,8 @@ def reply_format(relay):
     if not _unread([relay]):
         return relay.fields, relay.slots
     parts = ([], [])
-    for row in rows(reading_statement(entries=False, parts=True), {"relay_ids": [relay.id]}):
+    for row in rows(reading_statement(entries=False, parts=True),
+                    {"relay_ids": [relay.id]}).all():
         parts[row[0]].append(PlainSlot(row) if row[0] == SLOT else PlainField(row))
     return parts
 
@@ -100,7 +102,7 @@ def load_parts(relays):
     unread = _unread(relays)
     if unread and _reading_only():
         _keep_parts(unread, rows(reading_statement(entries=False, parts=True),
-                                 {"relay_ids": [relay.id for relay in unread]}))
+                                 {"relay_ids": [relay.id for relay in unread]}).all())
     for name, statement in _PARTS.items():
         missing = {relay.id: [] for relay in relays if name in inspect(relay).unloaded}
         if not missing:
@@ -272,7 +274,7 @@ def numbered_sections(relay, membership, manager, entry_rows):
         view.slot_id, view.slot = slot_id, slot_of.get(slot_id)
         view.membership_id, view.for_name = membership_id, for_name
         view.name = for_name or nickname or person_name
-        values = loads(values)
+        values = loads(values) if values != "{}" else {}  # a list that asks only names
         view.values = values if manager or owned or not private else \
             {key: value for key, value in values.items() if key not in private}
         view.guests, view.status, view.created_at = guests, status, created_at
@@ -323,7 +325,7 @@ def relay_states(person, relays, with_log=True, log_limit=changelog.LOG_SHOWN):
     listed = {relay.id: [] for relay in relays}
     part_rows, log_rows = [], []
     for row in rows(reading_statement(parts=with_parts, log=one_log),
-                    {"relay_ids": list(listed), "log_limit": log_limit}):
+                    {"relay_ids": list(listed), "log_limit": log_limit}).all():
         part = row[0]
         if part == LOG:
             log_rows.append(row)

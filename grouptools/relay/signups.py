@@ -193,7 +193,8 @@ _ACTIVE_NOW = (update(Membership).where(Membership.id == bindparam("membership_i
 def enter(plan):
     """Put a prepared sign-up on the list, under the relay's lock: the per-member limit,
     the waitlist and the places as they are now; the entry, its log line and the
-    member's activity written as plain statements (no ORM flush while the lock is held).
+    member's activity written as plain statements (no ORM flush while the lock is held;
+    on PostgreSQL, for an entry without a slot, one: lockedrows._entered_statement).
     Returns a NewEntry."""
     relay, membership, slot = plan.relay, plan.membership, plan.slot
     slot_id = slot.id if slot is not None else None
@@ -213,36 +214,62 @@ def enter(plan):
     if plan.for_name is None and state.mine >= state.per_member_max:
         raise EntryLimit(state.per_member_max)
     public_id = new_public_id()
-    seq = None
-    if not state.waitlisted:
-        seq = lockedrows.take_numbered(connection, relay.id, slot_id, 1 + plan.guests)
-    if seq is not None:
-        placed = places.Placed(public_id, "confirmed", state.confirmed + 1, None)
-        columns = {"status": "confirmed", "confirmed_seq": seq, "confirmed_at": now}
-    elif state.waitlist:
-        seq = lockedrows.next_seq_moved(connection, relay.id)
-        placed = places.Placed(public_id, "waitlisted", None, state.waitlisted + 1)
-        columns = {"status": "waitlisted", "waitlist_seq": seq}
-    else:
-        raise RelayFull()
+    row = {"relay_id": relay.id, "slot_id": slot_id, "membership_id": membership.id,
+           "for_name": plan.for_name, "values": plan.values, "guests": plan.guests,
+           "ticket_secret": secrets.token_urlsafe(18), "public_id": public_id}
+    log = {"added": plan.for_name is not None, "slot": slot.label if slot else None}
+    confirmed = places.Placed(public_id, "confirmed", state.confirmed + 1, None)
+    waitlisted = places.Placed(public_id, "waitlisted", None, state.waitlisted + 1)
     version_moved(relay)
-    entry_id = connection.execute(_INSERT_ENTRY, {
-        "relay_id": relay.id, "slot_id": slot_id, "membership_id": membership.id,
-        "for_name": plan.for_name, "values": plan.values, "guests": plan.guests,
-        "ticket_secret": secrets.token_urlsafe(18), "public_id": public_id,
-        "created_at": now, "updated_at": now, **columns}).scalar_one()
-    params = {"added": plan.for_name is not None, "slot": slot.label if slot else None}
-    if placed.status == "confirmed":
-        kind, params = "joined", {"number": placed.number, **params}
+    if connection.dialect.name == "postgresql" and slot_id is None:
+        # The place, the entry, its log line and the activity in one statement.
+        entered = {**row, "actor_id": plan.person.id, "now": now, "places": 1 + plan.guests}
+        entry_id = None if state.waitlisted else lockedrows.enter_in_one(
+            connection, "confirmed", {**entered, "kind": "joined",
+                                      "params": {"number": confirmed.number, **log}})
+        placed = confirmed
+        if entry_id is None:
+            if not state.waitlist:
+                raise RelayFull()
+            placed = waitlisted
+            entry_id = lockedrows.enter_in_one(connection, "waitlisted", {
+                **entered, "kind": "waitlisted",
+                "params": {"position": waitlisted.waitlist_position, **log}})
     else:
-        kind, params = "waitlisted", {"position": placed.waitlist_position, **params}
-    connection.execute(_INSERT_LOG, {"relay_id": relay.id, "entry_id": entry_id,
-                                     "actor_id": plan.person.id, "kind": kind,
-                                     "params": params, "created_at": now})
-    connection.execute(_ACTIVE_NOW, {"membership_id": membership.id, "now": now})
+        entry_id, placed = _enter_step_by_step(connection, plan, state, row, log, now,
+                                               confirmed, waitlisted)
     commit_or_conflict()
     return NewEntry(entry_id, public_id, placed.status, plan.values, plan.guests, slot_id,
                     plan.for_name, placed)
+
+
+def _enter_step_by_step(connection, plan, state, row, log, now, confirmed, waitlisted):
+    """enter's write, a statement for each: the place, the entry, the log line, the
+    member's activity. (entry id, where it went)."""
+    relay_id, slot_id = row["relay_id"], row["slot_id"]
+    seq = None
+    if not state.waitlisted:
+        seq = lockedrows.take_numbered(connection, relay_id, slot_id, 1 + plan.guests)
+    if seq is not None:
+        placed = confirmed
+        columns = {"status": "confirmed", "confirmed_seq": seq, "confirmed_at": now}
+    elif state.waitlist:
+        seq = lockedrows.next_seq_moved(connection, relay_id)
+        placed = waitlisted
+        columns = {"status": "waitlisted", "waitlist_seq": seq}
+    else:
+        raise RelayFull()
+    entry_id = connection.execute(_INSERT_ENTRY, {
+        **row, "created_at": now, "updated_at": now, **columns}).scalar_one()
+    if placed.status == "confirmed":
+        kind, params = "joined", {"number": placed.number, **log}
+    else:
+        kind, params = "waitlisted", {"position": placed.waitlist_position, **log}
+    connection.execute(_INSERT_LOG, {"relay_id": relay_id, "entry_id": entry_id,
+                                     "actor_id": plan.person.id, "kind": kind,
+                                     "params": params, "created_at": now})
+    connection.execute(_ACTIVE_NOW, {"membership_id": row["membership_id"], "now": now})
+    return entry_id, placed
 
 
 def entrant_or_manager(person, entry):
