@@ -121,6 +121,34 @@ SELECT id FROM entry""").bindparams(
         bindparam("now", type_=RelayEntry.__table__.c.created_at.type))
 
 
+def _taken_back_statement(confirmed):
+    """PostgreSQL: a withdrawal or removal that promotes nobody, in one statement under
+    the relay's lock once where the entry stands was read (entry_standing): the entry
+    off the list, its places back to a relay without slots (`confirmed`, which moves the
+    relay's version as give_back), the member's activity, and the log line."""
+    back = ("back AS (UPDATE relay SET taken = taken - :places, version = version + 1, "
+            "updated_at = :now WHERE id = :relay_id),") if confirmed else ""
+    return text(f"""
+WITH taken_off AS (
+  UPDATE relay_entry SET status = :new_status, withdrawn_at = :now, updated_at = :now
+  WHERE id = :entry_id),
+{back}
+active AS (
+  UPDATE membership SET last_active_at = :now, updated_at = :now WHERE id = :membership_id)
+INSERT INTO relay_log (relay_id, entry_id, actor_id, kind, params, created_at)
+VALUES (:relay_id, :entry_id, :actor_id, :kind, :params, :now)""").bindparams(
+        bindparam("params", type_=RelayLog.__table__.c.params.type),
+        bindparam("now", type_=RelayEntry.__table__.c.created_at.type))
+
+
+_TAKEN_BACK = {confirmed: _taken_back_statement(confirmed) for confirmed in (False, True)}
+
+
+def take_back_in_one(connection, confirmed, params):
+    """_taken_back_statement's write."""
+    connection.execute(_TAKEN_BACK[confirmed], params)
+
+
 _ENTERED = {status: _entered_statement(status) for status in ("confirmed", "waitlisted")}
 
 

@@ -365,30 +365,41 @@ def take_back(person, entry, membership, mine):
     (entrant_or_manager, which a route runs before its write begins): under the relay's
     lock, where the entry stands now is read in one statement, and the entry, the places,
     the promotions, the log line and the member's activity are written as plain
-    statements (no ORM flush while SQLite's writer's turn is held). Returns the
-    entry's status now."""
+    statements (no ORM flush while SQLite's writer's turn is held; on PostgreSQL, when
+    nobody moves up and the entry has no slot, one: lockedrows._taken_back_statement).
+    Returns the entry's status now."""
     connection = db.session.connection()
     lockedrows.lock_relay(connection, entry.relay_id)
     standing = lockedrows.entry_standing(connection, entry.id, entry.slot_id is not None)
     if standing is None or standing.status not in ACTIVE_STATUSES:
         return standing.status if standing is not None else entry.status
     status, now = "withdrawn" if mine else "removed", utcnow()
-    connection.execute(_TAKE_OFF, {"entry_id": entry.id, "new_status": status, "at": now})
-    promoted = []
-    if standing.status == "confirmed":
-        lockedrows.give_back(connection, entry.relay_id, standing.slot_id, 1 + standing.guests)
+    was_confirmed = standing.status == "confirmed"
+    params = {"number": standing.number, "position": standing.waitlist_position,
+              "slot": standing.slot_label, "promoted": []}
+    log = {"relay_id": entry.relay_id, "entry_id": entry.id, "actor_id": person.id,
+           "kind": "withdrew" if mine else "removed", "params": params}
+    if was_confirmed:
         version_moved(entry.relay)
-        if standing.someone_waits:
-            promoted = lockedrows.promote_rows(connection, entry.relay_id, standing.slot_id,
-                                           standing.confirmed - 1, now)
-    connection.execute(_INSERT_LOG, {
-        "relay_id": entry.relay_id, "entry_id": entry.id, "actor_id": person.id,
-        "kind": "withdrew" if mine else "removed", "created_at": now,
-        "params": {"number": standing.number, "position": standing.waitlist_position,
-                   "slot": standing.slot_label,
-                   "promoted": [{"position": position, "number": number, "entry": public_id}
-                                for position, number, public_id in promoted]}})
-    connection.execute(_ACTIVE_NOW, {"membership_id": membership.id, "now": now})
+    if connection.dialect.name == "postgresql" and standing.slot_id is None \
+            and not (was_confirmed and standing.someone_waits):
+        # Nobody moves up: the entry, the places, the activity and the log in one.
+        lockedrows.take_back_in_one(connection, was_confirmed, {
+            **log, "now": now, "new_status": status, "places": 1 + standing.guests,
+            "membership_id": membership.id})
+    else:
+        connection.execute(_TAKE_OFF, {"entry_id": entry.id, "new_status": status, "at": now})
+        if was_confirmed:
+            lockedrows.give_back(connection, entry.relay_id, standing.slot_id,
+                                 1 + standing.guests)
+            if standing.someone_waits:
+                params["promoted"] = [
+                    {"position": position, "number": number, "entry": public_id}
+                    for position, number, public_id in lockedrows.promote_rows(
+                        connection, entry.relay_id, standing.slot_id, standing.confirmed - 1,
+                        now)]
+        connection.execute(_INSERT_LOG, {**log, "created_at": now})
+        connection.execute(_ACTIVE_NOW, {"membership_id": membership.id, "now": now})
     commit_or_conflict()
     return status
 
