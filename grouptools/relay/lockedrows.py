@@ -5,7 +5,7 @@ relay's row lock (PostgreSQL: a statement of its own, so the counts read after i
 every committed entry; SQLite: BEGIN IMMEDIATE holds the whole database)."""
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import aliased
 
 from grouptools.core.models import Membership
@@ -257,3 +257,56 @@ def promote_rows(connection, relay_id, slot_id, confirmed, now):
         if len(waiting) < PROMOTE_BATCH:
             return promoted
         params["after"] = waiting[-1][3]
+
+
+_INSERT_ENTRY = insert(RelayEntry).returning(RelayEntry.id)
+_INSERT_LOG = insert(RelayLog)
+_ACTIVE_NOW = (update(Membership).where(Membership.id == bindparam("membership_id"))
+               .values(last_active_at=bindparam("now")))
+_TAKE_OFF = (update(RelayEntry).where(RelayEntry.id == bindparam("entry_id"))
+             .values(status=bindparam("new_status"), withdrawn_at=bindparam("at")))
+
+
+def enter_step_by_step(connection, state, row, log, now, actor_id, places, confirmed,
+                       waitlisted):
+    """signups.enter's write, a statement for each: the place, the entry (`row`), the
+    log line (`log`: its params but the place), the member's activity. (entry id, where
+    it went: `confirmed` or `waitlisted`), or (None, None) when the list is full and
+    has no waitlist."""
+    relay_id, slot_id = row["relay_id"], row["slot_id"]
+    seq = None if state.waitlisted else take_numbered(connection, relay_id, slot_id, places)
+    if seq is not None:
+        placed, kind, params = confirmed, "joined", {"number": confirmed.number, **log}
+        columns = {"status": "confirmed", "confirmed_seq": seq, "confirmed_at": now}
+    elif state.waitlist:
+        seq = next_seq_moved(connection, relay_id)
+        placed, kind = waitlisted, "waitlisted"
+        params = {"position": waitlisted.waitlist_position, **log}
+        columns = {"status": "waitlisted", "waitlist_seq": seq}
+    else:
+        return None, None
+    entry_id = connection.execute(_INSERT_ENTRY, {
+        **row, "created_at": now, "updated_at": now, **columns}).scalar_one()
+    connection.execute(_INSERT_LOG, {"relay_id": relay_id, "entry_id": entry_id,
+                                     "actor_id": actor_id, "kind": kind,
+                                     "params": params, "created_at": now})
+    connection.execute(_ACTIVE_NOW, {"membership_id": row["membership_id"], "now": now})
+    return entry_id, placed
+
+
+def take_back_step_by_step(connection, standing, log, status, now, membership_id):
+    """signups.take_back's write, a statement for each: the entry off the list, its
+    places back, the promotions (added to the log line's params), the log line (`log`),
+    the member's activity."""
+    connection.execute(_TAKE_OFF, {"entry_id": log["entry_id"], "new_status": status,
+                                   "at": now})
+    if standing.status == "confirmed":
+        give_back(connection, log["relay_id"], standing.slot_id, 1 + standing.guests)
+        if standing.someone_waits:
+            log["params"]["promoted"] = [
+                {"position": position, "number": number, "entry": public_id}
+                for position, number, public_id in promote_rows(
+                    connection, log["relay_id"], standing.slot_id, standing.confirmed - 1,
+                    now)]
+    connection.execute(_INSERT_LOG, {**log, "created_at": now})
+    connection.execute(_ACTIVE_NOW, {"membership_id": membership_id, "now": now})

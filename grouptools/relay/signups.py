@@ -10,7 +10,7 @@ import secrets
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from grouptools.core.access import Action, authorize, can
@@ -19,12 +19,12 @@ from grouptools.core.conditional import version_moved
 from grouptools.core.database import commit_or_conflict, holds_write_lock
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
-from grouptools.core.models import Membership, is_public_id, new_public_id
+from grouptools.core.models import is_public_id, new_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay import changelog, lockedrows, places
 from grouptools.core.valueformats import clean_values
-from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry, RelayLog
+from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
 from grouptools.relay.reading import reply_format
 
 
@@ -184,12 +184,6 @@ def prepare_sign_up(person, relay, values=None, guests=0, slot_id=None, for_name
     return SignUp(person, relay, membership, clean, guests, slot, for_name)
 
 
-_INSERT_ENTRY = insert(RelayEntry).returning(RelayEntry.id)
-_INSERT_LOG = insert(RelayLog)
-_ACTIVE_NOW = (update(Membership).where(Membership.id == bindparam("membership_id"))
-               .values(last_active_at=bindparam("now")))
-
-
 def enter(plan):
     """Put a prepared sign-up on the list, under the relay's lock: the per-member limit,
     the waitlist and the places as they are now; the entry, its log line and the
@@ -236,40 +230,14 @@ def enter(plan):
                 **entered, "kind": "waitlisted",
                 "params": {"position": waitlisted.waitlist_position, **log}})
     else:
-        entry_id, placed = _enter_step_by_step(connection, plan, state, row, log, now,
-                                               confirmed, waitlisted)
+        entry_id, placed = lockedrows.enter_step_by_step(
+            connection, state, row, log, now, plan.person.id, 1 + plan.guests,
+            confirmed, waitlisted)
+        if entry_id is None:
+            raise RelayFull()
     commit_or_conflict()
     return NewEntry(entry_id, public_id, placed.status, plan.values, plan.guests, slot_id,
                     plan.for_name, placed)
-
-
-def _enter_step_by_step(connection, plan, state, row, log, now, confirmed, waitlisted):
-    """enter's write, a statement for each: the place, the entry, the log line, the
-    member's activity. (entry id, where it went)."""
-    relay_id, slot_id = row["relay_id"], row["slot_id"]
-    seq = None
-    if not state.waitlisted:
-        seq = lockedrows.take_numbered(connection, relay_id, slot_id, 1 + plan.guests)
-    if seq is not None:
-        placed = confirmed
-        columns = {"status": "confirmed", "confirmed_seq": seq, "confirmed_at": now}
-    elif state.waitlist:
-        seq = lockedrows.next_seq_moved(connection, relay_id)
-        placed = waitlisted
-        columns = {"status": "waitlisted", "waitlist_seq": seq}
-    else:
-        raise RelayFull()
-    entry_id = connection.execute(_INSERT_ENTRY, {
-        **row, "created_at": now, "updated_at": now, **columns}).scalar_one()
-    if placed.status == "confirmed":
-        kind, params = "joined", {"number": placed.number, **log}
-    else:
-        kind, params = "waitlisted", {"position": placed.waitlist_position, **log}
-    connection.execute(_INSERT_LOG, {"relay_id": relay_id, "entry_id": entry_id,
-                                     "actor_id": plan.person.id, "kind": kind,
-                                     "params": params, "created_at": now})
-    connection.execute(_ACTIVE_NOW, {"membership_id": row["membership_id"], "now": now})
-    return entry_id, placed
 
 
 def entrant_or_manager(person, entry):
@@ -356,10 +324,6 @@ def withdraw_entry(person, entry):
     return entry
 
 
-_TAKE_OFF = (update(RelayEntry).where(RelayEntry.id == bindparam("entry_id"))
-             .values(status=bindparam("new_status"), withdrawn_at=bindparam("at")))
-
-
 def take_back(person, entry, membership, mine):
     """withdraw_entry once the asker is known to be its entrant (`mine`) or a manager
     (entrant_or_manager, which a route runs before its write begins): under the relay's
@@ -388,18 +352,8 @@ def take_back(person, entry, membership, mine):
             **log, "now": now, "new_status": status, "places": 1 + standing.guests,
             "membership_id": membership.id})
     else:
-        connection.execute(_TAKE_OFF, {"entry_id": entry.id, "new_status": status, "at": now})
-        if was_confirmed:
-            lockedrows.give_back(connection, entry.relay_id, standing.slot_id,
-                                 1 + standing.guests)
-            if standing.someone_waits:
-                params["promoted"] = [
-                    {"position": position, "number": number, "entry": public_id}
-                    for position, number, public_id in lockedrows.promote_rows(
-                        connection, entry.relay_id, standing.slot_id, standing.confirmed - 1,
-                        now)]
-        connection.execute(_INSERT_LOG, {**log, "created_at": now})
-        connection.execute(_ACTIVE_NOW, {"membership_id": membership.id, "now": now})
+        lockedrows.take_back_step_by_step(connection, standing, log, status, now,
+                                          membership.id)
     commit_or_conflict()
     return status
 
