@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import get_locale, get_translations, gettext
+from markupsafe import Markup, escape
 from sqlalchemy import Text, bindparam, cast, select
 
 from grouptools.core.database import first_of_each
@@ -49,6 +50,22 @@ def timed(lines, group):
             when = _WHEN[key] = format_local(group, line.at)
         timed_lines.append((line, when))
     return timed_lines
+
+
+def log_items(timed_lines):
+    """The log as relay/_relay.html's `log_list` shows it, written here (a Jinja loop
+    body costs several times as much per line, and the whole log has up to LOG_SHOWN):
+    each line's text, whom it was about, and its time (`timed_lines`: timed's)."""
+    out = ['<ol class="list relay-log">']
+    for line, when in timed_lines:
+        names = f"{escape(line.names)} · " if line.names else ""
+        out.append(f'\n  <li class="list-item">\n    <span class="list-main">'
+                   f'\n      <span class="relay-log-text">{escape(line.text)}</span>'
+                   f'\n      <span class="list-meta">{names}<time datetime="'
+                   f'{escape(line.at.isoformat())}">{escape(when)}</time></span>'
+                   f'\n    </span>\n  </li>')
+    out.append("\n</ol>")
+    return Markup("".join(out))
 
 
 def record(relay, kind, entry=None, actor=None, **params):
@@ -187,6 +204,13 @@ def log_lines_of(relays, limit=LOG_SHOWN, known_names=None):
         rows = [row for ids in newest for row in db.session.execute(
             _with_names(select(*_LINE_COLUMNS)).where(RelayLog.id.in_(select(ids)))
             .order_by(RelayLog.id.desc()))]
+    return lines_of_rows(relays, rows, known_names)
+
+
+def lines_of_rows(relays, rows, known_names=None):
+    """log_lines_of from rows read elsewhere (relay.readrows reads one relay's with its
+    list): (relay id, kind, params as text, created_at, for_name, nickname, name), newest
+    first."""
     gettext = _translator()
     translations = get_translations()
     written = [_written(translations, gettext, kind, params) for _, kind, params, *_ in rows]

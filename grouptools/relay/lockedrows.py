@@ -5,11 +5,11 @@ relay's row lock (PostgreSQL: a statement of its own, so the counts read after i
 every committed entry; SQLite: BEGIN IMMEDIATE holds the whole database)."""
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import aliased
 
 from grouptools.core.models import Membership
-from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelaySlot
+from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayLog, RelaySlot
 from grouptools.relay.places import (
     _TAKE_NUMBERED,
     PROMOTE_BATCH,
@@ -76,6 +76,85 @@ _NEXT_SEQ_MOVED = (update(Relay).where(Relay.id == bindparam("relay_id"))
 _GIVE_BACK_MOVED = (update(Relay).where(Relay.id == bindparam("relay_id"))
                     .values(taken=Relay.taken - bindparam("places"),
                             version=Relay.version + 1))
+
+
+_PLACE_SQL = {
+    # places taken only where free, as take_numbered
+    "confirmed": "UPDATE relay SET taken = taken + :places, seq = seq + 1, "
+                 "version = version + 1, updated_at = :now "
+                 "WHERE id = :relay_id AND (capacity IS NULL OR taken + :places <= capacity) "
+                 "RETURNING seq",
+    # the next number of the relay's order, as next_seq_moved
+    "waitlisted": "UPDATE relay SET seq = seq + 1, version = version + 1, updated_at = :now "
+                  "WHERE id = :relay_id RETURNING seq",
+}
+
+
+def _entered_statement(status):
+    """PostgreSQL: a new entry's whole write in one statement, run under the relay's lock
+    once what it depends on was read (sign_up_state): its place (`status`, _PLACE_SQL),
+    the entry, its log line and the member's activity, each a data-modifying CTE fed by
+    the one before. It answers the new entry's id, or no row (and has written nothing)
+    when the places were not free. For an entry without a slot (a slot's places are
+    taken first and given back when the relay's are not free: take_numbered). Written
+    as SQL: SQLAlchemy's DML inside a CTE would add the tables' Python-side defaults."""
+    seq_column = "confirmed_seq, confirmed_at" if status == "confirmed" else "waitlist_seq"
+    seq_value = "seq, :now" if status == "confirmed" else "seq"
+    return text(f"""
+WITH taken AS ({_PLACE_SQL[status]}),
+entry AS (
+  INSERT INTO relay_entry (relay_id, slot_id, membership_id, for_name, "values", guests,
+                           ticket_secret, public_id, status, {seq_column}, created_at,
+                           updated_at)
+  SELECT :relay_id, NULL, :membership_id, :for_name, :values, :guests, :ticket_secret,
+         :public_id, '{status}', {seq_value}, :now, :now FROM taken
+  RETURNING id),
+log AS (
+  INSERT INTO relay_log (relay_id, entry_id, actor_id, kind, params, created_at)
+  SELECT :relay_id, id, :actor_id, :kind, :params, :now FROM entry),
+active AS (
+  UPDATE membership SET last_active_at = :now, updated_at = :now
+  WHERE id = :membership_id AND EXISTS (SELECT FROM entry))
+SELECT id FROM entry""").bindparams(
+        bindparam("values", type_=RelayEntry.__table__.c["values"].type),
+        bindparam("params", type_=RelayLog.__table__.c.params.type),
+        bindparam("now", type_=RelayEntry.__table__.c.created_at.type))
+
+
+def _taken_back_statement(confirmed):
+    """PostgreSQL: a withdrawal or removal that promotes nobody, in one statement under
+    the relay's lock once where the entry stands was read (entry_standing): the entry
+    off the list, its places back to a relay without slots (`confirmed`, which moves the
+    relay's version as give_back), the member's activity, and the log line."""
+    back = ("back AS (UPDATE relay SET taken = taken - :places, version = version + 1, "
+            "updated_at = :now WHERE id = :relay_id),") if confirmed else ""
+    return text(f"""
+WITH taken_off AS (
+  UPDATE relay_entry SET status = :new_status, withdrawn_at = :now, updated_at = :now
+  WHERE id = :entry_id),
+{back}
+active AS (
+  UPDATE membership SET last_active_at = :now, updated_at = :now WHERE id = :membership_id)
+INSERT INTO relay_log (relay_id, entry_id, actor_id, kind, params, created_at)
+VALUES (:relay_id, :entry_id, :actor_id, :kind, :params, :now)""").bindparams(
+        bindparam("params", type_=RelayLog.__table__.c.params.type),
+        bindparam("now", type_=RelayEntry.__table__.c.created_at.type))
+
+
+_TAKEN_BACK = {confirmed: _taken_back_statement(confirmed) for confirmed in (False, True)}
+
+
+def take_back_in_one(connection, confirmed, params):
+    """_taken_back_statement's write."""
+    connection.execute(_TAKEN_BACK[confirmed], params)
+
+
+_ENTERED = {status: _entered_statement(status) for status in ("confirmed", "waitlisted")}
+
+
+def enter_in_one(connection, status, params):
+    """_entered_statement's write: the new entry's id, or None (the places were not free)."""
+    return connection.execute(_ENTERED[status], params).scalar()
 
 
 def take_numbered(connection, relay_id, slot_id, places):
@@ -178,3 +257,56 @@ def promote_rows(connection, relay_id, slot_id, confirmed, now):
         if len(waiting) < PROMOTE_BATCH:
             return promoted
         params["after"] = waiting[-1][3]
+
+
+_INSERT_ENTRY = insert(RelayEntry).returning(RelayEntry.id)
+_INSERT_LOG = insert(RelayLog)
+_ACTIVE_NOW = (update(Membership).where(Membership.id == bindparam("membership_id"))
+               .values(last_active_at=bindparam("now")))
+_TAKE_OFF = (update(RelayEntry).where(RelayEntry.id == bindparam("entry_id"))
+             .values(status=bindparam("new_status"), withdrawn_at=bindparam("at")))
+
+
+def enter_step_by_step(connection, state, row, log, now, actor_id, places, confirmed,
+                       waitlisted):
+    """signups.enter's write, a statement for each: the place, the entry (`row`), the
+    log line (`log`: its params but the place), the member's activity. (entry id, where
+    it went: `confirmed` or `waitlisted`), or (None, None) when the list is full and
+    has no waitlist."""
+    relay_id, slot_id = row["relay_id"], row["slot_id"]
+    seq = None if state.waitlisted else take_numbered(connection, relay_id, slot_id, places)
+    if seq is not None:
+        placed, kind, params = confirmed, "joined", {"number": confirmed.number, **log}
+        columns = {"status": "confirmed", "confirmed_seq": seq, "confirmed_at": now}
+    elif state.waitlist:
+        seq = next_seq_moved(connection, relay_id)
+        placed, kind = waitlisted, "waitlisted"
+        params = {"position": waitlisted.waitlist_position, **log}
+        columns = {"status": "waitlisted", "waitlist_seq": seq}
+    else:
+        return None, None
+    entry_id = connection.execute(_INSERT_ENTRY, {
+        **row, "created_at": now, "updated_at": now, **columns}).scalar_one()
+    connection.execute(_INSERT_LOG, {"relay_id": relay_id, "entry_id": entry_id,
+                                     "actor_id": actor_id, "kind": kind,
+                                     "params": params, "created_at": now})
+    connection.execute(_ACTIVE_NOW, {"membership_id": row["membership_id"], "now": now})
+    return entry_id, placed
+
+
+def take_back_step_by_step(connection, standing, log, status, now, membership_id):
+    """signups.take_back's write, a statement for each: the entry off the list, its
+    places back, the promotions (added to the log line's params), the log line (`log`),
+    the member's activity."""
+    connection.execute(_TAKE_OFF, {"entry_id": log["entry_id"], "new_status": status,
+                                   "at": now})
+    if standing.status == "confirmed":
+        give_back(connection, log["relay_id"], standing.slot_id, 1 + standing.guests)
+        if standing.someone_waits:
+            log["params"]["promoted"] = [
+                {"position": position, "number": number, "entry": public_id}
+                for position, number, public_id in promote_rows(
+                    connection, log["relay_id"], standing.slot_id, standing.confirmed - 1,
+                    now)]
+    connection.execute(_INSERT_LOG, {**log, "created_at": now})
+    connection.execute(_ACTIVE_NOW, {"membership_id": membership_id, "now": now})

@@ -6,92 +6,37 @@ statement of plain rows (the entries with their members' names, no ORM objects),
 once per process, numbered in one pass, each entry's answer for the JSON API written
 here once (docs/architecture.md#speed). Pages, the JSON API, the chat text and the
 exports all read it through `relay_state`."""
+import json
 from dataclasses import dataclass, field
 
 from flask import g, has_request_context, request
 from flask_babel import gettext
 from markupsafe import Markup, escape
-from sqlalchemy import (
-    Integer,
-    String,
-    bindparam,
-    case,
-    inspect,
-    literal_column,
-    select,
-    union_all,
-)
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.database import SAFE_METHODS
-from grouptools.core.models import Membership, Person
+from grouptools.core.models import Membership
 from grouptools.core.plaintext import tel_uri
 from grouptools.extensions import db
 from grouptools.relay import changelog, links
-from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry, RelayField, RelaySlot
-
-# The relays' confirmed and waitlisted entries in list order: confirmed by the order of
-# confirmation, then the waitlist by the order of joining it (numbers are counted per
-# slot from this order).
-_ENTRIES = (
-    select(RelayEntry.id, RelayEntry.public_id, RelayEntry.relay_id, RelayEntry.slot_id,
-           RelayEntry.membership_id, RelayEntry.for_name, RelayEntry.values,
-           RelayEntry.guests, RelayEntry.status, RelayEntry.created_at,
-           RelayEntry.confirmed_at, RelayEntry.attended_at, RelayEntry.waitlist_seq,
-           RelayEntry.ticket_secret, Membership.nickname, Person.name)
-    .join(Membership, Membership.id == RelayEntry.membership_id)
-    .join(Person, Person.id == Membership.person_id)
-    .where(RelayEntry.relay_id.in_(bindparam("relay_ids", expanding=True)),
-           RelayEntry.status.in_(ACTIVE_STATUSES))
-    .order_by(RelayEntry.relay_id, RelayEntry.status,
-              case((RelayEntry.status == "confirmed", RelayEntry.confirmed_seq),
-                   else_=RelayEntry.waitlist_seq))
-)
-
-# A relay's reply format and slots, when the relay was read without them: one plain
-# select each (a relationship's lazy load costs several times as much to set up).
-_PARTS = {name: select(model).where(model.relay_id.in_(bindparam("relay_ids", expanding=True)))
-          .order_by(model.relay_id, model.position)
-          for name, model in (("fields", RelayField), ("slots", RelaySlot))}
-
-
-# The same for a request that only reads (a GET): both parts in one statement of plain
-# rows, kept on the relay as plain objects (PlainField, PlainSlot) — nothing in such a
-# request changes them, so they need no ORM identity (docs/architecture.md#speed).
-def _parts_union():
-    def null(type_=None):
-        return literal_column("NULL", type_) if type_ is not None else literal_column("NULL")
-
-    field_rows = select(literal_column("0").label("part"), RelayField.relay_id,
-                        RelayField.position, RelayField.id, RelayField.key, RelayField.label,
-                        RelayField.type, RelayField.required, RelayField.pattern,
-                        RelayField.hint, RelayField.choices, RelayField.private,
-                        null(Integer).label("capacity"), null(Integer).label("taken"),
-                        null(String).label("public_id"))
-    slot_rows = select(literal_column("1"), RelaySlot.relay_id, RelaySlot.position,
-                       RelaySlot.id, null(), RelaySlot.label, null(), null(), null(), null(),
-                       null(), null(), RelaySlot.capacity, RelaySlot.taken,
-                       RelaySlot.public_id)
-    relays = bindparam("relay_ids", expanding=True)
-    both = union_all(field_rows.where(RelayField.relay_id.in_(relays)),
-                     slot_rows.where(RelaySlot.relay_id.in_(relays))).subquery()
-    return select(both).order_by(both.c.part, both.c.relay_id, both.c.position)
-
-
-_PLAIN_PARTS = _parts_union()
+from grouptools.relay.models import RelayEntry, RelayField, RelaySlot
+from grouptools.relay.readrows import LOG, SLOT, reading_statement
 
 
 class PlainField:
-    """A relay's field as a request that only reads it sees it (RelayField's columns)."""
+    """A relay's field as a request that only reads it sees it (RelayField's columns),
+    from a row of readrows' statement."""
 
     __slots__ = ("relay_id", "position", "id", "key", "label", "type", "required",
                  "pattern", "hint", "choices", "private")
 
     def __init__(self, row):
-        (_, self.relay_id, self.position, self.id, self.key, self.label, self.type,
-         self.required, self.pattern, self.hint, self.choices, self.private) = row[:12]
-        self.required, self.private = bool(self.required), bool(self.private)
+        self.relay_id, self.position, self.id = row[1], row[2], row[3]
+        self.required, self.private = bool(row[4]), bool(row[5])
+        self.key, self.label, self.type, self.pattern, self.hint = row[8:13]
+        self.choices = json.loads(row[14]) if row[14] is not None else None
 
 
 class PlainSlot:
@@ -100,8 +45,16 @@ class PlainSlot:
     __slots__ = ("relay_id", "position", "id", "label", "capacity", "taken", "public_id")
 
     def __init__(self, row):
-        self.relay_id, self.position, self.id, self.label = row[1], row[2], row[3], row[5]
-        self.capacity, self.taken, self.public_id = row[12], row[13], row[14]
+        self.relay_id, self.position, self.id = row[1], row[2], row[3]
+        self.capacity, self.taken, self.public_id, self.label = row[4], row[5], row[8], row[9]
+
+
+# A relay's reply format and slots as ORM objects, when the relay was read without them in
+# a request that writes: one plain select each (a relationship's lazy load costs several
+# times as much to set up).
+_PARTS = {name: select(model).where(model.relay_id.in_(bindparam("relay_ids", expanding=True)))
+          .order_by(model.relay_id, model.position)
+          for name, model in (("fields", RelayField), ("slots", RelaySlot))}
 
 
 def _reading_only():
@@ -111,22 +64,45 @@ def _reading_only():
 
 def rows(statement, params):
     """A statement of plain columns run on the session's connection: no ORM on the way
-    (the session's own execute sets up an ORM context even for plain rows)."""
+    (the session's own execute sets up an ORM context even for plain rows). Take its
+    rows with `.all()`: one fetch, not one per row."""
     return db.session.connection().execute(statement, params)
+
+
+def _unread(relays):
+    return [relay for relay in relays if {"fields", "slots"} <= inspect(relay).unloaded]
+
+
+def reply_format(relay):
+    """(fields, slots) of `relay`: those it holds, or as plain objects read in one
+    statement, left off the relay (a write's plan holds them: core.database's
+    before_the_write puts the relay back into the session with what it holds)."""
+    if not _unread([relay]):
+        return relay.fields, relay.slots
+    parts = ([], [])
+    for row in rows(reading_statement(entries=False, parts=True),
+                    {"relay_ids": [relay.id]}).all():
+        parts[row[0]].append(PlainSlot(row) if row[0] == SLOT else PlainField(row))
+    return parts
+
+
+def _keep_parts(relays, part_rows):
+    """Put the fields and slots read as plain rows on their relays."""
+    parts = {relay.id: ([], []) for relay in relays}
+    for row in part_rows:
+        parts[row[1]][row[0]].append(PlainSlot(row) if row[0] == SLOT else PlainField(row))
+    for relay in relays:
+        set_committed_value(relay, "fields", parts[relay.id][0])
+        set_committed_value(relay, "slots", parts[relay.id][1])
 
 
 def load_parts(relays):
     """Read the fields and slots of those `relays` that were read without them: in a
-    request that only reads, as plain objects in one statement."""
-    unread = [relay for relay in relays
-              if {"fields", "slots"} <= inspect(relay).unloaded]
+    request that only reads, as plain objects in one statement; else as ORM objects."""
+    unread = _unread(relays)
     if unread and _reading_only():
-        parts = {relay.id: ([], []) for relay in unread}
-        for row in rows(_PLAIN_PARTS, {"relay_ids": list(parts)}):
-            parts[row[1]][row[0]].append(PlainSlot(row) if row[0] else PlainField(row))
-        for relay in unread:
-            set_committed_value(relay, "fields", parts[relay.id][0])
-            set_committed_value(relay, "slots", parts[relay.id][1])
+        _keep_parts(unread, rows(reading_statement(entries=False, parts=True),
+                                 {"relay_ids": [relay.id for relay in unread]}).all())
     for name, statement in _PARTS.items():
         missing = {relay.id: [] for relay in relays if name in inspect(relay).unloaded}
         if not missing:
@@ -282,21 +258,23 @@ def shown_values(relay, entry, manager, mine):
 def numbered_sections(relay, membership, manager, entry_rows):
     """The list in order: per slot, confirmed 1…n by confirmation, waitlist 1…k by when
     each joined it — recomputed from the order, so numbers are always contiguous.
-    `rows` come from _ENTRIES, in its order."""
+    `entry_rows`: the relay's entries' rows of readrows' statement, in its order."""
     slots = relay.slots
     sections = {slot.id: Section(slot) for slot in slots} or {None: Section(None)}
     slot_of = {slot.id: slot for slot in slots}
     private = private_keys(relay)
     my_id = membership.id if membership is not None else None
-    for (entry_id, public_id, relay_id, slot_id, membership_id, for_name, values, guests,
-         status, created_at, confirmed_at, attended_at, waitlist_seq, ticket_secret,
-         nickname, person_name) in entry_rows:
+    loads = json.loads
+    for (_, relay_id, _, entry_id, slot_id, membership_id, guests, waitlist_seq, public_id,
+         for_name, status, ticket_secret, nickname, person_name, values, created_at,
+         confirmed_at, attended_at) in entry_rows:
         view = EntryView()
         owned = membership_id == my_id
         view.id, view.public_id, view.relay_id = entry_id, public_id, relay_id
         view.slot_id, view.slot = slot_id, slot_of.get(slot_id)
         view.membership_id, view.for_name = membership_id, for_name
         view.name = for_name or nickname or person_name
+        values = loads(values) if values != "{}" else {}  # a list that asks only names
         view.values = values if manager or owned or not private else \
             {key: value for key, value in values.items() if key not in private}
         view.guests, view.status, view.created_at = guests, status, created_at
@@ -333,20 +311,39 @@ def relay_state(person, relay, with_log=True, log_limit=changelog.LOG_SHOWN):
 
 def relay_states(person, relays, with_log=True, log_limit=changelog.LOG_SHOWN):
     """Each relay as `person` may see it (404 for strangers, 401 for nobody), read with
-    the same few statements however many there are: their entries in one, their log
-    lines in another (the group's export reads them all; load their fields and slots
-    up front)."""
+    one statement however many there are (readrows): their entries and, in a request
+    that only reads, their fields and slots, and for one relay its log lines; the log
+    lines of several relays take one statement more (the group's export reads them all;
+    load their fields and slots up front)."""
     memberships = [authorize(person, Action.VIEW_GROUP, relay) for relay in relays]
     if not relays:
         return []
-    load_parts(relays)
+    with_parts = _reading_only() and len(_unread(relays)) == len(relays)
+    if not with_parts:
+        load_parts(relays)
+    one_log = with_log and len(relays) == 1
     listed = {relay.id: [] for relay in relays}
-    for row in rows(_ENTRIES, {"relay_ids": list(listed)}):
-        listed[row[2]].append(row)
+    part_rows, log_rows = [], []
+    for row in rows(reading_statement(parts=with_parts, log=one_log),
+                    {"relay_ids": list(listed), "log_limit": log_limit}).all():
+        part = row[0]
+        if part == LOG:
+            log_rows.append(row)
+        elif part > SLOT:
+            listed[row[1]].append(row)
+        else:
+            part_rows.append(row)
+    if with_parts:
+        _keep_parts(relays, part_rows)
     if with_log:
-        on_list = {row[1]: row[5] or row[14] or row[15] for relay_rows in listed.values()
+        on_list = {row[8]: row[9] or row[12] or row[13] for relay_rows in listed.values()
                    for row in relay_rows}
-        logs = changelog.log_lines_of(relays, log_limit, on_list)
+        if one_log:
+            logs = changelog.lines_of_rows(relays, [
+                (row[1], row[10], row[14], row[15], row[9], row[12], row[13])
+                for row in log_rows], on_list)
+        else:
+            logs = changelog.log_lines_of(relays, log_limit, on_list)
     else:
         logs = {}
     states = []

@@ -10,7 +10,7 @@ import secrets
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l, ngettext
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from grouptools.core.access import Action, authorize, can
@@ -19,13 +19,13 @@ from grouptools.core.conditional import version_moved
 from grouptools.core.database import commit_or_conflict, holds_write_lock
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
-from grouptools.core.models import Membership, is_public_id, new_public_id
+from grouptools.core.models import is_public_id, new_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay import changelog, lockedrows, places
 from grouptools.core.valueformats import clean_values
-from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry, RelayLog
-from grouptools.relay.reading import load_parts
+from grouptools.relay.models import ACTIVE_STATUSES, RelayEntry
+from grouptools.relay.reading import reply_format
 
 
 TICKET_SECRET = re.compile(r"[A-Za-z0-9_-]{16,32}")
@@ -91,25 +91,27 @@ def find_ticket(relay, secret):
 
 # --- Checking a reply ---------------------------------------------------------------------------
 
-def _slot_for(relay, slot_id, errors):
-    if not relay.slots:
+def _slot_for(slots, slot_id, errors):
+    if not slots:
         if slot_id:
             errors["slot_id"] = [gettext("This list has no slots.")]
         return None
     if not slot_id:
         errors["slot_id"] = [gettext("Choose one.")]
         return None
-    slot = next((s for s in relay.slots if s.public_id == slot_id), None)
+    slot = next((s for s in slots if s.public_id == slot_id), None)
     if slot is None:
         errors["slot_id"] = [gettext("Not a slot of this list.")]
     return slot
 
 
-def validated(relay, values, guests, slot_id):
-    """(clean values, slot) or Invalid with a message per field (422)."""
-    clean, value_errors = clean_values(relay.fields, values or {})
+def validated(relay, values, guests, slot_id, reply_format=None):
+    """(clean values, slot) or Invalid with a message per field (422). `reply_format`:
+    (fields, slots), when not the relay's own."""
+    fields, slots = reply_format or (relay.fields, relay.slots)
+    clean, value_errors = clean_values(fields, values or {})
     errors = {"values": value_errors} if value_errors else {}
-    slot = _slot_for(relay, slot_id, errors)
+    slot = _slot_for(slots, slot_id, errors)
     capacity = slot.capacity if slot is not None else relay.capacity
     if guests > relay.guests_max:
         errors["guests"] = [gettext("This list takes no guests.") if not relay.guests_max else
@@ -178,21 +180,15 @@ def prepare_sign_up(person, relay, values=None, guests=0, slot_id=None, for_name
         authorize(person, Action.MANAGE_WIDGET, relay)
     if for_name is None and relay.is_closed():
         raise WidgetClosed(relay)
-    load_parts([relay])
-    clean, slot = validated(relay, values, guests, slot_id)
+    clean, slot = validated(relay, values, guests, slot_id, reply_format(relay))
     return SignUp(person, relay, membership, clean, guests, slot, for_name)
-
-
-_INSERT_ENTRY = insert(RelayEntry).returning(RelayEntry.id)
-_INSERT_LOG = insert(RelayLog)
-_ACTIVE_NOW = (update(Membership).where(Membership.id == bindparam("membership_id"))
-               .values(last_active_at=bindparam("now")))
 
 
 def enter(plan):
     """Put a prepared sign-up on the list, under the relay's lock: the per-member limit,
     the waitlist and the places as they are now; the entry, its log line and the
-    member's activity written as plain statements (no ORM flush while the lock is held).
+    member's activity written as plain statements (no ORM flush while the lock is held;
+    on PostgreSQL, for an entry without a slot, one: lockedrows._entered_statement).
     Returns a NewEntry."""
     relay, membership, slot = plan.relay, plan.membership, plan.slot
     slot_id = slot.id if slot is not None else None
@@ -212,33 +208,33 @@ def enter(plan):
     if plan.for_name is None and state.mine >= state.per_member_max:
         raise EntryLimit(state.per_member_max)
     public_id = new_public_id()
-    seq = None
-    if not state.waitlisted:
-        seq = lockedrows.take_numbered(connection, relay.id, slot_id, 1 + plan.guests)
-    if seq is not None:
-        placed = places.Placed(public_id, "confirmed", state.confirmed + 1, None)
-        columns = {"status": "confirmed", "confirmed_seq": seq, "confirmed_at": now}
-    elif state.waitlist:
-        seq = lockedrows.next_seq_moved(connection, relay.id)
-        placed = places.Placed(public_id, "waitlisted", None, state.waitlisted + 1)
-        columns = {"status": "waitlisted", "waitlist_seq": seq}
-    else:
-        raise RelayFull()
+    row = {"relay_id": relay.id, "slot_id": slot_id, "membership_id": membership.id,
+           "for_name": plan.for_name, "values": plan.values, "guests": plan.guests,
+           "ticket_secret": secrets.token_urlsafe(18), "public_id": public_id}
+    log = {"added": plan.for_name is not None, "slot": slot.label if slot else None}
+    confirmed = places.Placed(public_id, "confirmed", state.confirmed + 1, None)
+    waitlisted = places.Placed(public_id, "waitlisted", None, state.waitlisted + 1)
     version_moved(relay)
-    entry_id = connection.execute(_INSERT_ENTRY, {
-        "relay_id": relay.id, "slot_id": slot_id, "membership_id": membership.id,
-        "for_name": plan.for_name, "values": plan.values, "guests": plan.guests,
-        "ticket_secret": secrets.token_urlsafe(18), "public_id": public_id,
-        "created_at": now, "updated_at": now, **columns}).scalar_one()
-    params = {"added": plan.for_name is not None, "slot": slot.label if slot else None}
-    if placed.status == "confirmed":
-        kind, params = "joined", {"number": placed.number, **params}
+    if connection.dialect.name == "postgresql" and slot_id is None:
+        # The place, the entry, its log line and the activity in one statement.
+        entered = {**row, "actor_id": plan.person.id, "now": now, "places": 1 + plan.guests}
+        entry_id = None if state.waitlisted else lockedrows.enter_in_one(
+            connection, "confirmed", {**entered, "kind": "joined",
+                                      "params": {"number": confirmed.number, **log}})
+        placed = confirmed
+        if entry_id is None:
+            if not state.waitlist:
+                raise RelayFull()
+            placed = waitlisted
+            entry_id = lockedrows.enter_in_one(connection, "waitlisted", {
+                **entered, "kind": "waitlisted",
+                "params": {"position": waitlisted.waitlist_position, **log}})
     else:
-        kind, params = "waitlisted", {"position": placed.waitlist_position, **params}
-    connection.execute(_INSERT_LOG, {"relay_id": relay.id, "entry_id": entry_id,
-                                     "actor_id": plan.person.id, "kind": kind,
-                                     "params": params, "created_at": now})
-    connection.execute(_ACTIVE_NOW, {"membership_id": membership.id, "now": now})
+        entry_id, placed = lockedrows.enter_step_by_step(
+            connection, state, row, log, now, plan.person.id, 1 + plan.guests,
+            confirmed, waitlisted)
+        if entry_id is None:
+            raise RelayFull()
     commit_or_conflict()
     return NewEntry(entry_id, public_id, placed.status, plan.values, plan.guests, slot_id,
                     plan.for_name, placed)
@@ -328,39 +324,36 @@ def withdraw_entry(person, entry):
     return entry
 
 
-_TAKE_OFF = (update(RelayEntry).where(RelayEntry.id == bindparam("entry_id"))
-             .values(status=bindparam("new_status"), withdrawn_at=bindparam("at")))
-
-
 def take_back(person, entry, membership, mine):
     """withdraw_entry once the asker is known to be its entrant (`mine`) or a manager
     (entrant_or_manager, which a route runs before its write begins): under the relay's
     lock, where the entry stands now is read in one statement, and the entry, the places,
     the promotions, the log line and the member's activity are written as plain
-    statements (no ORM flush while SQLite's writer's turn is held). Returns the
-    entry's status now."""
+    statements (no ORM flush while SQLite's writer's turn is held; on PostgreSQL, when
+    nobody moves up and the entry has no slot, one: lockedrows._taken_back_statement).
+    Returns the entry's status now."""
     connection = db.session.connection()
     lockedrows.lock_relay(connection, entry.relay_id)
     standing = lockedrows.entry_standing(connection, entry.id, entry.slot_id is not None)
     if standing is None or standing.status not in ACTIVE_STATUSES:
         return standing.status if standing is not None else entry.status
     status, now = "withdrawn" if mine else "removed", utcnow()
-    connection.execute(_TAKE_OFF, {"entry_id": entry.id, "new_status": status, "at": now})
-    promoted = []
-    if standing.status == "confirmed":
-        lockedrows.give_back(connection, entry.relay_id, standing.slot_id, 1 + standing.guests)
+    was_confirmed = standing.status == "confirmed"
+    params = {"number": standing.number, "position": standing.waitlist_position,
+              "slot": standing.slot_label, "promoted": []}
+    log = {"relay_id": entry.relay_id, "entry_id": entry.id, "actor_id": person.id,
+           "kind": "withdrew" if mine else "removed", "params": params}
+    if was_confirmed:
         version_moved(entry.relay)
-        if standing.someone_waits:
-            promoted = lockedrows.promote_rows(connection, entry.relay_id, standing.slot_id,
-                                           standing.confirmed - 1, now)
-    connection.execute(_INSERT_LOG, {
-        "relay_id": entry.relay_id, "entry_id": entry.id, "actor_id": person.id,
-        "kind": "withdrew" if mine else "removed", "created_at": now,
-        "params": {"number": standing.number, "position": standing.waitlist_position,
-                   "slot": standing.slot_label,
-                   "promoted": [{"position": position, "number": number, "entry": public_id}
-                                for position, number, public_id in promoted]}})
-    connection.execute(_ACTIVE_NOW, {"membership_id": membership.id, "now": now})
+    if connection.dialect.name == "postgresql" and standing.slot_id is None \
+            and not (was_confirmed and standing.someone_waits):
+        # Nobody moves up: the entry, the places, the activity and the log in one.
+        lockedrows.take_back_in_one(connection, was_confirmed, {
+            **log, "now": now, "new_status": status, "places": 1 + standing.guests,
+            "membership_id": membership.id})
+    else:
+        lockedrows.take_back_step_by_step(connection, standing, log, status, now,
+                                          membership.id)
     commit_or_conflict()
     return status
 

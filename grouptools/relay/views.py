@@ -90,7 +90,8 @@ def _show_page(state, values=None, errors=None, status=200):
         "relay/show.html", state=state, relay=relay, group=relay.group,
         values=values or {}, errors=errors or {}, preview=widget_preview(relay),
         link=link, chat_text=relay_text(state, link),
-        log=changelog.timed(state.log, relay.group), privacy=privacy_line(relay),
+        log=changelog.log_items(changelog.timed(state.log, relay.group)),
+        privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
         moved_up=moved_up(state.mine), edit_prefix=edit_url_prefix(relay),
     ), status
@@ -205,5 +206,5 @@ def change_log(rid):
     relay, person, _ = load_widget(Relay, rid)
     state = service.relay_state(person, relay)
     return render_template("relay/log.html", state=state, relay=relay, group=relay.group,
-                           log=changelog.timed(state.log, relay.group))
+                           log=changelog.log_items(changelog.timed(state.log, relay.group)))
 
