@@ -25,7 +25,7 @@ service's ORM path, which reads everything afresh: it is rare, and that path is 
 rules' own."""
 from typing import NamedTuple
 
-from sqlalchemy import Boolean, and_, bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Boolean, and_, bindparam, case, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -195,12 +195,7 @@ def save_my_card_of_group(person, gid, values, public, fallback):
         if kept and written.nickname != name:
             note_change(group)  # names show on every page of the group
         if created or written.was_texts != texts:
-            if not created:
-                db.session.execute(_DROP_GRAMS, {"card_id": card_id})
-            grams = [{"card_id": card_id, "folder_id": folder.id, "gram": gram,
-                      "visible": visible} for gram, visible in card_grams(*texts).items()]
-            if grams:
-                db.session.execute(insert(CardSearchGram.__table__), grams)
+            _write_grams(card_id, folder.id, card_grams(*texts), created)
         counted = (1, int(complete)) if created else (0, int(complete) - written.was_complete)
         if counted != (0, 0):  # kept as card.counting keeps them for the ORM's writes
             db.session.execute(_COUNTS, {"folder_id": folder.id, "cards": counted[0],
@@ -211,6 +206,34 @@ def save_my_card_of_group(person, gid, values, public, fallback):
                         rules.visible_values(fields, kept, True), True, name)
         db.session.commit()
     return view, created
+
+
+# PostgreSQL: a card's grams made what its texts say in one statement — those no longer
+# there deleted, new ones inserted, one whose privacy changed updated (a city changed
+# writes its few grams, not the card's every gram twice).
+_REPLACE_GRAMS = text(
+    "WITH gone AS (DELETE FROM card_search_gram WHERE card_id = :card_id"
+    " AND gram <> ALL(CAST(:grams AS BYTEA[])))"
+    " INSERT INTO card_search_gram (card_id, gram, folder_id, visible)"
+    " SELECT :card_id, gram, :folder_id, visible"
+    " FROM unnest(CAST(:grams AS BYTEA[]), CAST(:visible AS BOOLEAN[])) AS new (gram, visible)"
+    " ON CONFLICT (card_id, gram) DO UPDATE SET visible = excluded.visible"
+    " WHERE card_search_gram.visible <> excluded.visible")
+
+
+def _write_grams(card_id, folder_id, grams, created):
+    """The card's search grams ({gram: visible}) written in place of what it had."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(_REPLACE_GRAMS, {"card_id": card_id, "folder_id": folder_id,
+                                            "grams": list(grams),
+                                            "visible": list(grams.values())})
+        return
+    if not created:
+        db.session.execute(_DROP_GRAMS, {"card_id": card_id})
+    if grams:
+        db.session.execute(insert(CardSearchGram.__table__), [
+            {"card_id": card_id, "folder_id": folder_id, "gram": gram, "visible": visible}
+            for gram, visible in grams.items()])
 
 
 _INSERTS = {}
