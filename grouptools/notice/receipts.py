@@ -280,7 +280,7 @@ def _lists(notice, page, known):
               "b_not_viewed": max(0, min(PAGE_SIZE, not_viewed - offset)),
               "b_unconfirmed": min(REMINDER_MAX, unconfirmed)}
     statement = statements.lists_statement(notice.audience == "chosen", names)
-    rows = plain_rows(statement, values)
+    rows = plain_rows(statement, values).all()  # one fetch, not one per row (psycopg)
     read_at = statements.at_reader(db.session.get_bind().dialect)
     timed = {LISTS.index("confirmed"), LISTS.index("viewed")}
     by_index = [lists[name] for name in LISTS]
