@@ -259,7 +259,9 @@ def save_my_card_by_group_id(person, gid, values, public=None):
 def save_with_orm(person, group, values, public=None):
     """save_my_card through the ORM, everything read afresh in the write transaction:
     card.saving's way when what it read before the write changed meanwhile."""
-    folder = require_folder(group)
+    # The folder locked first, then the card, then the membership (record_activity):
+    # the order card.saving, settings changes and a member's removal take them in.
+    folder = require_folder(group).lock()
     membership = authorize(person, Action.ACT, folder)
     fields, clean = rules.values_to_save(folder, values)
     card = _card_of(folder, membership, lock=True)

@@ -34,7 +34,7 @@ from grouptools.core.database import (
     unit_of_work,
 )
 from grouptools.core.errors import Conflict, NotFound
-from grouptools.core.groups.service import record_activity
+from grouptools.core.groups.service import record_activity_now
 from grouptools.core.models import Membership, Person
 from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import utcnow
@@ -238,7 +238,8 @@ def confirm(person, notice):
         if first:
             tally(notice.id, revision, opened=int(viewed_at == keys["b_now"]), confirmed=1)
             pending.confirmed(keys["b_notice"], revision, keys["b_member"])
-        record_activity(membership)
+        # One UPDATE of the membership, not an ORM flush of it at the commit.
+        record_activity_now(membership.id, keys["b_now"])
     late = bool(deadline and confirmed_at > deadline)
     commit_or_conflict()
     return Confirmation(revision, confirmed_at, late, first)
@@ -280,7 +281,7 @@ def _lists(notice, page, known):
               "b_not_viewed": max(0, min(PAGE_SIZE, not_viewed - offset)),
               "b_unconfirmed": min(REMINDER_MAX, unconfirmed)}
     statement = statements.lists_statement(notice.audience == "chosen", names)
-    rows = plain_rows(statement, values)
+    rows = plain_rows(statement, values).all()  # one fetch, not one per row (psycopg)
     read_at = statements.at_reader(db.session.get_bind().dialect)
     timed = {LISTS.index("confirmed"), LISTS.index("viewed")}
     by_index = [lists[name] for name in LISTS]
