@@ -73,15 +73,18 @@ event.listen(Session, "after_flush_postexec", _forget_loaded_counts)
 
 def gone_cards(folder_id_column, group_id_column):
     """(cards, complete cards) of the folder's members who are not active, as two scalar
-    subqueries: read off the members' (group, status) index, a few rows."""
-    gone = (select(Card.complete)
-            .join(Membership, Membership.id == Card.owner_membership_id)
-            .where(Card.folder_id == folder_id_column,
-                   Membership.group_id == group_id_column,
-                   Membership.status.in_(NOT_ACTIVE)))
-    return (select(func.count()).select_from(gone.subquery()).scalar_subquery(),
-            select(func.count()).select_from(gone.where(Card.complete.is_(True)).subquery())
-            .scalar_subquery())
+    subqueries: read off the members' (group, status) index, a few rows. Each counts in
+    a subquery of its own, so it follows the folder row of the statement around it (a
+    FROM subquery would not, and would count every folder's)."""
+    def counted(*also):
+        return (select(func.count()).select_from(Card)
+                .join(Membership, Membership.id == Card.owner_membership_id)
+                .where(Card.folder_id == folder_id_column,
+                       Membership.group_id == group_id_column,
+                       Membership.status.in_(NOT_ACTIVE), *also)
+                .scalar_subquery())
+
+    return counted(), counted(Card.complete.is_(True))
 
 
 def recount(session, folder_ids):

@@ -3,31 +3,18 @@ statement (core.widgets.GroupLines): the same line as listing.group_listing. Slo
 `n1` complete cards, `n2` active members, `b1` whether the reader's card is complete
 (NULL: they have none)."""
 from flask_babel import gettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from grouptools.card.counting import NOT_ACTIVE
+from grouptools.card.counting import gone_cards
 from grouptools.card.listing import folder_page, remember_folder
 from grouptools.card.models import Card, CardFolder
 from grouptools.core.groups.counting import active_count
 from grouptools.core.grouplines import GroupLines
-from grouptools.core.models import Membership
 from grouptools.core.widgets import WidgetSummary
 
 
-def _gone_complete():
-    """Complete cards of the folder's members who are no longer active, correlated with
-    the folder's row (counting.gone_cards' count, as a scalar subquery of its own: its
-    FROM subquery would not be correlated, and would count every group's)."""
-    return (select(func.count()).select_from(Card)
-            .join(Membership, Membership.id == Card.owner_membership_id)
-            .where(Card.folder_id == CardFolder.id, Card.complete.is_(True),
-                   Membership.group_id == CardFolder.group_id,
-                   Membership.status.in_(NOT_ACTIVE))
-            .correlate(CardFolder).scalar_subquery())
-
-
 def _columns(params):
-    return {"n1": CardFolder.complete_count - _gone_complete(),
+    return {"n1": CardFolder.complete_count - gone_cards(CardFolder.id, CardFolder.group_id)[1],
             "n2": active_count(CardFolder.group_id),
             "b1": select(Card.complete)
             .where(Card.folder_id == CardFolder.id,
