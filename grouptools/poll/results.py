@@ -43,7 +43,6 @@ class Voter(NamedTuple):
     """A member as results name them: only what is shown, read without whole rows (a
     tuple: results make hundreds of them)."""
 
-    id: int
     public_id: str
     display_name: str
     group_id: int
@@ -204,9 +203,8 @@ def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None):
     open_ballots = [poll for poll in polls if not poll.anonymous]
     secret = [poll for poll in polls if poll.anonymous]
     pending = ballots.pending_counts(secret) if secret else {}
-    voters = _first_voters([o for poll in open_ballots for o in options[poll.id]],
-                           voters_shown) \
-        if with_voters else {}
+    voters = _first_voters({o.id: poll.group_id for poll in open_ballots
+                            for o in options[poll.id]}, voters_shown) if with_voters else {}
     not_voted, not_voted_counts = _not_voted([poll for poll in managed if not poll.anonymous])
     not_voted_counts.update(_not_voted_counts([poll for poll in managed if poll.anonymous]))
     answers = []
@@ -246,9 +244,13 @@ def _results(poll, options, voters, counted, pending):
 
 def voter_columns():
     """A Voter's columns, in its fields' order (Membership and Person joined)."""
-    return (Membership.id, Membership.public_id, func.coalesce(Membership.nickname, Person.name),
-            Membership.group_id, Person.public_id.label("person_public_id"),
-            Person.name.label("person_name"), Person.avatar_image_public_id.label("photo_id"))
+    return (Membership.public_id, func.coalesce(Membership.nickname, Person.name),
+            Membership.group_id, *_PERSON_COLUMNS)
+
+
+# What a Voter shows of its person: the avatar's initial, colour and photo.
+_PERSON_COLUMNS = (Person.public_id.label("person_public_id"), Person.name.label("person_name"),
+                   Person.avatar_image_public_id.label("photo_id"))
 
 
 _FIRST_VOTERS = {}
@@ -262,25 +264,33 @@ def _first_voters_statement(count, limit):
         shown = first_of_each([select(Vote.option_id, Vote.membership_id, Vote.id)
                                .where(Vote.option_id == bindparam(f"o{i}")).order_by(Vote.id)
                                for i in range(count)], limit)[0]
-        _FIRST_VOTERS[key] = (select(shown.c.option_id, *voter_columns())
+        # A Voter's columns but its group's id: the poll's, known already.
+        _FIRST_VOTERS[key] = (select(shown.c.option_id, Membership.public_id,
+                                     func.coalesce(Membership.nickname, Person.name),
+                                     *_PERSON_COLUMNS)
                               .join(Membership, Membership.id == shown.c.membership_id)
                               .join(Person, Person.id == Membership.person_id)
                               .order_by(shown.c.id))
     return _FIRST_VOTERS[key]
 
 
-def _first_voters(options, limit):
-    """{option id: [Voter]}, the first `limit` of each option in voting order: one
-    statement per UNION_PARTS options, each part read by the (option_id, id) index
-    however many votes there are."""
+def _first_voters(groups, limit):
+    """{option id: [Voter]}, the first `limit` of each option in voting order (`groups`:
+    {option id: its poll's group id}): one statement per UNION_PARTS options, each part
+    read by the (option_id, id) index however many votes there are. The rows are
+    fetched at once (/results reads up to 50 an option)."""
     voters = {}
-    ids = [option.id for option in options]
+    ids = list(groups)
     for start in range(0, len(ids), UNION_PARTS):
         part = ids[start:start + UNION_PARTS]
-        for option_id, *voter in plain_rows(
-                _first_voters_statement(len(part), limit),
-                {f"o{i}": option_id for i, option_id in enumerate(part)}):
-            voters.setdefault(option_id, []).append(Voter._make(voter))
+        rows = plain_rows(_first_voters_statement(len(part), limit),
+                          {f"o{i}": option_id for i, option_id in enumerate(part)}).all()
+        for option_id, public_id, name, person_public_id, person_name, photo_id in rows:
+            shown = voters.get(option_id)
+            if shown is None:
+                shown = voters[option_id] = []
+            shown.append(Voter(public_id, name, groups[option_id], person_public_id,
+                               person_name, photo_id))
     return voters
 
 
