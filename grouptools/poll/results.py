@@ -8,23 +8,39 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import bindparam, exists, func, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import person_avatar
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
-from grouptools.core.models import Membership, Person
+from grouptools.core.models import Image, Membership, Person
 from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
-from grouptools.poll.optionrows import options_took_part_and_chose
+from grouptools.poll.optionrows import OptionImage, OptionRow, options_took_part_and_chose
 
 VOTERS_SHOWN = 50  # what /results names per option (the voters' list)
 VOTERS_PREVIEW = 5  # the page's row of avatars and the poll's JSON: the rest is counted
 NOT_VOTED_SHOWN = 200
+
+# What a Voter shows of its person: the avatar's initial, colour and photo.
+_PERSON_COLUMNS = (Person.public_id.label("person_public_id"), Person.name.label("person_name"),
+                   Person.avatar_image_public_id.label("photo_id"))
 
 
 class ResultsHidden(NotAllowed):
@@ -123,9 +139,17 @@ def poll_states(person, polls, with_results=True, voters_shown=VOTERS_PREVIEW):
     asks for all of them)."""
     memberships = [authorize(person, Action.VIEW_GROUP, poll) for poll in polls]
     _count_pools_if_closed(polls)
-    options, voted, mine = options_took_part_and_chose(polls, memberships)
-    states = []
     now = utcnow()
+    first_voters = None
+    if len(polls) == 1 and with_results and voters_shown > 0 and _may_name_voters(
+            person, polls[0], memberships[0], now):
+        # A page or a JSON answer that may name voters: its options, the asker's vote
+        # and the first voters in one statement.
+        options, voted, mine, first_voters = _options_and_first_voters(
+            polls[0], memberships[0], voters_shown)
+    else:
+        options, voted, mine = options_took_part_and_chose(polls, memberships)
+    states = []
     for poll, membership in zip(polls, memberships):
         manager = can(person, Action.MANAGE_WIDGET, poll, membership)
         closed = poll.is_closed(now)
@@ -144,9 +168,93 @@ def poll_states(person, polls, with_results=True, voters_shown=VOTERS_PREVIEW):
         return states
     for state, results in zip(shown, _results_of([(s.poll, s.manager) for s in shown],
                                                  voters_shown,
-                                                 {s.poll.id: s.options for s in shown})):
+                                                 {s.poll.id: s.options for s in shown},
+                                                 first_voters)):
         state.results = results
     return states
+
+
+def _may_name_voters(person, poll, membership, now):
+    """Whether the results of an open ballot may be shown to this asker once they have
+    voted: then its first voters are read with its options (a page's asker who has not
+    voted on an "after_vote" poll has them read for nothing, and not shown)."""
+    if poll.anonymous:
+        return False
+    manager = can(person, Action.MANAGE_WIDGET, poll, membership)
+    return results_hidden_until(poll, manager, True, poll.is_closed(now)) is None
+
+
+# Integer ids stay below this on both databases: the bound of a part read whole.
+_NO_BOUND = 2**31 - 1
+
+
+def _options_and_first_voters_statement():
+    """One poll's options with the asker's vote (optionrows' columns), then the first
+    :shown voters of each option, as one UNION ALL of rows of one shape: `kind` 0 for
+    an option, 1 for a voter. A voter part reads the (option_id, id) index up to the
+    :shown-th vote of its option (found by the same index), however many votes there
+    are."""
+    o, v, nth = PollOption.__table__.alias("o"), Vote.__table__.alias("v"), \
+        Vote.__table__.alias("nth")
+    options = (
+        select(literal_column("0").label("kind"), PollOption.position.label("sort"),
+               PollOption.id, PollOption.public_id, PollOption.text, Image.public_id,
+               cast(null(), Person.name.type), cast(null(), Person.name.type),
+               PollOption.votes, Image.thumb_width, Image.thumb_height,
+               Vote.id.is_not(None).label("chosen"),
+               exists().where(Participation.poll_id == bindparam("poll_id"),
+                              Participation.membership_id == bindparam("membership_id"))
+               .label("took_part"))
+        .select_from(PollOption)
+        .outerjoin(Image, Image.id == PollOption.image_id)
+        .outerjoin(Vote, and_(Vote.option_id == PollOption.id,
+                              Vote.membership_id == bindparam("membership_id")))
+        .where(PollOption.poll_id == bindparam("poll_id")))
+    last_shown = (select(nth.c.id).where(nth.c.option_id == o.c.id).order_by(nth.c.id)
+                  .limit(1).offset(bindparam("skip")).scalar_subquery())
+    voters = (
+        select(literal_column("1"), v.c.id, v.c.option_id, Membership.public_id,
+               func.coalesce(Membership.nickname, Person.name), *_PERSON_COLUMNS,
+               cast(null(), Integer), cast(null(), Integer), cast(null(), Integer),
+               null(), null())
+        .select_from(o)
+        .join(v, and_(v.c.option_id == o.c.id,
+                      v.c.id <= func.coalesce(last_shown, _NO_BOUND)))
+        .join(Membership, Membership.id == v.c.membership_id)
+        .join(Person, Person.id == Membership.person_id)
+        .where(o.c.poll_id == bindparam("poll_id")))
+    return union_all(options, voters).order_by(literal_column("kind"), literal_column("sort"))
+
+
+_OPTIONS_AND_FIRST_VOTERS = _options_and_first_voters_statement()
+
+
+def _options_and_first_voters(poll, membership, shown):
+    """(options, took part, chosen, first voters) of one open ballot, as
+    optionrows.options_took_part_and_chose and _first_voters answer them, in one
+    statement."""
+    options, chosen, voters = [], set(), {}
+    took_part = set()
+    group_id = poll.group_id
+    for (kind, sort, option_id, public_id, text, third, fourth, fifth, votes, width, height,
+         is_chosen, took) in plain_rows(_OPTIONS_AND_FIRST_VOTERS,
+                                        {"poll_id": poll.id, "membership_id": membership.id,
+                                         "skip": shown - 1}).all():
+        if kind == 0:
+            options.append(OptionRow(option_id, public_id, sort, text, votes,
+                                     OptionImage(third, width, height)
+                                     if third is not None else None))
+            if is_chosen:
+                chosen.add(option_id)
+            if took:
+                took_part.add((poll.id, membership.id))
+            continue
+        shown_here = voters.get(option_id)
+        if shown_here is None:
+            shown_here = voters[option_id] = []
+        # public id, name, the person's public id, name and photo
+        shown_here.append(Voter(public_id, text, group_id, third, fourth, fifth))
+    return {poll.id: options}, took_part, {poll.id: chosen}, voters
 
 
 def _count_pools_if_closed(polls):
@@ -175,10 +283,10 @@ def count_pool_if_closed(poll):
 
 def poll_results(person, poll):
     """The results, or 403 while they are hidden from the asker."""
-    state = poll_state(person, poll, with_results=False)
+    state = poll_state(person, poll, voters_shown=VOTERS_SHOWN)
     if state.results_visible_when is not None:
         raise ResultsHidden(state.results_visible_when)
-    return _results_of([(poll, state.manager)], VOTERS_SHOWN, {poll.id: state.options})[0]
+    return state.results
 
 
 def poll_results_for(poll, manager, with_voters=True):
@@ -189,12 +297,13 @@ def poll_results_for(poll, manager, with_voters=True):
     return _results_of([(poll, manager)], shown)[0]
 
 
-def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None):
+def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None,
+                first_voters=None):
     """Results of each (poll, whether the asker manages it), read together: the same
     statements for one poll as for every poll of a group; the first `voters_shown`
     voters of each option (0: none, the counts only). `options`: {poll id: [OptionRow]}
     already read; else each poll's `options` (ORM rows, with their pictures' bytes:
-    what the pictures draw)."""
+    what the pictures draw). `first_voters`: {option id: [Voter]} already read."""
     with_voters = voters_shown > 0
     polls = [poll for poll, _ in polls_and_managers]
     if options is None:
@@ -203,8 +312,11 @@ def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None):
     open_ballots = [poll for poll in polls if not poll.anonymous]
     secret = [poll for poll in polls if poll.anonymous]
     pending = ballots.pending_counts(secret) if secret else {}
-    voters = _first_voters({o.id: poll.group_id for poll in open_ballots
-                            for o in options[poll.id]}, voters_shown) if with_voters else {}
+    voters = first_voters
+    if voters is None:
+        voters = _first_voters({o.id: poll.group_id for poll in open_ballots
+                                for o in options[poll.id]}, voters_shown) \
+            if with_voters else {}
     not_voted, not_voted_counts = _not_voted([poll for poll in managed if not poll.anonymous])
     not_voted_counts.update(_not_voted_counts([poll for poll in managed if poll.anonymous]))
     answers = []
@@ -247,10 +359,6 @@ def voter_columns():
     return (Membership.public_id, func.coalesce(Membership.nickname, Person.name),
             Membership.group_id, *_PERSON_COLUMNS)
 
-
-# What a Voter shows of its person: the avatar's initial, colour and photo.
-_PERSON_COLUMNS = (Person.public_id.label("person_public_id"), Person.name.label("person_name"),
-                   Person.avatar_image_public_id.label("photo_id"))
 
 
 _FIRST_VOTERS = {}
