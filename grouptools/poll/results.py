@@ -5,42 +5,29 @@ Nothing here reads every vote: a handful of indexed queries whatever their numbe
 (bench/poll_results.py). A secret ballot's counts are those of its counted batches
 (ballots.py), for every asker."""
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import (
-    Integer,
-    and_,
-    bindparam,
-    cast,
-    exists,
-    func,
-    literal,
-    literal_column,
-    null,
-    select,
-    union_all,
-)
+from sqlalchemy import exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
-from grouptools.core.avatars import person_avatar
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
-from grouptools.core.models import Image, Membership, Person
-from grouptools.core.plainrows import plain_rows
+from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
-from grouptools.poll.models import Participation, Poll, PollOption, Vote
-from grouptools.poll.optionrows import OptionImage, OptionRow, options_took_part_and_chose
+from grouptools.poll.models import Participation, Poll, PollOption
+from grouptools.poll.optionrows import options_took_part_and_chose
+from grouptools.poll.voterrows import (
+    Voter,
+    options_and_first_voters,
+    read_first_voters,
+    voter_columns,
+)
 
 VOTERS_SHOWN = 50  # what /results names per option (the voters' list)
 VOTERS_PREVIEW = 5  # the page's row of avatars and the poll's JSON: the rest is counted
 NOT_VOTED_SHOWN = 200
-
-# What a Voter shows of its person: the avatar's initial, colour and photo.
-_PERSON_COLUMNS = (Person.public_id.label("person_public_id"), Person.name.label("person_name"),
-                   Person.avatar_image_public_id.label("photo_id"))
 
 
 class ResultsHidden(NotAllowed):
@@ -53,23 +40,6 @@ class ResultsHidden(NotAllowed):
     def __init__(self, when):
         super().__init__(self.MESSAGES[when])
         self.when = when
-
-
-class Voter(NamedTuple):
-    """A member as results name them: only what is shown, read without whole rows (a
-    tuple: results make hundreds of them)."""
-
-    public_id: str
-    display_name: str
-    group_id: int
-    person_public_id: str
-    person_name: str
-    photo_id: str | None
-
-    @property
-    def avatar(self):
-        """The person's avatar, as on every other page (core.avatars)."""
-        return person_avatar(self.person_public_id, self.person_name, self.photo_id)
 
 
 @dataclass
@@ -145,7 +115,7 @@ def poll_states(person, polls, with_results=True, voters_shown=VOTERS_PREVIEW):
             person, polls[0], memberships[0], now):
         # A page or a JSON answer that may name voters: its options, the asker's vote
         # and the first voters in one statement.
-        options, voted, mine, first_voters = _options_and_first_voters(
+        options, voted, mine, first_voters = options_and_first_voters(
             polls[0], memberships[0], voters_shown)
     else:
         options, voted, mine = options_took_part_and_chose(polls, memberships)
@@ -182,79 +152,6 @@ def _may_name_voters(person, poll, membership, now):
         return False
     manager = can(person, Action.MANAGE_WIDGET, poll, membership)
     return results_hidden_until(poll, manager, True, poll.is_closed(now)) is None
-
-
-# Integer ids stay below this on both databases: the bound of a part read whole.
-_NO_BOUND = 2**31 - 1
-
-
-def _options_and_first_voters_statement():
-    """One poll's options with the asker's vote (optionrows' columns), then the first
-    :shown voters of each option, as one UNION ALL of rows of one shape: `kind` 0 for
-    an option, 1 for a voter. A voter part reads the (option_id, id) index up to the
-    :shown-th vote of its option (found by the same index), however many votes there
-    are."""
-    o, v, nth = PollOption.__table__.alias("o"), Vote.__table__.alias("v"), \
-        Vote.__table__.alias("nth")
-    options = (
-        select(literal_column("0").label("kind"), PollOption.position.label("sort"),
-               PollOption.id, PollOption.public_id, PollOption.text, Image.public_id,
-               cast(null(), Person.name.type), cast(null(), Person.name.type),
-               PollOption.votes, Image.thumb_width, Image.thumb_height,
-               Vote.id.is_not(None).label("chosen"),
-               exists().where(Participation.poll_id == bindparam("poll_id"),
-                              Participation.membership_id == bindparam("membership_id"))
-               .label("took_part"))
-        .select_from(PollOption)
-        .outerjoin(Image, Image.id == PollOption.image_id)
-        .outerjoin(Vote, and_(Vote.option_id == PollOption.id,
-                              Vote.membership_id == bindparam("membership_id")))
-        .where(PollOption.poll_id == bindparam("poll_id")))
-    last_shown = (select(nth.c.id).where(nth.c.option_id == o.c.id).order_by(nth.c.id)
-                  .limit(1).offset(bindparam("skip")).scalar_subquery())
-    voters = (
-        select(literal_column("1"), v.c.id, v.c.option_id, Membership.public_id,
-               func.coalesce(Membership.nickname, Person.name), *_PERSON_COLUMNS,
-               cast(null(), Integer), cast(null(), Integer), cast(null(), Integer),
-               null(), null())
-        .select_from(o)
-        .join(v, and_(v.c.option_id == o.c.id,
-                      v.c.id <= func.coalesce(last_shown, _NO_BOUND)))
-        .join(Membership, Membership.id == v.c.membership_id)
-        .join(Person, Person.id == Membership.person_id)
-        .where(o.c.poll_id == bindparam("poll_id")))
-    return union_all(options, voters).order_by(literal_column("kind"), literal_column("sort"))
-
-
-_OPTIONS_AND_FIRST_VOTERS = _options_and_first_voters_statement()
-
-
-def _options_and_first_voters(poll, membership, shown):
-    """(options, took part, chosen, first voters) of one open ballot, as
-    optionrows.options_took_part_and_chose and _first_voters answer them, in one
-    statement."""
-    options, chosen, voters = [], set(), {}
-    took_part = set()
-    group_id = poll.group_id
-    for (kind, sort, option_id, public_id, text, third, fourth, fifth, votes, width, height,
-         is_chosen, took) in plain_rows(_OPTIONS_AND_FIRST_VOTERS,
-                                        {"poll_id": poll.id, "membership_id": membership.id,
-                                         "skip": shown - 1}).all():
-        if kind == 0:
-            options.append(OptionRow(option_id, public_id, sort, text, votes,
-                                     OptionImage(third, width, height)
-                                     if third is not None else None))
-            if is_chosen:
-                chosen.add(option_id)
-            if took:
-                took_part.add((poll.id, membership.id))
-            continue
-        shown_here = voters.get(option_id)
-        if shown_here is None:
-            shown_here = voters[option_id] = []
-        # public id, name, the person's public id, name and photo
-        shown_here.append(Voter(public_id, text, group_id, third, fourth, fifth))
-    return {poll.id: options}, took_part, {poll.id: chosen}, voters
 
 
 def _count_pools_if_closed(polls):
@@ -314,7 +211,7 @@ def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None,
     pending = ballots.pending_counts(secret) if secret else {}
     voters = first_voters
     if voters is None:
-        voters = _first_voters({o.id: poll.group_id for poll in open_ballots
+        voters = read_first_voters({o.id: poll.group_id for poll in open_ballots
                                 for o in options[poll.id]}, voters_shown) \
             if with_voters else {}
     not_voted, not_voted_counts = _not_voted([poll for poll in managed if not poll.anonymous])
@@ -352,54 +249,6 @@ def _results(poll, options, voters, counted, pending):
             voters_more=max(0, option.votes - len(shown)) if shown is not None else 0,
         ))
     return Results(poll, voter_count, rows, counted=counted, pending=pending)
-
-
-def voter_columns():
-    """A Voter's columns, in its fields' order (Membership and Person joined)."""
-    return (Membership.public_id, func.coalesce(Membership.nickname, Person.name),
-            Membership.group_id, *_PERSON_COLUMNS)
-
-
-
-_FIRST_VOTERS = {}
-
-
-def _first_voters_statement(count, limit):
-    """The statement of _first_voters for `count` options (bound as o0, o1 …), built
-    once per process for each count and limit: building it cost more than running it."""
-    key = (count, limit)
-    if key not in _FIRST_VOTERS:
-        shown = first_of_each([select(Vote.option_id, Vote.membership_id, Vote.id)
-                               .where(Vote.option_id == bindparam(f"o{i}")).order_by(Vote.id)
-                               for i in range(count)], limit)[0]
-        # A Voter's columns but its group's id: the poll's, known already.
-        _FIRST_VOTERS[key] = (select(shown.c.option_id, Membership.public_id,
-                                     func.coalesce(Membership.nickname, Person.name),
-                                     *_PERSON_COLUMNS)
-                              .join(Membership, Membership.id == shown.c.membership_id)
-                              .join(Person, Person.id == Membership.person_id)
-                              .order_by(shown.c.id))
-    return _FIRST_VOTERS[key]
-
-
-def _first_voters(groups, limit):
-    """{option id: [Voter]}, the first `limit` of each option in voting order (`groups`:
-    {option id: its poll's group id}): one statement per UNION_PARTS options, each part
-    read by the (option_id, id) index however many votes there are. The rows are
-    fetched at once (/results reads up to 50 an option)."""
-    voters = {}
-    ids = list(groups)
-    for start in range(0, len(ids), UNION_PARTS):
-        part = ids[start:start + UNION_PARTS]
-        rows = plain_rows(_first_voters_statement(len(part), limit),
-                          {f"o{i}": option_id for i, option_id in enumerate(part)}).all()
-        for option_id, public_id, name, person_public_id, person_name, photo_id in rows:
-            shown = voters.get(option_id)
-            if shown is None:
-                shown = voters[option_id] = []
-            shown.append(Voter(public_id, name, groups[option_id], person_public_id,
-                               person_name, photo_id))
-    return voters
 
 
 def _not_voted_query(poll, *columns):
