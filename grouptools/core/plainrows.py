@@ -4,6 +4,11 @@ columns, which costs about as much as a small indexed read on SQLite; a widget p
 runs a few such statements (docs/architecture.md#speed)."""
 from grouptools.extensions import db
 
+# A statement alone needs no transaction around it: on PostgreSQL it is sent without
+# one (psycopg's BEGIN and the COMMIT after it are two round trips more than the
+# statement's own). SQLite's reads begin theirs in core.database; none is written.
+_ALONE = {"postgresql": {"isolation_level": "AUTOCOMMIT"}}
+
 
 def plain_rows(statement, params=None):
     """The rows of `statement` (columns only), in this request's transaction. What the
@@ -21,13 +26,20 @@ def first_plain_row(statement, params=None):
     """The first row of `statement` (columns only), or None — for the one light read an
     answer may need alone (a picture's key, core.share.send_keyed_picture). When the
     request has neither read nor changed anything yet, it is read on a connection of its
-    own, returned at once: one statement is a snapshot by itself, and the session's
-    transaction (begun, then rolled back when the request ends) is not set up for it.
-    Whatever the request reads next begins the session's transaction as usual, on a
-    snapshot of its own: read nothing this way that later reads must agree with. Else
-    it is read in the request's transaction, as `plain_rows` reads."""
-    session = db.session()
-    if session.in_transaction() or session.new or session.dirty or session.deleted:
-        return plain_rows(statement, params).first()
-    with session.get_bind().connect() as connection:
+    own, returned at once: one statement is a snapshot by itself, so it is sent without
+    a transaction around it where the database allows (PostgreSQL), and no session is
+    set up for it (a session made only to learn that it is empty costs as much as the
+    statement's own work in Python). Whatever the request reads next begins the
+    session's transaction as usual, on a snapshot of its own: read nothing this way that
+    later reads must agree with. Else it is read in the request's transaction, as
+    `plain_rows` reads."""
+    if db.session.registry.has():
+        session = db.session()
+        if session.in_transaction() or session.new or session.dirty or session.deleted:
+            return plain_rows(statement, params).first()
+    engine = db.engine
+    with engine.connect() as connection:
+        alone = _ALONE.get(engine.dialect.name)
+        if alone:
+            connection = connection.execution_options(**alone)
         return connection.execute(statement, params or {}).first()

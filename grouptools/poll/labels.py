@@ -1,8 +1,17 @@
 """What poll pages say about a poll: who can see what, how to choose, the counts (its
 times are shown with core.i18n's `local_datetime` filter)."""
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 
+from grouptools.core.i18n import current_catalogue
 from grouptools.poll.ballots import BATCH
+
+
+def ngettext(singular, plural, num, **variables):
+    """Flask-Babel's `ngettext` on the request's catalogue found once
+    (core.i18n.current_catalogue): results word each option's count, and Flask-Babel
+    finds its catalogue again for every call."""
+    variables.setdefault("num", num)
+    return current_catalogue().ungettext(singular, plural, num) % variables
 
 
 def privacy_notice(poll):
@@ -10,12 +19,15 @@ def privacy_notice(poll):
     if poll.anonymous:
         return gettext("Votes are secret: nobody, organisers included, can see who chose "
                        "what; votes cannot be changed.")
-    return {
-        "always": gettext("Open vote: every member sees who chose what."),
-        "after_vote": gettext("Open vote: members see who chose what once they have voted."),
-        "after_close": gettext("Open vote: members see who chose what when the poll closes."),
-        "managers": gettext("Open vote: only the organisers see the results and who chose what."),
-    }[poll.results_visibility]
+    # Only the line shown is translated (each gettext finds its catalogue again).
+    mode = poll.results_visibility
+    if mode == "always":
+        return gettext("Open vote: every member sees who chose what.")
+    if mode == "after_vote":
+        return gettext("Open vote: members see who chose what once they have voted.")
+    if mode == "after_close":
+        return gettext("Open vote: members see who chose what when the poll closes.")
+    return gettext("Open vote: only the organisers see the results and who chose what.")
 
 
 def choice_hint(poll):

@@ -5,22 +5,25 @@ Nothing here reads every vote: a handful of indexed queries whatever their numbe
 (bench/poll_results.py). A secret ballot's counts are those of its counted batches
 (ballots.py), for every asker."""
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import bindparam, exists, func, literal, select, union_all
+from sqlalchemy import exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
-from grouptools.core.avatars import person_avatar
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
 from grouptools.core.models import Membership, Person
-from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.poll import ballots
-from grouptools.poll.models import Participation, Poll, PollOption, Vote
+from grouptools.poll.models import Participation, Poll, PollOption
 from grouptools.poll.optionrows import options_took_part_and_chose
+from grouptools.poll.voterrows import (
+    Voter,
+    options_and_first_voters,
+    read_first_voters,
+    voter_columns,
+)
 
 VOTERS_SHOWN = 50  # what /results names per option (the voters' list)
 VOTERS_PREVIEW = 5  # the page's row of avatars and the poll's JSON: the rest is counted
@@ -37,24 +40,6 @@ class ResultsHidden(NotAllowed):
     def __init__(self, when):
         super().__init__(self.MESSAGES[when])
         self.when = when
-
-
-class Voter(NamedTuple):
-    """A member as results name them: only what is shown, read without whole rows (a
-    tuple: results make hundreds of them)."""
-
-    id: int
-    public_id: str
-    display_name: str
-    group_id: int
-    person_public_id: str
-    person_name: str
-    photo_id: str | None
-
-    @property
-    def avatar(self):
-        """The person's avatar, as on every other page (core.avatars)."""
-        return person_avatar(self.person_public_id, self.person_name, self.photo_id)
 
 
 @dataclass
@@ -124,9 +109,17 @@ def poll_states(person, polls, with_results=True, voters_shown=VOTERS_PREVIEW):
     asks for all of them)."""
     memberships = [authorize(person, Action.VIEW_GROUP, poll) for poll in polls]
     _count_pools_if_closed(polls)
-    options, voted, mine = options_took_part_and_chose(polls, memberships)
-    states = []
     now = utcnow()
+    first_voters = None
+    if len(polls) == 1 and with_results and voters_shown > 0 and _may_name_voters(
+            person, polls[0], memberships[0], now):
+        # A page or a JSON answer that may name voters: its options, the asker's vote
+        # and the first voters in one statement.
+        options, voted, mine, first_voters = options_and_first_voters(
+            polls[0], memberships[0], voters_shown)
+    else:
+        options, voted, mine = options_took_part_and_chose(polls, memberships)
+    states = []
     for poll, membership in zip(polls, memberships):
         manager = can(person, Action.MANAGE_WIDGET, poll, membership)
         closed = poll.is_closed(now)
@@ -145,9 +138,20 @@ def poll_states(person, polls, with_results=True, voters_shown=VOTERS_PREVIEW):
         return states
     for state, results in zip(shown, _results_of([(s.poll, s.manager) for s in shown],
                                                  voters_shown,
-                                                 {s.poll.id: s.options for s in shown})):
+                                                 {s.poll.id: s.options for s in shown},
+                                                 first_voters)):
         state.results = results
     return states
+
+
+def _may_name_voters(person, poll, membership, now):
+    """Whether the results of an open ballot may be shown to this asker once they have
+    voted: then its first voters are read with its options (a page's asker who has not
+    voted on an "after_vote" poll has them read for nothing, and not shown)."""
+    if poll.anonymous:
+        return False
+    manager = can(person, Action.MANAGE_WIDGET, poll, membership)
+    return results_hidden_until(poll, manager, True, poll.is_closed(now)) is None
 
 
 def _count_pools_if_closed(polls):
@@ -176,10 +180,10 @@ def count_pool_if_closed(poll):
 
 def poll_results(person, poll):
     """The results, or 403 while they are hidden from the asker."""
-    state = poll_state(person, poll, with_results=False)
+    state = poll_state(person, poll, voters_shown=VOTERS_SHOWN)
     if state.results_visible_when is not None:
         raise ResultsHidden(state.results_visible_when)
-    return _results_of([(poll, state.manager)], VOTERS_SHOWN, {poll.id: state.options})[0]
+    return state.results
 
 
 def poll_results_for(poll, manager, with_voters=True):
@@ -190,12 +194,13 @@ def poll_results_for(poll, manager, with_voters=True):
     return _results_of([(poll, manager)], shown)[0]
 
 
-def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None):
+def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None,
+                first_voters=None):
     """Results of each (poll, whether the asker manages it), read together: the same
     statements for one poll as for every poll of a group; the first `voters_shown`
     voters of each option (0: none, the counts only). `options`: {poll id: [OptionRow]}
     already read; else each poll's `options` (ORM rows, with their pictures' bytes:
-    what the pictures draw)."""
+    what the pictures draw). `first_voters`: {option id: [Voter]} already read."""
     with_voters = voters_shown > 0
     polls = [poll for poll, _ in polls_and_managers]
     if options is None:
@@ -204,9 +209,11 @@ def _results_of(polls_and_managers, voters_shown=VOTERS_SHOWN, options=None):
     open_ballots = [poll for poll in polls if not poll.anonymous]
     secret = [poll for poll in polls if poll.anonymous]
     pending = ballots.pending_counts(secret) if secret else {}
-    voters = _first_voters([o for poll in open_ballots for o in options[poll.id]],
-                           voters_shown) \
-        if with_voters else {}
+    voters = first_voters
+    if voters is None:
+        voters = read_first_voters({o.id: poll.group_id for poll in open_ballots
+                                for o in options[poll.id]}, voters_shown) \
+            if with_voters else {}
     not_voted, not_voted_counts = _not_voted([poll for poll in managed if not poll.anonymous])
     not_voted_counts.update(_not_voted_counts([poll for poll in managed if poll.anonymous]))
     answers = []
@@ -242,46 +249,6 @@ def _results(poll, options, voters, counted, pending):
             voters_more=max(0, option.votes - len(shown)) if shown is not None else 0,
         ))
     return Results(poll, voter_count, rows, counted=counted, pending=pending)
-
-
-def voter_columns():
-    """A Voter's columns, in its fields' order (Membership and Person joined)."""
-    return (Membership.id, Membership.public_id, func.coalesce(Membership.nickname, Person.name),
-            Membership.group_id, Person.public_id.label("person_public_id"),
-            Person.name.label("person_name"), Person.avatar_image_public_id.label("photo_id"))
-
-
-_FIRST_VOTERS = {}
-
-
-def _first_voters_statement(count, limit):
-    """The statement of _first_voters for `count` options (bound as o0, o1 …), built
-    once per process for each count and limit: building it cost more than running it."""
-    key = (count, limit)
-    if key not in _FIRST_VOTERS:
-        shown = first_of_each([select(Vote.option_id, Vote.membership_id, Vote.id)
-                               .where(Vote.option_id == bindparam(f"o{i}")).order_by(Vote.id)
-                               for i in range(count)], limit)[0]
-        _FIRST_VOTERS[key] = (select(shown.c.option_id, *voter_columns())
-                              .join(Membership, Membership.id == shown.c.membership_id)
-                              .join(Person, Person.id == Membership.person_id)
-                              .order_by(shown.c.id))
-    return _FIRST_VOTERS[key]
-
-
-def _first_voters(options, limit):
-    """{option id: [Voter]}, the first `limit` of each option in voting order: one
-    statement per UNION_PARTS options, each part read by the (option_id, id) index
-    however many votes there are."""
-    voters = {}
-    ids = [option.id for option in options]
-    for start in range(0, len(ids), UNION_PARTS):
-        part = ids[start:start + UNION_PARTS]
-        for option_id, *voter in plain_rows(
-                _first_voters_statement(len(part), limit),
-                {f"o{i}": option_id for i, option_id in enumerate(part)}):
-            voters.setdefault(option_id, []).append(Voter._make(voter))
-    return voters
 
 
 def _not_voted_query(poll, *columns):

@@ -35,10 +35,12 @@ _PARTICIPATED = (select(Participation.id)
                  .where(Participation.poll_id == Poll.id,
                         Participation.membership_id == Membership.id)
                  .correlate(Poll, Membership).exists())
-_KEY = (select(Poll.id, Poll.version, Poll.closed_at, Poll.deadline, Poll.results_visibility,
-               Poll.created_by_id, Poll.voter_count, Poll.ballots_counted, Group.version,
-               Membership.role, Membership.status, _PARTICIPATED, Person.id,
-               Person.session_version)
+# The poll's version moves with every vote and every batch of secret ballots counted
+# (voting.py, ballots.py): its counters need no columns of their own here. By its public
+# id, which is random and never reused, the poll needs no row id either.
+_KEY = (select(Poll.version, Poll.closed_at, Poll.deadline, Poll.results_visibility,
+               Poll.created_by_id, Group.version, Membership.role, Membership.status,
+               _PARTICIPATED, Person.id, Person.session_version)
         .join(Group, Group.id == Poll.group_id)
         .outerjoin(Person, Person.public_id == bindparam("person_public_id"))
         .outerjoin(Membership, and_(Membership.group_id == Poll.group_id,
@@ -48,8 +50,8 @@ _KEY = (select(Poll.id, Poll.version, Poll.closed_at, Poll.deadline, Poll.result
 
 def _key(pid):
     """What the results picture shows, read in one statement — the poll's version (every
-    vote, every change to it), its group's (names, avatars, the group's name), whether it
-    is closed and its counters — when the asker may see it: an active member to whom the
+    vote, every batch counted, every change to it), its group's (names, avatars, the
+    group's name) and whether it is closed — when the asker may see it: an active member to whom the
     results are shown (results.results_hidden_until). None otherwise: the full reading
     then refuses as it always has (401, 404, 403 with when the results show)."""
     asker = asker_public_id()  # the asker is read in the same statement
@@ -58,8 +60,8 @@ def _key(pid):
     row = first_plain_row(_KEY, {"public_id": pid, "person_public_id": asker})
     if row is None or row.status != "active" or not asker_confirmed(*row[-2:]):
         return None
-    (poll_id, version, closed_at, deadline, visibility, creator_id, voters, counted,
-     group_version, role, _, took_part, person_id, _) = row
+    (version, closed_at, deadline, visibility, creator_id, group_version, role, _, took_part,
+     person_id, _) = row
     closed = closed_at is not None or (
         Poll.DEADLINE_CLOSES and deadline is not None and deadline <= utcnow())
     manager = role in Membership.MANAGER_ROLES or creator_id == person_id
@@ -67,7 +69,7 @@ def _key(pid):
              or (visibility in ("after_vote", "after_close") and closed))
     if not shown:
         return None
-    return ("results.png", pid, poll_id, version, group_version, closed, voters, counted)
+    return ("results.png", pid, version, group_version, closed)
 
 
 def _results_content(pid):

@@ -5,7 +5,7 @@ redirects (303).
 
 Creating and managing are in manage.py, the pictures beneath /p/<pid> in sharing.py."""
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
@@ -23,6 +23,7 @@ from grouptools.poll.blueprints import bp
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import (
     choice_hint,
+    ngettext,
     pending_label,
     privacy_notice,
     voters_label,

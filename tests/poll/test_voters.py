@@ -133,3 +133,19 @@ def test_a_secret_ballot_answers_its_counts_in_batches(make_poll):
 def test_the_live_counts_say_how_many_voted_for_each_option(crowded):
     live = crowded.member("成员0").get(f"/p/{crowded.pid}/live.json", headers=EN).get_json()
     assert [o["voters"] for o in live["options"]] == ["11 voters", "0 voters", "0 voters"]
+
+
+def test_each_option_names_its_own_first_voters_in_voting_order(make_poll):
+    """Votes for two options interleaved, one changed: each option's first voters are its
+    own, in the order they chose it, and an option nobody chose names nobody."""
+    world = make_poll(members=NAMES, multiple=True, max_choices=2, allow_change=True)
+    for n, name in enumerate(NAMES[:9]):
+        world.vote(world.member(name), n % 2)  # 成员0 → option 0, 成员1 → option 1, …
+    world.vote(world.member("成员2"), 1, 0)  # 成员2 now chose both: last of option 1
+    member = world.member("成员0")
+    shown = world.get(member).get_json()["results"]["options"]
+    first, second = ["成员0", "成员2", "成员4", "成员6", "成员8"], ["成员1", "成员3", "成员5", "成员7"]
+    assert [v["name"] for v in shown[0]["voters"]] == first[:results.VOTERS_PREVIEW]
+    assert [v["name"] for v in shown[1]["voters"]] == second + ["成员2"]
+    assert shown[1]["voters_more"] == 0 and shown[2]["voters"] == []
+    assert [o["votes"] for o in shown] == [5, 5, 0]
