@@ -4,11 +4,6 @@ columns, which costs about as much as a small indexed read on SQLite; a widget p
 runs a few such statements (docs/architecture.md#speed)."""
 from grouptools.extensions import db
 
-# A statement alone needs no transaction around it: on PostgreSQL it is sent without
-# one (psycopg's BEGIN and the COMMIT after it are two round trips more than the
-# statement's own). SQLite's reads begin theirs in core.database; none is written.
-_ALONE = {"postgresql": {"isolation_level": "AUTOCOMMIT"}}
-
 
 def plain_rows(statement, params=None):
     """The rows of `statement` (columns only), in this request's transaction. What the
@@ -27,7 +22,8 @@ def first_plain_row(statement, params=None):
     answer may need alone (a picture's key, core.share.send_keyed_picture). When the
     request has neither read nor changed anything yet, it is read on a connection of its
     own, returned at once: one statement is a snapshot by itself, so it is sent without
-    a transaction around it where the database allows (PostgreSQL), and no session is
+    a transaction around it where the database allows (PostgreSQL, core/postgresql.py,
+    as every reading request's statements are), and no session is
     set up for it (a session made only to learn that it is empty costs as much as the
     statement's own work in Python). Whatever the request reads next begins the
     session's transaction as usual, on a snapshot of its own: read nothing this way that
@@ -37,9 +33,5 @@ def first_plain_row(statement, params=None):
         session = db.session()
         if session.in_transaction() or session.new or session.dirty or session.deleted:
             return plain_rows(statement, params).first()
-    engine = db.engine
-    with engine.connect() as connection:
-        alone = _ALONE.get(engine.dialect.name)
-        if alone:
-            connection = connection.execution_options(**alone)
+    with db.engine.connect() as connection:  # a request that reads: no BEGIN on PostgreSQL
         return connection.execute(statement, params or {}).first()
