@@ -46,17 +46,22 @@ def _option_row(row):
 # whether the asker took part, in one statement built once. Only open ballots have
 # votes (voting.py): a secret one's participation joins none; a member has at most one
 # vote per option (the unique key), so no option comes twice.
-_OPTIONS_AND_MINE = (
-    select(*_OPTION_COLUMNS, Vote.id.is_not(None).label("chosen"),
-           exists().where(Participation.poll_id == bindparam("poll_id"),
-                          Participation.membership_id == bindparam("membership_id"))
-           .label("took_part"))
-    .select_from(PollOption)
-    .outerjoin(Image, Image.id == PollOption.image_id)
-    .outerjoin(Vote, and_(Vote.option_id == PollOption.id,
-                          Vote.membership_id == bindparam("membership_id")))
-    .where(PollOption.poll_id == bindparam("poll_id"))
-    .order_by(PollOption.position))
+def options_and_mine(*columns):
+    """select(columns…, chosen, took_part) over the options of the poll `poll_id`, with
+    their pictures (Image) and the votes of the member `membership_id`."""
+    return (
+        select(*columns, Vote.id.is_not(None).label("chosen"),
+               exists().where(Participation.poll_id == bindparam("poll_id"),
+                              Participation.membership_id == bindparam("membership_id"))
+               .label("took_part"))
+        .select_from(PollOption)
+        .outerjoin(Image, Image.id == PollOption.image_id)
+        .outerjoin(Vote, and_(Vote.option_id == PollOption.id,
+                              Vote.membership_id == bindparam("membership_id")))
+        .where(PollOption.poll_id == bindparam("poll_id")))
+
+
+_OPTIONS_AND_MINE = options_and_mine(*_OPTION_COLUMNS).order_by(PollOption.position)
 
 
 def _options_of(polls):

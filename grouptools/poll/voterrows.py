@@ -10,7 +10,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     cast,
-    exists,
     func,
     literal_column,
     null,
@@ -22,8 +21,8 @@ from grouptools.core.avatars import person_avatar
 from grouptools.core.database import UNION_PARTS, first_of_each
 from grouptools.core.models import Image, Membership, Person
 from grouptools.core.plainrows import plain_rows
-from grouptools.poll.models import Participation, PollOption, Vote
-from grouptools.poll.optionrows import OptionImage, OptionRow
+from grouptools.poll.models import PollOption, Vote
+from grouptools.poll.optionrows import OptionImage, OptionRow, options_and_mine
 
 # What a Voter shows of its person: the avatar's initial, colour and photo.
 _PERSON_COLUMNS = (Person.public_id.label("person_public_id"), Person.name.label("person_name"),
@@ -106,20 +105,11 @@ def _options_and_first_voters_statement():
     are."""
     o, v, nth = PollOption.__table__.alias("o"), Vote.__table__.alias("v"), \
         Vote.__table__.alias("nth")
-    options = (
-        select(literal_column("0").label("kind"), PollOption.position.label("sort"),
-               PollOption.id, PollOption.public_id, PollOption.text, Image.public_id,
-               cast(null(), Person.name.type), cast(null(), Person.name.type),
-               PollOption.votes, Image.thumb_width, Image.thumb_height,
-               Vote.id.is_not(None).label("chosen"),
-               exists().where(Participation.poll_id == bindparam("poll_id"),
-                              Participation.membership_id == bindparam("membership_id"))
-               .label("took_part"))
-        .select_from(PollOption)
-        .outerjoin(Image, Image.id == PollOption.image_id)
-        .outerjoin(Vote, and_(Vote.option_id == PollOption.id,
-                              Vote.membership_id == bindparam("membership_id")))
-        .where(PollOption.poll_id == bindparam("poll_id")))
+    options = options_and_mine(
+        literal_column("0").label("kind"), PollOption.position.label("sort"),
+        PollOption.id, PollOption.public_id, PollOption.text, Image.public_id,
+        cast(null(), Person.name.type), cast(null(), Person.name.type),
+        PollOption.votes, Image.thumb_width, Image.thumb_height)
     last_shown = (select(nth.c.id).where(nth.c.option_id == o.c.id).order_by(nth.c.id)
                   .limit(1).offset(bindparam("skip")).scalar_subquery())
     voters = (
