@@ -1,11 +1,13 @@
-"""The group's widgets' clock: two columns of the group's row that say whether anything
-its group page shows of its widgets may have changed — so the page's ETag is read off
-that one row, not worked out from every widget (docs/architecture.md#speed).
+"""The group's widgets' clock: two columns of a row per group (core.models.GroupClock)
+that say whether anything its group page shows of its widgets may have changed — so the
+page's ETag is read off that one row, not worked out from every widget
+(docs/architecture.md#speed). A group without the row yet (none of its widgets ever
+changed) reads as version 0 with nothing to come.
 
-- `Group.widgets_version` moves when any widget of the group is created, changed or
+- `GroupClock.widgets_version` moves when any widget of the group is created, changed or
   deleted: in the same commit as the widget's own version (core.conditional notes every
   such change; `bump_widget_clocks` runs there), every kind alike.
-- `Group.next_moment` is the soonest of its widgets' moments (`CLOCK_MOMENTS`: a
+- `GroupClock.next_moment` is the soonest of its widgets' moments (`CLOCK_MOMENTS`: a
   deadline, an event's start) still to come, or NULL when none is. What it promises:
   no moment of any widget lies between the time it was written and it, so until it
   passes, time changes nothing the group page shows (beside the local date, which the
@@ -20,10 +22,12 @@ import logging
 
 from flask import after_this_request
 from sqlalchemy import bindparam, case, func, select, union_all, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from grouptools.core.database import request_writes_on_read
-from grouptools.core.models import Group
+from grouptools.core.models import Group, GroupClock
 from grouptools.core.plainrows import plain_scalar
 from grouptools.core.timeutil import UTCDateTime, utcnow
 from grouptools.extensions import db
@@ -32,18 +36,42 @@ log = logging.getLogger(__name__)
 
 # session.info key: {group id or a new widget: [its moments written in this transaction]}
 _NOTED = "grouptools.widget_groups"
-_GROUP = Group.__table__
-_IDS = bindparam("group_ids", expanding=True)
+_CLOCK = GroupClock.__table__
 _SOONEST = bindparam("soonest", type_=UTCDateTime)
-_BUMP = (update(_GROUP).where(_GROUP.c.id.in_(_IDS))
-         .values(widgets_version=_GROUP.c.widgets_version + 1))
-_BUMP_SOONER = _BUMP.values(next_moment=case(
-    (_GROUP.c.next_moment <= _SOONEST, _GROUP.c.next_moment), else_=_SOONEST))
+_INSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+_BUMPS = {}
 # Stored only if no widget of the group changed since the reader read the version: a
 # change's own commit brought the moment forward, if it had to.
-_STORE = (update(_GROUP).where(_GROUP.c.id == bindparam("the_group"),
-                               _GROUP.c.widgets_version == bindparam("read_version"))
+_STORE = (update(_CLOCK).where(_CLOCK.c.group_id == bindparam("the_group"),
+                               _CLOCK.c.widgets_version == bindparam("read_version"))
           .values(next_moment=bindparam("worked_out", type_=UTCDateTime)))
+
+# The clock as two columns correlated with Group (core.loaders.load_group's `also`).
+CLOCK_COLUMNS = (
+    select(func.coalesce(GroupClock.widgets_version, 0))
+    .where(GroupClock.group_id == Group.id).scalar_subquery(),
+    select(GroupClock.next_moment).where(GroupClock.group_id == Group.id).scalar_subquery(),
+)
+
+
+def _bump(dialect, sooner):
+    """The statement that moves a group's clock (and, `sooner`, brings its moment forward
+    to `soonest`), making its row when the group has none (every widget of a group moves
+    it, so a group without a row has had none: its moments are the ones noted now; the
+    migration that made the table gave existing groups a row each). Built once per
+    dialect."""
+    key = (dialect, sooner)
+    if key not in _BUMPS:
+        insert = _INSERT[dialect](_CLOCK).values(
+            group_id=bindparam("group_id"), widgets_version=1,
+            next_moment=_SOONEST if sooner else None)
+        moved = {"widgets_version": _CLOCK.c.widgets_version + 1}
+        if sooner:
+            moved["next_moment"] = case((_CLOCK.c.next_moment <= _SOONEST,
+                                         _CLOCK.c.next_moment), else_=_SOONEST)
+        _BUMPS[key] = insert.on_conflict_do_update(index_elements=[_CLOCK.c.group_id],
+                                                   set_=moved)
+    return _BUMPS[key]
 
 
 def note_widget(session, widget, moments=()):
@@ -82,11 +110,12 @@ def bump_widget_clocks(session):
         else:
             soonest.setdefault(group_id, None)
     connection = session.connection()
-    plain = sorted(group_id for group_id, moment in soonest.items() if moment is None)
-    if plain:
-        connection.execute(_BUMP, {"group_ids": plain})
-    for group_id in sorted(set(soonest) - set(plain)):
-        connection.execute(_BUMP_SOONER, {"group_ids": [group_id], "soonest": soonest[group_id]})
+    dialect = connection.dialect.name
+    for group_id in sorted(soonest):  # one order of the clocks' rows for every writer
+        moment = soonest[group_id]
+        connection.execute(_bump(dialect, moment is not None),
+                           {"group_id": group_id, "soonest": moment}
+                           if moment is not None else {"group_id": group_id})
 
 
 def forget_noted(session):

@@ -6,7 +6,7 @@ then the same on every route of every widget (docs/api.md#errors)."""
 from typing import NamedTuple
 
 from flask import g
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize, remember_membership
@@ -14,7 +14,7 @@ from grouptools.core.conditional import answer_if_widget_unchanged
 from grouptools.core.errors import NotFound
 from grouptools.core.identity import (asker_confirmed, asker_public_id, current_person,
                                      require_person, settle_asker, unread_asker)
-from grouptools.core.models import Group, Membership, Person
+from grouptools.core.models import Group, GroupClock, Membership, Person
 from grouptools.extensions import db
 
 
@@ -238,16 +238,19 @@ def _peek_statement(with_asker):
     cookie's, or a person read already) and once without."""
     statement = _PEEKS.get(with_asker)
     if statement is None:
-        columns = [Group.id, Group.version, Group.widgets_version, Group.next_moment,
+        columns = [Group.id, Group.version,
+                   func.coalesce(GroupClock.widgets_version, 0), GroupClock.next_moment,
                    Group.timezone]
         if not with_asker:
-            statement = select(*columns)
+            statement = select(*columns).select_from(Group).outerjoin(
+                GroupClock, GroupClock.group_id == Group.id)
         else:
             statement = (
                 select(*columns, Person.id, Person.session_version, Person.name,
                        Membership.id, Membership.role, Membership.status,
                        Membership.nickname)
                 .select_from(Group)
+                .outerjoin(GroupClock, GroupClock.group_id == Group.id)
                 .outerjoin(Person, Person.public_id == bindparam("asker"))
                 .outerjoin(Membership, and_(Membership.group_id == Group.id,
                                             Membership.person_id == Person.id)))

@@ -107,14 +107,6 @@ class Group(PublicIdMixin, TimestampMixin, db.Model):
     # or ends one (core.groups.counting): pages read it instead of counting the roster.
     member_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
                                               server_default="0")
-    # The group's widgets' clock (core.groupclock): moved whenever any widget of the
-    # group is created, changed or deleted, and the next moment (a deadline, an event's
-    # start) whose passing changes what its widgets show — no earlier moment of theirs
-    # is still to come; NULL when none is. What the group page's ETag is made of,
-    # instead of reading every widget.
-    widgets_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
-                                                 server_default="1")
-    next_moment: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="group", cascade="all, delete-orphan", passive_deletes=True
@@ -123,6 +115,23 @@ class Group(PublicIdMixin, TimestampMixin, db.Model):
     __table_args__ = (
         CheckConstraint("join_policy IN ('open', 'approval')", name="join_policy"),
     )
+
+
+class GroupClock(db.Model):
+    """The group's widgets' clock (core.groupclock), in a row of its own: moved whenever
+    any widget of the group is created, changed or deleted, and the next moment (a
+    deadline, an event's start) whose passing changes what its widgets show — no earlier
+    moment of theirs is still to come; NULL when none is. What the group page's ETag is
+    made of, instead of reading every widget. Not on the group's row: writers that
+    change a widget move it last, as they commit, and a writer holding the group's row
+    first (a member joining, a notice's audience) must not wait for them in between."""
+    __tablename__ = "group_clock"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    widgets_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
+                                                 server_default="1")
+    next_moment: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Membership(PublicIdMixin, TimestampMixin, db.Model):

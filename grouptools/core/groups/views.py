@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.conditional import answer_if_unchanged
-from grouptools.core.groupclock import widgets_clock
+from grouptools.core.groupclock import CLOCK_COLUMNS, widgets_clock
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
@@ -22,7 +22,7 @@ from grouptools.core.groups.schemas import (
 )
 from grouptools.core.identity import current_person, require_person, sign_in
 from grouptools.core.links import absolute_url, group_url
-from grouptools.core.loaders import load_group, peek_group
+from grouptools.core.loaders import ClockedGroup, load_group, peek_group
 from grouptools.core.people import service as people
 from grouptools.core.people.schemas import PersonCreateSchema
 from grouptools.core.avatars import avatar_of, avatar_png
@@ -136,9 +136,10 @@ def show_group(gid):
     seen = peek_group(gid) if request.if_none_match else None
     if seen is not None:
         _answer_if_group_unchanged(*seen, now)
-    group, person, mine, _ = load_group(gid)
+    group, person, mine, clock = load_group(gid, also=CLOCK_COLUMNS)
     if seen is None:
-        _answer_if_group_unchanged(group, person, mine, now)
+        clocked = ClockedGroup(group.id, group.version, *clock, group.timezone)
+        _answer_if_group_unchanged(clocked, person, mine, now)
     if mine is None or not mine.is_active:
         return render_template("groups/public.html", group=group, mine=mine, person=person,
                                values={}, errors={}, preview=link_preview_of(group))
@@ -156,7 +157,7 @@ def show_group(gid):
 def _answer_if_group_unchanged(group, person, mine, now):
     """The group page's ETag (304 when the asker holds it): the group's settings and
     roster (`version`), its local date, and for its active members, who see every
-    widget's line, its widgets' clock."""
+    widget's line, its widgets' clock. `group`: a core.loaders.ClockedGroup."""
     clock = None
     if mine is not None and mine.is_active:
         clock = widgets_clock(group.id, group.widgets_version, group.next_moment,

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from grouptools.core.groups import views
-from grouptools.core.models import Group
+from grouptools.core.models import Group, GroupClock
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 
@@ -102,7 +102,8 @@ def test_a_passing_deadline_changes_the_group_page_without_a_write(app, group, m
     assert changed(reader, gid, etag)
     etag = held(reader, gid)
     with app.app_context():  # the next moment to come was stored for the next reader
-        stored = db.session.scalar(select(Group.next_moment).where(Group.public_id == gid))
+        stored = db.session.scalar(select(GroupClock.next_moment).join(
+            Group, Group.id == GroupClock.group_id).where(Group.public_id == gid))
         assert stored == deadlines[1]
     # And the second.
     monkeypatch.setattr(views, "utcnow", lambda: now + timedelta(hours=4))
