@@ -41,7 +41,7 @@ _PEOPLE = "grouptools.renamed_people"
 _MOVED = "grouptools.moved_by_hand"
 # What in a membership or a group shows on the group's pages.
 _MEMBERSHIP_SHOWN = ("role", "status", "nickname", "person_id", "group_id")
-_UNSHOWN = {"version", "updated_at", "widgets_version", "next_moment"}
+_UNSHOWN = {"version", "updated_at"}
 
 
 class Unchanged(Exception):

@@ -78,12 +78,17 @@ def insert_unless_present(model, **values):
     inserting the same row at once never fail (the second waits for the first on
     PostgreSQL, then does nothing), where check-then-insert would answer one a 500."""
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(dialect)
     # RETURNING says whether a row went in: PostgreSQL's driver gives no row count for
     # an INSERT that SQLAlchemy already made return its new key.
     key = list(model.__table__.primary_key.columns)
     statement = insert(model).values(**values).on_conflict_do_nothing().returning(*key)
     return db.session.execute(statement).first() is not None
+
+
+def dialect_insert(dialect):
+    """The INSERT construct with ON CONFLICT of this dialect ("postgresql" or "sqlite")."""
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
 def request_writes_on_read():

@@ -22,11 +22,9 @@ import logging
 
 from flask import after_this_request
 from sqlalchemy import bindparam, case, func, select, union_all, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 
-from grouptools.core.database import request_writes_on_read
+from grouptools.core.database import dialect_insert, request_writes_on_read
 from grouptools.core.models import Group, GroupClock
 from grouptools.core.plainrows import plain_scalar
 from grouptools.core.timeutil import UTCDateTime, utcnow
@@ -38,7 +36,6 @@ log = logging.getLogger(__name__)
 _NOTED = "grouptools.widget_groups"
 _CLOCK = GroupClock.__table__
 _SOONEST = bindparam("soonest", type_=UTCDateTime)
-_INSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 _BUMPS = {}
 # Stored only if no widget of the group changed since the reader read the version: a
 # change's own commit brought the moment forward, if it had to.
@@ -62,7 +59,7 @@ def _bump(dialect, sooner):
     dialect."""
     key = (dialect, sooner)
     if key not in _BUMPS:
-        insert = _INSERT[dialect](_CLOCK).values(
+        insert = dialect_insert(dialect)(_CLOCK).values(
             group_id=bindparam("group_id"), widgets_version=1,
             next_moment=_SOONEST if sooner else None)
         moved = {"widgets_version": _CLOCK.c.widgets_version + 1}
