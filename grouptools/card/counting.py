@@ -73,15 +73,18 @@ event.listen(Session, "after_flush_postexec", _forget_loaded_counts)
 
 def gone_cards(folder_id_column, group_id_column):
     """(cards, complete cards) of the folder's members who are not active, as two scalar
-    subqueries: read off the members' (group, status) index, a few rows. Each counts in
-    a subquery of its own, so it follows the folder row of the statement around it (a
+    subqueries: read off the members' (group, status) index, a few rows, each probing its
+    card by (folder, member). Driven from the members, not the cards: a join lets SQLite
+    walk every complete card of the folder instead (22 ms at 100,000 cards). Each counts
+    in a subquery of its own, so it follows the folder row of the statement around it (a
     FROM subquery would not, and would count every folder's)."""
     def counted(*also):
-        return (select(func.count()).select_from(Card)
-                .join(Membership, Membership.id == Card.owner_membership_id)
-                .where(Card.folder_id == folder_id_column,
-                       Membership.group_id == group_id_column,
-                       Membership.status.in_(NOT_ACTIVE), *also)
+        return (select(func.count()).select_from(Membership)
+                .where(Membership.group_id == group_id_column,
+                       Membership.status.in_(NOT_ACTIVE),
+                       select(Card.id).where(Card.owner_membership_id == Membership.id,
+                                             Card.folder_id == folder_id_column, *also)
+                       .exists())
                 .scalar_subquery())
 
     return counted(), counted(Card.complete.is_(True))
