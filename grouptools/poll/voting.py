@@ -22,7 +22,7 @@ from grouptools.core.models import Membership
 from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
-from grouptools.poll import ballots
+from grouptools.poll import ballots, lockedvote
 from grouptools.poll.models import Participation, Poll, PollOption, Vote
 from grouptools.poll.service import my_option_ids
 
@@ -204,7 +204,8 @@ def _apply_vote(poll, membership, chosen, commit=None, ballot=None):
     # The poll's row first, as a removal does (departures.py), then whether the member
     # still is one: a vote racing the member's removal lands before it or not at all.
     # (SQLite: the write transaction holds the whole database already.)
-    if db.session.get_bind().dialect.name != "sqlite":
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    if postgresql:
         _run(_LOCK_POLL, mine)
     rows = plain_rows(_MINE_NOW, mine).all()
     if not rows or rows[0].status != "active":
@@ -221,8 +222,10 @@ def _apply_vote(poll, membership, chosen, commit=None, ballot=None):
             return outcome
         if not poll.allow_change:
             raise ChangeNotAllowed()
-        voter_count = _claim_open_poll(poll, now, 0, seen)
         removed, added = current - chosen, chosen - current
+        if postgresql:
+            return _change_in_one(poll, membership, added, removed, now, seen, commit)
+        voter_count = _claim_open_poll(poll, now, 0, seen)
         if removed:
             _run(_UNCHOOSE, {**mine, "removed": sorted(removed)})
         if added:
@@ -246,6 +249,21 @@ def _apply_vote(poll, membership, chosen, commit=None, ballot=None):
     record_activity_now(membership.id, now)
     commit(Counters(voter_count, options))
     return "created"
+
+
+def _change_in_one(poll, membership, added, removed, now, seen, commit):
+    """The change's branch of _apply_vote on PostgreSQL: the claim, the choices, the
+    counters and the activity in one statement (lockedvote.py), refused as the claim
+    refuses (_claim_open_poll)."""
+    changed = lockedvote.change_in_one(db.session.connection(), poll.id, membership.id,
+                                       added, removed, now)
+    if changed is None:
+        raise WidgetClosed(poll)
+    if seen is not None and changed.updated_at != seen:
+        raise _SettingsMoved()
+    version_moved(poll)
+    commit(Counters(changed.voter_count, changed.options))
+    return "changed"
 
 
 def _just_cast(stored, now):

@@ -156,6 +156,34 @@ def test_a_change_moves_the_counters_and_withdrawing_takes_them_back(world):
     assert voting.withdraw_vote(persons["甲"], poll) is False  # nothing left to withdraw
 
 
+def test_a_change_racing_a_close_is_refused_and_changes_nothing(world, monkeypatch):
+    poll = new_poll(world, allow_change=True)
+    persons = world[1]
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
+    # Another request closes the poll after this one found it open.
+    monkeypatch.setattr(Poll, "is_closed", lambda self, now=None: False)
+    db.session.execute(update(Poll).where(Poll.id == poll.id).values(closed_at=utcnow()))
+    db.session.commit()
+    with pytest.raises(WidgetClosed):
+        voting.cast_vote(persons["甲"], poll, ids(poll, 1))
+    assert counts(poll) == [1, 0, 0]
+    assert db.session.scalars(select(Vote.option_id)).all() == [poll.options[0].id]
+
+
+def test_a_change_checked_before_the_options_changed_is_checked_again(world):
+    poll = new_poll(world, allow_change=True)
+    persons = world[1]
+    voting.cast_vote(persons["甲"], poll, ids(poll, 0))
+    ballot = voting.check_ballot(poll, ids(poll, 1))
+    # The settings move between the check (before the write) and the write.
+    db.session.execute(update(Poll).where(Poll.id == poll.id)
+                       .values(updated_at=utcnow() + timedelta(seconds=1)))
+    db.session.commit()
+    assert voting.cast_vote(persons["甲"], poll, ids(poll, 1), ballot=ballot) == "changed"
+    assert counts(poll) == [0, 1, 0]
+    assert db.session.get(Poll, poll.id).voter_count == 1
+
+
 @pytest.mark.parametrize("chosen, message", [
     ([], "Choose from 2 to 3 options."),
     ([0], "Choose from 2 to 3 options."),
