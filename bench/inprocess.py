@@ -12,6 +12,7 @@ Run:  .venv/bin/python bench/inprocess.py                      every scenario
       .venv/bin/python bench/inprocess.py poll relay           names containing a word
       .venv/bin/python bench/inprocess.py --profile "poll page"  cProfile of that one
       CALLERS="_emit_lazyload" … --profile …                    and who called that
+      PROFILE_OUT=/tmp/p.prof … --profile …                     and keep the profile
       GROUPTOOLS_BENCH_DATABASE_URL=postgresql+psycopg://… (PostgreSQL, emptied first)
 
 It seeds the same group as bench/load.py (300 members, every widget with data), in
@@ -265,6 +266,8 @@ def main():
         profile.enable()
         cpu_ms(call, args.requests)
         profile.disable()
+        if os.environ.get("PROFILE_OUT"):  # for pstats or snakeviz
+            profile.dump_stats(os.environ["PROFILE_OUT"])
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
         print(out.getvalue())

@@ -20,15 +20,35 @@ cleared); with the templates' auto-reload (debug) nothing is folded at all, so a
 catalogue shows as soon as Flask-Babel loads it."""
 from flask import has_app_context
 from flask.templating import Environment
-from jinja2 import nodes
+from jinja2 import Template, nodes
 from jinja2.visitor import NodeTransformer
 
 GETTEXT_NAMES = frozenset({"_", "gettext"})
 
 
+class PageTemplate(Template):
+    """Jinja's template, whose `{% import %}` of another one costs no walk over every
+    global name.
+
+    Importing, Jinja asks which globals the importing page has that the imported one
+    lacks, to share them: a set difference against a ChainMap, each name looked up in
+    Python (about 20 µs a page imported, several a page here). Where the imported
+    template has no globals of its own, both hold the environment's alone: the same
+    question, answered on the environment's dict in C."""
+
+    def _get_default_module(self, ctx=None):
+        maps = getattr(self.globals, "maps", ())  # Jinja's ChainMap(own, environment's)
+        if (ctx is not None and len(maps) == 2 and not maps[0]
+                and maps[1] is self.environment.globals
+                and not ctx.globals_keys - self.environment.globals.keys()):
+            ctx = None  # nothing to share: Jinja's module of the template, kept
+        return super()._get_default_module(ctx)
+
+
 class PageEnvironment(Environment):
     """Flask's Jinja environment, which compiles pages once per reader's language."""
 
+    template_class = PageTemplate
     #: The catalogue an overlay folds into its templates; None on the app's own.
     page_translations = None
 
