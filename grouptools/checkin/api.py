@@ -20,6 +20,7 @@ from grouptools.checkin.schemas import (
     StatsSchema,
 )
 from grouptools.core.access import Action
+from grouptools.core.database import before_the_write
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
@@ -36,8 +37,11 @@ add_widget_api(blp, CHECKIN, "habits/<pid:hid>", schema=HabitSchema, state=servi
 @blp.response(201, CheckinSchema, description="Checked in")
 @blp.alt_response(200, schema=CheckinSchema, description="That day was checked in already")
 def check_in(data, hid):
-    """Check in for today, or make up a past day (`date`)."""
-    habit, person, _ = load_widget(Habit, hid, Action.ACT)
+    """Check in for today, or make up a past day (`date`). The habit and the asker are
+    read before the write begins, so SQLite's writer's turn is held only for the write
+    (and a second tap, which writes nothing, never takes it)."""
+    with before_the_write():
+        habit, person, _ = load_widget(Habit, hid, Action.ACT)
     done = checkins.check_in(person, habit, **data)
     return done, 201 if done.created else 200
 

@@ -20,7 +20,8 @@ from grouptools.checkin.service import makeups_in_month
 from grouptools.checkin.streaks import on_weekday, refresh_member
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import WidgetClosed
-from grouptools.core.database import commit_or_conflict, insert_unless_present, unit_of_work
+from grouptools.core.database import (before_the_write, commit_or_conflict, insert_unless_present,
+                                      unit_of_work)
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.groups.service import record_activity
 from grouptools.core.models import Image, new_public_id
@@ -164,8 +165,10 @@ def check_in(person, habit, *, text="", image_ids=None, date=None, now=None):
     if day > today:
         raise Invalid({"date": [str(_l("That day has not come yet."))]})
     # A second tap (the common case in a busy chat) is answered from one read, without
-    # locking or writing anything; a first goes on under the member's lock and looks again.
-    existing = _checkin_of(habit, membership.id, day)
+    # locking or writing anything (nor, on SQLite, taking the writer's turn); a first goes
+    # on under the member's lock and looks again.
+    with before_the_write():
+        existing = _checkin_of(habit, membership.id, day)
     if existing is not None:
         return CheckedIn(existing, created=False)
     with unit_of_work():

@@ -21,6 +21,7 @@ from grouptools.checkin.pagerows import feed_rows, leaderboard_rows
 from grouptools.checkin.schemas import HabitCreateSchema
 from grouptools.checkin.streaks import is_scheduled
 from grouptools.core.access import Action, authorize
+from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import error_status, errors_by_input, load, shown_on_form
 from grouptools.core.groups.service import find_group
@@ -173,7 +174,8 @@ def todays_checkins(hid):
 def check_in(hid):
     """Today's check-in or a make-up (a past `date`), with the proof the habit asks for;
     photos come as files (no JavaScript) or as ids uploaded first (static/js/photos.js)."""
-    loaded = load_widget(Habit, hid, Action.ACT)
+    with before_the_write():  # the writer's turn held for the write alone
+        loaded = load_widget(Habit, hid, Action.ACT)
     typed = typed_checkin(loaded.widget)
     try:
         data, errors = read_checkin_form(loaded.person, loaded.widget, typed)

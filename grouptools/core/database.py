@@ -112,7 +112,12 @@ def before_the_write():
     session. The route's first statement then begins the write transaction, so on SQLite
     the writer's turn is not held while the request's body is parsed and checked
     (bench/RESULTS.md, "Writers handed the lock"). Nothing to do on PostgreSQL, where a
-    transaction that has only read locks nothing."""
+    transaction that has only read locks nothing. Inside a transaction that holds
+    SQLite's write lock already (a service's read, its caller writing before it), what is
+    read belongs to that write: nothing is ended then."""
+    if _writing_here():
+        yield
+        return
     g.before_the_write = True
     try:
         yield
@@ -178,6 +183,10 @@ class WriterTurn:
         self._holder = me
         return True
 
+    def held_here(self):
+        """Whether this thread has the turn (its write transaction has begun)."""
+        return self._holder == threading.get_ident()
+
     def give(self):
         self._holder = None
         if self.path is not None:
@@ -217,6 +226,13 @@ class WriterTurn:
 
 # Each SQLite engine's WriterTurn, for what writes outside a transaction (truncate_wal).
 _turns = weakref.WeakKeyDictionary()
+
+
+def _writing_here():
+    """Whether this thread's session has begun writing to its SQLite database (holds the
+    writer's turn), asked without opening a connection (which would begin a write)."""
+    turn = _turns.get(db.session().get_bind())
+    return turn is not None and turn.held_here()
 
 
 def _locked():

@@ -1,5 +1,6 @@
 """/api/v1 routes about notices: parse, ask the service, answer."""
 from grouptools.core.access import Action
+from grouptools.core.database import before_the_write
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
@@ -21,7 +22,10 @@ add_widget_api(blp, NOTICE, "notices/<pid:nid>", state=service.notice_state,
 @blp.alt_response(200, schema=schemas.ConfirmationSchema,
                   description="Confirmed before: the same time")
 def confirm_notice(nid):
-    notice, person, _ = load_widget(Notice, nid, Action.ACT)
+    """The asker's confirmation of the current revision. The notice and the asker are
+    read before the write begins, so SQLite's writer's turn is held only for the write."""
+    with before_the_write():
+        notice, person, _ = load_widget(Notice, nid, Action.ACT)
     confirmation = receipts.confirm(person, notice)
     return confirmation, 201 if confirmation.first else 200
 

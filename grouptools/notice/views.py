@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from grouptools.core.access import Action
+from grouptools.core.database import before_the_write
 from grouptools.core.fields import PAGE_MAX
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
@@ -49,7 +50,8 @@ def show_notice(nid):
 @bp.post("/n/<pid:nid>/confirm")
 @rate_limited("confirm")
 def confirm(nid):
-    notice, person, _ = load_widget(Notice, nid, Action.ACT)
+    with before_the_write():  # the writer's turn held for the write alone
+        notice, person, _ = load_widget(Notice, nid, Action.ACT)
     confirmation = receipts.confirm(person, notice)
     flash(gettext("Thank you: your confirmation was recorded.") if confirmation.first
           else gettext("You had confirmed already."), "success")
