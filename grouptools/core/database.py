@@ -129,7 +129,11 @@ def before_the_write():
         for instance in loaded:
             if instance in session:  # not expunged already by a cascade from another
                 session.expunge(instance)
+        # What the reads noted for the write to come (a widget whose version its commit
+        # moves: core.access.authorize) outlives the end of a transaction that only read.
+        noted = dict(session.info)
         session.rollback()
+        session.info.update(noted)
         for instance in loaded:
             session.add(instance)
 
