@@ -363,3 +363,57 @@ def test_an_unchanged_widget_is_answered_without_rendering(world):
         # membership: nothing the answer itself would have read.
         assert len(queries(unchanged)) <= 5, "\n".join(queries(unchanged))
         assert len(queries(unchanged)) < len(queries(rendered)), path
+
+
+def _phone_member(world, name):
+    """A phone that joined through the group's page and was let in: its cookie, not a
+    token, asks (as people in a chat app's browser do). Its member id too."""
+    from tests.core.groups.test_views import submit
+
+    phone = world.app.test_client()
+    assert submit(phone, f"/g/{world.gid}", f"/g/{world.gid}/join",
+                  {"your_name": name, "answer": "朋友"}).status_code == 303
+    members = world.manager.get(f"/api/v1/groups/{world.gid}/members").get_json()
+    mid = next(m["member_id"] for m in members if m["name"] == name)
+    assert world.manager.patch(f"/api/v1/groups/{world.gid}/members/{mid}",
+                               json={"status": "active"}).status_code == 200
+    phone.get(f"/g/{world.gid}")  # what the join flashed, shown once
+    return phone, mid
+
+
+def test_a_phone_holding_an_answer_gets_304_from_one_read_and_nobody_else_does(world):
+    phone, mid = _phone_member(world, "手机用户")
+    other, _ = _phone_member(world, "另一部手机")
+    reads = _reads(world, world.sample())
+    held = {path: _etag(phone, path) for path in reads}
+    for path, etag in held.items():
+        with statements_run(world.app) as ran:
+            unchanged = phone.get(path, headers={"If-None-Match": etag})
+        assert unchanged.status_code == 304 and unchanged.headers["ETag"] == etag, path
+        # One light read of the widget, its group, the asker and their membership.
+        assert len([text for text in ran if text.startswith("SELECT")]) == 1, ran
+    for path, etag in held.items():
+        # Another member presenting it is answered their own page.
+        assert other.get(path, headers={"If-None-Match": etag}).status_code == 200, path
+    assert world.manager.delete(
+        f"/api/v1/groups/{world.gid}/members/{mid}").status_code == 204
+    page, api = reads
+    # Removed, what they held lets them in no more: the public card, and 404 from the API.
+    card = phone.get(page, headers={"If-None-Match": held[page]})
+    assert card.status_code == 200 and card.headers.get("ETag") != held[page]
+    assert phone.get(api, headers={"If-None-Match": held[api]}).status_code == 404
+
+
+def test_a_token_holding_an_answer_gets_304_from_one_read_until_it_is_replaced(world):
+    member = world.people["member"]
+    _, api = _reads(world, world.sample())
+    etag = _etag(member, api)
+    with statements_run(world.app) as ran:
+        assert member.get(api, headers={"If-None-Match": etag}).status_code == 304
+    assert len([text for text in ran if text.startswith("SELECT")]) == 1, ran
+    old = member.token
+    member.token = member.post("/api/v1/me/token").get_json()["token"]
+    member.token, replaced = old, member.token
+    assert member.get(api, headers={"If-None-Match": etag}).status_code == 401
+    member.token = replaced
+    assert member.get(api, headers={"If-None-Match": etag}).status_code == 304

@@ -2,7 +2,7 @@
 
 The folder's own routes (create, read, change, close, reopen, delete) are the kit's
 (core.widgetapi); the rest are the group's cards and one card (docs/api.md)."""
-from flask import Response
+from flask import Response, request
 
 from grouptools.card import export, folder, schemas, service
 from grouptools.card.blueprints import blp, cards_api
@@ -10,12 +10,13 @@ from grouptools.card.kind import CARD
 from grouptools.card.listing import folder_state
 from grouptools.card.loading import folder_of_group
 from grouptools.card.vcards import vcard
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from grouptools.card.models import CardFolder
 from grouptools.core.access import membership_of
-from grouptools.core.conditional import answer_if_unchanged
+from grouptools.core.conditional import answer_if_held, answer_if_unchanged
 from grouptools.core.groups.service import find_group
+from grouptools.core.loaders import peek_with_asker
 from grouptools.core.models import Group
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.ratelimits import rate_limited
@@ -46,8 +47,14 @@ def group_unless_unchanged(gid):
 def folder_unless_unchanged(gid):
     """(asker, group) for a GET about the group's cards that needs its folder, read in
     one statement with the asker and their membership (card.loading) — or 304 as
-    `group_unless_unchanged` answers it (the same ETag). A group without a folder goes
-    the long way, which answers its 404 (no such group, or NoFolder's message)."""
+    `group_unless_unchanged` answers it (the same ETag), from plain columns before that
+    when the asker may hold it. A group without a folder goes the long way, which
+    answers its 404 (no such group, or NoFolder's message)."""
+    if request.if_none_match:
+        seen = peek_with_asker("cards", _peek_statement, {"gid": gid})
+        if seen is not None:
+            values, person, membership = seen
+            answer_if_held("cards", *values, person=person, membership=membership)
     found = folder_of_group(gid)
     if found is None:
         return group_unless_unchanged(gid)
@@ -55,6 +62,13 @@ def folder_unless_unchanged(gid):
     answer_if_unchanged("cards", group.id, group.version, found.folder.version,
                         person=found.person, membership=found.membership)
     return found.person, group
+
+
+def _peek_statement():
+    """What the group's card answers' ETag is made of, for peek_with_asker."""
+    return (select(Group.id, Group.version, CardFolder.version).select_from(Group)
+            .join(CardFolder, CardFolder.group_id == Group.id)
+            .where(Group.public_id == bindparam("gid"))), Group.id
 
 
 @cards_api.route("/groups/<pid:gid>/card-settings", methods=["GET"])

@@ -14,7 +14,7 @@ from grouptools.card.kind import CARD
 from grouptools.card import settings as rules
 from grouptools.card.listing import folder_page
 from grouptools.card.loading import folder_of_group
-from grouptools.card.models import FIELD_TYPES
+from grouptools.card.models import FIELD_TYPES, CardFolder
 from grouptools.card.picture import draw_card
 from grouptools.card.picturekeys import card_picture_key
 from grouptools.card.schemas import MyCardInSchema, CardSettingsInSchema
@@ -29,7 +29,7 @@ from grouptools.core.links import absolute_url
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.avatars import avatar_of
 from grouptools.core.conditional import answer_if_unchanged, answer_if_widget_unchanged
-from grouptools.core.loaders import Loaded
+from grouptools.core.loaders import Loaded, answer_if_peeked_unchanged
 from grouptools.core.share import etag_for, send_keyed_picture, send_picture
 from grouptools.core.shareroutes import Shared, add_share_routes, link_preview
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
@@ -69,6 +69,7 @@ def show_folder(fid):
 
 @pages.get("/g/<pid:gid>/cards")
 def group_folder(gid):
+    answer_if_peeked_unchanged(CardFolder, gid, of_group=True)
     found = folder_of_group(gid, public=True)
     if found is None:  # no such group (404), or no folder yet (its own message)
         fid = service.folder_id_of_group(gid) or service.require_folder(find_group(gid)).public_id

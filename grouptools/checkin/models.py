@@ -9,6 +9,7 @@ a day" in the database, whatever the clocks or the daylight-saving changes do.
 latest check-in, the longest) updated in the transaction of every check-in, so the
 leaderboard and the roll call read one row per member, never a year of check-ins."""
 from datetime import date, datetime, time
+from types import SimpleNamespace
 
 from sqlalchemy import (
     Boolean,
@@ -82,13 +83,17 @@ class Habit(WidgetMixin, db.Model):
     def milestones(self, values):
         self.milestone_list = ",".join(str(days) for days in sorted(set(values)))
 
-    def clock(self, now):
+    CLOCK_READS = ("window_start", "window_end")
+
+    @classmethod
+    def clock_of(cls, habit, timezone, now):
         """Beside the deadline and the local date: whether today's check-in window is
         open, which the page's button follows (core.conditional's ETags)."""
-        if self.window_start is None:
-            return super().clock(now)
-        moment = local_time(self.group, now).time().replace(tzinfo=None)
-        return (*super().clock(now), self.window_start <= moment < self.window_end)
+        clock = super().clock_of(habit, timezone, now)
+        if habit.window_start is None:
+            return clock
+        moment = local_time(SimpleNamespace(timezone=timezone), now).time().replace(tzinfo=None)
+        return (*clock, habit.window_start <= moment < habit.window_end)
 
     @property
     def needs_text(self):

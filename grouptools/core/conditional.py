@@ -19,6 +19,7 @@ that must never be kept (the event's rotating sign-in code) is wrapped in `@unca
 See docs/architecture.md#speed."""
 import functools
 import hashlib
+import hmac
 import os
 
 from flask import current_app, g, has_request_context, request, session
@@ -176,6 +177,32 @@ def answer_if_unchanged(*parts, person=None, membership=None, again=None):
         raise Unchanged()
 
 
+def answer_if_held(*parts, person=None, membership=None):
+    """Raise Unchanged (304) when the asker holds the ETag `answer_if_unchanged` would
+    work out from these parts — read plainly before anything is loaded
+    (core.loaders.peek_widget) — and keep nothing otherwise: the answer's ETag is then
+    worked out from what the route loads. Holding an ETag is as good as being let in:
+    only an answer given to this asker carries it (`_finish`), it changes with anything
+    that would let them in or not, and nobody can work one out without the app's secret
+    key (`_build_digest`)."""
+    if request.method not in ("GET", "HEAD") or g.get("uncached") or "etag" in g \
+            or not request.if_none_match or ("_flashes" in session and _is_page()):
+        return
+    etag = _etag_of(parts, person, membership)
+    if request.if_none_match.contains_weak(etag):
+        g.etag = etag
+        raise Unchanged()
+
+
+def widget_parts(model, widget_id, version, group_id, group_version, moments, zone,
+                 now=None):
+    """What a widget's ETag is made of beside the asker: its table, id and `version`,
+    its group's id and `version`, and its clock at `now` (`WidgetMixin.clock_of`, from
+    `moments`: the widget, or its clock's columns read plainly; `zone`: its group's)."""
+    return (model.__tablename__, widget_id, version, group_id, group_version,
+            model.clock_of(moments, zone, now or utcnow()))
+
+
 def _etag_of(parts, person, membership):
     digest = _build_digest().copy()
     secret = None
@@ -211,8 +238,8 @@ def answer_if_widget_unchanged(loaded, now=None):
 
     def parts():
         group = widget.group
-        return (type(widget).__tablename__, widget.id, widget.version, group.id, group.version,
-                widget.clock(now))
+        return widget_parts(type(widget), widget.id, widget.version, group.id, group.version,
+                            widget, group.timezone, now)
 
     answer_if_unchanged(*parts(), person=loaded.person, membership=loaded.membership,
                         again=parts)
@@ -228,15 +255,19 @@ def uncached(view):
 
 
 _build = None
-_build_hash = None
 
 
 def _build_digest():
-    """sha256 fed with the app's build: every ETag starts from a copy of it."""
-    global _build_hash
-    if _build_hash is None:
-        _build_hash = hashlib.sha256(app_build().encode())
-    return _build_hash
+    """An HMAC under the app's secret key fed with the app's build: every ETag starts
+    from a copy of it, so a new release changes every ETag, and nobody without the key
+    can work out an ETag to present (answer_if_held lets its holder in)."""
+    seeded = current_app.extensions.get("grouptools.etag_seed")
+    if seeded is None:
+        key = current_app.secret_key
+        seeded = hmac.new(key.encode() if isinstance(key, str) else key,
+                          app_build().encode(), hashlib.sha256)
+        current_app.extensions["grouptools.etag_seed"] = seeded
+    return seeded
 
 
 def app_build():

@@ -45,8 +45,10 @@ _STORE = (update(_CLOCK).where(_CLOCK.c.group_id == bindparam("the_group"),
 
 # The clock as two columns correlated with Group (core.loaders.load_group's `also`).
 CLOCK_COLUMNS = (
-    select(func.coalesce(GroupClock.widgets_version, 0))
-    .where(GroupClock.group_id == Group.id).scalar_subquery(),
+    # 0 for a group without the row (no widget yet), as core.loaders.peek_group reads it:
+    # the coalesce is outside, where a subquery that found no row gives NULL.
+    func.coalesce(select(GroupClock.widgets_version)
+                  .where(GroupClock.group_id == Group.id).scalar_subquery(), 0),
     select(GroupClock.next_moment).where(GroupClock.group_id == Group.id).scalar_subquery(),
 )
 

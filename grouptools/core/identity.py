@@ -82,7 +82,7 @@ def load_identity():
     g.auth = None
     # `g` may outlive a request (a test or a command holding the app context): nothing
     # unread is carried from one request to the next.
-    g.cookie_unread = g.person_needed = False
+    g.cookie_unread = g.asker_confirmed = g.person_needed = False
     g.token_unread = None
     header = request.headers.get("Authorization")
     if header is not None:
@@ -177,9 +177,24 @@ def asker_confirmed(person_id, session_version):
         if person_id is None or session.get("sv") != session_version:
             return False
         keep_session_fresh()
+        g.asker_confirmed = True  # someone is known: refuse_unread_asker reads nobody
         return True
     person = g.get("person")
     return person is not None and person.id == person_id
+
+
+def unread_asker_confirmed(by, person_id, session_version):
+    """Whether the row a light statement read by `unread_asker()`'s (`by`, value) —
+    `person_id` and `session_version`, None when it found nobody — is the asker: a
+    token's person exists (a replaced token finds nobody), a cookie's as
+    `asker_confirmed` says. The asker stays unread, and is not read again before
+    answering (refuse_unread_asker)."""
+    if by != "token_hash":
+        return asker_confirmed(person_id, session_version)
+    if person_id is None:
+        return False
+    g.asker_confirmed = True
+    return True
 
 
 def settle_cookie_person(person):
@@ -234,6 +249,8 @@ def refuse_unread_asker(response):
     the widget, core.loaders)."""
     if not (g.get("token_unread") or g.get("person_needed")) or response.status_code == 401:
         return response
+    if g.get("asker_confirmed"):
+        return response  # the asker was read with what the route answered
     try:
         if g.get("person_needed"):
             require_person()

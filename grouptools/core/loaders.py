@@ -3,18 +3,22 @@
 A route about one widget starts with `load_widget(Poll, pid, Action.MANAGE_WIDGET)`
 instead of repeating "who is asking, find it, may they": what it answers when refused is
 then the same on every route of every widget (docs/api.md#errors)."""
+from types import SimpleNamespace
 from typing import NamedTuple
 
-from flask import g
+from flask import g, request
 from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import PUBLIC_ACTIONS, Action, authorize, remember_membership
-from grouptools.core.conditional import answer_if_widget_unchanged
+from grouptools.core.conditional import (answer_if_held, answer_if_widget_unchanged,
+                                         widget_parts)
 from grouptools.core.errors import NotFound
-from grouptools.core.identity import (asker_confirmed, asker_public_id, current_person,
-                                     require_person, settle_asker, unread_asker)
+from grouptools.core.identity import (asker_public_id, current_person,
+                                     require_person, settle_asker, unread_asker,
+                                     unread_asker_confirmed)
 from grouptools.core.models import Group, GroupClock, Membership, Person
+from grouptools.core.plainrows import first_plain_row
 from grouptools.extensions import db
 
 
@@ -41,6 +45,7 @@ def load_widget(model, public_id, action=Action.VIEW_GROUP):
     :raise 403: the asker sees the widget but may not do `action`
     :raise Unchanged: a GET whose asker already holds this answer (304, core.conditional)
     """
+    answer_if_peeked_unchanged(model, public_id)
     asker = unread_asker()
     if asker is not None:
         widget, person = _find_with_unread_asker(model, public_id, asker, action)
@@ -207,56 +212,82 @@ def peek_group(public_id):
     """(ClockedGroup, asker, their membership) as plain columns in one light statement,
     for a conditional GET that may answer 304 without loading any entity (the group
     page's: core.groups.views.show_group) — or None when that cannot be decided so
-    cheaply (the group is unknown, a token asks, a cookie no longer counts): the caller
-    then loads as usual (load_group), which refuses what is refused. The asker and
-    membership have the attributes an ETag reads (core.conditional); the person a cookie
-    names stays unread (core.identity.asker_confirmed)."""
-    if g.get("token_unread"):
-        return None
-    asker = asker_public_id()
-    row = db.session.connection().execute(
-        _peek_statement(asker is not None),
-        {"public_id": public_id} if asker is None else {"public_id": public_id, "asker": asker}
-    ).first()
-    if row is None:
-        return None
-    group = ClockedGroup(*row[:5])
-    if asker is None:
-        return group, None, None
-    asker_id, session_version, name, membership_id, *mine = row[5:]
-    if not asker_confirmed(asker_id, session_version):
-        return None
-    person = AskerSeen(asker_id, name)
-    return group, person, None if membership_id is None else MembershipSeen(membership_id, *mine)
+    cheaply (peek_with_asker): the caller then loads as usual (load_group), which
+    refuses what is refused."""
+    def statement():
+        return (select(Group.id, Group.version, func.coalesce(GroupClock.widgets_version, 0),
+                       GroupClock.next_moment, Group.timezone)
+                .select_from(Group)
+                .outerjoin(GroupClock, GroupClock.group_id == Group.id)
+                .where(Group.public_id == bindparam("public_id"))), Group.id
+    seen = peek_with_asker("group", statement, {"public_id": public_id})
+    return None if seen is None else (ClockedGroup(*seen[0]), *seen[1:])
+
+
+def answer_if_peeked_unchanged(model, public_id, of_group=False):
+    """304 for an asker who holds the widget's answer already, found from its ETag's
+    parts read as plain columns (peek_with_asker), before any entity is loaded: the
+    answer that gave them the ETag was theirs to have (core.conditional.answer_if_held).
+    Else nothing: the widget is loaded and judged as usual. `of_group`: `public_id` is
+    its group's (a group's one card folder)."""
+    if not request.if_none_match:
+        return
+    reads = (*model.CLOCK_MOMENTS, *model.CLOCK_READS)
+
+    def statement():
+        found_by = Group.public_id if of_group else model.public_id
+        return (select(model.id, model.version, Group.id, Group.version, Group.timezone,
+                       *(getattr(model, name) for name in reads))
+                .join(Group, Group.id == model.group_id)
+                .where(found_by == bindparam("public_id"))), model.group_id
+    seen = peek_with_asker((model, of_group), statement, {"public_id": public_id})
+    if seen is not None:
+        (widget_id, version, group_id, group_version, zone, *moments), person, mine = seen
+        answer_if_held(*widget_parts(model, widget_id, version, group_id, group_version,
+                                     SimpleNamespace(**dict(zip(reads, moments))), zone),
+                       person=person, membership=mine)
 
 
 _PEEKS = {}
 
 
-def _peek_statement(with_asker):
-    """peek_group's statement, built once with the asker (found by their public id: the
-    cookie's, or a person read already) and once without."""
-    statement = _PEEKS.get(with_asker)
-    if statement is None:
-        columns = [Group.id, Group.version,
-                   func.coalesce(GroupClock.widgets_version, 0), GroupClock.next_moment,
-                   Group.timezone]
-        if not with_asker:
-            statement = select(*columns).select_from(Group).outerjoin(
-                GroupClock, GroupClock.group_id == Group.id)
-        else:
-            statement = (
-                select(*columns, Person.id, Person.session_version, Person.name,
-                       Membership.id, Membership.role, Membership.status,
-                       Membership.nickname)
-                .select_from(Group)
-                .outerjoin(GroupClock, GroupClock.group_id == Group.id)
-                .outerjoin(Person, Person.public_id == bindparam("asker"))
-                .outerjoin(Membership, and_(Membership.group_id == Group.id,
+def peek_with_asker(key, statement, params):
+    """(values, asker, their membership) for a conditional GET that may answer 304
+    before loading any entity: `statement()` gives (a select of plain columns — what
+    the answer's ETag is made of — and the column of the group it is about), built once
+    per `key`; the asker and their membership there are read in the same statement, as
+    plain columns too, with the attributes an ETag reads (core.conditional). The asker
+    stays unread (core.identity.unread_asker_confirmed). None when that cannot be
+    decided so cheaply — no row, a token that finds nobody, a cookie that no longer
+    counts: the caller then loads as usual, which refuses what is refused."""
+    by, asker = unread_asker() or ("public_id", asker_public_id())
+    if asker is None:
+        by = None
+    built = _PEEKS.get((key, by))
+    if built is None:
+        select_values, group_id = statement()
+        width = len(select_values.selected_columns)
+        if by is not None:
+            select_values = (
+                select_values.add_columns(Person.id, Person.session_version, Person.name,
+                                          Membership.id, Membership.role, Membership.status,
+                                          Membership.nickname)
+                .outerjoin(Person, getattr(Person, by) == bindparam("asker"))
+                .outerjoin(Membership, and_(Membership.group_id == group_id,
                                             Membership.person_id == Person.id)))
-        statement = _PEEKS.setdefault(with_asker, statement.where(
-            Group.public_id == bindparam("public_id")))
-    return statement
+        built = _PEEKS.setdefault((key, by), (select_values, width))
+    select_values, width = built
+    row = first_plain_row(select_values, params if by is None else {**params, "asker": asker})
+    if row is None:
+        return None
+    values = tuple(row[:width])
+    if by is None:
+        return values, None, None
+    asker_id, session_version, name, membership_id, *mine = row[width:]
+    if not unread_asker_confirmed(by, asker_id, session_version):
+        return None
+    return (values, AskerSeen(asker_id, name),
+            None if membership_id is None else MembershipSeen(membership_id, *mine))
 
 
 _GROUP_STATEMENTS = {}

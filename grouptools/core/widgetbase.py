@@ -13,6 +13,7 @@ A widget meant for some members only overrides `addressed_to(membership)`.
 a card): core.access lets its owner change it, and the widget's managers
 (`Action.CHANGE_OWN_ITEM`)."""
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import ForeignKey, Integer, String, Text, and_, delete, inspect, or_, select
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -90,14 +91,23 @@ class WidgetMixin(PublicIdMixin, TimestampMixin):
     # The widget's times whose passing changes what its pages show (a deadline closes it
     # or makes confirmations overdue); a kind with more names them (an event's start).
     CLOCK_MOMENTS = ("deadline",)
+    # Its other columns that `clock_of` reads (a habit's daily window).
+    CLOCK_READS = ()
 
     def clock(self, now):
         """What time has changed about the widget's pages at `now`: which of its moments
         have passed, and the date in the group's zone ("today" on every page). Part of
         every ETag (core.conditional), so a passing deadline is seen without a write."""
+        return self.clock_of(self, self.group.timezone, now)
+
+    @classmethod
+    def clock_of(cls, widget, timezone, now):
+        """`clock` from what `widget` has of CLOCK_MOMENTS and CLOCK_READS alone — a
+        loaded widget, or those columns read plainly (core.loaders.peek_widget) — and
+        its group's zone."""
         passed = tuple(moment is not None and moment <= now
-                       for moment in (getattr(self, name) for name in self.CLOCK_MOMENTS))
-        return (*passed, local_today(self.group, now))
+                       for moment in (getattr(widget, name) for name in cls.CLOCK_MOMENTS))
+        return (*passed, local_today(SimpleNamespace(timezone=timezone), now))
 
     def addressed_to(self, membership):
         """Whether the widget is meant for this active member. Every member by default;

@@ -186,3 +186,16 @@ def test_the_groups_card_answers_304_until_a_card_or_the_settings_change(app, gr
     # Another asker never gets the reader's answer.
     etag = reader.get(paths[0]).headers["ETag"]
     assert owner.get(paths[0], headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_nobody_without_the_secret_key_can_work_out_an_etag(make_app):
+    # Holding an ETag lets its holder have a 304 before the widget is loaded
+    # (core.loaders.peek_widget): ETags are keyed by the app's secret.
+    from grouptools.core.conditional import _etag_of
+
+    def etag(secret):
+        app = make_app(SECRET_KEY=secret)
+        with app.test_request_context("/api/v1/polls/Aa1Aa1Aa1A"):
+            return _etag_of(("polls", 1, 1, 1, 1, ()), None, None)
+
+    assert etag("one secret") == etag("one secret") != etag("another secret")
