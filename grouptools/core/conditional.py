@@ -165,9 +165,9 @@ def answer_if_unchanged(*parts, person=None, membership=None, again=None):
     opened for the first time). Does nothing for other methods, for an `@uncached`
     route, a second time in one request, and while a flashed message waits to be shown
     (that page is not the same page again)."""
-    if request.method not in ("GET", "HEAD") or g.get("uncached") or "etag" in g:
+    if not _may_carry_etag():
         return
-    if "_flashes" in session and _is_page():
+    if _flash_waits():
         g.etag = None
         return
     g.etag = etag = _etag_of(parts, person, membership)
@@ -180,18 +180,28 @@ def answer_if_unchanged(*parts, person=None, membership=None, again=None):
 def answer_if_held(*parts, person=None, membership=None):
     """Raise Unchanged (304) when the asker holds the ETag `answer_if_unchanged` would
     work out from these parts — read plainly before anything is loaded
-    (core.loaders.peek_widget) — and keep nothing otherwise: the answer's ETag is then
-    worked out from what the route loads. Holding an ETag is as good as being let in:
-    only an answer given to this asker carries it (`_finish`), it changes with anything
-    that would let them in or not, and nobody can work one out without the app's secret
-    key (`_build_digest`)."""
-    if request.method not in ("GET", "HEAD") or g.get("uncached") or "etag" in g \
-            or not request.if_none_match or ("_flashes" in session and _is_page()):
+    (core.loaders.peek_with_asker) — and keep nothing otherwise: the answer's ETag is
+    then worked out from what the route loads. Holding an ETag is as good as being let
+    in: only an answer given to this asker carries it (`_finish`), it changes with
+    anything that would let them in or not, and nobody can work one out without the
+    app's secret key (`_build_digest`)."""
+    if not request.if_none_match or not _may_carry_etag() or _flash_waits():
         return
     etag = _etag_of(parts, person, membership)
     if request.if_none_match.contains_weak(etag):
         g.etag = etag
         raise Unchanged()
+
+
+def _may_carry_etag():
+    """Whether this request's answer may carry an ETag at all: a GET or HEAD, not of an
+    `@uncached` route, and not given one already this request."""
+    return request.method in ("GET", "HEAD") and not g.get("uncached") and "etag" not in g
+
+
+def _flash_waits():
+    """A page while a flashed message waits to be shown is not the same page again."""
+    return "_flashes" in session and _is_page()
 
 
 def widget_parts(model, widget_id, version, group_id, group_version, moments, zone,
