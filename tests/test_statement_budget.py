@@ -115,6 +115,8 @@ class Seeded:
             ("relay page", f"/r/{r}", False),
             ("relay JSON", f"/api/v1/relays/{r}", False),
             ("relay text", f"/api/v1/relays/{r}/text", False),
+            ("relay change log", f"/api/v1/relays/{r}/log", False),
+            ("relay change log page", f"/r/{r}/log", False),
             ("relay manage page", f"/r/{r}/manage", True),
             ("notice page", f"/n/{n}", False),
             ("notice JSON", f"/api/v1/notices/{n}", False),

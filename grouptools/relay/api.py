@@ -6,7 +6,7 @@ from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetapi import add_widget_api
 from grouptools.core.widgetpages import widget_link
-from grouptools.relay import importing, schemas, service, signups
+from grouptools.relay import changelog, importing, schemas, service, signups
 from grouptools.relay.blueprints import blp
 from grouptools.relay.chattext import relay_text
 from grouptools.relay.export import download
@@ -88,6 +88,13 @@ def chat_text(rid):
     relay, person, _ = load_widget(Relay, rid)
     state = service.relay_state(person, relay, with_log=False)
     return {"text": relay_text(state, widget_link(relay))}
+
+
+@blp.route("/relays/<pid:rid>/log")
+@blp.response(200, schemas.LogSchema)
+def change_log(rid):
+    relay, person, _ = load_widget(Relay, rid)
+    return service.relay_state(person, relay, log_limit=changelog.LOG_SHOWN)
 
 
 @blp.route("/relays/<pid:rid>/import", methods=["POST"])

@@ -20,7 +20,8 @@ from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
 from grouptools.relay.models import RelayEntry, RelayLog
 
-LOG_SHOWN = 200
+LOG_SHOWN = 200  # the change log page and GET /api/v1/relays/{rid}/log
+LOG_RECENT = 8  # on the relay's page and in its JSON: what changed last
 
 
 @dataclass

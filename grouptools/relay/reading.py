@@ -303,7 +303,7 @@ def _refusal(relay, closed, mine):
     return None
 
 
-def relay_state(person, relay, with_log=True, log_limit=changelog.LOG_SHOWN):
+def relay_state(person, relay, with_log=True, log_limit=changelog.LOG_RECENT):
     """The relay as `person` may see it (404 for strangers, 401 for nobody):
     `with_log`, its newest `log_limit` log lines."""
     return relay_states(person, [relay], with_log, log_limit)[0]

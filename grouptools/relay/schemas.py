@@ -218,3 +218,8 @@ class ImportResultSchema(Schema):
 
 class TextSchema(Schema):
     text = fields.String()
+
+
+class LogSchema(Schema):
+    """The change log: its newest lines first (the relay's own answer has the last few)."""
+    log = Written(fields.Nested(LogLineSchema), attribute="log_answers")

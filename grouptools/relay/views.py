@@ -27,7 +27,6 @@ from grouptools.relay.mine import moved_up
 from grouptools.relay.models import Relay
 from grouptools.relay.schemas import EntryCreateSchema, EntryUpdateSchema, RelayCreateSchema
 
-LOG_ON_PAGE = 8
 ENTRY_CREATE, ENTRY_UPDATE = EntryCreateSchema(), EntryUpdateSchema()
 
 
@@ -100,8 +99,7 @@ def _show_page(state, values=None, errors=None, status=200):
 @bp.get("/r/<pid:rid>")
 def show_relay(rid):
     return member_page_or_public_card(
-        RELAY, rid, lambda loaded: _show_page(service.relay_state(loaded.person, loaded.widget,
-                                                                  log_limit=LOG_ON_PAGE)))
+        RELAY, rid, lambda loaded: _show_page(service.relay_state(loaded.person, loaded.widget)))
 
 
 @bp.post("/r/<pid:rid>/entries")
@@ -134,7 +132,7 @@ def sign_up(rid):
     if "for_name" in payload:
         return manage.manage_page(relay, person, add_values=typed, add_errors=errors,
                                   status=status)
-    return _show_page(service.relay_state(person, relay, log_limit=LOG_ON_PAGE), typed, errors,
+    return _show_page(service.relay_state(person, relay), typed, errors,
                       status)
 
 
@@ -204,7 +202,7 @@ def withdraw_entry(rid, eid):
 @bp.get("/r/<pid:rid>/log")
 def change_log(rid):
     relay, person, _ = load_widget(Relay, rid)
-    state = service.relay_state(person, relay)
+    state = service.relay_state(person, relay, log_limit=changelog.LOG_SHOWN)
     return render_template("relay/log.html", state=state, relay=relay, group=relay.group,
                            log=changelog.log_items(changelog.timed(state.log, relay.group)))
 

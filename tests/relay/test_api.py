@@ -30,11 +30,28 @@ def test_a_relay_has_the_contract_shape_and_defaults(relay_with):
     assert relay["log"][0]["kind"] == "created"
 
 
+def test_the_relay_answers_its_last_changes_and_the_log_route_the_whole_log(relay_with):
+    rid, owner, people, _ = relay_with(members=[f"成员{n}" for n in range(12)])
+    for person in people.values():
+        assert sign_up(person, rid).status_code == 201
+    relay = owner.get(f"/api/v1/relays/{rid}").get_json()
+    whole = owner.get(f"/api/v1/relays/{rid}/log")
+    assert whole.status_code == 200
+    log = whole.get_json()["log"]
+    assert len(log) == 13 and log[-1]["kind"] == "created"
+    assert relay["log"] == log[:8]  # the newest first, as the page shows them
+    assert {line["kind"] for line in log[:12]} == {"joined"}
+    member = next(iter(people.values()))
+    assert member.get(f"/api/v1/relays/{rid}/log").get_json()["log"] == log
+
+
 def test_access_401_404_403(relay_with, user, client):
     rid, owner, people, gid = relay_with(members=["甲"])
     assert client.get(f"/api/v1/relays/{rid}").status_code == 401
     stranger = user("路人")
     assert stranger.get(f"/api/v1/relays/{rid}").status_code == 404
+    assert stranger.get(f"/api/v1/relays/{rid}/log").status_code == 404
+    assert client.get(f"/api/v1/relays/{rid}/log").status_code == 401
     assert sign_up(stranger, rid).status_code == 404
     assert stranger.post(f"/api/v1/groups/{gid}/relays", json={"title": "x"}).status_code == 404
     member = people["甲"]
