@@ -117,6 +117,26 @@ def bump_widget_clocks(session):
                            if moment is not None else {"group_id": group_id})
 
 
+def bump_cte(after=None):
+    """PostgreSQL: the clock's move as one more data-modifying CTE, `clock`, of a write
+    written as SQL (relay/lockedrows.py), for the group `:clock_group_id`; `after`, the
+    CTE whose row must have been written for it to move. Saves the commit its own
+    statement: say so with `moved_by_statement` once it ran."""
+    where = f" WHERE EXISTS (SELECT FROM {after})" if after else ""
+    return (f"clock AS (\n  INSERT INTO group_clock (group_id, widgets_version)\n"
+            f"  SELECT :clock_group_id, 1{where}\n"
+            f"  ON CONFLICT (group_id) DO UPDATE\n"
+            f"  SET widgets_version = group_clock.widgets_version + 1)")
+
+
+def moved_by_statement(session, group_id):
+    """The write's own statement moved the clock of `group_id` (bump_cte): the commit
+    moves it no further, unless this transaction wrote a moment for the group."""
+    noted = session.info.get(_NOTED)
+    if noted is not None and noted.get(group_id) == []:
+        del noted[group_id]
+
+
 def forget_noted(session):
     session.info.pop(_NOTED, None)
 

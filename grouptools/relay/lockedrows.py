@@ -8,7 +8,9 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import aliased
 
+from grouptools.core.groupclock import bump_cte, moved_by_statement
 from grouptools.core.models import Membership
+from grouptools.extensions import db
 from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayLog, RelaySlot
 from grouptools.relay.places import (
     _TAKE_NUMBERED,
@@ -93,9 +95,10 @@ _PLACE_SQL = {
 def _entered_statement(status):
     """PostgreSQL: a new entry's whole write in one statement, run under the relay's lock
     once what it depends on was read (sign_up_state): its place (`status`, _PLACE_SQL),
-    the entry, its log line and the member's activity, each a data-modifying CTE fed by
-    the one before. It answers the new entry's id, or no row (and has written nothing)
-    when the places were not free. For an entry without a slot (a slot's places are
+    the entry, its log line, the member's activity and the group's clock
+    (core.groupclock.bump_cte), each a data-modifying CTE fed by the one before. It
+    answers the new entry's id, or no row (and has written nothing) when the places were
+    not free. For an entry without a slot (a slot's places are
     taken first and given back when the relay's are not free: take_numbered). Written
     as SQL: SQLAlchemy's DML inside a CTE would add the tables' Python-side defaults."""
     seq_column = "confirmed_seq, confirmed_at" if status == "confirmed" else "waitlist_seq"
@@ -114,7 +117,8 @@ log AS (
   SELECT :relay_id, id, :actor_id, :kind, :params, :now FROM entry),
 active AS (
   UPDATE membership SET last_active_at = :now, updated_at = :now
-  WHERE id = :membership_id AND EXISTS (SELECT FROM entry))
+  WHERE id = :membership_id AND EXISTS (SELECT FROM entry)),
+{bump_cte(after="entry")}
 SELECT id FROM entry""").bindparams(
         bindparam("values", type_=RelayEntry.__table__.c["values"].type),
         bindparam("params", type_=RelayLog.__table__.c.params.type),
@@ -125,7 +129,8 @@ def _taken_back_statement(confirmed):
     """PostgreSQL: a withdrawal or removal that promotes nobody, in one statement under
     the relay's lock once where the entry stands was read (entry_standing): the entry
     off the list, its places back to a relay without slots (`confirmed`, which moves the
-    relay's version as give_back), the member's activity, and the log line."""
+    relay's version as give_back), the member's activity, the group's clock
+    (core.groupclock.bump_cte) and the log line."""
     back = ("back AS (UPDATE relay SET taken = taken - :places, version = version + 1, "
             "updated_at = :now WHERE id = :relay_id),") if confirmed else ""
     return text(f"""
@@ -134,7 +139,8 @@ WITH taken_off AS (
   WHERE id = :entry_id),
 {back}
 active AS (
-  UPDATE membership SET last_active_at = :now, updated_at = :now WHERE id = :membership_id)
+  UPDATE membership SET last_active_at = :now, updated_at = :now WHERE id = :membership_id),
+{bump_cte()}
 INSERT INTO relay_log (relay_id, entry_id, actor_id, kind, params, created_at)
 VALUES (:relay_id, :entry_id, :actor_id, :kind, :params, :now)""").bindparams(
         bindparam("params", type_=RelayLog.__table__.c.params.type),
@@ -144,17 +150,23 @@ VALUES (:relay_id, :entry_id, :actor_id, :kind, :params, :now)""").bindparams(
 _TAKEN_BACK = {confirmed: _taken_back_statement(confirmed) for confirmed in (False, True)}
 
 
-def take_back_in_one(connection, confirmed, params):
-    """_taken_back_statement's write."""
-    connection.execute(_TAKEN_BACK[confirmed], params)
+def take_back_in_one(connection, confirmed, group_id, params):
+    """_taken_back_statement's write (the relay's group: `group_id`)."""
+    connection.execute(_TAKEN_BACK[confirmed], {**params, "clock_group_id": group_id})
+    moved_by_statement(db.session, group_id)
 
 
 _ENTERED = {status: _entered_statement(status) for status in ("confirmed", "waitlisted")}
 
 
-def enter_in_one(connection, status, params):
-    """_entered_statement's write: the new entry's id, or None (the places were not free)."""
-    return connection.execute(_ENTERED[status], params).scalar()
+def enter_in_one(connection, status, group_id, params):
+    """_entered_statement's write (the relay's group: `group_id`): the new entry's id, or
+    None (the places were not free)."""
+    entry_id = connection.execute(_ENTERED[status], {**params, "clock_group_id": group_id}
+                                  ).scalar()
+    if entry_id is not None:
+        moved_by_statement(db.session, group_id)
+    return entry_id
 
 
 def take_numbered(connection, relay_id, slot_id, places):

@@ -219,14 +219,14 @@ def enter(plan):
         # The place, the entry, its log line and the activity in one statement.
         entered = {**row, "actor_id": plan.person.id, "now": now, "places": 1 + plan.guests}
         entry_id = None if state.waitlisted else lockedrows.enter_in_one(
-            connection, "confirmed", {**entered, "kind": "joined",
-                                      "params": {"number": confirmed.number, **log}})
+            connection, "confirmed", relay.group_id,
+            {**entered, "kind": "joined", "params": {"number": confirmed.number, **log}})
         placed = confirmed
         if entry_id is None:
             if not state.waitlist:
                 raise RelayFull()
             placed = waitlisted
-            entry_id = lockedrows.enter_in_one(connection, "waitlisted", {
+            entry_id = lockedrows.enter_in_one(connection, "waitlisted", relay.group_id, {
                 **entered, "kind": "waitlisted",
                 "params": {"position": waitlisted.waitlist_position, **log}})
     else:
@@ -348,7 +348,7 @@ def take_back(person, entry, membership, mine):
     if connection.dialect.name == "postgresql" and standing.slot_id is None \
             and not (was_confirmed and standing.someone_waits):
         # Nobody moves up: the entry, the places, the activity and the log in one.
-        lockedrows.take_back_in_one(connection, was_confirmed, {
+        lockedrows.take_back_in_one(connection, was_confirmed, entry.relay.group_id, {
             **log, "now": now, "new_status": status, "places": 1 + standing.guests,
             "membership_id": membership.id})
     else:

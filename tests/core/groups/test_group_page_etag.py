@@ -69,6 +69,35 @@ def test_a_widget_created_changed_closed_reopened_or_deleted_changes_the_group_p
     assert "周日去哪儿" not in reader.get(f"/g/{gid}").get_data(as_text=True)
 
 
+def clock_of(app, gid):
+    with app.app_context():
+        return db.session.scalar(select(GroupClock.widgets_version).join(
+            Group, Group.id == GroupClock.group_id).where(Group.public_id == gid))
+
+
+def test_every_sign_up_and_withdrawal_changes_the_group_page_once(app, group_with):
+    gid, owner, people = group_with(members=("张三", "李四", "王五"))
+    (first, _), (second, _), (reader, _) = people.values()
+    made = owner.post(f"/api/v1/groups/{gid}/relays", json={"title": "周六羽毛球",
+                                                           "capacity": 1})
+    rid = made.get_json()["id"]
+    entries = f"/api/v1/relays/{rid}/entries"
+    confirmed, waiting = {}, {}
+    steps = [
+        ("a sign-up", lambda: confirmed.update(first.post(entries, json={}).get_json())),
+        ("one to the waitlist", lambda: waiting.update(second.post(entries, json={}).get_json())),
+        ("a withdrawal from the waitlist",
+         lambda: second.delete(f"{entries}/{waiting['id']}")),
+        ("a withdrawal", lambda: first.delete(f"{entries}/{confirmed['id']}")),
+    ]
+    for name, step in steps:
+        etag, version = held(reader, gid), clock_of(app, gid)
+        step()
+        assert changed(reader, gid, etag), name
+        assert clock_of(app, gid) == version + 1, name
+    assert confirmed["status"] == "confirmed" and waiting["status"] == "waitlisted"
+
+
 def phone_member(app, gid):
     """A phone that joined through the group's page: its cookie, not a token, asks."""
     from tests.core.groups.test_views import submit
