@@ -2,6 +2,10 @@
 session's connection. The session's own `execute` sets up an ORM context even for plain
 columns, which costs about as much as a small indexed read on SQLite; a widget page
 runs a few such statements (docs/architecture.md#speed)."""
+from sqlalchemy import JSON
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import GenericFunction
+
 from grouptools.extensions import db
 
 
@@ -35,3 +39,23 @@ def first_plain_row(statement, params=None):
             return plain_rows(statement, params).first()
     with db.engine.connect() as connection:  # a request that reads: no BEGIN on PostgreSQL
         return connection.execute(statement, params or {}).first()
+
+
+class json_rows(GenericFunction):
+    """An aggregate: a JSON array with one array per row of its arguments — PostgreSQL's
+    `json_agg(json_build_array(…))`, SQLite's `json_group_array(json_array(…))` — so a
+    few rows of another table come back as one column of a statement that reads
+    something else (core.groups.service.ROSTER_COLUMNS). It gives NULL over no rows on
+    PostgreSQL, `[]` on SQLite; the arrays come in no promised order."""
+    type = JSON()
+    inherit_cache = True
+
+
+@compiles(json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw):
+    return f"json_agg(json_build_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(json_rows, "sqlite")
+def _json_rows_sqlite(element, compiler, **kw):
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"

@@ -5,16 +5,16 @@ anything; each commits its own unit of work."""
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, delete, func, literal, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from grouptools.core.access import Action, authorize, forget_membership, remember_membership
 from grouptools.core.avatars import person_avatar
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.groups import counting
 from grouptools.core.models import Group, Membership, Person, is_public_id
-from grouptools.core.plainrows import plain_rows
+from grouptools.core.plainrows import json_rows
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgets import member_gone
 from grouptools.extensions import db
@@ -253,37 +253,39 @@ class RosterPreview(NamedTuple):
     first: tuple  # the first active members' avatars (core.avatars.Avatar), in the roster's order
 
 
-def roster_preview(person, group, shown=8):
-    """The group's page's members: counted off the members' `(group_id, status, …)`
-    index and cut at `shown` in the database, in one statement, so the page does not
-    grow with the group (bench/growth.py). Active members always have `joined_at`, so
-    the roster's order is the index's own. Their avatars come from plain rows (the
-    person's public id, name and photo): the page shows nothing else of them, and
-    whole objects cost more than the rest of the statement (bench/inprocess.py)."""
+ROSTER_SHOWN = 8
+_member, _person = aliased(Membership), aliased(Person)  # not the asker's, read beside them
+_first_members = (
+    select(func.row_number().over(order_by=(_member.joined_at, _member.id)).label("place"),
+           _person.public_id.label("public_id"), _person.name.label("name"),
+           _person.avatar_image_public_id.label("photo"))
+    .select_from(_member).join(_person, _person.id == _member.person_id)
+    .where(_member.group_id == Group.id, _member.status == "active")
+    .order_by(_member.joined_at, _member.id).limit(ROSTER_SHOWN)
+    .correlate(Group).subquery())
+# What the group's page shows of its members, as two columns correlated with Group, read
+# with the group and the asker (core.loaders.load_group's `also`): the first active
+# members (counted off the members' `(group_id, status, …)` index and cut at
+# ROSTER_SHOWN in the database: the page does not grow with the group, bench/growth.py;
+# active members always have `joined_at`, so the roster's order is the index's own) as
+# plain values — the page shows nothing else of them — and the join requests' count.
+ROSTER_COLUMNS = (
+    select(json_rows(_first_members.c.place, _first_members.c.public_id,
+                     _first_members.c.name, _first_members.c.photo))
+    .correlate(Group).scalar_subquery(),
+    select(func.count()).select_from(_member)
+    .where(_member.group_id == Group.id, _member.status == "pending")
+    .correlate(Group).scalar_subquery(),
+)
+
+
+def roster_preview(person, group, first, pending):
+    """The group's page's members from what ROSTER_COLUMNS read (`first`, `pending`):
+    the join requests are counted for those who manage the group only."""
     mine = authorize(person, Action.VIEW_ROSTER, group)
-    rows = plain_rows(_ROSTER_PREVIEW[mine.is_manager],
-                      {"group_id": group.id, "shown": shown}).all()
-    if not rows:  # no active member to show (the asker is one, so never on the page)
-        return RosterPreview(0, 0, ())
-    return RosterPreview(member_count(group), rows[0][3],
-                         tuple(person_avatar(public_id, name, photo_id)
-                               for public_id, name, photo_id, _pending in rows))
-
-
-def _roster_preview(with_pending):
-    """The first active members and, for managers, the join requests' count: built once
-    (bench/inprocess.py), the group and how many are shown as parameters."""
-    group_id = bindparam("group_id")
-    pending = (select(func.count()).select_from(Membership)
-               .where(Membership.group_id == group_id, Membership.status == "pending")
-               .scalar_subquery()) if with_pending else literal(0)
-    return (select(Person.public_id, Person.name, Person.avatar_image_public_id, pending)
-            .select_from(Membership).join(Person, Person.id == Membership.person_id)
-            .where(Membership.group_id == group_id, Membership.status == "active")
-            .order_by(Membership.joined_at, Membership.id).limit(bindparam("shown")))
-
-
-_ROSTER_PREVIEW = {True: _roster_preview(True), False: _roster_preview(False)}
+    shown = tuple(person_avatar(public_id, name, photo_id)
+                  for _place, public_id, name, photo_id in sorted(first or ()))
+    return RosterPreview(member_count(group), pending if mine.is_manager else 0, shown)
 
 
 def change_member(person, group, target, role=None, status=None):

@@ -136,14 +136,15 @@ def show_group(gid):
     seen = peek_group(gid) if request.if_none_match else None
     if seen is not None:
         _answer_if_group_unchanged(*seen, now)
-    group, person, mine, clock = load_group(gid, also=CLOCK_COLUMNS)
+    group, person, mine, (*clock, first, pending) = load_group(
+        gid, also=CLOCK_COLUMNS + service.ROSTER_COLUMNS)
     if seen is None:
         clocked = ClockedGroup(group.id, group.version, *clock, group.timezone)
         _answer_if_group_unchanged(clocked, person, mine, now)
     if mine is None or not mine.is_active:
         return render_template("groups/public.html", group=group, mine=mine, person=person,
                                values={}, errors={}, preview=link_preview_of(group))
-    members = service.roster_preview(person, group)
+    members = service.roster_preview(person, group, first, pending)
     preview = link_preview_of(group)
     return render_template(
         "groups/show.html", group=group, mine=mine, members=members,

@@ -19,6 +19,15 @@ def test_the_page_counts_every_member_and_shows_the_first_eight(app, group_with,
     assert "waiting for approval" not in page
 
 
+def test_the_eight_faces_are_the_first_eight_to_join_in_their_order(app, group_with):
+    joined = list("甲乙丙丁戊己庚辛壬癸")
+    gid, owner, people = group_with(members=joined)
+    owner_name = owner.get("/api/v1/me").get_json()["name"]
+    section = members_section(people["癸"][0].get(f"/g/{gid}").get_data(as_text=True))
+    faces = re.findall(r'<span class="avatar[^"]*" aria-hidden="true">([^<]+)</span>', section)
+    assert faces == [owner_name[0].upper(), *joined[:7]]
+
+
 def test_managers_see_how_many_wait_for_approval_and_members_do_not(app, group_with, user):
     gid, owner, people = group_with(members=["甲", "乙", "丙"], join_policy="approval")
     owner.patch(f"/api/v1/groups/{gid}/members/{people['甲'][1]}", json={"status": "active"})
