@@ -71,7 +71,8 @@ def test_a_waiting_writer_goes_on_the_moment_another_process_commits(sqlite_app,
                 conn.execute(text("INSERT INTO written VALUES ('other process', 0)"))
                 print("holding", flush=True)
                 time.sleep({HOLD})
-            print(time.monotonic(), flush=True)
+                committing = time.monotonic()  # read after the commit, it could come late
+            print(committing, flush=True)
     """)
     late = []
     with subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdin=subprocess.PIPE,
