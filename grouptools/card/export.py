@@ -2,7 +2,6 @@
 CSV (core.export: a BOM so Excel reads Chinese, no cell ever a formula) and as one .vcf
 file; and the folder with its cards in the owner's export of the group."""
 from flask import Response
-from flask_babel import gettext
 from sqlalchemy import select
 
 from grouptools.core.access import Action, authorize
@@ -14,6 +13,7 @@ from grouptools.card.models import Card, CardFolder
 from grouptools.card.schemas import CardSchema, CardFolderSchema
 from grouptools.card.service import CardView, require_folder
 from grouptools.card.vcards import vcards
+from grouptools.core.i18n import gettext
 from grouptools.extensions import db
 
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import url_for
-from flask_babel import gettext
 from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import person_avatar
 from grouptools.core.groups.counting import active_count
+from grouptools.core.i18n import gettext
 from grouptools.core.links import MEMBER_PLACEHOLDER as ID
 from grouptools.core.models import Membership, Person
 from grouptools.core.widgetpages import widget_link

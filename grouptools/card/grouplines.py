@@ -2,7 +2,6 @@
 statement (core.widgets.GroupLines): the same line as listing.group_listing. Slots:
 `n1` complete cards, `n2` active members, `b1` whether the reader's card is complete
 (NULL: they have none)."""
-from flask_babel import gettext
 from sqlalchemy import select
 
 from grouptools.card.counting import gone_cards
@@ -10,6 +9,7 @@ from grouptools.card.listing import folder_page, remember_folder
 from grouptools.card.models import Card, CardFolder
 from grouptools.core.groups.counting import active_count
 from grouptools.core.grouplines import GroupLines
+from grouptools.core.i18n import gettext
 from grouptools.core.widgets import WidgetSummary
 
 

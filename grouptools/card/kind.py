@@ -1,7 +1,6 @@
 """What core knows of member cards: the registration (core.widgets.WidgetKind) of the
 group's card folder and, from it, the pages every widget has beneath /f/<fid>
 (core.widgetpages)."""
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from grouptools.card import activity
@@ -15,6 +14,7 @@ from grouptools.card.models import CardFolder
 from grouptools.card.transfer import TRANSFER
 from grouptools.card.poster import poster_facts
 from grouptools.core.closing import delete_widget
+from grouptools.core.i18n import gettext
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts
 

@@ -4,12 +4,12 @@ cards up (or changes their settings)."""
 from dataclasses import dataclass
 
 from flask import has_request_context, request, url_for
-from flask_babel import gettext
 from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import DomainError
 from grouptools.core.groups.counting import active_count
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership
 from grouptools.core.widgets import WidgetSummary
 from grouptools.card import service

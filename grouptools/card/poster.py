@@ -2,9 +2,10 @@
 (core.posters): what a card asks for and who sees the cards. Field names only, never
 anyone's values: the poster is public."""
 from babel.lists import format_list
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 
 from grouptools.card.settings import fields_of
+from grouptools.core.i18n import gettext
 from grouptools.core.posters import PosterFact
 
 

@@ -10,7 +10,6 @@ the API, or by the first save of the card settings — never by a member reading
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
@@ -20,6 +19,7 @@ from grouptools.core.access import Action, authorize, can, membership_of
 from grouptools.core.closing import close_widget
 from grouptools.core.database import commit_or_conflict, unit_of_work
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Group, Membership
 from grouptools.card import counting  # noqa: F401  (keeps the folders' counts)
 from grouptools.card import settings as rules

@@ -5,7 +5,7 @@ form with mistakes comes back (422) with what was typed.
 
 Sharing, closing and deleting the folder are the kit's (core.widgetpages, /f/<fid>)."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 
 from grouptools.card import folder as folders
 from grouptools.card import forms, service
@@ -24,6 +24,7 @@ from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import DomainError, NotAllowed
 from grouptools.core.forms import error_status, field_errors, load, shown_on_form
 from grouptools.core.groups.service import find_group
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url
 from grouptools.core.ratelimits import rate_limited

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from babel.dates import format_skeleton, get_day_names
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, get_locale
 from markupsafe import Markup, escape
 
 from grouptools.checkin import stats
 from grouptools.checkin.service import month_bounds
 from grouptools.checkin.streaks import is_scheduled
+from grouptools.core.i18n import gettext
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

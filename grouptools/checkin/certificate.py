@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date
 from PIL import Image, ImageDraw
 
 from grouptools.core import render
 from grouptools.core.avatars import Avatar, avatar_image
+from grouptools.core.i18n import gettext, ngettext
 from grouptools.core.palette import INK, MUTED, WHITE
 from grouptools.core.share import qr_image, qr_payload
 

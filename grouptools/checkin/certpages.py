@@ -6,7 +6,7 @@ An earned certificate stays verifiable, and its picture stays its earner's, afte
 leave the group (docs/security.md#certificates); it goes only with the habit (deleting a habit deletes its
 achievements). docs/security.md#certificates says why the picture is not public."""
 from flask import render_template, url_for
-from flask_babel import format_date, get_locale, gettext, ngettext
+from flask_babel import format_date, get_locale
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -15,6 +15,7 @@ from grouptools.checkin.certificate import Certificate, draw_certificate
 from grouptools.checkin.models import Achievement, Habit
 from grouptools.core.avatars import avatar_of
 from grouptools.core.errors import NotFound
+from grouptools.core.i18n import gettext, ngettext
 from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_earned

@@ -8,7 +8,7 @@ one check-in and the second tap answers it (200), and a member's figures and mak
 count are written by one request after another."""
 from dataclasses import dataclass, field
 from babel.dates import format_skeleton
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -24,6 +24,7 @@ from grouptools.core.database import (before_the_write, commit_or_conflict, inse
                                       unit_of_work)
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.groups.service import record_activity
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Image, new_public_id
 from grouptools.core.timeutil import local_time, local_today, utcnow
 from grouptools.core.uploads import group_images

@@ -1,11 +1,11 @@
 """An event's attendance as CSV for its managers: one row per roster member, signed in
 or not, late marked. Cells are written by core.export (no text ever becomes a formula,
 a BOM so Excel reads Chinese), times in the group's zone."""
-from flask_babel import gettext
 
 from grouptools.checkin.events import attendance_rows
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import CSV_BOM, csv_line
+from grouptools.core.i18n import gettext
 from grouptools.core.timeutil import local_time
 
 

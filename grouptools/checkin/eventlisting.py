@@ -4,7 +4,6 @@ owner's export (departed members' included: the export is the group's history)."
 from datetime import timedelta
 
 from flask import url_for
-from flask_babel import gettext
 from sqlalchemy import and_, bindparam, exists, or_, select
 
 from grouptools.checkin import events
@@ -12,7 +11,7 @@ from grouptools.checkin.eventmodels import Event, EventRoster, EventSignin
 from grouptools.checkin.eventschemas import EventSchema
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import DomainError
-from grouptools.core.i18n import local_datetime
+from grouptools.core.i18n import gettext, local_datetime
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgets import MyItem, WidgetSummary

@@ -7,7 +7,6 @@ on the time take an optional `now`, so tests can stand at any instant (a code's 
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, delete, exists, func, select
 
@@ -20,7 +19,7 @@ from grouptools.core.copying import common_columns, members_in
 from grouptools.core.database import commit_or_conflict, insert_unless_present
 from grouptools.core.errors import Conflict, Invalid
 from grouptools.core.groups.service import chosen_members
-from grouptools.core.i18n import local_datetime
+from grouptools.core.i18n import gettext, local_datetime
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetbase import choose_members

@@ -9,7 +9,6 @@ a meta refresh inside <noscript>. Signing in is a POST (a chat app fetching the 
 its preview signs nobody in) and redirects. Sharing, closing and deleting are the kit's
 (core.widgetpages)."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from markupsafe import Markup
 
 from grouptools.checkin import events
@@ -23,6 +22,7 @@ from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import deadline_payload, error_status, field_errors, load, shown_on_form
 from grouptools.core.groups.service import find_group
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import require_person
 from grouptools.core.conditional import uncached
 from grouptools.core.loaders import load_widget

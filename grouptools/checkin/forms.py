@@ -3,12 +3,12 @@ day (a make-up names a past one), and photos picked the way every widget's form 
 them (core.pickedphotos) — kept first, so a form shown again for a mistake still has
 them and nothing is picked twice."""
 from flask import request
-from flask_babel import gettext
 
 from grouptools.checkin.checkins import proof_errors
 from grouptools.checkin.models import Checkin
 from grouptools.checkin.schemas import CheckinCreateSchema
 from grouptools.core.forms import errors_by_input, load
+from grouptools.core.i18n import gettext
 from grouptools.core.pickedphotos import kept_photos, photo_value, store_picked_photos
 
 # Where the API's refusals are shown on the form: pictures were picked in `photos`.

@@ -8,7 +8,6 @@ active members, so a departed member drops out of them with nothing to withdraw.
 from datetime import timedelta
 
 from flask import url_for
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from grouptools.checkin import activity
@@ -22,6 +21,7 @@ from grouptools.checkin.listing import checkins_to_do, create_link, group_listin
 from grouptools.checkin.models import Habit
 from grouptools.checkin.poster import event_poster_facts, habit_poster_facts
 from grouptools.checkin.transfer import EVENT_TRANSFER, HABIT_TRANSFER
+from grouptools.core.i18n import gettext
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts

@@ -1,7 +1,6 @@
 """Habits on their group's page (core.widgets): a line per habit saying whether the
 member has checked in today, and the create link."""
 from flask import url_for
-from flask_babel import gettext
 from sqlalchemy import and_, bindparam, select
 
 from grouptools.checkin.checkins import window_text
@@ -9,6 +8,7 @@ from grouptools.checkin.models import Habit, HabitMember
 from grouptools.checkin.streaks import is_scheduled
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import local_time, local_today, utcnow
 from grouptools.core.widgets import MyItem, WidgetSummary

@@ -8,9 +8,10 @@ the calendar's day labels are (calendar._cell_label)."""
 from functools import lru_cache
 
 from flask import url_for
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from grouptools.core.i18n import gettext, ngettext
 from grouptools.core.timeutil import group_zone
 
 _SENTINEL = "0000000000"  # a public id's shape: routes are built once, ids put in after

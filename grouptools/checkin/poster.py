@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from babel.dates import format_time
 from babel.lists import format_list
-from flask_babel import format_date, get_locale, gettext, ngettext
+from flask_babel import format_date, get_locale
 
 from grouptools.checkin.checkins import weekday_names, window_text
-from grouptools.core.i18n import local_datetime
+from grouptools.core.i18n import gettext, local_datetime, ngettext
 from grouptools.core.posters import PosterFact
 from grouptools.core.timeutil import local_time, local_today
 

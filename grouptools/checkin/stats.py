@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from flask_babel import gettext
 from sqlalchemy import (
     Boolean, Integer, String, and_, bindparam, cast, literal_column, null, or_, select,
     union_all,
@@ -25,6 +24,7 @@ from grouptools.checkin.service import counts_parameters, month_bounds, today_co
 from grouptools.checkin.streaks import current_streak, is_scheduled, previous_scheduled_day
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import NotFound
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Image, Membership, Person
 from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import local_today

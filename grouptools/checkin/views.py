@@ -8,7 +8,7 @@ Sharing, closing and deleting are the kit's (core.widgetpages)."""
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale, gettext, ngettext
+from flask_babel import format_date, get_locale
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
@@ -25,6 +25,7 @@ from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import error_status, errors_by_input, load, shown_on_form
 from grouptools.core.groups.service import find_group
+from grouptools.core.i18n import gettext, ngettext
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.pickedphotos import limit_photo_uploads

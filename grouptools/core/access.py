@@ -13,12 +13,13 @@ some members only (`addressed_to`)."""
 from enum import Enum
 
 from flask import has_request_context, request
-from flask_babel import format_date, gettext
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 
 from grouptools.core.conditional import note_change
 from grouptools.core.errors import Conflict, NotAllowed, NotFound
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Group, Membership, MembershipEvent
 from grouptools.core.timeutil import local_time
 from grouptools.core.widgetbase import OwnedItem

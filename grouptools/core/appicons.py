@@ -3,9 +3,8 @@ page says), and what a phone's "add to home screen" reads — the manifest with 
 in the reader's language, the home-screen icons, the touch icon. The pictures are drawn
 by tools/draw_icons.py and committed under static/icons/."""
 from flask import current_app, jsonify, send_from_directory, url_for
-from flask_babel import gettext
 
-from grouptools.core.i18n import html_lang
+from grouptools.core.i18n import gettext, html_lang
 
 ICONS = "icons"
 # A day: a changed icon reaches returning visitors soon enough; the files are tiny.

@@ -4,7 +4,6 @@ import json
 
 import flask_smorest
 from flask import current_app, g, request
-from flask_babel import gettext
 from flask_smorest import abort
 from marshmallow import ValidationError
 from webargs.flaskparser import FlaskParser
@@ -12,6 +11,7 @@ from werkzeug.routing import BaseConverter
 
 from grouptools.core.database import SAFE_METHODS
 from grouptools.core.fields import NOT_TEXT, SURROGATES
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import require_person
 from grouptools.core.models import PUBLIC_ID_PATTERN
 

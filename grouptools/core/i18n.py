@@ -2,7 +2,7 @@
 times and dates shown in it."""
 from functools import lru_cache
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from markupsafe import Markup
 
 LANG_COOKIE = "lang"
@@ -39,16 +39,12 @@ def labelled(label, text):
     """"手机号：不是有效的手机号码。", "Phone: Not a valid phone number.": a label and what
     it says, with the reader's colon, so that a message keeps to one punctuation style
     (full-width in Chinese, ASCII in English)."""
-    from flask_babel import gettext
-
     return gettext("%(label)s: %(text)s", label=label, text=text)
 
 
 def sentences(parts):
     """Messages that each end a sentence, one after the other as the reader's language
     writes them: with a space in English, without one in Chinese."""
-    from flask_babel import gettext
-
     joined = ""
     for part in parts:
         joined = gettext("%(first)s %(then)s", first=joined, then=part) if joined else part
@@ -124,6 +120,29 @@ def current_catalogue():
     translations = get_translations()
     g._catalogue = (get_locale(), translations)
     return translations
+
+
+def gettext(string, **variables):
+    """Flask-Babel's `gettext` on the request's catalogue found once (current_catalogue):
+    Flask-Babel's own finds its context, domain, locale and catalogue again on every
+    call, about as much as a small database read for the few strings a page writes in
+    Python. Outside an app context, Flask-Babel's own."""
+    if not has_app_context():
+        from flask_babel import gettext as babel_gettext
+
+        return babel_gettext(string, **variables)
+    text = current_catalogue().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular, plural, num, **variables):
+    """Flask-Babel's `ngettext` (`num` among the variables) as `gettext` above."""
+    if not has_app_context():
+        from flask_babel import ngettext as babel_ngettext
+
+        return babel_ngettext(singular, plural, num, **variables)
+    variables.setdefault("num", num)
+    return current_catalogue().ungettext(singular, plural, num) % variables
 
 
 def current_language():

@@ -8,13 +8,13 @@ from collections import OrderedDict
 
 from flask import current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import gettext
 from flask_smorest import abort
 from itsdangerous import BadSignature
 from sqlalchemy import bindparam, select
 from werkzeug.exceptions import HTTPException
 
 from grouptools.core.database import SAFE_METHODS, before_the_write
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Person, hash_secret
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import csrf, db

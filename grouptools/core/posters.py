@@ -10,11 +10,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from PIL import Image, ImageDraw, ImageOps
 
 from grouptools.core import render
 from grouptools.core.avatars import avatar_initial
+from grouptools.core.i18n import gettext
 from grouptools.core.palette import BRAND, BRAND_TINT, INK, INK_SOFT, MUTED, TRACK, WHITE
 from grouptools.core.share import etag_for, qr_image, qr_payload, send_picture
 

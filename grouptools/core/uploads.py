@@ -7,7 +7,6 @@ limit per person shared by every route that takes pictures (limit_uploads)."""
 import hashlib
 
 from flask import Blueprint, abort, current_app, request
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort as api_abort
 from marshmallow import fields
@@ -18,6 +17,7 @@ from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.fields import Schema
 from grouptools.core.http import Blueprint as ApiBlueprint
 from grouptools.core.http import allow_large_body
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.image_cleanup import delete_unused_images_now_and_then
 from grouptools.core.images import (

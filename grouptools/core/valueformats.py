@@ -16,9 +16,10 @@ import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 
+from grouptools.core.i18n import gettext
 from grouptools.core.visibletext import clean_visible_text
 
 VALUE_MAX = 200

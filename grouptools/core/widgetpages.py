@@ -9,7 +9,6 @@ docs/architecture.md#adding-a-widget)."""
 from types import SimpleNamespace
 
 from flask import flash, has_request_context, redirect, render_template, request, url_for
-from flask_babel import gettext
 from sqlalchemy import bindparam, select
 
 from grouptools.core.access import Action
@@ -18,6 +17,7 @@ from grouptools.core.conditional import uncached
 from grouptools.core.copying import NotCopyable, copy_targets, copy_widget
 from grouptools.core.errors import NotFound
 from grouptools.core.groups.service import find_group
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import current_person
 from grouptools.core.models import Group, is_public_id
 from grouptools.core.plainrows import first_plain_row

@@ -2,11 +2,11 @@
 audience, for the current revision — and every notice with its whole receipt history for
 the owner's export of the group. Cells are written by core.export (no text ever becomes
 a formula, a BOM so Excel reads Chinese)."""
-from flask_babel import gettext
 from sqlalchemy import func, select
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import CSV_BOM, csv_download, csv_line
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db

@@ -1,9 +1,9 @@
 """What core knows of notices: the registration (core.widgets.WidgetKind) and, from it,
 the pages every widget has beneath /n/<nid> (core.widgetpages)."""
 from flask import url_for
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from grouptools.core.i18n import gettext
 from grouptools.notice import activity
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import WidgetKind, WidgetTexts

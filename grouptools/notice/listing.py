@@ -1,11 +1,10 @@
 """Notices on their group's page (core.widgets): a line per notice the member may see,
 saying whether it waits for their confirmation, and the create link."""
 from flask import url_for
-from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
-from grouptools.core.i18n import format_local
+from grouptools.core.i18n import format_local, gettext
 from grouptools.core.models import Membership
 from grouptools.core.widgets import MyItem, WidgetSummary
 from grouptools.extensions import db

@@ -6,7 +6,6 @@ Pictures come the way every widget's form takes them (core.pickedphotos). The ed
 page either corrects the text (receipts stay) or, with its box ticked, publishes a new
 revision that everyone confirms again."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
@@ -20,6 +19,7 @@ from grouptools.core.forms import (
     shown_on_form,
 )
 from grouptools.core.groups.service import find_group, roster
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.pickedphotos import (

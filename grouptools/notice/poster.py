@@ -1,9 +1,8 @@
 """What a notice's share poster says beneath its title (core.posters): whether each
 member is asked to confirm, and by when. The body stays inside the group: the public
 card tells a stranger to join to read it (docs/security.md#who-can-see-what)."""
-from flask_babel import gettext
 
-from grouptools.core.i18n import local_datetime
+from grouptools.core.i18n import gettext, local_datetime
 from grouptools.core.posters import PosterFact
 
 

@@ -18,7 +18,7 @@ record an opening or a confirmation update in the same transaction."""
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -35,6 +35,7 @@ from grouptools.core.database import (
 )
 from grouptools.core.errors import Conflict, NotFound
 from grouptools.core.groups.service import record_activity_now
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership, Person
 from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import utcnow

@@ -6,11 +6,11 @@ and the export. Every action is a plain form that redirects.
 Publishing and editing are manage.py; sharing, closing and deleting the kit's
 (core.widgetpages)."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from grouptools.core.access import Action
 from grouptools.core.database import before_the_write
 from grouptools.core.fields import PAGE_MAX
+from grouptools.core.i18n import gettext
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview

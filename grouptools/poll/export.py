@@ -4,11 +4,11 @@ export has the totals only: there is nothing else to export. Cells are written b
 core.export (no text ever becomes a formula)."""
 from urllib.parse import quote
 
-from flask_babel import gettext
 from sqlalchemy import select
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import CSV_BOM, csv_line
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db

@@ -1,10 +1,9 @@
 """Polls' lines on the group page, read with every other kind's in one statement
 (core.widgets.GroupLines): the same lines as listing.group_listing. Slots: `n1` the
 voter count, `b1` whether the reader voted."""
-from flask_babel import gettext
 from sqlalchemy import exists
 
-from grouptools.core.i18n import format_local
+from grouptools.core.i18n import format_local, gettext
 from grouptools.core.grouplines import GroupLines
 from grouptools.core.widgets import WidgetSummary
 from grouptools.poll.labels import voters_label

@@ -1,10 +1,10 @@
 """What core knows of polls: the registration (core.widgets.WidgetKind) and, from it,
 the pages every widget has beneath /p/<pid> (core.widgetpages)."""
 from flask import url_for
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
+from grouptools.core.i18n import gettext
 from grouptools.core.widgetpages import add_widget_pages
 from grouptools.core.widgets import PublicItem, WidgetKind, WidgetTexts
 from grouptools.extensions import db

@@ -1,8 +1,7 @@
 """What poll pages say about a poll: who can see what, how to choose, the counts (its
 times are shown with core.i18n's `local_datetime` filter)."""
-from flask_babel import gettext
 
-from grouptools.core.i18n import current_catalogue
+from grouptools.core.i18n import current_catalogue, gettext
 from grouptools.poll.ballots import BATCH
 
 

@@ -1,9 +1,8 @@
 """Polls on their group's page (core.widgets): a line per poll, and the create link."""
 from flask import url_for
-from flask_babel import gettext
 from sqlalchemy import exists
 
-from grouptools.core.i18n import format_local
+from grouptools.core.i18n import format_local, gettext
 from grouptools.core.models import Membership
 from grouptools.core.widgets import MyItem, WidgetSummary
 from grouptools.extensions import db

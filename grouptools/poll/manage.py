@@ -2,12 +2,12 @@
 copying and deleting are the kit's: core.widgetpages). Every action is a plain form that redirects (303); a form with
 mistakes comes back (422) with what was typed. core.access decides who gets in."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import deadline_input, shown_on_form
 from grouptools.core.groups.service import find_group
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.pickedphotos import (

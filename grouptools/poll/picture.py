@@ -7,11 +7,11 @@ import io
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from flask_babel import gettext, ngettext
 from PIL import Image, ImageDraw, ImageOps
 
 from grouptools.core import render
 from grouptools.core.avatars import paste_round_avatar
+from grouptools.core.i18n import gettext, ngettext
 from grouptools.core.palette import BRAND, INK, INK_SOFT, MUTED, OTHER_BAR, TRACK, WHITE
 
 WIDTH = 1080

@@ -1,9 +1,8 @@
 """What a poll's share poster says beneath its title (core.posters): how to choose, the
 deadline, and — where a stranger may see them, in an open group — the options, as
 pictures with captions on a picture poll (docs/security.md#who-can-see-what)."""
-from flask_babel import gettext, ngettext
 
-from grouptools.core.i18n import local_datetime
+from grouptools.core.i18n import gettext, local_datetime, ngettext
 from grouptools.core.posters import PosterFact
 from grouptools.poll.export import option_label
 from grouptools.poll.labels import choice_hint

@@ -6,12 +6,13 @@ Nothing here reads every vote: a handful of indexed queries whatever their numbe
 (ballots.py), for every asker."""
 from dataclasses import dataclass, field
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
 from grouptools.core.errors import NotAllowed
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db

@@ -1,8 +1,9 @@
 """The results picture beneath /p/<pid>, to post back into the chat (the QR codes and
 the poster are the kit's: core.widgetpages)."""
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from sqlalchemy import and_, bindparam, select
 
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.loaders import load_widget
 from grouptools.core.models import Group, Membership, Person

@@ -5,7 +5,6 @@ redirects (303).
 
 Creating and managing are in manage.py, the pictures beneath /p/<pid> in sharing.py."""
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
@@ -13,6 +12,7 @@ from grouptools.core.avatarrow import avatar_row
 from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import field_errors, shown_on_form
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import current_person
 from grouptools.core.links import MEMBER_PLACEHOLDER, image_urls
 from grouptools.core.loaders import load_widget

@@ -9,12 +9,12 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import get_locale, get_translations
 from markupsafe import Markup, escape
 from sqlalchemy import Text, bindparam, cast, select
 
 from grouptools.core.database import first_of_each
-from grouptools.core.i18n import format_local
+from grouptools.core.i18n import format_local, gettext
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db

@@ -15,8 +15,8 @@ after the list started is refused with its reason."""
 import re
 from dataclasses import dataclass, field
 
-from flask_babel import gettext
 
+from grouptools.core.i18n import gettext
 from grouptools.relay.poster import when_and_where
 
 EMPTY = "-"

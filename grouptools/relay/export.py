@@ -9,12 +9,12 @@ import re
 from decimal import Decimal
 
 from flask import send_file
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import CSV_MIMETYPE, XLSX_MIMETYPE, csv_text, xlsx_bytes
+from grouptools.core.i18n import gettext
 from grouptools.core.timeutil import local_time
 from grouptools.extensions import db
 from grouptools.relay.models import Relay

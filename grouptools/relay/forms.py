@@ -8,9 +8,10 @@ likewise."""
 import re
 
 from flask import request
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from grouptools.core.forms import deadline_payload, deadline_unchanged, field_errors
+from grouptools.core.i18n import gettext
 
 FIELD_ROWS = 5
 FIELD_ROWS_SHOWN = 2  # the others wait behind "More fields", so the form stays short

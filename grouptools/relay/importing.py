@@ -1,11 +1,10 @@
 """Import: entries from a relay pasted from a chat (organisers), checked like any reply."""
-from flask_babel import gettext
 from sqlalchemy import select
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Invalid
-from grouptools.core.i18n import labelled, sentences
+from grouptools.core.i18n import gettext, labelled, sentences
 from grouptools.core.visibletext import clean_visible_text, has_visible_character
 from grouptools.extensions import db
 from grouptools.relay import changelog, chattext, places

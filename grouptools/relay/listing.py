@@ -1,7 +1,7 @@
 """Relays on their group's page (core.widgets): a line per relay, and the create link."""
 from flask import url_for
-from flask_babel import gettext, ngettext
 
+from grouptools.core.i18n import gettext, ngettext
 from grouptools.core.widgets import WidgetSummary
 from grouptools.relay import service
 

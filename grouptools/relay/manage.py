@@ -4,11 +4,11 @@ someone who replied in the chat, importing a pasted relay, exports (closing and 
 are the kit's: core.widgetpages).
 Routes on the relay pages' blueprint (blueprints.bp); core.access decides who gets in."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import deadline_input, error_status, load, shown_on_form
+from grouptools.core.i18n import gettext
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
 from grouptools.extensions import db

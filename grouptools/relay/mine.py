@@ -8,10 +8,10 @@ log lines to read."""
 from datetime import timedelta
 
 from flask import url_for
-from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgets import MyItem

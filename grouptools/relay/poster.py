@@ -1,9 +1,8 @@
 """What a relay's share poster says beneath its title (core.posters): when and where it
 happens, how many places are left (or that the list is full and has a waitlist), the slots to choose from, the
 sign-up deadline. Never who signed up: the poster is public."""
-from flask_babel import gettext, ngettext
 
-from grouptools.core.i18n import local_datetime
+from grouptools.core.i18n import gettext, local_datetime, ngettext
 from grouptools.core.posters import PosterFact
 
 

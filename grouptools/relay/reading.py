@@ -10,13 +10,13 @@ import json
 from dataclasses import dataclass, field
 
 from flask import g, has_request_context, request
-from flask_babel import gettext
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.database import SAFE_METHODS
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership
 from grouptools.core.plaintext import tel_uri
 from grouptools.extensions import db

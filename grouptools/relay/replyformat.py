@@ -1,9 +1,9 @@
 """A relay's reply format: its fields made from what an organiser sent, and revised after
 people have replied, matched by key, so that no answer already given stops fitting."""
-from flask_babel import gettext
 from sqlalchemy import select
 
 from grouptools.core.errors import Conflict
+from grouptools.core.i18n import gettext
 from grouptools.extensions import db
 from grouptools.relay import changelog
 from grouptools.relay.models import RelayField, RelayLog

@@ -8,7 +8,7 @@ of work. Anything that moves places holds the relay's row lock (Relay.lock)."""
 from dataclasses import dataclass
 from functools import partial
 
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, case, func, select, update
 
 from grouptools.core.access import Action, authorize, can, membership_of
@@ -16,6 +16,7 @@ from grouptools.core.closing import close_widget, set_closed
 from grouptools.core.copying import common_columns
 from grouptools.core.database import commit_or_conflict
 from grouptools.core.errors import Conflict, Invalid
+from grouptools.core.i18n import gettext
 from grouptools.extensions import db
 from grouptools.relay import changelog, places, replyformat
 from grouptools.relay.models import ACTIVE_STATUSES, Relay, RelayEntry, RelayField, RelaySlot

@@ -9,7 +9,7 @@ import re
 import secrets
 from typing import NamedTuple
 
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,6 +19,7 @@ from grouptools.core.conditional import version_moved
 from grouptools.core.database import commit_or_conflict, holds_write_lock
 from grouptools.core.errors import Conflict, Invalid, NotFound
 from grouptools.core.groups.service import record_activity
+from grouptools.core.i18n import gettext, ngettext
 from grouptools.core.models import is_public_id, new_public_id
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db

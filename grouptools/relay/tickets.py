@@ -4,9 +4,9 @@ A ticket's address carries its own secret: whoever holds it sees the ticket (the
 entrant shows it, or forwards it to a friend they signed up); an organiser who scans
 it sees "check in". Private answers on it only for organisers and the entrant."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from grouptools.core.access import Action, can, membership_of
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.share import qr_png_response
 from grouptools.relay import links, places, service, signups

@@ -5,13 +5,13 @@ form with mistakes comes back (422) with what was typed.
 Organisers' tools are in manage.py, tickets in tickets.py, the group page's lines in
 listing.py; sharing, closing and deleting are the kit's (core.widgetpages)."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import error_status, load, shown_on_form
 from grouptools.core.groups.service import find_group
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited

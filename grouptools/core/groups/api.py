@@ -1,6 +1,5 @@
 """/api/v1 routes about groups and members: parse, ask the service, answer."""
 from flask import Response, jsonify, request
-from flask_babel import gettext
 from flask_smorest import abort as api_abort
 
 from grouptools.core.access import membership_of
@@ -20,6 +19,7 @@ from grouptools.core.groups.schemas import (
     MemberSchema,
     PublicGroupSchema,
 )
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url, group_url
 from grouptools.core.people.schemas import UrlSchema

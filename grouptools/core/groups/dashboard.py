@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
 from babel.dates import format_skeleton
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, get_locale
 from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.groups.counting import member_count
+from grouptools.core.i18n import gettext
 from grouptools.core.links import group_url
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import group_zone, local_today, utcnow

@@ -2,12 +2,12 @@
 
 The group is theirs: settings, members (with join answers and last activity), and each
 widget as its managers see it through the API (secret ballots stay counts only)."""
-from flask_babel import gettext
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.export import csv_text
 from grouptools.core.groups.schemas import ManagedMemberSchema
 from grouptools.core.groups.service import SETTINGS, roster
+from grouptools.core.i18n import gettext
 from grouptools.core.links import group_url
 from grouptools.core.timeutil import local_time, utcnow
 from grouptools.core.widgets import export_widgets

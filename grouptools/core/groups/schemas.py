@@ -1,8 +1,9 @@
 """What the API accepts and answers about groups and members; each audience its view."""
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
 from grouptools.core.fields import Boolean, Schema, Text, VisibleText
+from grouptools.core.i18n import gettext
 from grouptools.core.models import Group, Membership
 from grouptools.core.timezones import is_place_zone
 

@@ -3,12 +3,13 @@ members and approvals, settings. Every action is a plain form that redirects."""
 from dataclasses import replace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.conditional import answer_if_unchanged
 from grouptools.core.groupclock import CLOCK_COLUMNS, widgets_clock
+from grouptools.core.i18n import gettext
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form

@@ -1,12 +1,12 @@
 """/api/v1 routes about people and the asker."""
 from flask import request, url_for
-from flask_babel import gettext
 from flask_smorest import abort as api_abort
 from flask_wtf.csrf import generate_csrf
 
 from grouptools.core.avatars import avatar_of
 from grouptools.core.groups.service import my_groups
 from grouptools.core.http import allow_large_body
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import require_person, sign_in
 from grouptools.core.images import MAX_UPLOAD_BYTES
 from grouptools.core.links import absolute_url

@@ -3,7 +3,6 @@ groups, the sign-in link for another device, sign out everywhere), the personal 
 membership, never the person) — each a confirm page on GET, since chat apps' preview bots
 fetch every link, and the action itself on POST."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 
 from grouptools.core.avatars import avatar_of
 from grouptools.core.errors import DomainError
@@ -11,6 +10,7 @@ from grouptools.core.forms import read_form
 from grouptools.core.groups import moves
 from grouptools.core.groups.service import my_groups
 from grouptools.core.http import allow_large_body
+from grouptools.core.i18n import gettext
 from grouptools.core.identity import current_person, require_person, sign_in
 from grouptools.core.images import MAX_UPLOAD_BYTES
 from grouptools.core.links import absolute_url, group_url
