@@ -148,12 +148,12 @@ def scenarios(app, ids):
 
 
 class TurnClock:
-    """CPU time spent holding the SQLite writer's turn (core.database.WriterTurn): the
+    """CPU time spent holding the SQLite writer's turn (core.sqlite.WriterTurn): the
     part of a write that two workers cannot run side by side, so what bounds the writes
     per second of the whole server whatever else a write costs."""
 
     def __init__(self):
-        from grouptools.core.database import WriterTurn
+        from grouptools.core.sqlite import WriterTurn
         self.spent, self.turns, self._since = 0.0, 0, None
         take, give = WriterTurn.take, WriterTurn.give
 

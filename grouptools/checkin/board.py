@@ -66,7 +66,7 @@ def board_statement(roll_call_max, leaderboard_max, counts=None, feed=None):
     # The last shown place's total (1 when there are fewer members than places), read
     # once (a CTE) from the index's top. The CTE sits inside the statement, which
     # begins with SELECT: one that does not counts as a write
-    # (core.database.configure_postgresql), whose ROLLBACK made psycopg forget every
+    # (core.postgresql.configure_postgresql), whose ROLLBACK made psycopg forget every
     # statement it had prepared, so each was parsed and planned on every request.
     last_place = ranked.order_by(HabitMember.total_days.desc()).limit(_n(1)).offset(
         _n(leaderboard_max - 1)).correlate(None).subquery()

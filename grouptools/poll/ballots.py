@@ -7,7 +7,7 @@ Why: the counters are what organisers read and what the database's own history k
 transaction's id). Moved by each vote, they would tie each participation to a choice.
 Moved only by a batch, a change is the sum of at least BATCH ballots; a sum keeps no
 order, so a batch is counted as shuffled. The counted rows are deleted (SQLite
-overwrites them: core.database sets secure_delete) and SQLite's WAL is emptied after.
+overwrites them: core.sqlite sets secure_delete) and SQLite's WAL is emptied after.
 
 Callers hold the poll's lock (the vote's claim on the poll row, or Poll.lock)
 and commit; after a commit that counted, call after_counting."""
@@ -16,7 +16,7 @@ from collections import Counter
 
 from sqlalchemy import case, delete, func, select, update
 
-from grouptools.core.database import truncate_wal
+from grouptools.core.sqlite import truncate_wal
 from grouptools.core.sealed import SealBroken, seal, unseal
 from grouptools.extensions import db
 from grouptools.poll.models import PendingBallot, Poll, PollOption

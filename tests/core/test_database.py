@@ -1,6 +1,6 @@
 """SQLite is configured for parallel writers; both databases hold the same rules."""
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, select, text
 
 from grouptools.extensions import db
 
@@ -117,3 +117,40 @@ def test_a_write_inside_a_with_statement_is_taken_back_whole(app, app_ctx, make_
         db.session.rollback()
         db.session.remove()
     assert _name_of(person_id) == "Before"
+
+
+def test_a_write_after_its_reads_sees_what_others_wrote_and_keeps_what_was_loaded(
+        app_ctx, app, make_person):
+    """A write request's reads (who is asking) end before its write begins: a writer
+    that commits in between does not make the write fail, the write builds on what that
+    writer committed, and what the reads loaded is not read again. On SQLite the write's
+    first statement takes the write lock (PostgreSQL locks rows as it writes them)."""
+    from grouptools.core.database import before_the_write, holds_write_lock
+    from grouptools.core.models import Person
+
+    person_id, _ = make_person("Before")
+    on_sqlite = db.engine.dialect.name == "sqlite"
+    seen = []
+    with app.test_request_context("/", method="POST"):
+        with before_the_write():
+            person = db.session.execute(
+                select(Person).where(Person.public_id == person_id)).scalar_one()
+        with db.engine.begin() as other:  # another request's write, between the two
+            other.execute(text("UPDATE person SET name = 'Other' WHERE public_id = :id"),
+                          {"id": person_id})
+        def note(connection, cursor, statement, *rest):
+            seen.append(statement)
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            assert person.name == "Before"  # as loaded: not expired, not read again
+            assert seen == []
+            db.session.execute(
+                text("UPDATE person SET name = name || '!' WHERE public_id = :id"),
+                {"id": person_id})
+            assert holds_write_lock() == on_sqlite
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+        db.session.remove()
+    assert seen[0].startswith("BEGIN IMMEDIATE" if on_sqlite else "UPDATE")
+    assert _name_of(person_id) == "Other!"

@@ -1,4 +1,4 @@
-"""SQLite writers take turns (core.database.WriterTurn): the next writer goes on the
+"""SQLite writers take turns (core.sqlite.WriterTurn): the next writer goes on the
 moment the last one's transaction ends, in this process or another; nobody waits forever;
 a refused or failed write hands the turn on. On an SQLite file of their own, so these
 run whichever database the suite uses."""
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from grouptools.core.database import WriterTurn
+from grouptools.core.sqlite import WriterTurn
 from grouptools.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def test_a_waiting_writer_goes_on_the_moment_another_process_commits(sqlite_app,
     script = textwrap.dedent(f"""
         import sys, time
         from sqlalchemy import create_engine, text
-        from grouptools.core.database import configure_sqlite
+        from grouptools.core.sqlite import configure_sqlite
         engine = create_engine("sqlite:///{path}")
         configure_sqlite(engine)
         for _ in range({HANDOVERS}):
@@ -106,7 +106,7 @@ def test_a_turn_not_had_in_time_answers_database_is_locked(tmp_path):
 def test_a_turn_held_by_another_process_is_waited_for_then_refused(tmp_path):
     script = textwrap.dedent(f"""
         import time
-        from grouptools.core.database import WriterTurn
+        from grouptools.core.sqlite import WriterTurn
         WriterTurn({str(tmp_path / 'x.db')!r}, timeout=1).take()
         print("holding", flush=True)
         time.sleep(30)
@@ -181,7 +181,7 @@ def test_a_session_commit_hands_the_turn_on_and_keeps_what_it_wrote(sqlite_app):
 def test_emptying_the_wal_waits_for_the_writer_before_it(sqlite_app, tmp_path, monkeypatch):
     """Counted secret ballots must not linger in the WAL: emptying it waits its turn
     behind a long write instead of giving up when SQLite's short wait runs out."""
-    from grouptools.core import database
+    from grouptools.core import sqlite as database
     monkeypatch.setattr(database, "CHECKPOINT_WAIT_MS", 50)
     holder = threading.Thread(target=write, args=(sqlite_app, "long write", HOLD))
     holder.start()

@@ -10,7 +10,7 @@ import sqlite3
 
 from sqlalchemy import text
 
-from grouptools.core import database as core_database
+from grouptools.core import sqlite as core_sqlite
 from grouptools.extensions import db
 
 MEMBERS = [f"成员{i}" for i in range(10)]
@@ -104,11 +104,11 @@ def test_a_replay_after_each_of_10_secret_votes_attributes_no_ballot(make_poll, 
     # commits), or frames of earlier tests already checkpointed, would put later pages
     # under earlier commits and show states that never were. So the WAL starts empty and
     # nothing is checkpointed but by the batches: the watcher sees every state that was.
-    monkeypatch.setattr(core_database, "CHECKPOINT_EVERY", 10**9)
+    monkeypatch.setattr(core_sqlite, "CHECKPOINT_EVERY", 10**9)
     world = make_poll(members=MEMBERS, anonymous=True)
     with app.app_context():
         sqlite = db.engine.dialect.name == "sqlite"
-        core_database.truncate_wal(db.engine)
+        core_sqlite.truncate_wal(db.engine)
         poll_id, group_id = db.session.execute(text(
             "SELECT id, group_id FROM poll WHERE public_id = :p"), {"p": world.pid}).one()
         database = db.engine.url.database
