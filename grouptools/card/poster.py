@@ -2,10 +2,9 @@
 (core.posters): what a card asks for and who sees the cards. Field names only, never
 anyone's values: the poster is public."""
 from babel.lists import format_list
-from flask_babel import get_locale
 
 from grouptools.card.settings import fields_of
-from grouptools.core.i18n import gettext
+from grouptools.core.i18n import current_locale, gettext
 from grouptools.core.posters import PosterFact
 
 
@@ -14,7 +13,7 @@ def poster_facts(folder):
     required = [field.shown_label for field in fields if field.required]
     labels = required or [field.shown_label for field in fields]
     facts = [PosterFact(gettext("Fill in: %(fields)s",
-                                fields=format_list(labels, locale=get_locale())))]
+                                fields=format_list(labels, locale=current_locale())))]
     facts.append(PosterFact(gettext("Only the organisers see the cards")
                             if folder.folder_visibility == "managers"
                             else gettext("Members see each other's cards")))

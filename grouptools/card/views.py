@@ -5,7 +5,6 @@ form with mistakes comes back (422) with what was typed.
 
 Sharing, closing and deleting the folder are the kit's (core.widgetpages, /f/<fid>)."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 
 from grouptools.card import folder as folders
 from grouptools.card import forms, service
@@ -24,7 +23,7 @@ from grouptools.core.access import Action, authorize, can
 from grouptools.core.errors import DomainError, NotAllowed
 from grouptools.core.forms import error_status, field_errors, load, shown_on_form
 from grouptools.core.groups.service import find_group
-from grouptools.core.i18n import gettext
+from grouptools.core.i18n import current_language, gettext
 from grouptools.core.identity import current_person, require_person
 from grouptools.core.links import absolute_url
 from grouptools.core.ratelimits import rate_limited
@@ -207,7 +206,7 @@ def _card_png_content(card):
     view = _shareable(current_person(), card)
     group_name, caption = card.folder.group.name, gettext("Scan to save the contact")
     etag = etag_for("card.png", card.public_id, card.updated_at, card.folder.updated_at,
-                    group_name, sorted(view.values.items()), str(get_locale()),
+                    group_name, sorted(view.values.items()), current_language(),
                     *vars(avatar_of(card.owner)).values())
     return etag, lambda: draw_card(view, group_name, caption)
 
@@ -218,7 +217,7 @@ def contact_qr(cid):
     view = _shareable(current_person(), card)
     # The vCard's note names the fields in the reader's language.
     etag = etag_for("contact.png", card.public_id, card.updated_at, card.folder.updated_at,
-                    sorted(view.values.items()), str(get_locale()))
+                    sorted(view.values.items()), current_language())
     return send_picture(etag, lambda: contact_png(view), cache_control=_picture_cache(card))
 
 

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from babel.dates import format_skeleton, get_day_names
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from markupsafe import Markup, escape
 
 from grouptools.checkin import stats
 from grouptools.checkin.service import month_bounds
 from grouptools.checkin.streaks import is_scheduled
-from grouptools.core.i18n import gettext
+from grouptools.core.i18n import current_language, current_locale, gettext
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -62,13 +62,13 @@ class Month:
 @lru_cache(maxsize=1024)
 def _month_title(language, first):
     """"December 2026", "2026年12月": the same for every page of that month and language."""
-    return format_skeleton("yMMMM", first, locale=get_locale())
+    return format_skeleton("yMMMM", first, locale=current_locale())
 
 
 @lru_cache(maxsize=64)
 def _weekdays(language):
     """[(short name, full name)] from Monday, in `language` (the request's)."""
-    locale = get_locale()
+    locale = current_locale()
     short, full = get_day_names("narrow", locale=locale), get_day_names("wide", locale=locale)
     return tuple((short[i], full[i]) for i in range(7))
 
@@ -115,7 +115,7 @@ def month_view(person, habit, today, typed_month=None, typed_day=None, known=Non
                              known=known, also=also, achievements=achievements)
     first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
     done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
-    language = str(get_locale())
+    language = current_language()
     cells = [None] * first.weekday()
     day = first
     while day < following:

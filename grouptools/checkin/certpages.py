@@ -6,7 +6,7 @@ An earned certificate stays verifiable, and its picture stays its earner's, afte
 leave the group (docs/security.md#certificates); it goes only with the habit (deleting a habit deletes its
 achievements). docs/security.md#certificates says why the picture is not public."""
 from flask import render_template, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -15,7 +15,7 @@ from grouptools.checkin.certificate import Certificate, draw_certificate
 from grouptools.checkin.models import Achievement, Habit
 from grouptools.core.avatars import avatar_of
 from grouptools.core.errors import NotFound
-from grouptools.core.i18n import gettext, ngettext
+from grouptools.core.i18n import current_language, gettext, ngettext
 from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.links import absolute_url
 from grouptools.core.loaders import load_earned
@@ -140,7 +140,7 @@ def _picture_content(hid, aid):
     """(ETag, draw) of the certificate, with the access rules applied."""
     achievement, _ = load_earned(Achievement, aid, Habit, hid)
     certificate = certificate_of(achievement)
-    etag = etag_for(*certificate.etag_parts(), str(get_locale()))
+    etag = etag_for(*certificate.etag_parts(), current_language())
     return etag, lambda: draw_certificate(certificate)
 
 

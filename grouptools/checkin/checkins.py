@@ -8,7 +8,7 @@ one check-in and the second tap answers it (200), and a member's figures and mak
 count are written by one request after another."""
 from dataclasses import dataclass, field
 from babel.dates import format_skeleton
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -24,7 +24,7 @@ from grouptools.core.database import (before_the_write, commit_or_conflict, inse
                                       unit_of_work)
 from grouptools.core.errors import Conflict, Invalid, NotAllowed, NotFound
 from grouptools.core.groups.service import record_activity
-from grouptools.core.i18n import gettext
+from grouptools.core.i18n import current_locale, gettext
 from grouptools.core.models import Image, new_public_id
 from grouptools.core.timeutil import local_time, local_today, utcnow
 from grouptools.core.uploads import group_images
@@ -44,14 +44,14 @@ class CheckedIn:
 
 def weekday_names(habit):
     """"Mon, Wed, Fri" in the reader's language."""
-    locale = get_locale()
+    locale = current_locale()
     names = locale.days["format"]["abbreviated"]
     return ", ".join(str(names[day - 1]) for day in habit.weekdays)
 
 
 def weekday_choices():
     """[(1, "Monday"), …] in the reader's language, for the create form."""
-    names = get_locale().days["format"]["wide"]
+    names = current_locale().days["format"]["wide"]
     return [(day, str(names[day - 1])) for day in range(1, 8)]
 
 
@@ -109,7 +109,7 @@ def _makeup_refusal(habit, membership, day, today):
                              "too long ago.", count=habit.makeup_days_back,
                              date=format_date(day)))
     if makeups_in_month(habit, membership.id, day) >= habit.makeups_per_month:
-        month = format_skeleton("yMMMM", day, locale=get_locale())
+        month = format_skeleton("yMMMM", day, locale=current_locale())
         return DayRefused(_l("No make-ups left for %(month)s (%(count)d a month).",
                              month=month, count=habit.makeups_per_month))
     return None

@@ -8,10 +8,9 @@ the calendar's day labels are (calendar._cell_label)."""
 from functools import lru_cache
 
 from flask import url_for
-from flask_babel import get_locale
 from markupsafe import Markup, escape
 
-from grouptools.core.i18n import gettext, ngettext
+from grouptools.core.i18n import current_language, gettext, ngettext
 from grouptools.core.timeutil import group_zone
 
 _SENTINEL = "0000000000"  # a public id's shape: routes are built once, ids put in after
@@ -25,7 +24,7 @@ def _standing(language, total_days, streak):
 
 def leaderboard_rows(leaderboard):
     """The `<li>` of each stats.Standing, numbered from 1."""
-    language = str(get_locale())
+    language = current_language()
     rows = []
     for place, row in enumerate(leaderboard, 1):
         done = '<span class="list-end">✓</span>' if row.done_today else ""

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from babel.dates import format_time
 from babel.lists import format_list
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 
 from grouptools.checkin.checkins import weekday_names, window_text
-from grouptools.core.i18n import gettext, local_datetime, ngettext
+from grouptools.core.i18n import current_locale, gettext, local_datetime, ngettext
 from grouptools.core.posters import PosterFact
 from grouptools.core.timeutil import local_time, local_today
 
@@ -43,7 +43,7 @@ def habit_poster_facts(habit):
         facts.append(PosterFact(PROOF_LINES[habit.proof]()))
     if habit.milestones:
         facts.append(PosterFact(gettext("Certificates at %(days)s days", days=format_list(
-            [str(days) for days in habit.milestones], locale=get_locale()))))
+            [str(days) for days in habit.milestones], locale=current_locale()))))
     return facts
 
 
@@ -51,13 +51,13 @@ def event_poster_facts(event):
     group = event.group
     start, end = local_time(group, event.starts_at), local_time(group, event.ends_at)
     if end.date() == start.date() or end - start < timedelta(hours=12):
-        until = format_time(end, "short", locale=get_locale())
+        until = format_time(end, "short", locale=current_locale())
     else:
         until = local_datetime(event.ends_at, group)
     facts = [PosterFact(gettext("%(start)s – %(end)s",
                                 start=local_datetime(event.starts_at, group), end=until))]
     if event.late_after is not None:
         facts.append(PosterFact(gettext("Late after %(time)s", time=format_time(
-            local_time(group, event.late_after), "short", locale=get_locale()))))
+            local_time(group, event.late_after), "short", locale=current_locale()))))
     facts.append(PosterFact(gettext("Sign in by scanning the code shown at the event")))
     return facts

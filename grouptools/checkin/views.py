@@ -8,7 +8,7 @@ Sharing, closing and deleting are the kit's (core.widgetpages)."""
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
@@ -25,7 +25,7 @@ from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import error_status, errors_by_input, load, shown_on_form
 from grouptools.core.groups.service import find_group
-from grouptools.core.i18n import gettext, ngettext
+from grouptools.core.i18n import current_language, gettext, ngettext
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.pickedphotos import limit_photo_uploads
@@ -144,7 +144,7 @@ def _show(loaded, typed=None, errors=None, status=200):
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,
         calendar=calendar, calendar_rows=calendar_rows(calendar, page_url), page_url=page_url,
-        calendar_head=weekday_header(str(get_locale())),
+        calendar_head=weekday_header(current_language()),
         day_checkin=calendar.selected and stats.checkin_on(
             person, habit, calendar.selected),
         photos_max=Checkin.IMAGES_MAX, too_many_photos=too_many_photos(),

@@ -23,12 +23,12 @@ import hmac
 import os
 
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from grouptools.core import groupclock
+from grouptools.core.i18n import current_language
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -230,7 +230,7 @@ def _etag_of(parts, person, membership):
                                             membership.nickname)
     # One repr of the whole tuple: each part's repr is delimited in it (strings quoted
     # and escaped), so ("ab", "c") and ("a", "bc") differ as they must.
-    digest.update(repr((request.path, request.query_string, str(get_locale()), secret, asker,
+    digest.update(repr((request.path, request.query_string, current_language(), secret, asker,
                         mine, parts)).encode("utf-8"))
     return digest.hexdigest()[:32]
 

@@ -10,11 +10,11 @@ from datetime import datetime
 from typing import Callable
 
 from flask import current_app, request, url_for
-from flask_babel import get_locale
 from sqlalchemy import (Boolean, Date, Integer, String, bindparam, cast, desc, literal, null,
                         select, type_coerce, union_all)
 
 from grouptools.core.access import Action, can, membership_of
+from grouptools.core.i18n import current_language
 from grouptools.core.plainrows import plain_rows
 from grouptools.core.timeutil import UTCDateTime, local_today, utcnow
 
@@ -143,7 +143,7 @@ def _labels(kinds):
     """The kinds' labels in the reader's language, translated once per language (a lazy
     translation finds its catalogue again each time it is read)."""
     labels = _lines_built(kinds)[2]
-    language = str(get_locale())
+    language = current_language()
     found = labels.get(language)
     if found is None:
         found = labels[language] = [str(kind.label) for kind in kinds]

@@ -10,12 +10,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask_babel import get_locale
 from PIL import Image, ImageDraw, ImageOps
 
 from grouptools.core import render
 from grouptools.core.avatars import avatar_initial
-from grouptools.core.i18n import gettext
+from grouptools.core.i18n import current_language, gettext
 from grouptools.core.palette import BRAND, BRAND_TINT, INK, INK_SOFT, MUTED, TRACK, WHITE
 from grouptools.core.share import etag_for, qr_image, qr_payload, send_picture
 
@@ -255,7 +254,7 @@ def poster_response(content):
 
 def poster_content(content):
     """(ETag, draw) of the poster of `content` in the asker's language."""
-    etag = content.etag(str(get_locale()))
+    etag = content.etag(current_language())
     return etag, lambda: _poster_png(etag, content)
 
 

@@ -6,7 +6,6 @@ from collections import OrderedDict
 
 import qrcode
 from flask import current_app, request
-from flask_babel import get_locale
 from PIL import Image, ImageDraw
 from qrcode.constants import ERROR_CORRECT_H, ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
@@ -14,6 +13,7 @@ from werkzeug.http import quote_etag
 from werkzeug.urls import iri_to_uri
 
 from grouptools.core.conditional import app_build
+from grouptools.core.i18n import current_language
 from grouptools.core.palette import WHITE
 
 QR_MIN_PX, QR_MAX_PX = 128, 2048
@@ -242,7 +242,7 @@ def send_keyed_picture(key, content, mimetype="image/png", cache_control=SHARE_C
     it, and nothing is drawn again (docs/architecture.md#speed). `worded=False`: the
     picture has no words (a QR code), so the language is not asked."""
     environ = request.environ  # as asked: the links a picture carries are built from these
-    key = (*key, str(get_locale()) if worded else None, app_build(), environ.get("QUERY_STRING"),
+    key = (*key, current_language() if worded else None, app_build(), environ.get("QUERY_STRING"),
            environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SERVER_NAME"),
            environ.get("SERVER_PORT"), environ.get("SCRIPT_NAME"))
     etag = KEYS.get(key)

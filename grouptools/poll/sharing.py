@@ -1,9 +1,8 @@
 """The results picture beneath /p/<pid>, to post back into the chat (the QR codes and
 the poster are the kit's: core.widgetpages)."""
-from flask_babel import get_locale
 from sqlalchemy import and_, bindparam, select
 
-from grouptools.core.i18n import gettext
+from grouptools.core.i18n import current_language, gettext
 from grouptools.core.identity import asker_confirmed, asker_public_id
 from grouptools.core.loaders import load_widget
 from grouptools.core.models import Group, Membership, Person
@@ -80,7 +79,7 @@ def _results_content(pid):
     if state.results_visible_when is not None:
         raise results.ResultsHidden(state.results_visible_when)
     group = poll.group
-    locale = str(get_locale())
+    locale = current_language()
     # Open ballots: the first voters of each option, as avatars. Their names are part
     # of the ETag, so a renamed member is redrawn.
     tallies = results.poll_results_for(poll, manager=False, with_voters=not poll.anonymous)

@@ -9,12 +9,12 @@ import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from markupsafe import Markup, escape
 from sqlalchemy import Text, bindparam, cast, select
 
 from grouptools.core.database import first_of_each
-from grouptools.core.i18n import format_local, gettext
+from grouptools.core.i18n import current_language, format_local, gettext
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -40,7 +40,7 @@ def timed(lines, group):
     """[(line, its time as the group reads it)] for a page: each time written out once
     per worker, language, zone and year (core.i18n.format_local; the last WHEN_KEPT of
     them), not on every page that shows it."""
-    locale, year = str(get_locale()), utcnow().year
+    locale, year = current_language(), utcnow().year
     timed_lines = []
     for line in lines:
         key = (line.at, group.timezone, locale, year)

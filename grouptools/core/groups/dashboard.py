@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 
 from babel.dates import format_skeleton
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from sqlalchemy import and_, case, func, select, union_all
 from sqlalchemy.orm import contains_eager
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.groups.counting import member_count
-from grouptools.core.i18n import gettext
+from grouptools.core.i18n import current_locale, gettext
 from grouptools.core.links import group_url
 from grouptools.core.models import Membership, Person
 from grouptools.core.timeutil import group_zone, local_today, utcnow
@@ -280,6 +280,6 @@ def chart(board):
     for n, (monday, active) in enumerate(board.weekly_active):
         height = round(room * active / highest)
         bars.append(Bar(x=BAR_LEFT + n * BAR_STEP, y=PLOT_BOTTOM - height, height=height,
-                        active=active, label=format_skeleton("MMMd", monday, locale=get_locale()),
+                        active=active, label=format_skeleton("MMMd", monday, locale=current_locale()),
                         long_label=format_date(monday, "long")))
     return bars

@@ -3,13 +3,12 @@ members and approvals, settings. Every action is a plain form that redirects."""
 from dataclasses import replace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action, authorize, can, membership_of, moved_away_notice
 from grouptools.core.conditional import answer_if_unchanged
 from grouptools.core.groupclock import CLOCK_COLUMNS, widgets_clock
-from grouptools.core.i18n import gettext
+from grouptools.core.i18n import current_language, current_locale, gettext
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.errors import DomainError, Invalid
 from grouptools.core.forms import field_errors, read_form, shown_on_form
@@ -41,7 +40,7 @@ BOOLEANS = ("members_can_create",)
 
 def timezone_options(keep=None):
     """The time-zone menu (core.timezones), labelled in the reader's language."""
-    return zone_choices(get_locale(), keep=keep)
+    return zone_choices(current_locale(), keep=keep)
 
 
 def _person_from_form(errors, values):
@@ -322,7 +321,7 @@ def link_preview_of(group):
     """What chat apps show for the group's link, and the share sheet's pictures: a
     function of the group's id, name and join policy, the language and the site's
     address, worked out once for each (the last PREVIEWS_KEPT of them)."""
-    key = (group.public_id, group.name, group.join_policy, str(get_locale()),
+    key = (group.public_id, group.name, group.join_policy, current_language(),
            absolute_url(""), request.script_root)
     preview = _PREVIEWS.get(key)
     if preview is None:
