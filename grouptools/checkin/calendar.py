@@ -103,16 +103,24 @@ def read_day(typed, today):
     return day if date(1900, 1, 1) <= day <= today else None
 
 
-def month_view(person, habit, today, typed_month=None, typed_day=None, known=None, also=None,
-               achievements=False):
-    """The asker's month `typed_month` (YYYY-MM; anything else: this month, as is a month
-    still to come) of the habit, `today` being the group's local date; a day opened
-    (`typed_day`, YYYY-MM-DD up to today) shows its own month. `known` and `also` as
-    stats.calendar takes them, and `achievements` (read in the same statement)."""
+def shown_month(today, typed_month=None, typed_day=None):
+    """(the day opened or None, the first day of the month shown) of a habit's calendar,
+    `today` being the group's local date: the month `typed_month` (YYYY-MM; anything
+    else: this month, as is a month still to come), or the month of the day opened
+    (`typed_day`, YYYY-MM-DD up to today)."""
     selected = read_day(typed_day, today)
     month = selected.replace(day=1) if selected else read_month(typed_month)
-    figures = stats.calendar(person, habit, month if month and month <= today else None,
-                             known=known, also=also, achievements=achievements)
+    return selected, month if month and month <= today else today.replace(day=1)
+
+
+def month_view(person, habit, today, typed_month=None, typed_day=None, known=None, also=None,
+               achievements=False, read=None):
+    """The asker's month of the habit (shown_month), `today` being the group's local
+    date. `known`, `also` and `read` as stats.calendar takes them, and `achievements`
+    (read in the same statement)."""
+    selected, month = shown_month(today, typed_month, typed_day)
+    figures = stats.calendar(person, habit, month, known=known, also=also,
+                             achievements=achievements, read=read)
     first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
     done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
     language = current_language()

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
-from grouptools.checkin.models import Checkin, Habit, HabitMember
+from grouptools.checkin.models import Achievement, Checkin, Habit, HabitMember
 from grouptools.checkin.streaks import current_streak, refresh_everyone
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.closing import close_widget
@@ -21,7 +21,7 @@ from grouptools.core.errors import Invalid
 from grouptools.core.groups.counting import active_count
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import local_today
-from grouptools.core.plainrows import plain_rows
+from grouptools.core.plainrows import json_rows, plain_rows
 from grouptools.extensions import db
 
 SETTINGS = ("title", "description", "proof", "weekdays", "window_start", "window_end",
@@ -58,6 +58,8 @@ class HabitState:
     # (active members, of them checked in today), read with `me` when the page asks
     # (stats.habit_stats takes them as known_counts); None otherwise.
     counts: tuple | None = None
+    # The asker's calendar, read with `me` for the habit page (month_columns); else None.
+    month_read: tuple | None = None
 
 
 def month_bounds(day):
@@ -102,8 +104,8 @@ FIGURES = (HabitMember.total_days, HabitMember.streak, HabitMember.longest_strea
            HabitMember.last_day, HabitMember.streak_end)
 
 
-def _figures_statement(with_counts):
-    """my_figures' statement, built once per process for each of its two shapes (building
+def _figures_statement(with_counts, with_month):
+    """my_figures' statement, built once per process for each of its shapes (building
     it cost more than running it: docs/architecture.md#speed)."""
     mine = (Checkin.habit_id == bindparam("habit_id"),
             Checkin.membership_id == bindparam("membership_id"))
@@ -116,43 +118,67 @@ def _figures_statement(with_counts):
         extra = (*today_counts(),
                  select(Checkin.public_id).where(*mine, Checkin.day == bindparam("today"))
                  .scalar_subquery())
+    if with_month:
+        extra = (*extra, *month_columns(mine))
     figures = and_(HabitMember.habit_id == Habit.id,
                    HabitMember.membership_id == bindparam("membership_id"))
     return (select(*FIGURES, used, *extra).select_from(Habit).outerjoin(HabitMember, figures)
             .where(Habit.id == bindparam("habit_id")))
 
 
-FIGURES_STATEMENTS = {False: _figures_statement(False), True: _figures_statement(True)}
+def month_columns(mine):
+    """The habit page's calendar as two JSON columns (core.plainrows.json_rows) of the
+    asker's figures' row: [day, made up] of their check-ins in the month shown
+    (`shown_first` to `shown_following`) and in the days a make-up may fill (`also_first`
+    to `also_end`), and [public id, days, day earned] of their achievements. `mine`: the
+    conditions on Checkin of the asker's check-ins of the habit."""
+    day = Checkin.day
+    wanted = or_(and_(day >= bindparam("shown_first"), day < bindparam("shown_following")),
+                 and_(day >= bindparam("also_first"), day < bindparam("also_end")))
+    days = select(json_rows(day, Checkin.makeup)).where(*mine, wanted).scalar_subquery()
+    earned = (select(json_rows(Achievement.public_id, Achievement.days, Achievement.earned_on))
+              .where(Achievement.habit_id == bindparam("habit_id"),
+                     Achievement.membership_id == bindparam("membership_id"))
+              .scalar_subquery())
+    return days, earned
 
 
-def my_figures(habit, membership, today, with_counts=False):
-    """(Me, today's counts or None): the member's figures and this month's make-ups, and
-    with `with_counts` (the habit page) the habit's `today_counts` and the id of the
-    member's check-in of today, in one statement."""
+FIGURES_STATEMENTS = {(counts, month): _figures_statement(counts, month)
+                      for counts in (False, True) for month in (False, True)}
+
+
+def my_figures(habit, membership, today, with_counts=False, month=None):
+    """(Me, today's counts or None, the month's calendar or None): the member's figures
+    and this month's make-ups, with `with_counts` (the habit page) the habit's
+    `today_counts` and the id of the member's check-in of today, and with `month` (the
+    habit page: the parameters of month_columns) the two columns of month_columns, all in
+    one statement."""
     first, following = month_bounds(today)
     total, streak, longest, last_day, streak_end, used, *extra = plain_rows(
-        FIGURES_STATEMENTS[with_counts],
+        FIGURES_STATEMENTS[with_counts, month is not None],
         {**counts_parameters(habit, today), "membership_id": membership.id, "first": first,
-         "following": following}).one()
+         "following": following, **(month or {})}).one()
     left = max(habit.makeups_per_month - used, 0)
     counts, checkin_id = (tuple(extra[:2]), extra[2]) if with_counts else (None, None)
+    month_read = tuple(extra[-2:]) if month is not None else None
     if total is None:
-        return Me(False, 0, 0, 0, left), counts
+        return Me(False, 0, 0, 0, left), counts, month_read
     return Me(done_today=last_day == today,
               current_streak=current_streak(habit, streak_end, streak, today),
               longest_streak=longest, total_days=total, makeups_left=left,
-              today_checkin_id=checkin_id), counts
+              today_checkin_id=checkin_id), counts, month_read
 
 
-def habit_state(person, habit, now=None, with_counts=False):
+def habit_state(person, habit, now=None, with_counts=False, month=None):
     """The habit as `person` may see it (404 for strangers, 401 for nobody); with
-    `with_counts`, today's counts read beside the asker's figures (the habit page)."""
+    `with_counts`, today's counts read beside the asker's figures, and with `month` the
+    asker's calendar (my_figures: the habit page)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     today = local_today(habit.group, now)
-    me, counts = (my_figures(habit, membership, today, with_counts) if membership is not None
-                  else (None, None))
+    me, counts, month_read = (my_figures(habit, membership, today, with_counts, month)
+                              if membership is not None else (None, None, None))
     return HabitState(habit, today, me, can(person, Action.MANAGE_WIDGET, habit, membership),
-                      counts)
+                      counts, month_read)
 
 
 # --- Creating and changing ---------------------------------------------------------------

@@ -188,7 +188,7 @@ def member_of(habit, membership, member_id):
 
 
 def calendar(person, habit, month=None, member_id=None, now=None, known=None, also=None,
-             achievements=False):
+             achievements=False, read=None):
     """{month, days: [{date, makeup}], current_streak, longest_streak, total_days} of a
     member (the asker by default) for one month (default: this month).
 
@@ -196,19 +196,23 @@ def calendar(person, habit, month=None, member_id=None, now=None, known=None, al
     already; `also`, a range of days (first, end) whose check-ins are read in the same
     statement and answered as `also_done` (the days a make-up may still fill);
     `achievements`, the member's achievements read in it too, as `achievements`
-    ([Earned] by days)."""
+    ([Earned] by days); `read`, the asker's month and achievements read already with
+    their figures (service.month_columns, covering `month` and `also`)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     member = member_of(habit, membership, member_id)
     today = local_today(habit.group, now)
     first, following = month_bounds(month or today)
-    read = plain_rows(MONTH_DAYS[bool(also), achievements], {
-        "habit_id": habit.id, "membership_id": member.id, "first": first,
-        "following": following, **({"also_first": also[0], "also_end": also[1]} if also else {})
-    }).all()
     earned = None
-    if achievements:
-        earned = [Earned(row.public_id, row.days, row.day) for row in read if row.part == 1]
-        read = [(row.day, row.makeup) for row in read if row.part == 0]
+    if read is not None and member is membership:
+        read, earned = _month_of_columns(*read)
+    else:
+        read = plain_rows(MONTH_DAYS[bool(also), achievements], {
+            "habit_id": habit.id, "membership_id": member.id, "first": first,
+            "following": following,
+            **({"also_first": also[0], "also_end": also[1]} if also else {})}).all()
+        if achievements:
+            earned = [Earned(row.public_id, row.days, row.day) for row in read if row.part == 1]
+            read = [(row.day, row.makeup) for row in read if row.part == 0]
     answer = {"month": first.strftime("%Y-%m"),
               "days": [{"date": day.isoformat(), "makeup": makeup} for day, makeup in read
                        if first <= day < following]}
@@ -224,6 +228,16 @@ def calendar(person, habit, month=None, member_id=None, now=None, known=None, al
                     row.longest_streak, row.total_days) if row else (0, 0, 0))
     return {**answer, "current_streak": figures[0], "longest_streak": figures[1],
             "total_days": figures[2]}
+
+
+def _month_of_columns(days, earned):
+    """([(day, made up)] by day, [Earned] by days) from service.month_columns' two JSON
+    columns (None for no rows on PostgreSQL; days as ISO text, made up as 0/1 on SQLite)."""
+    days = sorted((date.fromisoformat(day), bool(makeup)) for day, makeup in days or ())
+    earned = sorted((Earned(public_id, count, date.fromisoformat(day))
+                     for public_id, count, day in earned or ()),
+                    key=lambda item: (item.days, item.earned_on))
+    return days, earned
 
 
 def _month_days(with_also, with_achievements):

@@ -12,7 +12,7 @@ from flask_babel import format_date
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
-from grouptools.checkin.calendar import calendar_rows, month_view, weekday_header
+from grouptools.checkin.calendar import calendar_rows, month_view, shown_month, weekday_header
 from grouptools.checkin.certpages import my_certificates
 from grouptools.checkin.forms import FORM_FIELDS, read_checkin_form, too_many_photos, typed_checkin
 from grouptools.checkin.kind import CHECKIN
@@ -30,7 +30,7 @@ from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.pickedphotos import limit_photo_uploads
 from grouptools.core.ratelimits import rate_limited
-from grouptools.core.timeutil import local_today
+from grouptools.core.timeutil import local_today, utcnow
 from grouptools.core.uploads import TooManyPixelsAtOnce
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 
@@ -126,14 +126,22 @@ def _with_typed_day(makeups, typed):
 
 def _show(loaded, typed=None, errors=None, status=200):
     habit, person = loaded.widget, loaded.person
-    state = service.habit_state(person, habit, with_counts=True)
+    # The calendar is read with the asker's figures: the month shown, and every day a
+    # make-up could fill (makeup_range narrows them once the figures are known).
+    now = utcnow()
+    today = local_today(habit.group, now)
+    _, shown = shown_month(today, request.args.get("month"), request.args.get("day"))
+    month = {"shown_first": shown, "shown_following": service.month_bounds(shown)[1],
+             "also_first": today - timedelta(days=habit.makeup_days_back), "also_end": today}
+    state = service.habit_state(person, habit, now, with_counts=True, month=month)
     board = stats.habit_stats(person, habit, known_counts=state.counts,
                               leaderboard_max=LEADERBOARD_SHOWN, feed_max=FEED_SHOWN)
     newest = board.feed
     page_url = url_for("checkin_pages.show_habit", hid=habit.public_id)
     calendar = month_view(person, habit, state.today, request.args.get("month"),
                           request.args.get("day"), known=state.me,
-                          also=makeup_range(habit, state), achievements=True)
+                          also=makeup_range(habit, state), achievements=True,
+                          read=state.month_read)
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
         leaderboard=board.leaderboard, leaderboard_rows=leaderboard_rows(board.leaderboard),

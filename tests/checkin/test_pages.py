@@ -251,3 +251,32 @@ def test_too_many_photos_at_once_are_refused_with_the_limit(app, photo_habit):
     assert "A check-in has at most 9 photos." in html
     # The nine that fit are kept for the next try.
     assert len(re.findall(r'name="photo_id"', html)) == 9
+
+
+CELL = re.compile(r'<td class="([^"]*)"[^>]*><a href="[^"]*\?day=([\d-]+)#day"')
+
+
+def test_the_calendar_shows_the_days_checked_in_and_made_up_as_the_api_does(app, owner_phone):
+    """The page reads its calendar with the member's figures, in one statement: what it
+    marks is what the calendar API answers, the month asked for included; a day made up
+    is no longer offered for a make-up, and each achievement is listed once."""
+    phone, gid = owner_phone
+    page = make_habit(phone, gid, proof="none", milestones="1, 2")
+    hid = page.rsplit("/", 1)[1]
+    runner = join(app, gid, "张小明")
+    today = joined_long_ago(app, gid)
+    yesterday, before = today - timedelta(days=1), today - timedelta(days=2)
+    assert check_in(runner, page, date=yesterday.isoformat(), text="补").status_code == 303
+    assert check_in(runner, page, text="今天").status_code == 303
+
+    for month in (today, yesterday, today - timedelta(days=40)):
+        shown = month.strftime("%Y-%m")
+        html = runner.get(f"{page}?month={shown}", headers=EN).get_data(as_text=True)
+        marked = {day: ("is-makeup" in classes) for classes, day in CELL.findall(html)
+                  if "is-done" in classes}
+        answer = runner.get(f"/api/v1/habits/{hid}/calendar?month={shown}").get_json()
+        assert marked == {day["date"]: day["makeup"] for day in answer["days"]}
+        assert (yesterday.isoformat() in marked) == (yesterday.strftime("%Y-%m") == shown)
+        assert f'<option value="{yesterday.isoformat()}"' not in html
+        assert f'<option value="{before.isoformat()}"' in html
+        assert re.findall(r"<strong>(\d+) days?</strong>", html) == ["1", "2"]
