@@ -6,7 +6,7 @@ group sees (calendar, feed, leaderboard, roll call) in stats.py. Each function a
 core.access first and commits its own unit of work; those that depend on the date take
 an optional `now`, so tests can stand at any instant."""
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select
@@ -126,6 +126,12 @@ def _figures_statement(with_counts, with_month):
             .where(Habit.id == bindparam("habit_id")))
 
 
+def makeup_window(habit, today):
+    """(first, end) of the past days a make-up may fill, by the habit's `makeup_days_back`
+    (empty when it is 0); the month's make-ups left are another matter."""
+    return today - timedelta(days=habit.makeup_days_back), today
+
+
 def month_columns(mine):
     """The habit page's calendar as two JSON columns (core.plainrows.json_rows) of the
     asker's figures' row: [day, made up] of their check-ins in the month shown
@@ -147,13 +153,18 @@ FIGURES_STATEMENTS = {(counts, month): _figures_statement(counts, month)
                       for counts in (False, True) for month in (False, True)}
 
 
-def my_figures(habit, membership, today, with_counts=False, month=None):
-    """(Me, today's counts or None, the month's calendar or None): the member's figures
-    and this month's make-ups, with `with_counts` (the habit page) the habit's
-    `today_counts` and the id of the member's check-in of today, and with `month` (the
-    habit page: the parameters of month_columns) the two columns of month_columns, all in
-    one statement."""
+def my_figures(habit, membership, today, with_counts=False, shown=None):
+    """(Me, today's counts or None, the calendar or None): the member's figures and this
+    month's make-ups, with `with_counts` (the habit page) the habit's `today_counts` and
+    the id of the member's check-in of today, and with `shown` (the habit page: the first
+    day of the month its calendar shows) the two columns of month_columns for that month
+    and the makeup_window, all in one statement."""
     first, following = month_bounds(today)
+    month = None
+    if shown is not None:
+        also_first, also_end = makeup_window(habit, today)
+        month = {"shown_first": shown, "shown_following": month_bounds(shown)[1],
+                 "also_first": also_first, "also_end": also_end}
     total, streak, longest, last_day, streak_end, used, *extra = plain_rows(
         FIGURES_STATEMENTS[with_counts, month is not None],
         {**counts_parameters(habit, today), "membership_id": membership.id, "first": first,
@@ -169,13 +180,13 @@ def my_figures(habit, membership, today, with_counts=False, month=None):
               today_checkin_id=checkin_id), counts, month_read
 
 
-def habit_state(person, habit, now=None, with_counts=False, month=None):
+def habit_state(person, habit, now=None, with_counts=False, shown=None):
     """The habit as `person` may see it (404 for strangers, 401 for nobody); with
-    `with_counts`, today's counts read beside the asker's figures, and with `month` the
-    asker's calendar (my_figures: the habit page)."""
+    `with_counts`, today's counts read beside the asker's figures, and with `shown` the
+    asker's calendar of that month (my_figures: the habit page)."""
     membership = authorize(person, Action.VIEW_GROUP, habit)
     today = local_today(habit.group, now)
-    me, counts, month_read = (my_figures(habit, membership, today, with_counts, month)
+    me, counts, month_read = (my_figures(habit, membership, today, with_counts, shown)
                               if membership is not None else (None, None, None))
     return HabitState(habit, today, me, can(person, Action.MANAGE_WIDGET, habit, membership),
                       counts, month_read)

@@ -100,7 +100,7 @@ def makeup_range(habit, state):
     to make: the calendar reads their check-ins of those days too (stats.calendar)."""
     if state.me is None or habit.makeup_days_back == 0 or state.me.makeups_left == 0:
         return None
-    return state.today - timedelta(days=habit.makeup_days_back), state.today
+    return service.makeup_window(habit, state.today)
 
 
 def makeup_days(habit, membership, state, done):
@@ -129,11 +129,9 @@ def _show(loaded, typed=None, errors=None, status=200):
     # The calendar is read with the asker's figures: the month shown, and every day a
     # make-up could fill (makeup_range narrows them once the figures are known).
     now = utcnow()
-    today = local_today(habit.group, now)
-    _, shown = shown_month(today, request.args.get("month"), request.args.get("day"))
-    month = {"shown_first": shown, "shown_following": service.month_bounds(shown)[1],
-             "also_first": today - timedelta(days=habit.makeup_days_back), "also_end": today}
-    state = service.habit_state(person, habit, now, with_counts=True, month=month)
+    _, shown = shown_month(local_today(habit.group, now), request.args.get("month"),
+                           request.args.get("day"))
+    state = service.habit_state(person, habit, now, with_counts=True, shown=shown)
     board = stats.habit_stats(person, habit, known_counts=state.counts,
                               leaderboard_max=LEADERBOARD_SHOWN, feed_max=FEED_SHOWN)
     newest = board.feed
