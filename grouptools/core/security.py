@@ -3,7 +3,7 @@ whose only risk is redirecting somewhere it should not."""
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import abort, current_app, make_response, redirect, request, url_for
+from flask import abort, current_app, make_response, redirect, request
 
 from grouptools.core.i18n import LANG_COOKIE, normalise_language
 
@@ -93,6 +93,8 @@ def local_path(target):
         return None
     if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return None
+    if "?" not in target and "#" not in target and ":" not in target:
+        return target  # a plain path: nothing to drop, nothing to read as a host
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
@@ -112,14 +114,16 @@ def set_language(code):
     return response
 
 
-def language_switch_url(code):
-    """The switch link for the page being rendered: back here, in language `code`."""
+def language_switch_target():
+    """Where the language switch of the page being rendered leads back to: this page
+    (without a `?lang=`), or the home page. base.html's footer builds the switch links
+    to it once per page and language (core.i18n.fragment)."""
     here = request.full_path.rstrip("?") if request.method == "GET" else request.path
-    return url_for("set_language", code=code, next=local_path(here) or "/")
+    return local_path(here) or "/"
 
 
 def init_app(app):
     app.after_request(add_security_headers)
     app.after_request(remember_language_from_query)
     app.add_url_rule("/lang/<code>", "set_language", set_language)
-    app.jinja_env.globals["language_switch_url"] = language_switch_url
+    app.jinja_env.globals["language_switch_target"] = language_switch_target

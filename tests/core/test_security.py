@@ -167,3 +167,20 @@ def test_an_unknown_lang_in_the_url_is_ignored(client):
 def test_every_page_links_to_the_other_language_and_back_here(client):
     page = client.get("/no-such-page?x=1&lang=en").get_data(as_text=True)
     assert 'href="/lang/zh_Hans?next=/no-such-page?x%3D1"' in page
+
+
+def test_each_page_links_back_to_itself_however_long_its_address(client):
+    # The footer is kept per page address: two pages never share one, and an address too
+    # long to keep still gets its own.
+    first = client.get("/no-such-page?x=1", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    second = client.get("/no-such-page?x=2", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    long_query = "&".join(f"k{i}=v" for i in range(60))
+    third = client.get(f"/no-such-page?{long_query}",
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert 'href="/lang/zh_Hans?next=/no-such-page?x%3D1"' in first
+    assert 'href="/lang/zh_Hans?next=/no-such-page?x%3D2"' in second
+    assert "x%3D1" not in second
+    assert 'href="/lang/zh_Hans?next=/no-such-page?k0%3Dv%26k1%3Dv%26' in third
+    assert "k59%3Dv\"" in third
+    again = client.get("/no-such-page?x=1", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert again == first
