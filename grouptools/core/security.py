@@ -1,5 +1,6 @@
 """Browser-facing safety: the headers every response carries, and the language switch,
 whose only risk is redirecting somewhere it should not."""
+import re
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -84,6 +85,11 @@ def remember_language_from_query(response):
     return response
 
 
+# A backslash or a control character (tab, newline, DEL…): browsers read a path with one
+# as another host.
+_NOT_IN_A_LOCAL_PATH = re.compile(r"[\\\x00-\x1f\x7f]")
+
+
 def local_path(target):
     """`target` if it stays on this site, else None.
 
@@ -91,7 +97,7 @@ def local_path(target):
     host, so anything but a plain absolute path is refused."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return None
-    if "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+    if _NOT_IN_A_LOCAL_PATH.search(target):
         return None
     if "?" not in target and "#" not in target and ":" not in target:
         return target  # a plain path: nothing to drop, nothing to read as a host
