@@ -110,11 +110,11 @@ def current_catalogue():
     on its namespace in `g`: a `force_locale` gets its own catalogue."""
     from flask_babel import get_translations
 
-    kept = g.get("_catalogue")
-    if kept is not None and kept[0] is getattr(g.get("_flask_babel"), "babel_locale", None):
-        return kept[1]
+    kept = g.get("_catalogue")  # (Flask-Babel's namespace, its locale then, catalogue)
+    if kept is not None and getattr(kept[0], "babel_locale", None) is kept[1]:
+        return kept[2]
     translations = get_translations()
-    g._catalogue = (current_locale(), translations)
+    g._catalogue = (g.get("_flask_babel"), current_locale(), translations)
     return translations
 
 
@@ -174,8 +174,10 @@ def fragment(name, **values):
     value is part of the key with its type (`Markup("<b>")` and `"<b>"` differ), so
     must be hashable. With the debugger (templates reloaded) nothing is kept."""
     app = current_app._get_current_object()
-    key = (name, current_language(), request.script_root,
-           tuple((k, type(v), v) for k, v in sorted(values.items())))
+    # The values as given: a template's call passes its names in the same order each
+    # time (another order would only keep a second copy), with their types.
+    key = (name, current_language(), request.script_root, tuple(values.items()),
+           tuple(map(type, values.values())))
     if app.debug:
         return _render_fragment(app, name, values)
     return _kept_fragment(app, key, lambda: _render_fragment(app, name, values))
