@@ -80,6 +80,12 @@ _GIVE_BACK_MOVED = (update(Relay).where(Relay.id == bindparam("relay_id"))
                             version=Relay.version + 1))
 
 
+# _IN_ORDER: the rows of a write in SQL below are locked in the order every writer takes
+# them: the relay's, then the member's, then the group's clock (a vote or a confirmation
+# touches the member and moves the clock at its commit: the other order lets the two wait
+# for each other, tests/relay/test_lock_order.py). PostgreSQL runs the data-modifying
+# CTEs that nothing reads in an order of its own (the last one first), so each CTE here
+# reads the one that must be written before it.
 _PLACE_SQL = {
     # places taken only where free, as take_numbered
     "confirmed": "UPDATE relay SET taken = taken + :places, seq = seq + 1, "
@@ -96,11 +102,12 @@ def _entered_statement(status):
     """PostgreSQL: a new entry's whole write in one statement, run under the relay's lock
     once what it depends on was read (sign_up_state): its place (`status`, _PLACE_SQL),
     the entry, its log line, the member's activity and the group's clock
-    (core.groupclock.bump_cte), each a data-modifying CTE fed by the one before. It
-    answers the new entry's id, or no row (and has written nothing) when the places were
-    not free. For an entry without a slot (a slot's places are
-    taken first and given back when the relay's are not free: take_numbered). Written
-    as SQL: SQLAlchemy's DML inside a CTE would add the tables' Python-side defaults."""
+    (core.groupclock.bump_cte), each a data-modifying CTE that reads the one before —
+    which is what makes PostgreSQL write them in that order (`_IN_ORDER`). It answers the
+    new entry's id, or no row (and has written nothing) when the places were not free.
+    For an entry without a slot (a slot's places are taken first and given back when the
+    relay's are not free: take_numbered). Written as SQL: SQLAlchemy's DML inside a CTE
+    would add the tables' Python-side defaults."""
     seq_column = "confirmed_seq, confirmed_at" if status == "confirmed" else "waitlist_seq"
     seq_value = "seq, :now" if status == "confirmed" else "seq"
     return text(f"""
@@ -114,11 +121,13 @@ entry AS (
   RETURNING id),
 log AS (
   INSERT INTO relay_log (relay_id, entry_id, actor_id, kind, params, created_at)
-  SELECT :relay_id, id, :actor_id, :kind, :params, :now FROM entry),
+  SELECT :relay_id, id, :actor_id, :kind, :params, :now FROM entry
+  RETURNING id),
 active AS (
   UPDATE membership SET last_active_at = :now, updated_at = :now
-  WHERE id = :membership_id AND EXISTS (SELECT FROM entry)),
-{bump_cte(after="entry")}
+  WHERE id = :membership_id AND EXISTS (SELECT FROM log)
+  RETURNING id),
+{bump_cte(after="active")}
 SELECT id FROM entry""").bindparams(
         bindparam("values", type_=RelayEntry.__table__.c["values"].type),
         bindparam("params", type_=RelayLog.__table__.c.params.type),
@@ -129,18 +138,23 @@ def _taken_back_statement(confirmed):
     """PostgreSQL: a withdrawal or removal that promotes nobody, in one statement under
     the relay's lock once where the entry stands was read (entry_standing): the entry
     off the list, its places back to a relay without slots (`confirmed`, which moves the
-    relay's version as give_back), the member's activity, the group's clock
-    (core.groupclock.bump_cte) and the log line."""
+    relay's version as give_back), the member's activity and the group's clock
+    (core.groupclock.bump_cte), each written after the ones it reads (`_IN_ORDER`), and
+    the log line."""
     back = ("back AS (UPDATE relay SET taken = taken - :places, version = version + 1, "
-            "updated_at = :now WHERE id = :relay_id),") if confirmed else ""
+            "updated_at = :now WHERE id = :relay_id RETURNING id),") if confirmed else ""
+    written = "taken_off CROSS JOIN back" if confirmed else "taken_off"
     return text(f"""
 WITH taken_off AS (
   UPDATE relay_entry SET status = :new_status, withdrawn_at = :now, updated_at = :now
-  WHERE id = :entry_id),
+  WHERE id = :entry_id
+  RETURNING id),
 {back}
 active AS (
-  UPDATE membership SET last_active_at = :now, updated_at = :now WHERE id = :membership_id),
-{bump_cte()}
+  UPDATE membership SET last_active_at = :now, updated_at = :now
+  WHERE id = :membership_id AND EXISTS (SELECT FROM {written})
+  RETURNING id),
+{bump_cte(after="active")}
 INSERT INTO relay_log (relay_id, entry_id, actor_id, kind, params, created_at)
 VALUES (:relay_id, :entry_id, :actor_id, :kind, :params, :now)""").bindparams(
         bindparam("params", type_=RelayLog.__table__.c.params.type),
