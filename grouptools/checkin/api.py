@@ -81,8 +81,8 @@ def get_feed(args, hid):
 def get_stats(args, hid):
     """Today's count, the leaderboard, and for managers who has not checked in (a page of
     it, `?page=`) and the roll call."""
-    habit, person, _ = load_widget(Habit, hid)
-    return stats.habit_stats(person, habit, page=args["page"])
+    habit, person, membership = load_widget(Habit, hid)
+    return stats.kept_habit_stats(person, habit, membership, page=args["page"])
 
 
 @blp.route("/habits/<pid:hid>/achievements")

@@ -6,9 +6,11 @@ check-ins and the leaderboard; for managers the roll call to paste in the chat. 
 
 Sharing, closing and deleting are the kit's (core.widgetpages)."""
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date
+from markupsafe import Markup
 
 from grouptools.checkin import checkins, service, stats
 from grouptools.checkin.blueprints import bp
@@ -21,6 +23,7 @@ from grouptools.checkin.pagerows import feed_rows, leaderboard_rows
 from grouptools.checkin.schemas import HabitCreateSchema
 from grouptools.checkin.streaks import is_scheduled
 from grouptools.core.access import Action, authorize
+from grouptools.core.conditional import shared_by_askers
 from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import error_status, errors_by_input, load, shown_on_form
@@ -124,6 +127,23 @@ def _with_typed_day(makeups, typed):
     return makeups
 
 
+class Board(NamedTuple):
+    """The habit page's lists as every member reads them (managers: with the roll call),
+    drawn once a version (core.conditional.shared_by_askers)."""
+
+    leaderboard_rows: Markup  # pagerows.leaderboard_rows of the first LEADERBOARD_SHOWN
+    feed_rows: Markup  # pagerows.feed_rows of today's newest FEED_SHOWN
+    feed_shown: int
+    roll_call_text: str | None
+
+
+def _board(person, habit, counts, now):
+    board = stats.habit_stats(person, habit, now, known_counts=counts,
+                              leaderboard_max=LEADERBOARD_SHOWN, feed_max=FEED_SHOWN)
+    return Board(leaderboard_rows(board.leaderboard), feed_rows(board.feed, habit.group),
+                 len(board.feed), board.roll_call_text)
+
+
 def _show(loaded, typed=None, errors=None, status=200):
     habit, person = loaded.widget, loaded.person
     # The calendar is read with the asker's figures: the month shown, and every day a
@@ -132,9 +152,10 @@ def _show(loaded, typed=None, errors=None, status=200):
     _, shown = shown_month(local_today(habit.group, now), request.args.get("month"),
                            request.args.get("day"))
     state = service.habit_state(person, habit, now, with_counts=True, shown=shown)
-    board = stats.habit_stats(person, habit, known_counts=state.counts,
-                              leaderboard_max=LEADERBOARD_SHOWN, feed_max=FEED_SHOWN)
-    newest = board.feed
+    board = shared_by_askers(habit, "habit page board",
+                             lambda: _board(person, habit, state.counts, now), state.manager,
+                             now=now)
+    members, done = state.counts
     page_url = url_for("checkin_pages.show_habit", hid=habit.public_id)
     calendar = month_view(person, habit, state.today, request.args.get("month"),
                           request.args.get("day"), known=state.me,
@@ -142,9 +163,8 @@ def _show(loaded, typed=None, errors=None, status=200):
                           read=state.month_read)
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
-        leaderboard=board.leaderboard, leaderboard_rows=leaderboard_rows(board.leaderboard),
-        feed=newest, feed_rows=feed_rows(newest, habit.group),
-        more_today=max(board.done_count - len(newest), 0), makeups=_with_typed_day(makeup_days(habit, loaded.membership, state,
+        done_count=done, member_count=members, more_today=max(done - board.feed_shown, 0),
+        makeups=_with_typed_day(makeup_days(habit, loaded.membership, state,
                                                              calendar.also_done),
                                                  (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from grouptools.core import groupclock
 from grouptools.core.i18n import current_language
+from grouptools.core.kept import kept
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -211,6 +212,28 @@ def widget_parts(model, widget_id, version, group_id, group_version, moments, zo
     `moments`: the widget, or its clock's columns read plainly; `zone`: its group's)."""
     return (model.__tablename__, widget_id, version, group_id, group_version,
             model.clock_of(moments, zone, now or utcnow()))
+
+
+SHARED_KEPT = 128  # a habit's stats: ~30 kB at most, so a few MB a worker
+
+
+def shared_by_askers(widget, name, make, *extra, now=None):
+    """What `make()` answers, kept per worker for every asker of `widget` as it is now:
+    under what its ETag holds beside the asker (its version, its group's, its clock at
+    `now`), the language, the app's root and `extra` (what else the value depends on,
+    such as whether the asker manages the widget); the last SHARED_KEPT of them.
+
+    For what every member reads alike (a habit's leaderboard): `make` reads nothing of
+    the asker's beside `extra`, and answers plain values, no ORM object (it would outlive
+    its session). A widget's version moves with every change of what it shows, its
+    group's with its roster and names (the module's docstring), so a value kept under
+    the versions this request read is never older than them (docs/architecture.md#speed)."""
+    group = widget.group
+    # By public ids: random, so never reused after a deletion as a row id may be.
+    key = (name, current_language(), request.script_root, extra,
+           widget_parts(type(widget), widget.public_id, widget.version, group.public_id,
+                        group.version, widget, group.timezone, now))
+    return kept("shared", key, make, SHARED_KEPT)
 
 
 def _etag_of(parts, person, membership):

@@ -5,6 +5,8 @@ from functools import lru_cache
 from flask import current_app, g, has_app_context, has_request_context, request
 from markupsafe import Markup
 
+from grouptools.core.kept import kept
+
 LANG_COOKIE = "lang"
 
 
@@ -180,24 +182,11 @@ def fragment(name, **values):
            tuple(map(type, values.values())))
     if app.debug:
         return _render_fragment(app, name, values)
-    return _kept_fragment(app, key, lambda: _render_fragment(app, name, values))
+    return kept("fragments", key, lambda: _render_fragment(app, name, values), FRAGMENTS_KEPT)
 
 
 def _render_fragment(app, name, values):
     return Markup(app.jinja_env.get_template(name).render(values))
-
-
-def _kept_fragment(app, key, render):
-    kept = app.extensions.get("grouptools.fragments")
-    if kept is None:
-        kept = app.extensions["grouptools.fragments"] = {}
-    found = kept.get(key)
-    if found is None:
-        found = render()
-        if len(kept) >= FRAGMENTS_KEPT:  # the oldest goes (dicts keep their order)
-            kept.pop(next(iter(kept)), None)
-        kept[key] = found
-    return found
 
 
 def init_app(app):

@@ -11,9 +11,9 @@ from sqlalchemy import func, select, update
 
 from grouptools.checkin import checkins
 from grouptools.checkin.models import Checkin, CheckinImage, Habit
-from grouptools.core.groups.service import join_group
-from grouptools.core.models import Group, Membership
-from grouptools.core.people.service import create_person
+from grouptools.core.groups.service import join_group, leave_group
+from grouptools.core.models import Group, Membership, Person
+from grouptools.core.people.service import create_person, rename_person
 from grouptools.core.timeutil import local_today, utcnow
 from grouptools.extensions import db
 from tests.core.groups.test_views import csrf_of, submit
@@ -280,3 +280,73 @@ def test_the_calendar_shows_the_days_checked_in_and_made_up_as_the_api_does(app,
         assert f'<option value="{yesterday.isoformat()}"' not in html
         assert f'<option value="{before.isoformat()}"' in html
         assert re.findall(r"<strong>(\d+) days?</strong>", html) == ["1", "2"]
+
+
+def test_what_every_member_reads_moves_for_each_of_them_at_once(app, owner_phone, monkeypatch):
+    """The leaderboard and today's check-ins are drawn once for every member who reads
+    the habit as it is (a worker keeps them): a check-in, a new name, the next day and a
+    member leaving each show at once to a member who read the page and the stats just
+    before, in the language they read."""
+    phone, gid = owner_phone
+    page = make_habit(phone, gid, proof="none")
+    hid = page.rsplit("/", 1)[1]
+    runner, reader = join(app, gid, "跑者甲"), join(app, gid, "读者乙")
+
+    def lists(headers=EN):
+        html = reader.get(page, headers=headers).get_data(as_text=True)
+        today, board = html.index('id="today"'), html.find('id="leaderboard"')
+        return html[today:board] if board > 0 else html[today:], html[board:] if board > 0 else ""
+
+    def leaderboard():
+        return [(row["name"], row["total_days"]) for row in
+                reader.get(f"/api/v1/habits/{hid}/stats").get_json()["leaderboard"]]
+
+    feed, board = lists()
+    assert "Nobody has checked in today yet." in feed and board == "" and leaderboard() == []
+    assert check_in(runner, page).status_code == 303
+    feed, board = lists()
+    assert "跑者甲" in feed and "Checked in today: 1 / 3" in feed
+    assert "跑者甲" in board and "1 day · streak 1" in board
+    assert leaderboard() == [("跑者甲", 1)]
+    assert "共 1 天 · 连续 1 天" in lists(ZH)[1]
+
+    with app.app_context():
+        runner_person = db.session.scalar(select(Person).where(Person.name == "跑者甲"))
+        rename_person(runner_person, "晨跑者")
+    feed, board = lists()
+    assert "晨跑者" in feed and "晨跑者" in board and "跑者甲" not in feed + board
+    assert leaderboard() == [("晨跑者", 1)]
+
+    tomorrow = utcnow() + timedelta(days=1)
+    monkeypatch.setattr("grouptools.checkin.views.utcnow", lambda: tomorrow)
+    feed, board = lists()
+    assert "Nobody has checked in today yet." in feed and "Checked in today: 0 / 3" in feed
+    assert "晨跑者" in board and "1 day · streak 1" in board
+    monkeypatch.undo()
+
+    with app.app_context():
+        runner_person = db.session.scalar(select(Person).where(Person.name == "晨跑者"))
+        group = db.session.scalar(select(Group).where(Group.public_id == gid))
+        leave_group(runner_person, group)
+    feed, board = lists()
+    assert "晨跑者" not in feed + board and "Checked in today: 0 / 2" in feed
+    assert leaderboard() == []
+
+
+def test_a_habit_made_after_one_was_deleted_shows_only_its_own_check_ins(app, owner_phone):
+    """A habit deleted and a new one made in the same group (on SQLite often with the
+    deleted one's row number) and checked in as often: its members read its own
+    check-ins, none of the old one's."""
+    phone, gid = owner_phone
+    old = make_habit(phone, gid, proof="none", title="晨跑")
+    reader = join(app, gid, "读者乙")
+    assert check_in(reader, old).status_code == 303
+    assert "读者乙" in reader.get(old, headers=EN).get_data(as_text=True).split('id="today"')[1]
+    with app.app_context():
+        habit = db.session.scalar(select(Habit).where(Habit.public_id == old.rsplit("/", 1)[1]))
+        db.session.delete(habit)
+        db.session.commit()
+    new = make_habit(phone, gid, proof="none", title="晨跑")
+    assert check_in(phone, new).status_code == 303  # as far along as the old one was
+    today = reader.get(new, headers=EN).get_data(as_text=True).split('id="today"')[1]
+    assert "王老师" in today and "读者乙" not in today

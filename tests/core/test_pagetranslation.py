@@ -6,6 +6,7 @@ import pytest
 from flask import render_template_string, template_rendered
 from flask_babel import force_locale
 
+from grouptools.core.kept import forget_kept
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgets import registered_widgets
 from tests.test_widget_contract import KINDS, World
@@ -119,7 +120,7 @@ def _page_paths(world, wid):
 
 
 def _body(app, person, path, language):
-    app.extensions.pop("grouptools.fragments", None)  # nothing kept from the other path
+    forget_kept(app)  # nothing kept from the other path
     response = person.get(path, headers={"Accept-Language": language})
     return response.status_code, CSRF.sub(rb'\1"', response.get_data())
 
