@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 
 from grouptools.core.access import Action
 from grouptools.core.closing import delete_widget
-from grouptools.core.conditional import uncached
+from grouptools.core.conditional import shared_by_askers, uncached
 from grouptools.core.copying import NotCopyable, copy_targets, copy_widget
 from grouptools.core.errors import NotFound
 from grouptools.core.groups.service import find_group
@@ -104,9 +104,11 @@ def widget_link(widget, kind=None):
 
 
 def widget_preview(widget):
-    """The link-preview values `_share.html` reads, for the widget's pages."""
+    """The link-preview values `_share.html` reads, for the widget's pages: the same for
+    every asker of the widget as it is (core.conditional.shared_by_askers)."""
     kind = kind_of(widget)
-    return link_preview(kind.pages, shared_widget(kind, widget), wid=widget.public_id)
+    return shared_by_askers(widget, "link preview", lambda: link_preview(
+        kind.pages, shared_widget(kind, widget), wid=widget.public_id))
 
 
 def widget_url(widget, endpoint, **values):
