@@ -19,12 +19,15 @@ from grouptools.checkin.schemas import (
     StatsArgsSchema,
     StatsSchema,
 )
-from grouptools.core.access import Action
+from grouptools.core.access import Action, can
+from grouptools.core.conditional import shared_json
 from grouptools.core.database import before_the_write
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetapi import add_widget_api
 
+STATS = StatsSchema()
 add_widget_api(blp, CHECKIN, "habits/<pid:hid>", schema=HabitSchema, state=service.habit_state,
                create_rule="groups/<pid:gid>/habits", create_schema=HabitCreateSchema,
                create=service.create_habit, update_schema=HabitUpdateSchema,
@@ -82,7 +85,12 @@ def get_stats(args, hid):
     """Today's count, the leaderboard, and for managers who has not checked in (a page of
     it, `?page=`) and the roll call."""
     habit, person, membership = load_widget(Habit, hid)
-    return stats.kept_habit_stats(person, habit, membership, page=args["page"])
+    # Members read it alike, managers alike (with who has not checked in), page by page.
+    manager = can(person, Action.MANAGE_WIDGET, habit, membership)
+    now, page = utcnow(), args["page"]
+    return shared_json(habit, "habit stats", STATS,
+                       lambda: stats.habit_stats(person, habit, now, page=page), manager, page,
+                       now=now)
 
 
 @blp.route("/habits/<pid:hid>/achievements")

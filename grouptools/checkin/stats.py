@@ -7,7 +7,7 @@ check-ins and achievements stay stored as history (an achievement stays verifiab
 The leaderboard and the counts read one HabitMember row per member (the figures kept at
 each check-in), never the check-ins themselves, in the same few statements for 20
 members or 2,000."""
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -23,12 +23,11 @@ from grouptools.checkin.models import Achievement, Checkin, CheckinImage, HabitM
 from grouptools.checkin.service import counts_parameters, month_bounds, today_counts
 from grouptools.checkin.streaks import current_streak, is_scheduled, previous_scheduled_day
 from grouptools.core.access import Action, authorize, can
-from grouptools.core.conditional import shared_by_askers
 from grouptools.core.errors import NotFound
 from grouptools.core.i18n import gettext
 from grouptools.core.models import Image, Membership, Person
 from grouptools.core.plainrows import plain_rows
-from grouptools.core.timeutil import local_today, utcnow
+from grouptools.core.timeutil import local_today
 from grouptools.core.widgetpages import widget_link
 from grouptools.extensions import db
 
@@ -67,7 +66,7 @@ class FeedItem(NamedTuple):
 
 @dataclass
 class HabitStats:
-    habit: object  # None once kept (kept_habit_stats)
+    habit: object
     today: date
     scheduled_today: bool
     done_count: int
@@ -120,17 +119,6 @@ def habit_stats(person, habit, now=None, page=1, known_counts=None,
     if roll_call_read:
         stats.roll_call_text = roll_call_text(stats, roll_call)
     return stats
-
-
-def kept_habit_stats(person, habit, membership, page=1):
-    """habit_stats as the asker's peers read it (members alike, managers alike, page by
-    page), kept per worker for the habit's and the group's versions and the local date
-    (core.conditional.shared_by_askers): only its first reader a version reads it."""
-    manager, now = can(person, Action.MANAGE_WIDGET, habit, membership), utcnow()
-    return shared_by_askers(
-        habit, "habit stats",
-        lambda: replace(habit_stats(person, habit, now, page=page), habit=None), manager, page,
-        now=now)
 
 
 def _leaderboard_and_roll_call(habit, today, with_roll_call, leaderboard_max,

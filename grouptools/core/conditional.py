@@ -236,6 +236,17 @@ def shared_by_askers(widget, name, make, *extra, now=None):
     return kept("shared", key, make, SHARED_KEPT)
 
 
+def shared_json(widget, name, schema, make, *extra, now=None):
+    """A JSON answer every asker of `widget` as it is reads alike (`shared_by_askers`,
+    with its `extra`), kept as the body `schema` (an instance) dumps from `make()`:
+    only the first reader of a version reads, dumps and encodes it. flask-smorest's
+    `@blp.response` passes the answer through as it is (and documents `schema`)."""
+    app = current_app._get_current_object()
+    body = shared_by_askers(widget, name, lambda: f"{app.json.dumps(schema.dump(make()))}\n",
+                            *extra, now=now)
+    return app.response_class(body, mimetype="application/json")
+
+
 def _etag_of(parts, person, membership):
     digest = _build_digest().copy()
     secret = None

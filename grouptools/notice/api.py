@@ -1,5 +1,6 @@
 """/api/v1 routes about notices: parse, ask the service, answer."""
 from grouptools.core.access import Action
+from grouptools.core.conditional import shared_json
 from grouptools.core.database import before_the_write
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
@@ -10,6 +11,7 @@ from grouptools.notice.export import download_receipts
 from grouptools.notice.kind import NOTICE
 from grouptools.notice.models import Notice
 
+RECEIPTS = schemas.ReceiptsSchema()
 add_widget_api(blp, NOTICE, "notices/<pid:nid>", state=service.notice_state,
                schema=schemas.NoticeSchema, create_rule="groups/<pid:gid>/notices",
                create_schema=schemas.NoticeCreateSchema, create=service.publish,
@@ -36,7 +38,9 @@ def confirm_notice(nid):
 def get_receipts(args, nid):
     """Managers: the counts, one page of each list (`?page=`) and the reminder."""
     notice, person, _ = load_widget(Notice, nid, Action.MANAGE_WIDGET)
-    return receipts.receipts(person, notice, args["page"])
+    page = args["page"]  # every manager reads it alike, page by page
+    return shared_json(notice, "receipts", RECEIPTS,
+                       lambda: receipts.receipts(person, notice, page), page)
 
 
 @blp.route("/notices/<pid:nid>/revisions")
