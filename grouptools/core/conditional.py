@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from grouptools.core import groupclock
 from grouptools.core.i18n import current_language
 from grouptools.core.kept import kept
+from grouptools.core.security import vary_on_cookie_and_language
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
 from grouptools.core.timeutil import utcnow
 from grouptools.extensions import db
@@ -355,19 +356,8 @@ def _finish(response):
         headers["ETag"] = f'W/"{etag}"'  # hex digits: nothing to quote
         if "no-store" not in headers.get("Cache-Control", ""):
             headers["Cache-Control"] = REVALIDATE
-        _vary_on_cookie_and_language(response)
+        vary_on_cookie_and_language(response)
     return response
-
-
-def _vary_on_cookie_and_language(response):
-    """`Vary: Cookie, Accept-Language` added to what the answer varies on already: set
-    at once when it varies on nothing yet (a 304 here), as HeaderSet would, without
-    parsing the header again for each name."""
-    if "Vary" not in response.headers:
-        response.headers["Vary"] = "Cookie, Accept-Language"
-        return
-    response.vary.add("Cookie")
-    response.vary.add("Accept-Language")
 
 
 def init_app(app):

@@ -44,18 +44,41 @@ PAGE_CACHE_CONTROL = "private, no-cache"
 LANG_COOKIE_AGE = timedelta(days=365)
 
 
+_SECURITY_ITEMS = [(name.lower(), name, value) for name, value in SECURITY_HEADERS.items()]
+_HSTS_ITEMS = [*_SECURITY_ITEMS, ("strict-transport-security", "Strict-Transport-Security", HSTS)]
+
+
 def add_security_headers(response):
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if (current_app.config.get("BASE_URL") or "").startswith("https://"):
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    """SECURITY_HEADERS (and HSTS on https) where the answer has not set its own; a page
+    also `PAGE_CACHE_CONTROL` unless it has one, and varies on the cookie and the
+    language (the same address answers in another language for another
+    Accept-Language). The answer's headers are looked through once, not once a name."""
+    headers = response.headers
+    present = {name.lower() for name, _ in headers}
+    https = (current_app.config.get("BASE_URL") or "").startswith("https://")
+    for lowered, name, value in _HSTS_ITEMS if https else _SECURITY_ITEMS:
+        if lowered not in present:
+            headers.add(name, value)
     if response.mimetype == "text/html":
-        if "Cache-Control" not in response.headers:
-            response.headers["Cache-Control"] = PAGE_CACHE_CONTROL
-        # The same address answers in another language for another Accept-Language.
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        if "cache-control" not in present:
+            headers.add("Cache-Control", PAGE_CACHE_CONTROL)
+        vary_on_cookie_and_language(response, "vary" in present)
     return response
+
+
+_VARIES_ON_BOTH = ("Cookie, Accept-Language", "Accept-Language, Cookie")
+
+
+def vary_on_cookie_and_language(response, has_vary=True):
+    """`Vary: Cookie, Accept-Language` added to what the answer varies on already: set
+    at once when it varies on nothing yet, as HeaderSet would, and left as it is when it
+    names both already (a page's ETag and its security headers both ask), without
+    parsing the header again for each name."""
+    vary = response.headers.get("Vary") if has_vary else None
+    if vary is None:
+        response.headers.add("Vary", "Cookie, Accept-Language")
+    elif vary not in _VARIES_ON_BOTH:
+        response.vary.update(("Cookie", "Accept-Language"))
 
 
 def no_store(body, status=200):
