@@ -27,7 +27,8 @@ from grouptools.core.ratelimits import rate_limited
 from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetapi import add_widget_api
 
-STATS = StatsSchema()
+STATS = StatsSchema()  # built once: shared_json dumps with it
+
 add_widget_api(blp, CHECKIN, "habits/<pid:hid>", schema=HabitSchema, state=service.habit_state,
                create_rule="groups/<pid:gid>/habits", create_schema=HabitCreateSchema,
                create=service.create_habit, update_schema=HabitUpdateSchema,

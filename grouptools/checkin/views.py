@@ -164,9 +164,9 @@ def _show(loaded, typed=None, errors=None, status=200):
     return render_template(
         "checkin/show.html", habit=habit, group=habit.group, state=state, board=board,
         done_count=done, member_count=members, more_today=max(done - board.feed_shown, 0),
-        makeups=_with_typed_day(makeup_days(habit, loaded.membership, state,
-                                                             calendar.also_done),
-                                                 (typed or {}).get("date")),
+        makeups=_with_typed_day(
+            makeup_days(habit, loaded.membership, state, calendar.also_done),
+            (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,
         calendar=calendar, calendar_rows=calendar_rows(calendar, page_url), page_url=page_url,

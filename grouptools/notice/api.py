@@ -11,7 +11,8 @@ from grouptools.notice.export import download_receipts
 from grouptools.notice.kind import NOTICE
 from grouptools.notice.models import Notice
 
-RECEIPTS = schemas.ReceiptsSchema()
+RECEIPTS = schemas.ReceiptsSchema()  # built once: shared_json dumps with it
+
 add_widget_api(blp, NOTICE, "notices/<pid:nid>", state=service.notice_state,
                schema=schemas.NoticeSchema, create_rule="groups/<pid:gid>/notices",
                create_schema=schemas.NoticeCreateSchema, create=service.publish,
