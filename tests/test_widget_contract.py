@@ -23,6 +23,7 @@ from sqlalchemy import select
 from grouptools import create_app
 from grouptools.core import loaders
 from grouptools.core.access import Action
+from grouptools.core.kept import forget_kept
 from grouptools.core.models import Group, Person
 from grouptools.core.posters import PosterFact
 from grouptools.core.widgetpages import widget_link
@@ -355,6 +356,7 @@ def test_an_unchanged_widget_is_answered_without_rendering(world):
 
     for path in _reads(world, world.sample()):
         etag = _etag(member, path)
+        forget_kept(world.app)  # rendered as for the version's first reader
         with statements_run(world.app) as rendered:
             assert member.get(path).status_code == 200
         with statements_run(world.app) as unchanged:

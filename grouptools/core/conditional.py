@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from grouptools.core import groupclock
 from grouptools.core.i18n import current_language
-from grouptools.core.kept import kept
+from grouptools.core.kept import kept, kept_now
 from grouptools.core.security import vary_on_cookie_and_language
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
 from grouptools.core.timeutil import utcnow
@@ -228,13 +228,33 @@ def shared_by_askers(widget, name, make, *extra, now=None):
     the asker's beside `extra`, and answers plain values, no ORM object (it would outlive
     its session). A widget's version moves with every change of what it shows, its
     group's with its roster and names (the module's docstring), so a value kept under
-    the versions this request read is never older than them (docs/architecture.md#speed)."""
+    the versions this request read is never older than them (docs/architecture.md#speed).
+    A request that writes keeps nothing: it answers `make()` as it reads it, which may be
+    newer than the versions it read first."""
+    if _writes():
+        return make()  # a write reads what it is changing: only what a read saw is kept
+    return kept("shared", _shared_key(widget, name, extra, now), make, SHARED_KEPT)
+
+
+def kept_for_askers(widget, name, *extra, now=None):
+    """What shared_by_askers keeps under the same arguments, if a reader of `widget` as
+    it is kept it already in this worker; else None (and always None in a request that
+    writes): for an answer that can read less when it is there."""
+    if _writes():
+        return None
+    return kept_now("shared", _shared_key(widget, name, extra, now))
+
+
+def _writes():
+    return request.method not in SAFE_METHODS or g.get("writes_on_read", False)
+
+
+def _shared_key(widget, name, extra, now):
     group = widget.group
     # By public ids: random, so never reused after a deletion as a row id may be.
-    key = (name, current_language(), request.script_root, extra,
-           widget_parts(type(widget), widget.public_id, widget.version, group.public_id,
-                        group.version, widget, group.timezone, now))
-    return kept("shared", key, make, SHARED_KEPT)
+    return (name, current_language(), request.script_root, extra,
+            widget_parts(type(widget), widget.public_id, widget.version, group.public_id,
+                         group.version, widget, group.timezone, now))
 
 
 def shared_json(widget, name, schema, make, *extra, now=None):

@@ -21,6 +21,11 @@ def kept(store, key, make, most):
     return found
 
 
+def kept_now(store, key):
+    """The value kept under `key` in this worker's `store`, or None."""
+    return current_app.extensions.get("grouptools.kept", {}).get(store, {}).get(key)
+
+
 def forget_kept(app):
     """Every store emptied (a test that changes what a key cannot see: the app's settings)."""
     app.extensions.pop("grouptools.kept", None)

@@ -6,6 +6,7 @@ statement of plain rows (the entries with their members' names, no ORM objects),
 once per process, numbered in one pass, each entry's answer for the JSON API written
 here once (docs/architecture.md#speed). Pages, the JSON API, the chat text and the
 exports all read it through `relay_state`."""
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from grouptools.core.access import Action, authorize, can
+from grouptools.core.conditional import shared_by_askers
 from grouptools.core.database import SAFE_METHODS
 from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership
@@ -303,6 +305,31 @@ def _refusal(relay, closed, mine):
     return None
 
 
+def _read(relays, with_parts, with_log, one_log, log_limit):
+    """(fields' and slots' rows, {relay id: its entries' rows}, {relay id: its log
+    lines}) for relay_states, as plain values."""
+    listed = {relay.id: [] for relay in relays}
+    part_rows, log_rows = [], []
+    for row in rows(reading_statement(parts=with_parts, log=one_log),
+                    {"relay_ids": list(listed), "log_limit": log_limit}).all():
+        part = row[0]
+        if part == LOG:
+            log_rows.append(row)
+        elif part > SLOT:
+            listed[row[1]].append(tuple(row))
+        else:
+            part_rows.append(tuple(row))
+    if not with_log:
+        return part_rows, listed, {}
+    on_list = {row[8]: row[9] or row[12] or row[13] for relay_rows in listed.values()
+               for row in relay_rows}
+    if one_log:
+        return part_rows, listed, changelog.lines_of_rows(relays, [
+            (row[1], row[10], row[14], row[15], row[9], row[12], row[13])
+            for row in log_rows], on_list)
+    return part_rows, listed, changelog.log_lines_of(relays, log_limit, on_list)
+
+
 def relay_state(person, relay, with_log=True, log_limit=changelog.LOG_RECENT):
     """The relay as `person` may see it (404 for strangers, 401 for nobody):
     `with_log`, its newest `log_limit` log lines."""
@@ -322,30 +349,14 @@ def relay_states(person, relays, with_log=True, log_limit=changelog.LOG_SHOWN):
     if not with_parts:
         load_parts(relays)
     one_log = with_log and len(relays) == 1
-    listed = {relay.id: [] for relay in relays}
-    part_rows, log_rows = [], []
-    for row in rows(reading_statement(parts=with_parts, log=one_log),
-                    {"relay_ids": list(listed), "log_limit": log_limit}).all():
-        part = row[0]
-        if part == LOG:
-            log_rows.append(row)
-        elif part > SLOT:
-            listed[row[1]].append(row)
-        else:
-            part_rows.append(row)
+    read = functools.partial(_read, relays, with_parts, with_log, one_log, log_limit)
+    # One relay read by a request that only reads: its rows are the same for every asker
+    # of this version, so only the first reads them.
+    part_rows, listed, logs = shared_by_askers(relays[0], "relay rows", read, with_log,
+                                               log_limit) if with_parts and len(relays) == 1 \
+        else read()
     if with_parts:
         _keep_parts(relays, part_rows)
-    if with_log:
-        on_list = {row[8]: row[9] or row[12] or row[13] for relay_rows in listed.values()
-                   for row in relay_rows}
-        if one_log:
-            logs = changelog.lines_of_rows(relays, [
-                (row[1], row[10], row[14], row[15], row[9], row[12], row[13])
-                for row in log_rows], on_list)
-        else:
-            logs = changelog.log_lines_of(relays, log_limit, on_list)
-    else:
-        logs = {}
     states = []
     for relay, membership in zip(relays, memberships):
         manager = can(person, Action.MANAGE_WIDGET, relay, membership)

@@ -7,6 +7,7 @@ listing.py; sharing, closing and deleting are the kit's (core.widgetpages)."""
 from flask import flash, redirect, render_template, request, url_for
 
 from grouptools.core.access import Action, authorize
+from grouptools.core.conditional import shared_by_askers
 from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import error_status, load, shown_on_form
@@ -15,6 +16,7 @@ from grouptools.core.i18n import gettext
 from grouptools.core.identity import require_person
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
+from grouptools.core.timeutil import utcnow
 from grouptools.core.widgetpages import member_page_or_public_card, widget_link, widget_preview
 from grouptools.relay import changelog, forms, manage, service, signups
 from grouptools.relay.blueprints import bp
@@ -83,13 +85,19 @@ def privacy_line(relay):
 
 
 def _show_page(state, values=None, errors=None, status=200):
-    relay = state.relay
+    relay, group = state.relay, state.relay.group
     link = widget_link(relay)
+    # The chat text and the log read alike for every asker of this version (their times
+    # name the year when it is not this one).
+    year = utcnow().year
+    chat_text = shared_by_askers(relay, "relay chat text", lambda: relay_text(state, link),
+                                 year)
+    log = shared_by_askers(relay, "relay log items", lambda: changelog.log_items(
+        changelog.timed(state.log, group)), year)
     return render_template(
-        "relay/show.html", state=state, relay=relay, group=relay.group,
+        "relay/show.html", state=state, relay=relay, group=group,
         values=values or {}, errors=errors or {}, preview=widget_preview(relay),
-        link=link, chat_text=relay_text(state, link),
-        log=changelog.log_items(changelog.timed(state.log, relay.group)),
+        link=link, chat_text=chat_text, log=log,
         privacy=privacy_line(relay),
         status_line=status_line(relay, state.waitlist_count),
         moved_up=moved_up(state.mine), edit_prefix=edit_url_prefix(relay),

@@ -300,3 +300,51 @@ def test_the_list_shows_each_answer_linked_and_escaped_and_who_may_change_it(pho
     assert 'relay-entry is-mine' in mine and 'class="badge badge-accent">You</span>' in mine
     assert f'href="/r/{rid}/entries/' in mine and "relay-entry-edit" in mine
     assert "relay-entry-edit" in the_list("群主")  # organisers change any entry
+
+
+def test_what_every_member_reads_moves_for_each_of_them_at_once(phones, app):
+    """A relay's list, chat text and log are read once for every member who reads it as
+    it is (a worker keeps them): a sign-up, a new name and a withdrawal each show at once
+    to a member who read the page just before, in the language they read, and what only
+    organisers and the entrant see stays theirs whoever read first."""
+    from sqlalchemy import select
+
+    from grouptools.core.models import Person
+    from grouptools.core.people.service import rename_person
+    from grouptools.extensions import db
+
+    rid = created_relay(phones, capacity="3")
+    _, clients, _, _ = phones
+    reader, entrant, organiser = clients["乙"], clients["甲"], clients["群主"]
+
+    def section(html, start, end):
+        return html[html.index(start):html.index(end)]
+
+    def read(client, headers=None):
+        html = client.get(f"/r/{rid}", headers=headers).get_data(as_text=True)
+        return (section(html, 'id="list-title"', 'id="text-title"'),
+                section(html, 'id="relay-text"', "</textarea>"),
+                section(html, 'id="log-title"', f'href="/r/{rid}/log"'))
+
+    for client in (organiser, reader, entrant):
+        assert "Nobody yet. Be the first!" in read(client)[0]
+    submit(entrant, f"/r/{rid}", f"/r/{rid}/entries", {"v-f1": "13800000001", "v-f2": "高手"})
+    listed, text, log = read(reader)
+    assert "甲" in listed and "高手" in listed and "13800000001" not in listed + text
+    assert "1. 甲 高手" in text and "甲" in log
+    assert "13800000001" in read(organiser)[0] and "13800000001" in read(entrant)[0]
+    assert "badge-accent" in read(entrant)[0] and "badge-accent" not in read(reader)[0]
+    assert "13800000001" not in "".join(read(reader))
+    zh_list, zh_text, _ = read(reader, ZH)
+    assert "#接龙" in zh_text and "1. 甲 高手" in zh_text
+
+    with app.app_context():
+        rename_person(db.session.scalar(select(Person).where(Person.name == "甲")), "新甲")
+    listed, text, log = read(reader)
+    assert "新甲" in listed and "1. 新甲 高手" in text and "新甲" in log
+
+    eid = organiser.get(f"/api/v1/relays/{rid}").get_json()["entries"][0]["id"]
+    assert submit(entrant, f"/r/{rid}", f"/r/{rid}/entries/{eid}/withdraw", {}).status_code == 303
+    listed, text, log = read(reader)
+    assert "Nobody yet. Be the first!" in listed and "1. 新甲" not in text
+    assert "withdrew" in log
