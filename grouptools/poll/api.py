@@ -2,6 +2,7 @@
 from flask import Response, stream_with_context
 
 from grouptools.core.access import Action
+from grouptools.core.conditional import shared_json
 from grouptools.core.database import before_the_write
 from grouptools.core.loaders import load_widget
 from grouptools.core.ratelimits import rate_limited
@@ -11,6 +12,8 @@ from grouptools.poll.blueprints import blp
 from grouptools.poll.export import csv_filename, export_csv
 from grouptools.poll.kind import POLL
 from grouptools.poll.models import Poll
+
+RESULTS = schemas.ResultsSchema()  # built once: shared_json dumps with it
 
 add_widget_api(blp, POLL, "polls/<pid:pid>", state=results.poll_state,
                schema=schemas.PollSchema, create_rule="groups/<pid:gid>/polls",
@@ -48,8 +51,13 @@ def withdraw_vote(pid):
 @blp.route("/polls/<pid:pid>/results")
 @blp.response(200, schemas.ResultsSchema)
 def get_results(pid):
-    poll, person, _ = load_widget(Poll, pid)
-    return results.poll_results(person, poll)
+    """The same for every member who may see them, and for every organiser: read once a
+    version (core.conditional.shared_json)."""
+    poll, person, membership = load_widget(Poll, pid)
+    manager = results.results_shown_to(person, poll, membership)
+    results.count_pool_if_closed(poll)  # a secret ballot's last batch, counted once
+    return shared_json(poll, "poll results", RESULTS,
+                       lambda: results.poll_results(person, poll), manager)
 
 
 @blp.route("/polls/<pid:pid>/duplicate", methods=["POST"])

@@ -7,7 +7,7 @@ Nothing here reads every vote: a handful of indexed queries whatever their numbe
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, literal, select, union_all
+from sqlalchemy import bindparam, exists, func, literal, select, union_all
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.database import UNION_PARTS, first_of_each, request_writes_on_read
@@ -185,6 +185,26 @@ def poll_results(person, poll):
     if state.results_visible_when is not None:
         raise ResultsHidden(state.results_visible_when)
     return state.results
+
+
+def results_shown_to(person, poll, membership):
+    """Whether the asker manages `poll`, once it is sure they see its results (403 while
+    they are hidden from them): their participation is read only where it decides (an
+    open "after_vote" poll, asked by a member), in one small statement. What they then
+    see is what every asker of the same standing sees (/results is kept once a version,
+    poll/api.py)."""
+    manager = can(person, Action.MANAGE_WIDGET, poll, membership)
+    hidden = results_hidden_until(poll, manager, False, poll.is_closed())
+    if hidden == "after_vote" and db.session.scalar(_TOOK_PART, {
+            "poll_id": poll.id, "membership_id": membership.id}):
+        hidden = None
+    if hidden is not None:
+        raise ResultsHidden(hidden)
+    return manager
+
+
+_TOOK_PART = select(exists().where(Participation.poll_id == bindparam("poll_id"),
+                                   Participation.membership_id == bindparam("membership_id")))
 
 
 def poll_results_for(poll, manager, with_voters=True):

@@ -4,11 +4,13 @@ JSON the open page polls for live results. Every action is a plain form that
 redirects (303).
 
 Creating and managing are in manage.py, the pictures beneath /p/<pid> in sharing.py."""
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import (flash, get_template_attribute, jsonify, redirect, render_template, request,
+                   url_for)
 from marshmallow import ValidationError
 
 from grouptools.core.access import Action
 from grouptools.core.avatarrow import avatar_row
+from grouptools.core.conditional import kept_for_askers, shared_by_askers
 from grouptools.core.database import before_the_write
 from grouptools.core.errors import DomainError
 from grouptools.core.forms import field_errors, shown_on_form
@@ -38,7 +40,11 @@ _VOTE = VoteSchema()  # built once: a schema's construction costs more than its 
 
 
 def _show(poll, status=200, vote_error=None, chosen=None):
-    state = results.poll_state(current_person(), poll)
+    # The results section is the same for everyone who sees results: drawn by the
+    # version's first reader, whose state alone names the first voters.
+    section = kept_for_askers(poll, RESULTS_SECTION)
+    state = results.poll_state(current_person(), poll, voters_shown=0 if section is not None
+                               else results.VOTERS_PREVIEW)
     link = widget_link(poll)
     reminder = None
     if state.results is not None and state.manager:
@@ -47,21 +53,33 @@ def _show(poll, status=200, vote_error=None, chosen=None):
     options = [{"option": o, "image_url": urls[0], "thumb_url": urls[1],
                 "label": option_label(o), "chosen": o.public_id in chosen}
                for o, urls in ((o, image_urls(o.image)) for o in state.options)]
+    if state.results is None or section is None:
+        section = _results_section(poll, state, options)
     return render_template(
         "poll/show.html", poll=poll, group=poll.group, state=state, options=options,
-        result_rows=result_rows(poll, state.results, options),
-        pictured=any(item["thumb_url"] for item in options),
+        pictured=any(item["thumb_url"] for item in options), results_section=section,
         results=state.results, link=link, preview=widget_preview(poll), reminder=reminder,
         vote_error=vote_error,
         notice=privacy_notice(poll), choice_hint=choice_hint(poll),
         deadline=poll.deadline, closed_at=poll.closed_at,
         votes_label=votes_label, voters_label=voters_label(poll.voter_count),
-        pending_label=pending_label(state.results),
         option_label=option_label,
-        hidden_message=results.ResultsHidden.MESSAGES.get(state.results_visible_when),
-        live_url=url_for("poll_pages.live_results", pid=poll.public_id),
-        live_seconds=LIVE_SECONDS,
     ), status
+
+
+RESULTS_SECTION = "poll results section"
+
+
+def _results_section(poll, state, options):
+    """The page's results section (poll/_results.html): kept for every asker who sees
+    results while the poll is as it is (core.conditional.shared_by_askers)."""
+    def draw():
+        return get_template_attribute("poll/_results.html", "poll_results")(
+            poll, state, state.results, result_rows(poll, state.results, options),
+            url_for("poll_pages.live_results", pid=poll.public_id), LIVE_SECONDS,
+            pending_label(state.results),
+            results.ResultsHidden.MESSAGES.get(state.results_visible_when))
+    return draw() if state.results is None else shared_by_askers(poll, RESULTS_SECTION, draw)
 
 
 def result_rows(poll, results, options):

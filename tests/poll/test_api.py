@@ -392,6 +392,32 @@ def read_csv(response):
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+def test_results_read_once_a_version_still_answer_each_asker_as_they_stand(make_poll):
+    """/results is the same for every member who may see it and for every organiser, so
+    a worker keeps it once a version: a vote shows at once to a member who read it just
+    before, a member who has not voted is still refused on an "after_vote" poll, and
+    only organisers ever see who has not voted, whoever read first."""
+    world = make_poll(results_visibility="after_vote")
+    first, second, third = (world.member(name) for name in ("甲", "乙", "丙"))
+
+    def counts(answer):
+        return [(o["votes"], [v["name"] for v in o["voters"]]) for o in answer["options"]]
+
+    organiser = world.results(world.owner).get_json()
+    assert organiser["voter_count"] == 0 and organiser["not_voted_count"] == 4
+    world.vote(first, 0)
+    seen = world.results(first)
+    assert seen.status_code == 200 and counts(seen.get_json())[0] == (1, ["甲"])
+    assert seen.get_json()["not_voted"] is None and seen.get_json()["not_voted_count"] is None
+    assert world.results(second).status_code == 403  # has not voted: what was kept is not theirs
+    assert world.results(world.owner).get_json()["not_voted_count"] == 3
+    world.vote(second, 0)
+    again = world.results(first).get_json()
+    assert counts(again)[0] == (2, ["甲", "乙"]) and again["voter_count"] == 2
+    assert world.results(third).status_code == 403
+    assert [m["name"] for m in world.results(world.owner).get_json()["not_voted"]] == ["群主", "丙"]
+
+
 @pytest.mark.parametrize("mode", ["always", "after_vote", "after_close", "managers"])
 def test_csv_export_for_managers_in_every_mode(make_poll, mode):
     world = make_poll(results_visibility=mode)

@@ -516,3 +516,34 @@ def test_a_request_that_fails_part_way_keeps_none_of_its_pictures(app, owner_pho
     with pytest.raises(RuntimeError):
         create(phone, gid, files=[(f"p{i}.png", png_bytes()) for i in range(4)])
     assert len(decoded) == 2 and stored_images(app) == 0
+
+
+def test_the_results_section_moves_for_every_reader_at_once(app, text_poll, make_poll):
+    """The results section is drawn once a version for everyone who sees results (a
+    worker keeps it): each vote shows at once to a member who read the page just before,
+    in the language they read, and a member who may not see results yet is shown why,
+    whoever read first."""
+    owner, member, gid, pid = text_poll
+    other = join(app, gid, "小红爸爸")
+
+    def section(phone, headers=EN):
+        html = phone.get(f"/p/{pid}", headers=headers).get_data(as_text=True)
+        return html[html.index('id="results"'):html.index('id="results-title"') + 2000]
+
+    assert "bar-fill w-0" in section(owner) and "result-voters" not in section(member)
+    assert vote(member, pid, 1).status_code == 303
+    seen = section(other)
+    assert "bar-fill w-100" in seen and "1 voter ›" in seen
+    assert "1 人投了这一项 ›" in section(other, ZH)
+    assert vote(other, pid, 2).status_code == 303
+    again = section(member)
+    assert again.count("bar-fill w-50") == 2 and again.count("1 voter ›") == 2
+    assert "bar-fill w-50" in section(owner)
+
+    world = make_poll(results_visibility="after_vote")
+    page = f"/p/{world.pid}"
+    assert "bar-fill" in world.owner.get(page, headers=EN).get_data(as_text=True)
+    world.vote(world.member("乙"), 0)
+    assert "bar-fill w-100" in world.member("乙").get(page, headers=EN).get_data(as_text=True)
+    waiting = world.member("甲").get(page, headers=EN).get_data(as_text=True)
+    assert "once you have voted" in waiting and "bar-fill" not in waiting
