@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from grouptools.core import groupclock
 from grouptools.core.i18n import current_language
-from grouptools.core.kept import kept, kept_now
+from grouptools.core.kept import kept, kept_now, weight
 from grouptools.core.security import vary_on_cookie_and_language
 from grouptools.core.models import Group, Membership, Person, PersonAvatar
 from grouptools.core.timeutil import utcnow
@@ -215,14 +215,14 @@ def widget_parts(model, widget_id, version, group_id, group_version, moments, zo
             model.clock_of(moments, zone, now or utcnow()))
 
 
-SHARED_KEPT = 128  # a habit's stats: ~30 kB at most, so a few MB a worker
+SHARED_BYTES = 8 * 2**20  # per worker: a habit's stats weigh ~30 kB, a relay's 40 entries ~40 kB
 
 
 def shared_by_askers(widget, name, make, *extra, now=None):
     """What `make()` answers, kept per worker for every asker of `widget` as it is now:
     under what its ETag holds beside the asker (its version, its group's, its clock at
     `now`), the language, the app's root and `extra` (what else the value depends on,
-    such as whether the asker manages the widget); the last SHARED_KEPT of them.
+    such as whether the asker manages the widget); the newest SHARED_BYTES of them.
 
     For what every member reads alike (a habit's leaderboard): `make` reads nothing of
     the asker's beside `extra`, and answers plain values, no ORM object (it would outlive
@@ -233,7 +233,7 @@ def shared_by_askers(widget, name, make, *extra, now=None):
     newer than the versions it read first."""
     if _writes():
         return make()  # a write reads what it is changing: only what a read saw is kept
-    return kept("shared", _shared_key(widget, name, extra, now), make, SHARED_KEPT)
+    return kept("shared", _shared_key(widget, name, extra, now), make, SHARED_BYTES, weight)
 
 
 def kept_for_askers(widget, name, *extra, now=None):
