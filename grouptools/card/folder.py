@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import url_for
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, authorize, can
 from grouptools.core.avatars import person_avatar
+from grouptools.core.conditional import shared_by_askers
 from grouptools.core.groups.counting import active_count
 from grouptools.core.i18n import gettext
 from grouptools.core.links import MEMBER_PLACEHOLDER as ID
@@ -60,7 +62,7 @@ SUMMARY_KEYS = ("title", "company", "city")
 @dataclass
 class FolderPage:
     folder: object
-    cards: list  # [CardView], or the page's [PageCard]
+    cards: list  # [CardView], or the page's lines as HTML (Markup)
     page: int
     total: int
     query: str
@@ -94,10 +96,10 @@ def _cards_of_active_members(folder, words=(), manager=False):
 
 def folder_page(person, group, query="", page=1, for_page=False):
     """One page of the folder for `person`: 403 for members when it is for managers.
-    Its `cards` are CardViews (the JSON), or `for_page` the page's PageCards: what one
-    line of the folder's page shows, read as plain columns (not the card's values and
-    missing keys, decoded from JSON for each card), each line's summary read off the
-    fields once per page, not per card."""
+    Its `cards` are CardViews (the JSON), or `for_page` the page's lines as HTML: read as
+    plain columns (not the card's values and missing keys, decoded from JSON for each
+    card), each line's summary chosen off the fields once per page, not per card, and
+    unsearched, drawn once a version for every reader (_page_lines)."""
     folder = require_folder(group)
     membership = authorize(person, Action.VIEW_GROUP, folder)
     manager = can(person, Action.MANAGE_WIDGET, folder, membership)
@@ -106,26 +108,19 @@ def folder_page(person, group, query="", page=1, for_page=False):
     query = (query or "").strip()[:QUERY_MAX]
     page = max(1, page)
     words = query_words(query)
-    statements = _page_statements(search_shape(words, manager) if words else None, for_page)
-    values = {"folder_id": folder.id, "group_id": folder.group_id,
-              "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE, **word_parameters(words)}
-    rows = plain_rows(statements[0], values).all()
-    if not words:
-        # The folder's kept count less the few cards of members who have gone (read
-        # beside the page's rows), not a count of the folder (bench/growth.py).
-        gone = rows[0][-1] if rows else db.session.scalar(statements[1], values)
-        total = folder.card_count - gone
-    else:
-        # How many match is counted beside the chosen rows (a window over them all,
-        # before the LIMIT); only a page past the end, which has no row to carry it,
-        # counts again.
-        total = rows[0][-1] if rows else 0 if page == 1 else db.session.scalar(
-            statements[1], values)
     fields = rules.fields_of(folder)
     mine = membership.id if membership is not None else None
     if for_page:
-        return FolderPage(folder, _page_cards(rows, fields, manager, mine), page, total, query,
+        def draw():
+            rows, total = _rows_and_total(folder, words, manager, page, True)
+            return _page_lines(rows, fields), total
+        # An unsearched page reads alike for every asker of the folder as it is, but for
+        # the lines a card's owner and the managers see with its private values.
+        lines, total = shared_by_askers(folder, "folder page", draw, page) if not words \
+            else draw()
+        return FolderPage(folder, _lines_for(lines, manager, mine), page, total, query,
                           manager)
+    rows, total = _rows_and_total(folder, words, manager, page, False)
     # What each reader sees of a card: the fields' keys worked out once for each.
     shown = {True: rules.visible_keys(fields, True), False: rules.visible_keys(fields, False)}
     views = []
@@ -141,39 +136,61 @@ def folder_page(person, group, query="", page=1, for_page=False):
     return FolderPage(folder, views, page, total, query, manager)
 
 
-class PageCard(NamedTuple):
-    """One line of the folder's page (card/folder.html unpacks it)."""
+def _rows_and_total(folder, words, manager, page, for_page):
+    """The page's rows (for the JSON or `for_page` the page) and how many cards match."""
+    statements = _page_statements(search_shape(words, manager) if words else None, for_page)
+    values = {"folder_id": folder.id, "group_id": folder.group_id,
+              "offset": (page - 1) * PAGE_SIZE, "limit": PAGE_SIZE, **word_parameters(words)}
+    rows = plain_rows(statements[0], values).all()
+    if not words:
+        # The folder's kept count less the few cards of members who have gone (read
+        # beside the page's rows), not a count of the folder (bench/growth.py).
+        gone = rows[0][-1] if rows else db.session.scalar(statements[1], values)
+        return rows, folder.card_count - gone
+    # How many match is counted beside the chosen rows (a window over them all, before
+    # the LIMIT); only a page past the end, which has no row to carry it, counts again.
+    return rows, rows[0][-1] if rows else 0 if page == 1 else db.session.scalar(
+        statements[1], values)
 
-    href: str  # the card's page
-    colour: int
-    thumb: str | None  # the address of the owner's photo, if they have one
-    initial: str
-    display_name: str
-    summary: str
-    complete: bool
 
-
-def _page_cards(rows, fields, manager, mine):
-    """PageCards of the page's rows: each one's "Engineer · Acme · Beijing" made of the
-    summary's values that reader may see (CardView.summary), chosen once per page."""
+def _page_lines(rows, fields):
+    """The page's cards as card/folder.html lists them, one line each: (its owner's
+    membership id, the line as members see it, the line as its owner and the managers
+    see it, or None when it is the same). A line's "Engineer · Acme · Beijing" is made
+    of the summary's values that reader may see (CardView.summary), the avatar drawn as
+    _macros.html's `avatar` draws it: written here, not in a Jinja loop, which cost
+    several times as much for 50 cards (bench/inprocess.py)."""
     shown = {sees: [n for n, key in enumerate(SUMMARY_KEYS) if key in keys]
              for sees in (True, False)
              for keys in [set(rules.visible_keys(fields, sees))]}
-    # Each address built once a page, then only the id changes (as the avatar macro's
-    # thumbnail address is url_for's).
+    # Each address built once a page, then only the id changes.
     card, card_end = url_for("card_pages.show_card", cid=ID).rsplit(ID, 1)
     thumb, thumb_end = url_for("images.show_thumb", iid=ID).rsplit(ID, 1)
-    cards = []
+    incomplete = f'<span class="badge badge-warning">{escape(gettext("Incomplete"))}</span>'
+    lines = []
     for (public_id, display_name, complete, owner_id, person_id, person_name, photo_id,
          *summary) in rows:
         avatar = person_avatar(person_id, person_name, photo_id)
-        parts = [summary[n] for n in shown[manager or owner_id == mine] if summary[n]]
-        cards.append(PageCard(f"{card}{public_id}{card_end}", avatar.colour,
-                              f"{thumb}{photo_id}{thumb_end}" if photo_id else None,
-                              avatar.initial, display_name, " · ".join(map(str, parts)),
-                              complete))
-    return cards
+        face = (f'<img src="{thumb}{escape(photo_id)}{thumb_end}" alt="" loading="lazy">'
+                if photo_id else escape(avatar.initial))
+        start = (f'\n    <li class="list-item">\n      <a class="list-link row" href="'
+                 f'{card}{escape(public_id)}{card_end}">\n        <span class="avatar '
+                 f'avatar-c{avatar.colour}" aria-hidden="true">{face}</span>\n        '
+                 f'<span class="list-main">\n          <span class="list-title">'
+                 f'{escape(display_name)}</span>\n          <span class="list-meta">')
+        end = (f'</span>\n        </span>{"" if complete else incomplete}\n      </a>'
+               f'\n    </li>')
+        seen = [escape(" · ".join(str(summary[n]) for n in shown[sees] if summary[n]))
+                for sees in (False, True)]
+        lines.append((owner_id, f"{start}{seen[0]}{end}",
+                      f"{start}{seen[1]}{end}" if seen[1] != seen[0] else None))
+    return tuple(lines)
 
+
+def _lines_for(lines, manager, mine):
+    """The page's lines as this reader sees them (`mine`: their membership's id)."""
+    return Markup("".join(private if private is not None and (manager or owner_id == mine)
+                          else public for owner_id, public, private in lines))
 
 
 _PAGES = {}

@@ -83,3 +83,34 @@ def test_folder_page_lines_show_private_values_to_the_owner_and_managers_only(ma
     fid = world.owner.get(f"{world.base}/card-settings").get_json()["folder_id"]
     by_folder = world.member("乙").get(f"/f/{fid}").get_data(as_text=True)
     assert "Your card lacks: Phone" in by_folder and "苏州" in by_folder
+
+
+def test_folder_page_lines_move_for_every_reader_at_once(make_cards):
+    """The folder's unsearched page is drawn once a version for every reader (a worker
+    keeps its lines): a card saved, changed or emptied of a private value shows at once
+    to members who read the page just before, each still seeing only what they may."""
+    fields = [{"key": "name", "required": True}, {"key": "title"},
+              {"key": "city", "private": True}]
+    world = make_cards(members=("甲", "乙", "丙"),
+                       settings={"fields": fields, "display_name_format": ""})
+
+    def lines(reader, headers=()):
+        html = world.member(reader).get(f"/g/{world.gid}/cards", headers=dict(headers))
+        html = html.get_data(as_text=True)
+        start = html.find('<ul class="list card-list">')
+        return html[start:html.index("</ul>", start)] if start >= 0 else ""
+
+    assert lines("丙") == "" and lines("群主") == ""
+    world.fill("甲", name="张三", title="工程师", city="杭州")
+    assert "张三" in lines("丙") and "工程师" in lines("丙") and "杭州" not in lines("丙")
+    assert "工程师 · 杭州" in lines("甲") and "工程师 · 杭州" in lines("群主")
+    world.fill("甲", name="张三丰", title="教练", city="苏州")
+    assert "张三丰" in lines("丙") and "教练" in lines("丙") and "苏州" not in lines("丙")
+    assert "教练 · 苏州" in lines("群主") and "教练 · 苏州" in lines("甲")
+    world.fill("乙", name="李四")
+    assert lines("丙").count('<li class="list-item">') == 2
+    assert "Incomplete" not in lines("丙")
+    fields[1]["required"] = True  # 李四's card now lacks its title
+    assert world.settings(fields=fields, display_name_format="").status_code == 200
+    assert lines("丙").count("Incomplete") == 1
+    assert lines("丙", {"Accept-Language": "zh-CN"}).count("未完善") == 1
