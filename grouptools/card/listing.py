@@ -3,7 +3,7 @@ cards are complete, and whether mine waits to be filled in — and the link that
 cards up (or changes their settings)."""
 from dataclasses import dataclass
 
-from flask import has_request_context, request, url_for
+from flask import has_request_context, request
 from sqlalchemy import bindparam, func, select
 
 from grouptools.core.access import Action, authorize, can
@@ -11,6 +11,7 @@ from grouptools.core.errors import DomainError
 from grouptools.core.groups.counting import active_count
 from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership
+from grouptools.core.urlpatterns import page_url
 from grouptools.core.widgets import WidgetSummary
 from grouptools.card import service
 from grouptools.card.counting import gone_cards
@@ -36,7 +37,7 @@ def folder_state(person, folder):
 
 
 def folder_page(folder, **values):
-    return url_for("card_folder_pages.show_folder", fid=folder.public_id, **values)
+    return page_url("card_folder_pages.show_folder", fid=folder.public_id, **values)
 
 
 def group_listing(group, person):
@@ -98,7 +99,7 @@ def _folder_of(group):
 def create_link(group):
     label = (gettext("Member card settings") if _folder_of(group) is not None
              else gettext("Member cards"))
-    return label, url_for("card_pages.settings", gid=group.public_id)
+    return label, page_url("card_pages.settings", gid=group.public_id)
 
 
 def may_manage(person, folder):

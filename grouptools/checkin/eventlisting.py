@@ -3,7 +3,6 @@ saying whether the member has signed in, and every event with its sign-ins for t
 owner's export (departed members' included: the export is the group's history)."""
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import and_, bindparam, exists, or_, select
 
 from grouptools.checkin import events
@@ -14,6 +13,7 @@ from grouptools.core.errors import DomainError
 from grouptools.core.i18n import gettext, local_datetime
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import utcnow
+from grouptools.core.urlpatterns import page_url
 from grouptools.core.widgets import MyItem, WidgetSummary
 from grouptools.extensions import db
 
@@ -47,7 +47,7 @@ def group_listing(group, person):
             continue
         closed = event.is_closed(now) or now > event.ends_at
         items.append(WidgetSummary(
-            title=event.title, url=url_for("event_pages.show_event", eid=event.public_id),
+            title=event.title, url=page_url("event_pages.show_event", eid=event.public_id),
             created_at=event.created_at, status=_status(event, signed_in_at, now),
             closed=closed, needs_me=bool(addressed) and not closed and signed_in_at is None
             and event.starts_at <= now))
@@ -83,12 +83,12 @@ def events_to_sign_in(person):
         Event.starts_at <= now + SOON)).all()
     return [MyItem(title=event.title, group=group.name, at=event.starts_at,
                    state=_status(event, None, now),
-                   url=url_for("event_pages.show_event", eid=event.public_id))
+                   url=page_url("event_pages.show_event", eid=event.public_id))
             for event, _membership, group in rows]
 
 
 def create_link(group):
-    return gettext("New event sign-in"), url_for("event_pages.create_event", gid=group.public_id)
+    return gettext("New event sign-in"), page_url("event_pages.create_event", gid=group.public_id)
 
 
 def export_for_group(group, person):

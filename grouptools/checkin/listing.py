@@ -1,6 +1,5 @@
 """Habits on their group's page (core.widgets): a line per habit saying whether the
 member has checked in today, and the create link."""
-from flask import url_for
 from sqlalchemy import and_, bindparam, select
 
 from grouptools.checkin.checkins import window_text
@@ -11,6 +10,7 @@ from grouptools.core.errors import DomainError
 from grouptools.core.i18n import gettext
 from grouptools.core.models import Membership
 from grouptools.core.timeutil import local_time, local_today, utcnow
+from grouptools.core.urlpatterns import page_url
 from grouptools.core.widgets import MyItem, WidgetSummary
 from grouptools.extensions import db
 
@@ -37,7 +37,7 @@ def group_listing(group, person):
     for habit, last_day in rows:
         closed, scheduled, done = habit.is_closed(), is_scheduled(habit, today), last_day == today
         items.append(WidgetSummary(
-            title=habit.title, url=url_for("checkin_pages.show_habit", hid=habit.public_id),
+            title=habit.title, url=page_url("checkin_pages.show_habit", hid=habit.public_id),
             created_at=habit.created_at, status=_status(closed, scheduled, done), closed=closed,
             needs_me=not closed and scheduled and not done))
     return items
@@ -73,9 +73,9 @@ def checkins_to_do(person):
         day_start = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
         items.append(MyItem(title=habit.title, group=group.name, state=state,
                             at=max(habit.created_at, day_start),
-                            url=url_for("checkin_pages.show_habit", hid=habit.public_id)))
+                            url=page_url("checkin_pages.show_habit", hid=habit.public_id)))
     return items
 
 
 def create_link(group):
-    return gettext("New check-in"), url_for("checkin_pages.create_habit", gid=group.public_id)
+    return gettext("New check-in"), page_url("checkin_pages.create_habit", gid=group.public_id)

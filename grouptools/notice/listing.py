@@ -1,11 +1,11 @@
 """Notices on their group's page (core.widgets): a line per notice the member may see,
 saying whether it waits for their confirmation, and the create link."""
-from flask import url_for
 
 from grouptools.core.access import Action, authorize
 from grouptools.core.errors import DomainError
 from grouptools.core.i18n import format_local, gettext
 from grouptools.core.models import Membership
+from grouptools.core.urlpatterns import page_url
 from grouptools.core.widgets import MyItem, WidgetSummary
 from grouptools.extensions import db
 from grouptools.notice.models import Notice
@@ -37,7 +37,7 @@ def group_listing(group, person):
     for notice, addressed, confirmed in notices_for_group(group, person, membership):
         closed = notice.is_closed()
         items.append(WidgetSummary(
-            title=notice.title, url=url_for("notice_pages.show_notice", nid=notice.public_id),
+            title=notice.title, url=page_url("notice_pages.show_notice", nid=notice.public_id),
             created_at=notice.created_at, status=_status(notice, addressed, confirmed, closed),
             closed=closed, pinned=notice.pinned,
             needs_me=addressed and notice.require_confirmation and not confirmed and not closed,
@@ -54,9 +54,9 @@ def notices_to_confirm(person):
         ~confirmed_clause(Membership.id))
     return [MyItem(title=notice.title, group=group.name, at=notice.revised_at,
                    state=_status(notice, True, False, False),
-                   url=url_for("notice_pages.show_notice", nid=notice.public_id))
+                   url=page_url("notice_pages.show_notice", nid=notice.public_id))
             for notice, _membership, group in db.session.execute(query).all()]
 
 
 def create_link(group):
-    return gettext("New notice"), url_for("notice_pages.create_notice", gid=group.public_id)
+    return gettext("New notice"), page_url("notice_pages.create_notice", gid=group.public_id)

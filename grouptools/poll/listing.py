@@ -1,9 +1,9 @@
 """Polls on their group's page (core.widgets): a line per poll, and the create link."""
-from flask import url_for
 from sqlalchemy import exists
 
 from grouptools.core.i18n import format_local, gettext
 from grouptools.core.models import Membership
+from grouptools.core.urlpatterns import page_url
 from grouptools.core.widgets import MyItem, WidgetSummary
 from grouptools.extensions import db
 from grouptools.poll import service
@@ -20,7 +20,7 @@ def group_listing(group, person):
             status += " · " + gettext("closes %(when)s", when=format_local(group, poll.deadline))
         items.append(WidgetSummary(
             title=poll.title,
-            url=url_for("poll_pages.show_poll", pid=poll.public_id), created_at=poll.created_at,
+            url=page_url("poll_pages.show_poll", pid=poll.public_id), created_at=poll.created_at,
             status=status, closed=closed, needs_me=not closed and not voted,
         ))
     return items
@@ -37,9 +37,9 @@ def polls_not_voted(person):
         if poll.deadline:
             state += " · " + gettext("closes %(when)s", when=format_local(group, poll.deadline))
         items.append(MyItem(title=poll.title, group=group.name, state=state, at=poll.created_at,
-                            url=url_for("poll_pages.show_poll", pid=poll.public_id)))
+                            url=page_url("poll_pages.show_poll", pid=poll.public_id)))
     return items
 
 
 def create_link(group):
-    return gettext("New poll"), url_for("poll_pages.create_poll", gid=group.public_id)
+    return gettext("New poll"), page_url("poll_pages.create_poll", gid=group.public_id)

@@ -1,7 +1,7 @@
 """Relays on their group's page (core.widgets): a line per relay, and the create link."""
-from flask import url_for
 
 from grouptools.core.i18n import gettext, ngettext
+from grouptools.core.urlpatterns import page_url
 from grouptools.core.widgets import WidgetSummary
 from grouptools.relay import service
 
@@ -34,7 +34,7 @@ def list_relays(group, person):
     return [
         WidgetSummary(
             title=summary.relay.title,
-            url=url_for("relay_pages.show_relay", rid=summary.relay.public_id),
+            url=page_url("relay_pages.show_relay", rid=summary.relay.public_id),
             created_at=summary.relay.created_at,
             status=status_line(summary.relay, summary.waitlisted, summary.slot_capacity),
             closed=summary.relay.is_closed(),
@@ -45,4 +45,4 @@ def list_relays(group, person):
 
 
 def create_link(group):
-    return gettext("New sign-up list"), url_for("relay_pages.create_relay", gid=group.public_id)
+    return gettext("New sign-up list"), page_url("relay_pages.create_relay", gid=group.public_id)
