@@ -14,23 +14,11 @@ from markupsafe import Markup, escape
 from grouptools.checkin import stats
 from grouptools.checkin.service import month_bounds
 from grouptools.checkin.streaks import is_scheduled
+from grouptools.core.conditional import shared_by_askers
 from grouptools.core.i18n import current_language, current_locale, gettext
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(frozen=True)
-class Day:
-    day: date
-    done: bool
-    makeup: bool
-    scheduled: bool
-    today: bool
-    past: bool  # today or before: it can be opened
-    selected: bool  # the day opened
-
-    label: str  # what a screen reader says for the cell
 
 
 @lru_cache(maxsize=4096)
@@ -50,7 +38,8 @@ def _cell_label(language, day, makeup, done, scheduled):
 class Month:
     title: str
     value: str
-    weeks: list  # of 7 cells: a Day, or None outside the month
+    first: date  # the month's first day
+    done: dict  # {day: whether it was made up} of the asker's check-ins in the month
     weekdays: tuple  # (short name, full name) from Monday
     previous: str
     following: str | None  # None: the month is this one
@@ -122,54 +111,73 @@ def month_view(person, habit, today, typed_month=None, typed_day=None, known=Non
     figures = stats.calendar(person, habit, month, known=known, also=also,
                              achievements=achievements, read=read)
     first, following = month_bounds(date.fromisoformat(figures["month"] + "-01"))
-    done = {date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]}
     language = current_language()
-    cells = [None] * first.weekday()
-    day = first
-    while day < following:
-        makeup, scheduled = done.get(day, False), is_scheduled(habit, day)
-        cells.append(Day(day, day in done, makeup, scheduled, day == today, day <= today,
-                         day == selected,
-                         _cell_label(language, day, makeup, day in done, scheduled)))
-        day += timedelta(days=1)
-    cells += [None] * (-len(cells) % 7)
-    previous = (first - timedelta(days=1)).strftime("%Y-%m")
     return Month(
-        title=_month_title(language, first), value=first.strftime("%Y-%m"),
-        weeks=[cells[i:i + 7] for i in range(0, len(cells), 7)],
-        weekdays=_weekdays(language), previous=previous,
+        title=_month_title(language, first), value=first.strftime("%Y-%m"), first=first,
+        done={date.fromisoformat(day["date"]): day["makeup"] for day in figures["days"]},
+        weekdays=_weekdays(language), previous=(first - timedelta(days=1)).strftime("%Y-%m"),
         following=following.strftime("%Y-%m") if following <= today else None,
         selected=selected, also_done=figures.get("also_done", frozenset()),
         achievements=figures.get("achievements"))
 
 
-def calendar_rows(month, day_link):
-    """The table rows of `month`'s weeks, each day a link to `day_link?day=…` up to today:
-    built here in one pass, not by the template (a template block per day cost more than
-    the page's statements, bench/inprocess.py)."""
-    made_up = f"<small>{escape(gettext('made up'))}</small>"
-    link = escape(day_link)
+def calendar_rows(habit, month, today, day_link, now=None):
+    """The table rows of `month`'s weeks as the asker sees them, each day a link to
+    `day_link?day=…` up to `today`: a day's cell in each of its three forms (not checked
+    in, checked in, made up) is the same for every member who opens that month on that
+    day, so the cells are drawn once (core.conditional.shared_by_askers, the habit's
+    clock at `now` holding its local date) and the asker's check-ins choose among them
+    (a template block per day cost more than the page's statements, bench/inprocess.py)."""
+    weeks = shared_by_askers(habit, "calendar cells",
+                             lambda: _cells(habit, month, today, day_link), month.first,
+                             month.selected, day_link, now=now)
+    done = month.done
     rows = []
-    for week in month.weeks:
+    for week in weeks:
         cells = []
         for cell in week:
-            if cell is None:
-                cells.append("<td></td>")
-                continue
+            if type(cell) is str:
+                cells.append(cell)
+            else:
+                made_up = done.get(cell[0])
+                cells.append(cell[1][0 if made_up is None else 2 if made_up else 1])
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return Markup("\n      ".join(rows))
+
+
+_FORMS = ((False, False), (True, False), (True, True))  # (done, made up)
+
+
+def _cells(habit, month, today, day_link):
+    """calendar_rows' weeks: each cell "<td></td>" outside the month, else (its day, its
+    three forms)."""
+    language = current_language()
+    made_up = f"<small>{escape(gettext('made up'))}</small>"
+    link = escape(day_link)
+    first, following = month.first, month_bounds(month.first)[1]
+    cells = ["<td></td>"] * first.weekday()
+    day = first
+    while day < following:
+        scheduled, past = is_scheduled(habit, day), day <= today
+        forms = []
+        for done, makeup in _FORMS:
             classes = "".join((
-                "is-done" if cell.done else "", " is-makeup" if cell.makeup else "",
-                "" if cell.scheduled else " is-off", " is-today" if cell.today else "",
-                " is-selected" if cell.selected else ""))
-            mark = made_up if cell.makeup else "<small>✓</small>" if cell.done else ""
-            shown = (f'<span aria-hidden="true">{cell.day.day}{mark}</span>'
-                     f'<span class="sr-only">{escape(cell.label)}</span>')
-            if cell.past:
-                described = ' aria-describedby="day-title"' if cell.selected else ""
-                shown = (f'<a href="{link}?day={cell.day.isoformat()}#day"{described} '
+                "is-done" if done else "", " is-makeup" if makeup else "",
+                "" if scheduled else " is-off", " is-today" if day == today else "",
+                " is-selected" if day == month.selected else ""))
+            mark = made_up if makeup else "<small>✓</small>" if done else ""
+            label = _cell_label(language, day, makeup, done, scheduled)
+            shown = (f'<span aria-hidden="true">{day.day}{mark}</span>'
+                     f'<span class="sr-only">{escape(label)}</span>')
+            if past:
+                described = ' aria-describedby="day-title"' if day == month.selected else ""
+                shown = (f'<a href="{link}?day={day.isoformat()}#day"{described} '
                          f'class="habit-cell">{shown}</a>')
             else:
                 shown = f'<span class="habit-cell">{shown}</span>'
-            current = ' aria-current="date"' if cell.today else ""
-            cells.append(f'<td class="{classes}"{current}>{shown}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return Markup("\n      ".join(rows))
+            current = ' aria-current="date"' if day == today else ""
+            forms.append(f'<td class="{classes}"{current}>{shown}</td>')
+        cells.append((day, tuple(forms)))
+        day += timedelta(days=1)
+    cells += ["<td></td>"] * (-len(cells) % 7)
+    return tuple(tuple(cells[i:i + 7]) for i in range(0, len(cells), 7))

@@ -169,7 +169,8 @@ def _show(loaded, typed=None, errors=None, status=200):
             (typed or {}).get("date")),
         scheduled_today=is_scheduled(habit, state.today), weekdays=checkins.weekday_names(habit),
         window=checkins.window_text(habit) if habit.window_start else None,
-        calendar=calendar, calendar_rows=calendar_rows(calendar, page_url), page_url=page_url,
+        calendar=calendar, page_url=page_url,
+        calendar_rows=calendar_rows(habit, calendar, state.today, page_url, now),
         calendar_head=weekday_header(current_language()),
         day_checkin=calendar.selected and stats.checkin_on(
             person, habit, calendar.selected),

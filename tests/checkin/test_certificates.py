@@ -150,23 +150,33 @@ def test_me_lists_my_certificates_even_after_i_left(earned):
 
 
 def test_the_calendar_marks_a_made_up_day(world):
+    import re
     from datetime import timedelta
 
-    from grouptools.checkin.calendar import month_view
+    from grouptools.checkin.calendar import calendar_rows, month_view
     from grouptools.core.timeutil import local_today
 
     w = world()
-    runner = w.member("跑者")
+    runner, other = w.member("跑者"), w.member("旁观者")
     habit = w.habit()
     today = local_today(w.group)
     w.check_in(runner, habit, None, date=today - timedelta(days=1))
     w.check_in(runner, habit, None)
-    cells = {cell.day: cell for week in month_view(runner, habit, today, (
-        today - timedelta(days=1)).strftime("%Y-%m")).weeks for cell in week if cell}
-    made_up = cells[today - timedelta(days=1)]
-    assert made_up.makeup and made_up.done and "made up" in made_up.label
-    if today in cells:
-        assert cells[today].done and not cells[today].makeup and cells[today].today
+    month = (today - timedelta(days=1)).strftime("%Y-%m")
+
+    def cells(person):
+        rows = calendar_rows(habit, month_view(person, habit, today, month), today, "/h/x")
+        return {day: (classes, label) for classes, day, label in re.findall(
+            r'<td class="([^"]*)"[^>]*>.*?\?day=([0-9-]+)#day.*?<span class="sr-only">'
+            r"([^<]*)</span>", rows)}
+
+    made_up = cells(runner)[(today - timedelta(days=1)).isoformat()]
+    assert "is-done is-makeup" in made_up[0] and "made up" in made_up[1]
+    if today.strftime("%Y-%m") == month:
+        assert "is-done is-today" in cells(runner)[today.isoformat()][0]
+    # The cells are drawn once for the month: another member's show their own days.
+    seen = cells(other)[(today - timedelta(days=1)).isoformat()]
+    assert "is-done" not in seen[0] and "not checked in" in seen[1]
 
 
 def test_the_certificate_draws_the_earners_avatar_their_colour_then_their_photo(earned):

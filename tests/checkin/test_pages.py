@@ -317,11 +317,18 @@ def test_what_every_member_reads_moves_for_each_of_them_at_once(app, owner_phone
     assert "晨跑者" in feed and "晨跑者" in board and "跑者甲" not in feed + board
     assert leaderboard() == [("晨跑者", 1)]
 
+    def today_in_calendar(client):
+        html = client.get(page, headers=EN).get_data(as_text=True)
+        return re.search(r'aria-current="date"><a href="[^"?]*\?day=([0-9-]+)', html).group(1)
+
+    before = today_in_calendar(reader)
     tomorrow = utcnow() + timedelta(days=1)
     monkeypatch.setattr("grouptools.checkin.views.utcnow", lambda: tomorrow)
     feed, board = lists()
     assert "Nobody has checked in today yet." in feed and "Checked in today: 0 / 3" in feed
     assert "晨跑者" in board and "1 day · streak 1" in board
+    after = today_in_calendar(reader)
+    assert after != before and after > before  # the calendar's today moved with the day
     monkeypatch.undo()
 
     with app.app_context():
